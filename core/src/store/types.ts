@@ -1,0 +1,62 @@
+/**
+ * The narrow document-collection contract every repository is written against.
+ * The official `mongodb` driver's `Collection` satisfies it as it is; the embedded
+ * engine implements the same subset with mingo plus a durable journal.
+ */
+
+/** A stored document: plain JSON-compatible data with a string `_id`. */
+export interface Doc {
+  _id: string;
+  [key: string]: unknown;
+}
+
+/** MongoDB query filter (subset: equality, $in, $nin, $gt/$gte/$lt/$lte, $ne, $exists, $or, $and). */
+export type Filter = Record<string, unknown>;
+
+/** MongoDB update document ($set, $unset, $inc, $push, $setOnInsert) or nothing else. */
+export type Update = Record<string, unknown>;
+
+/** Options accepted by find-like calls. */
+export interface FindOptions {
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+  skip?: number;
+  projection?: Record<string, 0 | 1>;
+}
+
+/** Options accepted by findOneAndUpdate. */
+export interface FindOneAndUpdateOptions {
+  sort?: Record<string, 1 | -1>;
+  upsert?: boolean;
+  returnDocument?: 'before' | 'after';
+}
+
+/** A cursor, reduced to what repositories use. */
+export interface DocCursor<T> {
+  toArray(): Promise<T[]>;
+}
+
+/** The collection subset shared by the MongoDB driver and the embedded engine. */
+export interface DocCollection<T extends Doc = Doc> {
+  insertOne(doc: T): Promise<unknown>;
+  findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): DocCursor<T>;
+  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<{ matchedCount: number; modifiedCount: number; upsertedCount?: number }>;
+  updateMany(filter: Filter, update: Update): Promise<{ matchedCount: number; modifiedCount: number }>;
+  findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
+  deleteOne(filter: Filter): Promise<{ deletedCount: number }>;
+  deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
+  countDocuments(filter?: Filter): Promise<number>;
+  createIndex(keys: Record<string, 1 | -1>, options?: { unique?: boolean; name?: string }): Promise<string>;
+}
+
+/** A storage engine: named collections plus lifecycle. */
+export interface StoreEngine {
+  /** `embedded` or `mongodb`, for /health and logs. */
+  readonly kind: 'embedded' | 'mongodb';
+  collection<T extends Doc = Doc>(name: string): DocCollection<T>;
+  close(): Promise<void>;
+}
+
+/** Error code raised on a unique index violation (MongoDB's E11000). */
+export const DUPLICATE_KEY_CODE = 11000;
