@@ -1,0 +1,18 @@
+export { startSimulator, pathOf } from './simulator.js';
+export type { Simulator, SimulatorOptions, SimRateLimit, RecordedRequest, Violation } from './simulator.js';
+export { SimState, Collection } from './state.js';
+export type { CollectionOptions, Doc } from './state.js';
+export { FaultList, faultFromJson } from './faults.js';
+export type { Fault, FaultJson, ActiveFault } from './faults.js';
+export { RateLimiter } from './rate-limit.js';
+export type { RateLimitRule, RateUsage } from './rate-limit.js';
+export { loadOpenApi, checkAgainst } from './spec-check.js';
+export { loadDiscovery } from './discovery-check.js';
+export type { CheckedRequest, SpecChecker, SpecResult } from './spec-common.js';
+export { oauthServer } from './oauth.js';
+export type { OAuthServer, OAuthServerOptions, OAuthClient, TokenAnswer } from './oauth.js';
+export { TokenStore, bearerOf } from './tokens.js';
+export type { TokenRecord, TokenRefusal } from './tokens.js';
+export { SimError, defaultErrorBody, isSimError } from './sim-error.js';
+export type { ErrorBodyFn } from './sim-error.js';
+export { specsDir } from './specs-dir.js';
