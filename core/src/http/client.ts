@@ -1,0 +1,190 @@
+import got, { type Method, type OptionsInit, type Response } from 'got';
+import type { ErrorRuleT } from '@hub/manifests';
+import { classify, type Classification } from '../errors/classify.js';
+import { HubError } from '../errors/hub-error.js';
+import type { AuthContext, AuthStrategy } from '../auth/types.js';
+import type { RateLimiter } from './limiter.js';
+import { assertSafeUrl, guardedLookup } from './ssrf.js';
+import { redact, redactText } from './redact.js';
+
+/** A request as an operation declares it, after templating. */
+export interface HttpRequest {
+  method: string;
+  url: string;
+  query?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  form?: boolean;
+  /** statuses that are answers, not errors (e.g. 404 meaning "no such contact") */
+  accept?: number[];
+}
+
+/** An answer from the CRM. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  durationMs: number;
+}
+
+/** A secret-free summary of one exchange, for sync logs and `hub connector try`. */
+export interface ExchangeSummary {
+  method: string;
+  url: string;
+  status?: number;
+  durationMs: number;
+  action: Classification['action'];
+  reason: string;
+  requestBody?: unknown;
+  responseBody?: unknown;
+}
+
+/** Everything one connection's client needs. */
+export interface HttpClientOptions {
+  connectorId: string;
+  auth: AuthStrategy;
+  authContext: AuthContext;
+  limiter: RateLimiter;
+  rules?: ErrorRuleT[];
+  retryOn?: number[];
+  timeoutMs?: number;
+  /** apply the SSRF guard (URLs that come from the tenant) */
+  guard: boolean;
+  allowPrivate: boolean;
+  /** known secret values, scrubbed from everything recorded */
+  secrets: () => string[];
+  /** extracts the CRM's own error message from an answer */
+  errorMessage?: (answer: HttpAnswer) => Promise<string | undefined>;
+  onExchange?: (summary: ExchangeSummary) => void;
+  /** keep bodies in exchange summaries (the engineer's CLI); off in production logs */
+  recordBodies?: boolean;
+}
+
+/**
+ * The one outbound HTTP client. got's own retry is off: this client refreshes a rejected OAuth
+ * token once, otherwise it turns every failure into a classified HubError and the job queue is
+ * the single retry loop.
+ */
+export class ConnectorHttp {
+  constructor(private readonly opts: HttpClientOptions) {}
+
+  /** Sends one request and returns the answer, or throws a classified HubError. */
+  async send(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
+    let refreshed = false;
+    for (;;) {
+      const answer = await this.exchange(req, signal);
+      const decision = classify(answer, { rules: this.opts.rules, retryOn: this.opts.retryOn, canRefresh: this.opts.auth.canRefresh, refreshed });
+      const accepted = req.accept?.includes(answer.status) ?? false;
+      this.record(req, answer, accepted ? { action: 'ok', reason: `accepted ${answer.status}` } : decision);
+      if (decision.action === 'ok' || accepted) return answer;
+      if (decision.action === 'refresh' && this.opts.auth.refresh) {
+        await this.opts.auth.refresh(this.opts.authContext);
+        refreshed = true;
+        continue;
+      }
+      throw await this.failure(decision, answer);
+    }
+  }
+
+  private async exchange(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
+    const url = this.opts.guard ? assertSafeUrl(req.url, 'url', this.opts.allowPrivate) : new URL(req.url);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v === undefined || v === null) continue;
+      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+    const outgoing = { method: req.method, url, headers: lowerKeys(req.headers ?? {}) };
+    await this.opts.limiter.acquire(signal);
+    await this.opts.auth.apply(outgoing, this.opts.authContext);
+    const started = performance.now();
+    const options: OptionsInit = {
+      method: req.method as Method,
+      headers: { accept: 'application/json', ...outgoing.headers },
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: this.opts.timeoutMs ?? 15_000 },
+      responseType: 'text',
+      signal,
+      followRedirect: !this.opts.guard || this.opts.allowPrivate,
+    };
+    if (this.opts.guard && !this.opts.allowPrivate) options.dnsLookup = guardedLookup as unknown as OptionsInit['dnsLookup'];
+    if (req.body !== undefined) {
+      if (req.form) options.form = req.body as Record<string, string>;
+      else options.json = req.body;
+    }
+    try {
+      const res = (await got(outgoing.url, options)) as Response<string>;
+      return { status: res.statusCode, headers: res.headers, body: parseBody(res.body, res.headers['content-type']), durationMs: performance.now() - started };
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
+      const summary: ExchangeSummary = { method: req.method, url: this.safeUrl(outgoing.url), durationMs: performance.now() - started, action: 'retry', reason: `network error ${code}` };
+      this.opts.onExchange?.(summary);
+      if (code === 'HUB_UNSAFE_ADDRESS') throw new HubError('HUB_ERR_UNSAFE_URL', `${outgoing.url.hostname} resolves to a private or loopback address`, { retryable: false });
+      if (signal?.aborted) throw new HubError('HUB_ERR_CRM_TRANSIENT', 'request aborted', { cause: err });
+      throw new HubError('HUB_ERR_CRM_TRANSIENT', `${this.opts.connectorId}: network error ${code} calling ${this.safeUrl(outgoing.url)}`, { retryable: true });
+    }
+  }
+
+  private async failure(decision: Classification, answer: HttpAnswer): Promise<HubError> {
+    const crmMessage = redactText((await this.opts.errorMessage?.(answer)) ?? defaultMessage(answer.body), this.opts.secrets());
+    const message = `${this.opts.connectorId} answered ${answer.status}: ${crmMessage || decision.reason}`;
+    const details = { status: answer.status, reason: decision.reason };
+    switch (decision.action) {
+      case 'wait':
+        this.opts.limiter.pause(decision.retryAfterMs ?? 1000);
+        return new HubError('HUB_ERR_CRM_RATE_LIMITED', message, { retryAfterMs: decision.retryAfterMs, details });
+      case 'retry':
+        return new HubError('HUB_ERR_CRM_TRANSIENT', message, { retryAfterMs: decision.retryAfterMs, details });
+      case 'auth':
+      case 'refresh':
+        return new HubError('HUB_ERR_CRM_AUTH', message, { retryable: false, details });
+      default:
+        return new HubError('HUB_ERR_CRM_REJECTED', message, { retryable: false, details: { ...details, body: redact(answer.body, this.opts.secrets()) } });
+    }
+  }
+
+  private record(req: HttpRequest, answer: HttpAnswer, decision: Classification): void {
+    if (!this.opts.onExchange) return;
+    const secrets = this.opts.secrets();
+    this.opts.onExchange({
+      method: req.method,
+      url: this.safeUrl(new URL(req.url)),
+      status: answer.status,
+      durationMs: Math.round(answer.durationMs),
+      action: decision.action,
+      reason: decision.reason,
+      ...(this.opts.recordBodies ? { requestBody: redact(req.body, secrets), responseBody: redact(answer.body, secrets) } : {}),
+    });
+  }
+
+  // Catch-hook URLs are themselves secrets, and query strings can carry keys.
+  private safeUrl(url: URL): string {
+    return redactText(`${url.origin}${url.pathname}`, this.opts.secrets());
+  }
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function parseBody(text: string, contentType?: string): unknown {
+  if (!text) return undefined;
+  if (contentType?.includes('json') || /^[[{"]/.test(text.trimStart())) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** The CRM's own message from the usual error shapes (HubSpot, Google, Salesforce arrays, OAuth). */
+export function defaultMessage(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 300);
+  const b = (Array.isArray(body) ? body[0] : body) as Record<string, unknown> | undefined;
+  if (!b || typeof b !== 'object') return '';
+  const err = b.error as Record<string, unknown> | string | undefined;
+  const msg = b.message ?? (typeof err === 'object' ? err?.message : undefined) ?? b.error_description ?? err ?? b.msg;
+  const code = b.errorCode ?? b.category;
+  return [code, msg].filter((x) => typeof x === 'string' || typeof x === 'number').join(': ').slice(0, 300);
+}

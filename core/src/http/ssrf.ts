@@ -1,0 +1,65 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import ipaddr from 'ipaddr.js';
+import { HubError } from '../errors/hub-error.js';
+
+/** Ranges a tenant-given URL may never reach: loopback, private, link-local (cloud metadata), and the like. */
+const BLOCKED_RANGES = new Set(['unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'private', 'reserved', 'carrierGradeNat', 'uniqueLocal', 'ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo', 'benchmarking', 'amt', 'as112', 'as112v6', 'orchid2', 'droneRemoteIdProtocolEntityTags']);
+
+/** True when an IP literal is in a range tenants must not reach. */
+export function isBlockedAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return true;
+  let parsed = ipaddr.parse(address);
+  // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as the IPv4 address it wraps.
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return BLOCKED_RANGES.has(parsed.range());
+}
+
+/** Checks a tenant-given URL's form: https only (unless private URLs are allowed), no credentials, no blocked IP literal. */
+export function assertSafeUrl(raw: string, field: string, allowPrivate: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: "${truncate(raw)}" is not a valid URL`, { field });
+  }
+  if (url.username || url.password) throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must not contain a user name or password`, { field });
+  if (allowPrivate) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must be an http(s) URL`, { field });
+    return url;
+  }
+  if (url.protocol !== 'https:') throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must use https`, { field });
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (ipaddr.isValid(host) && isBlockedAddress(host)) {
+    throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: points at a private, loopback or link-local address`, { field });
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) {
+    throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: points at a local host name`, { field });
+  }
+  return url;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A dns.lookup replacement for got: the address is checked after resolution, at connect time, so a
+ * DNS answer that changes between the check and the request (rebinding) and every redirect hop are
+ * covered too.
+ */
+export function guardedLookup(hostname: string, options: unknown, callback: LookupCallback): void {
+  const opts = (typeof options === 'object' && options !== null ? options : {}) as { all?: boolean };
+  dnsLookup(hostname, { ...opts, all: true }, (err, addresses) => {
+    if (err) return callback(err, '');
+    const list = addresses as LookupAddress[];
+    const bad = list.find((a) => isBlockedAddress(a.address));
+    if (bad || list.length === 0) {
+      const e = Object.assign(new Error(`${hostname} resolves to a blocked address`), { code: 'HUB_UNSAFE_ADDRESS' });
+      return callback(e, '');
+    }
+    if (opts.all) return callback(null, list);
+    return callback(null, list[0].address, list[0].family);
+  });
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,75 @@
+import jsonata from 'jsonata';
+import { HubError } from '../errors/hub-error.js';
+
+/** Limits for one evaluation: wall time and evaluation depth. */
+export interface EvalLimits {
+  timeoutMs: number;
+  maxDepth: number;
+}
+
+/** Limits for manifest expressions (trusted) and tenant expressions (untrusted). */
+export const MANIFEST_LIMITS: EvalLimits = { timeoutMs: 1000, maxDepth: 300 };
+/** Tenant expressions get tighter limits: they are edited through the API. */
+export const TENANT_LIMITS: EvalLimits = { timeoutMs: 250, maxDepth: 100 };
+
+type Compiled = ReturnType<typeof jsonata>;
+const cache = new Map<string, Compiled>();
+const CACHE_MAX = 5000;
+
+function key(expr: string, limits: EvalLimits): string {
+  return `${limits.timeoutMs}:${limits.maxDepth}:${expr}`;
+}
+
+/** Compiles an expression once (compiling costs several evaluations) and caches it with its limits. */
+export function compile(expr: string, limits: EvalLimits = MANIFEST_LIMITS): Compiled {
+  const k = key(expr, limits);
+  let compiled = cache.get(k);
+  if (!compiled) {
+    try {
+      compiled = jsonata(expr, { timeout: limits.timeoutMs, stack: limits.maxDepth });
+    } catch (err) {
+      const e = err as { message?: string; position?: number };
+      throw new HubError('HUB_ERR_MAPPING', `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'})`, { cause: err });
+    }
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(k, compiled);
+  }
+  return compiled;
+}
+
+/** Checks that an expression compiles, returning the problem instead of throwing. */
+export function checkExpression(expr: string): string | undefined {
+  try {
+    compile(expr, TENANT_LIMITS);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * Evaluates an expression over a context. JSONata collapses a one-element sequence to a bare
+ * value and marks arrays with internal flags; results are normalised to plain JSON here.
+ */
+export async function evaluate(expr: string, context: unknown, limits: EvalLimits = MANIFEST_LIMITS, where = 'expression'): Promise<unknown> {
+  const compiled = compile(expr, limits);
+  try {
+    const result = await compiled.evaluate(context);
+    return result === undefined ? undefined : toPlain(result);
+  } catch (err) {
+    const e = err as { message?: string; code?: string };
+    const message = e.code === 'D1012' ? `took longer than ${limits.timeoutMs} ms` : e.code === 'D1011' ? `nested deeper than ${limits.maxDepth}` : (e.message ?? String(err));
+    throw new HubError('HUB_ERR_MAPPING', `${where} failed: ${message}`, { cause: err, retryable: false });
+  }
+}
+
+function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value && typeof value === 'object') {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = toPlain(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,187 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A JSONata expression, compiled once when the registry loads the manifest. */
+export const Expr = Type.String({ minLength: 1, description: 'JSONata expression' });
+
+/** What a connector can do; the sync plan skips steps whose capability is missing. */
+export const Capability = Type.Union(
+  ['contacts', 'notes', 'recordings', 'calls', 'appointments', 'availability', 'workflows', 'opportunities', 'jobs', 'events', 'outbound'].map(
+    (c) => Type.Literal(c),
+  ),
+);
+
+/** Engine operations a manifest may declare. */
+export const OPERATION_NAMES = [
+  'testConnection', 'findContact', 'upsertContact', 'createContact', 'updateContact', 'addNote', 'logCall',
+  'getAvailability', 'bookAppointment', 'triggerWorkflow', 'createOpportunity', 'createJob', 'sendEvent',
+  'listFields', 'placeCall',
+] as const;
+
+const Name = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' });
+
+/** A field of the connect body that carries a credential (stored encrypted, never returned). */
+export const CredentialField = Type.Object(
+  {
+    label: Type.String(),
+    required: Type.Optional(Type.Boolean({ default: true })),
+    format: Type.Optional(Type.Union([Type.Literal('url'), Type.Literal('string')])),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const AuthNone = Type.Object({ type: Type.Literal('none') }, { additionalProperties: false });
+const AuthApiKey = Type.Object(
+  {
+    type: Type.Literal('api_key'),
+    in: Type.Union([Type.Literal('header'), Type.Literal('query')]),
+    name: Type.String({ minLength: 1, description: 'header or query parameter name' }),
+    prefix: Type.Optional(Type.String({ description: 'e.g. "Token " for Housecall Pro' })),
+    field: Type.String({ default: 'api_key', description: 'credential field holding the key' }),
+  },
+  { additionalProperties: false },
+);
+const AuthBearer = Type.Object(
+  { type: Type.Literal('bearer'), field: Type.String({ default: 'api_key' }) },
+  { additionalProperties: false },
+);
+const AuthBasic = Type.Object(
+  { type: Type.Literal('basic'), usernameField: Type.String(), passwordField: Type.String() },
+  { additionalProperties: false },
+);
+const AuthOAuth2 = Type.Object(
+  {
+    type: Type.Literal('oauth2'),
+    authorizeUrl: Type.String({ format: 'uri' }),
+    tokenUrl: Type.String({ format: 'uri' }),
+    scopes: Type.Array(Type.String()),
+    scopeSeparator: Type.Optional(Type.String({ default: ' ' })),
+    pkce: Type.Optional(Type.Boolean({ default: false })),
+    clientAuth: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('header')], { default: 'body' })),
+    authorizeParams: Type.Optional(Type.Record(Type.String(), Type.String())),
+    keepTokenFields: Type.Optional(Type.Array(Type.String(), { description: 'token answer fields kept on the connection, e.g. instance_url' })),
+    defaultExpiresInSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'when the token answer has no expires_in; 0 = refresh only on 401' })),
+  },
+  { additionalProperties: false },
+);
+
+/** How the connector authenticates; oauth2 is a generic strategy driven by these fields. */
+export const Auth = Type.Union([AuthNone, AuthApiKey, AuthBearer, AuthBasic, AuthOAuth2]);
+
+/** One rule of the error policy: which answers mean what. Pure data so classify() stays pure. */
+export const ErrorRule = Type.Object(
+  {
+    status: Type.Optional(Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1, description: "omitted: any non-2xx status" })),
+    bodyContains: Type.Optional(Type.String({ minLength: 1 })),
+    action: Type.Union([Type.Literal('retry'), Type.Literal('wait'), Type.Literal('refresh'), Type.Literal('fail'), Type.Literal('auth')]),
+    reason: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** Rate limit of one connection, and the headers the CRM reports its quota in. */
+export const RateLimit = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1 }),
+    perMs: Type.Integer({ minimum: 1 }),
+    remainingHeader: Type.Optional(Type.String()),
+    resetHeader: Type.Optional(Type.String()),
+    resetUnit: Type.Optional(
+      Type.Union([Type.Literal('seconds'), Type.Literal('ms'), Type.Literal('epochSeconds')], { default: 'seconds' }),
+    ),
+    intervalHeader: Type.Optional(Type.String({ description: 'header giving the window length in ms when remaining hits 0' })),
+  },
+  { additionalProperties: false },
+);
+
+/** The outbound HTTP defaults of a connector. */
+export const Http = Type.Object(
+  {
+    baseUrl: Type.String({ minLength: 1, description: 'template: {{expr}} parts are JSONata over the context' }),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, default: 15000 })),
+    retryOn: Type.Optional(Type.Array(Type.Integer({ minimum: 100, maximum: 599 }))),
+    rateLimit: Type.Optional(RateLimit),
+    errors: Type.Optional(Type.Array(ErrorRule)),
+    errorMessage: Type.Optional(Expr),
+    tenantUrl: Type.Optional(Type.Boolean({ description: 'base URL comes from the tenant: SSRF guard applies' })),
+  },
+  { additionalProperties: false },
+);
+
+/** The HTTP request an operation sends. */
+export const RequestSpec = Type.Object(
+  {
+    method: Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m))),
+    path: Type.Optional(Type.String({ description: 'template appended to baseUrl; {{expr}} values are URI-encoded' })),
+    url: Type.Optional(Type.String({ description: 'template for an absolute URL, used instead of baseUrl + path' })),
+    query: Type.Optional(Expr),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    body: Type.Optional(Expr),
+    form: Type.Optional(Type.Boolean({ description: 'send body as application/x-www-form-urlencoded' })),
+  },
+  { additionalProperties: false },
+);
+
+/** One engine operation: a declared request and how to read its answer, or a named hook. */
+export const Operation = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    when: Type.Optional(Expr),
+    request: Type.Optional(RequestSpec),
+    output: Type.Optional(Expr),
+    notFound: Type.Optional(Type.Array(Type.Integer())),
+    hook: Type.Optional(Name),
+  },
+  { additionalProperties: false },
+);
+
+/** Sync steps in the order the engine runs them by default. */
+export const STEP_NAMES = ['contact', 'job', 'note', 'callLog', 'appointment', 'workflow', 'opportunity', 'event'] as const;
+
+/** A connector manifest: everything the engine needs to talk to one CRM. */
+export const ManifestSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    id: Type.String({ pattern: '^[a-z0-9-]+$' }),
+    name: Type.String({ minLength: 1 }),
+    version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+' }),
+    manifestVersion: Type.Literal(1),
+    description: Type.Optional(Type.String()),
+    capabilities: Type.Array(Capability, { uniqueItems: true }),
+    auth: Auth,
+    credentials: Type.Optional(Type.Record(Name, CredentialField)),
+    http: Http,
+    config: Type.Optional(
+      Type.Object({ type: Type.Literal('object'), properties: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: true }),
+    ),
+    operations: Type.Partial(Type.Object(Object.fromEntries(OPERATION_NAMES.map((n) => [n, Operation])) as Record<(typeof OPERATION_NAMES)[number], typeof Operation>), {
+      additionalProperties: false,
+    }),
+    plan: Type.Optional(Type.Array(Type.Union(STEP_NAMES.map((s) => Type.Literal(s))), { uniqueItems: true })),
+    mappings: Type.Optional(Type.Record(Name, Expr)),
+    hooks: Type.Optional(Type.Array(Name, { uniqueItems: true, description: 'hook functions src/hooks.ts must export' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A validated connector manifest. */
+export type Manifest = Static<typeof ManifestSchema>;
+/** A declared operation. */
+export type OperationSpec = Static<typeof Operation>;
+/** The request part of an operation. */
+export type RequestSpecT = Static<typeof RequestSpec>;
+/** One error-policy rule. */
+export type ErrorRuleT = Static<typeof ErrorRule>;
+/** An auth declaration. */
+export type AuthSpec = Static<typeof Auth>;
+/** The oauth2 auth declaration. */
+export type OAuth2Spec = Static<typeof AuthOAuth2>;
+/** The rate-limit declaration. */
+export type RateLimitSpec = Static<typeof RateLimit>;
+/** An engine operation name. */
+export type OperationName = (typeof OPERATION_NAMES)[number];
+/** A sync step name. */
+export type StepName = (typeof STEP_NAMES)[number];
+/** A capability name. */
+export type CapabilityName = Static<typeof Capability>;
