@@ -42,7 +42,7 @@ describe('simulator rate limiting', () => {
   it('answers 429 per key with Retry-After and sets quota headers on every answer', async () => {
     sim = await startSimulator({
       rateLimit: { rules: [{ limit: 2, windowMs: 10_000 }], key: (req) => String(req.headers['x-key'] ?? 'anon') },
-      headers: (_req, usage) => (usage ? { 'x-remaining': String(usage[0].remaining) } : {}),
+      headers: (_req, usage): Record<string, string> => (usage ? { 'x-remaining': String(usage[0].remaining) } : {}),
       setup: (s) => { s.app.get('/ping', async () => ({ ok: true })); },
     });
     const get = (key: string) => fetch(`${sim.url}/ping`, { headers: { 'x-key': key } });
