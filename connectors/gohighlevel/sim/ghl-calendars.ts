@@ -1,0 +1,69 @@
+/** Calendar handlers of the GoHighLevel simulator: free slots and appointment booking. */
+import { checkLocation, ghlError, ownContact, type GhlCtx, type Reply } from './ghl-contacts.js';
+import { ghlId } from './ghl-state.js';
+import { freeSlots, isValidTimeZone, type BusyInterval, type SimCalendar } from './ghl-slots.js';
+
+const MAX_RANGE_MS = 31 * 86_400_000;
+
+function ownCalendar(ctx: GhlCtx, id: string): SimCalendar | undefined {
+  return ctx.opts.calendars.find((c) => c.id === id && c.locationId === ctx.locationId);
+}
+
+function busyOf(ctx: GhlCtx, calendarId: string): BusyInterval[] {
+  return ctx.appointments
+    .find((a) => a.calendarId === calendarId && a.appointmentStatus !== 'cancelled')
+    .map((a) => ({ start: Date.parse(String(a.startTime)), end: Date.parse(String(a.endTime)) }));
+}
+
+/** `GET /calendars/{calendarId}/free-slots`: opening hours minus booked appointments, by local date. */
+export function getFreeSlots(ctx: GhlCtx, calendarId: string, query: Record<string, unknown>): Reply {
+  const cal = ownCalendar(ctx, calendarId);
+  if (!cal) return ghlError(400, 'Calendar not found');
+  const start = Number(query.startDate);
+  const end = Number(query.endDate);
+  if (end < start) return ghlError(400, 'endDate must be after startDate');
+  if (end - start > MAX_RANGE_MS) return ghlError(400, 'Date range cannot be more than 31 days');
+  const zone = typeof query.timezone === 'string' && query.timezone !== '' ? query.timezone : cal.timezone;
+  if (!isValidTimeZone(zone)) return ghlError(400, `Invalid timezone: ${zone}`);
+  return { status: 200, body: freeSlots(cal, start, end, busyOf(ctx, cal.id), zone) };
+}
+
+/** True when an appointment at [start, end) starts on a free slot and overlaps no booking. */
+function slotIsFree(ctx: GhlCtx, cal: SimCalendar, start: number, end: number): boolean {
+  const busy = busyOf(ctx, cal.id);
+  if (busy.some((b) => start < b.end && end > b.start)) return false;
+  const offered = Object.values(freeSlots(cal, start, start, busy, 'UTC')).flatMap((d) => d.slots);
+  return offered.some((s) => Date.parse(s) === start);
+}
+
+/** `POST /calendars/events/appointments`: books a slot (checked unless `ignoreFreeSlotValidation`). */
+export function createAppointment(ctx: GhlCtx, body: Record<string, unknown>): Reply {
+  const denied = checkLocation(ctx, body.locationId);
+  if (denied) return denied;
+  const cal = ownCalendar(ctx, String(body.calendarId));
+  if (!cal) return ghlError(400, 'Calendar not found');
+  if (!ownContact(ctx, String(body.contactId))) return ghlError(400, 'Contact not found');
+  const start = Date.parse(String(body.startTime));
+  const end = body.endTime === undefined ? start + cal.slotDurationMinutes * 60_000 : Date.parse(String(body.endTime));
+  if (Number.isNaN(start) || Number.isNaN(end)) return ghlError(400, 'startTime and endTime must be ISO 8601 date-times');
+  if (end <= start) return ghlError(400, 'endTime must be after startTime');
+  if (body.ignoreFreeSlotValidation !== true && !slotIsFree(ctx, cal, start, end)) {
+    return ghlError(400, 'The slot you have selected is no longer available.');
+  }
+  const appt = ctx.appointments.insert({
+    id: ghlId(),
+    calendarId: cal.id,
+    locationId: ctx.locationId,
+    contactId: body.contactId,
+    startTime: String(body.startTime),
+    endTime: body.endTime === undefined ? new Date(end).toISOString() : String(body.endTime),
+    title: body.title ?? 'Appointment',
+    meetingLocationType: body.meetingLocationType ?? 'default',
+    appointmentStatus: body.appointmentStatus ?? 'confirmed',
+    assignedUserId: body.assignedUserId,
+    address: body.address,
+    description: body.description,
+    isRecurring: false,
+  });
+  return { status: 200, body: Object.fromEntries(Object.entries(appt).filter(([k, v]) => v !== undefined && k !== 'description')) };
+}
