@@ -11,7 +11,7 @@ export type { CheckedRequest, SpecChecker, SpecResult } from './spec-common.js';
 
 type Json = Record<string, unknown>;
 interface Param { name: string; in: string; required?: boolean; schema?: { type?: unknown; enum?: unknown[] } }
-interface Operation { method: string; operationId?: string; params: Param[]; bodyRequired: boolean; bodyPointer?: string; bodyTypes: string[] }
+interface Operation { method: string; operationId?: string; params: Param[]; bodyRequired: boolean; bodyPointers: Map<string, string> }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const cache = new Map<string, OpenApiChecker>();
@@ -77,15 +77,10 @@ class OpenApiChecker implements SpecChecker {
         rb = this.deref(rb) as Json;
       }
       const content = (rb?.content ?? {}) as Record<string, Json>;
-      const jsonType = Object.keys(content).find((ct) => /json/i.test(ct));
-      out.set(m, {
-        method: m,
-        operationId: o.operationId as string | undefined,
-        params,
-        bodyRequired: rb?.required === true,
-        bodyTypes: Object.keys(content),
-        bodyPointer: jsonType && content[jsonType].schema ? `${bodyPtr}/content/${jsonType.replace(/~/g, '~0').replace(/\//g, '~1')}/schema` : undefined,
-      });
+      // One schema per declared media type; the request's Content-Type picks which applies.
+      const bodyPointers = new Map(Object.keys(content).filter((ct) => content[ct].schema !== undefined)
+        .map((ct) => [ct.toLowerCase(), `${bodyPtr}/content/${ct.replace(/~/g, '~0').replace(/\//g, '~1')}/schema`]));
+      out.set(m, { method: m, operationId: o.operationId as string | undefined, params, bodyRequired: rb?.required === true, bodyPointers });
     }
     return out;
   }
@@ -107,14 +102,14 @@ class OpenApiChecker implements SpecChecker {
   private checkBody(op: Operation, req: CheckedRequest): string[] {
     const empty = req.body === undefined || req.body === null || req.body === '';
     if (empty) return op.bodyRequired ? ['request body is required'] : [];
-    if (op.bodyPointer === undefined) return [];
-    if (req.contentType !== undefined && !/json/i.test(req.contentType)) {
-      return op.bodyTypes.some((t) => req.contentType?.startsWith(t)) ? [] : [`content type ${req.contentType} not accepted (spec: ${op.bodyTypes.join(', ')})`];
-    }
-    let v = this.validators.get(op.bodyPointer);
+    if (op.bodyPointers.size === 0) return [];
+    const ct = (req.contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+    const ptr = op.bodyPointers.get(ct) ?? (/json/.test(ct) ? [...op.bodyPointers].find(([t]) => /json/.test(t))?.[1] : undefined);
+    if (ptr === undefined) return [`content type ${ct} not accepted (spec: ${[...op.bodyPointers.keys()].join(', ')})`];
+    let v = this.validators.get(ptr);
     if (v === undefined) {
-      v = this.ajv.compile(absolutiseRefs(this.pointer(op.bodyPointer), this.base) as Json);
-      this.validators.set(op.bodyPointer, v);
+      v = this.ajv.compile(absolutiseRefs(this.pointer(ptr), this.base) as Json);
+      this.validators.set(ptr, v);
     }
     return v(req.body) ? [] : ajvProblems('body', v.errors);
   }
