@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { Query } from 'mingo';
+import { DuplicateKeyError } from '../errors.js';
+import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '../types.js';
+import { defaultIndexName, UniqueIndex, type IndexSpec } from './unique-index.js';
+import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
+
+/** What a collection needs from its engine: an open check and the journal. */
+export interface CollectionHost {
+  assertOpen(): void;
+  commit(collection: string, puts: Doc[], dels: string[]): Promise<void>;
+}
+
+const ID_INDEX = '_id_';
+
+/**
+ * One embedded collection. Every method does its reading and in-memory writing synchronously
+ * before its first await, so each call is atomic within the process (two concurrent
+ * findOneAndUpdate claims can never take the same doc); only the journal sync is awaited.
+ * Stored docs are never mutated, only replaced, which lets a snapshot capture them by reference.
+ */
+export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T> {
+  /** The docs by `_id`, in insertion order (MongoDB's natural order, near enough). */
+  readonly docs = new Map<string, Doc>();
+  private readonly specs = new Map<string, IndexSpec>();
+  private readonly unique: UniqueIndex[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly host: CollectionHost,
+  ) {}
+
+  async insertOne(doc: T): Promise<{ acknowledged: true; insertedId: string }> {
+    this.host.assertOpen();
+    // Like the driver, fill in a missing _id on the caller's object so it knows the id.
+    if ((doc as Partial<Doc>)._id === undefined) doc._id = randomUUID();
+    const stored = toStored(doc);
+    if (this.docs.has(stored._id)) throw this.duplicateId(stored._id);
+    await this.write([stored], [], []);
+    return { acknowledged: true, insertedId: stored._id };
+  }
+
+  async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
+    this.host.assertOpen();
+    const [doc] = this.select(filter, { ...options, limit: 1 });
+    return doc === undefined ? null : (structuredClone(doc) as T);
+  }
+
+  find(filter: Filter, options: FindOptions = {}): DocCursor<T> {
+    // Evaluated at toArray(), as a driver cursor is.
+    return {
+      toArray: async () => {
+        this.host.assertOpen();
+        return this.select(filter, options).map((d) => structuredClone(d) as T);
+      },
+    };
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
+    this.host.assertOpen();
+    checkUpdate(update);
+    const [target] = this.select(filter, { limit: 1 });
+    if (target === undefined) {
+      if (!options.upsert) return { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
+      const inserted = await this.upsert(filter, update);
+      return { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: inserted._id };
+    }
+    const changed = await this.modify([target], update);
+    return { acknowledged: true, matchedCount: 1, modifiedCount: changed.length, upsertedCount: 0, upsertedId: null };
+  }
+
+  async updateMany(filter: Filter, update: Update) {
+    this.host.assertOpen();
+    checkUpdate(update);
+    const targets = this.select(filter, {});
+    const changed = await this.modify(targets, update);
+    return { acknowledged: true, matchedCount: targets.length, modifiedCount: changed.length };
+  }
+
+  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+    this.host.assertOpen();
+    checkUpdate(update);
+    // 'before' is the driver's default too.
+    const after = options.returnDocument === 'after';
+    const [target] = this.select(filter, { sort: options.sort, limit: 1 });
+    if (target === undefined) {
+      if (!options.upsert) return null;
+      const inserted = await this.upsert(filter, update);
+      return after ? (structuredClone(inserted) as T) : null;
+    }
+    const [changed] = await this.modify([target], update);
+    return structuredClone(after ? (changed ?? target) : target) as T;
+  }
+
+  async deleteOne(filter: Filter): Promise<{ acknowledged: true; deletedCount: number }> {
+    this.host.assertOpen();
+    return this.remove(this.select(filter, { limit: 1 }));
+  }
+
+  async deleteMany(filter: Filter): Promise<{ acknowledged: true; deletedCount: number }> {
+    this.host.assertOpen();
+    return this.remove(this.select(filter, {}));
+  }
+
+  async countDocuments(filter: Filter = {}): Promise<number> {
+    this.host.assertOpen();
+    return this.select(filter, {}).length;
+  }
+
+  async createIndex(keys: Record<string, 1 | -1>, options: { unique?: boolean; name?: string } = {}): Promise<string> {
+    this.host.assertOpen();
+    const name = options.name ?? defaultIndexName(keys);
+    if (Object.keys(keys).length === 1 && keys._id !== undefined) return ID_INDEX;
+    const spec: IndexSpec = { name, keys: { ...keys }, unique: options.unique === true };
+    const existing = this.specs.get(name) ?? [...this.specs.values()].find((s) => sameKeys(s.keys, keys));
+    if (existing !== undefined) {
+      // Repositories call createIndex at every start: the same definition again is a no-op.
+      if (existing.name === name && sameKeys(existing.keys, keys) && existing.unique === spec.unique) return name;
+      throw Object.assign(new Error(`collection ${this.name}: index ${existing.name} already exists with a different definition`), {
+        code: 85,
+      });
+    }
+    if (spec.unique) {
+      const index = new UniqueIndex(spec, this.name);
+      index.build(this.docs.values());
+      this.unique.push(index);
+    }
+    this.specs.set(name, spec);
+    return name;
+  }
+
+  /** Matching stored docs (not copies), sorted, skipped, limited and projected as asked. */
+  private select(filter: Filter, options: FindOptions): Doc[] {
+    const query = new Query(filter);
+    // The common lookup by _id needs no scan.
+    const byId = typeof filter._id === 'string' ? this.docs.get(filter._id) : undefined;
+    const source = typeof filter._id === 'string' ? (byId === undefined ? [] : [byId]) : [...this.docs.values()];
+    let cursor = query.find<Doc>(source, options.projection);
+    if (options.sort !== undefined) cursor = cursor.sort(options.sort);
+    if (options.skip !== undefined) cursor = cursor.skip(options.skip);
+    if (options.limit !== undefined && options.limit > 0) cursor = cursor.limit(options.limit);
+    return cursor.all();
+  }
+
+  /** Applies `update` to `targets` as one journal record; returns the new images of the docs that changed. */
+  private async modify(targets: Doc[], update: Update): Promise<Doc[]> {
+    const before: Doc[] = [];
+    const after: Doc[] = [];
+    for (const target of targets) {
+      const result = applyUpdate(target, update, false);
+      if (!result.changed) continue;
+      before.push(target);
+      after.push(toStored(result.doc));
+    }
+    if (after.length > 0) await this.write(after, [], before);
+    return after;
+  }
+
+  private async upsert(filter: Filter, update: Update): Promise<Doc> {
+    const { doc } = applyUpdate(seedFromFilter(filter) as Doc, update, true);
+    doc._id ??= randomUUID();
+    const stored = toStored(doc);
+    if (this.docs.has(stored._id)) throw this.duplicateId(stored._id);
+    await this.write([stored], [], []);
+    return stored;
+  }
+
+  private async remove(targets: Doc[]): Promise<{ acknowledged: true; deletedCount: number }> {
+    if (targets.length > 0) await this.write([], targets.map((d) => d._id), targets);
+    return { acknowledged: true, deletedCount: targets.length };
+  }
+
+  /**
+   * Checks every unique index first, so a violation leaves nothing written; then updates memory and
+   * the indexes and hands the record to the journal. `before` are the old images of changed docs.
+   */
+  private write(puts: Doc[], dels: string[], before: Doc[]): Promise<void> {
+    for (const index of this.unique) index.check(puts, dels);
+    for (const index of this.unique) index.apply(before, puts);
+    for (const id of dels) this.docs.delete(id);
+    for (const doc of puts) this.docs.set(doc._id, doc);
+    return this.host.commit(this.name, puts, dels);
+  }
+
+  private duplicateId(id: string): DuplicateKeyError {
+    return new DuplicateKeyError(this.name, ID_INDEX, { _id: 1 }, { _id: id });
+  }
+}
+
+/** The stored form of a doc: a private copy, normalised through JSON so memory matches what replay will load. */
+function toStored(doc: Doc): Doc {
+  if (typeof doc._id !== 'string') throw new TypeError(`_id must be a string, got ${typeof doc._id}`);
+  return JSON.parse(JSON.stringify(doc)) as Doc;
+}
+
+function sameKeys(a: Record<string, 1 | -1>, b: Record<string, 1 | -1>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

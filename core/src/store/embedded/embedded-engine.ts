@@ -1,0 +1,124 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Doc, DocCollection, StoreEngine } from '../types.js';
+import { EmbeddedCollection, type CollectionHost } from './embedded-collection.js';
+import type { JournalRecord, SnapshotSource } from './journal-files.js';
+import { Journal } from './journal.js';
+import { acquireDirLock, type DirLock } from './lock.js';
+
+/** Options of the embedded engine. */
+export interface EmbeddedEngineOptions {
+  /** The data folder (HUB_DATA_DIR); created if missing. */
+  dir: string;
+  /** Compact once the log holds this many records since the last snapshot (default 10,000). */
+  compactAfterRecords?: number;
+  /** Compact once the log holds this many bytes since the last snapshot (default 64 MiB). */
+  compactAfterBytes?: number;
+  /** Told about failed background compactions, which lose nothing but leave the log growing (default: process warning). */
+  onBackgroundError?: (err: unknown) => void;
+}
+
+/** The embedded engine: collections in memory, made durable by a write-ahead journal in one folder. */
+export class EmbeddedEngine implements StoreEngine {
+  readonly kind = 'embedded' as const;
+  private readonly collections = new Map<string, EmbeddedCollection>();
+  private journal: Journal | null = null;
+  private closed = false;
+  private readonly host: CollectionHost = {
+    assertOpen: () => {
+      if (this.closed) throw new Error(`the embedded store in ${this.dir} is closed`);
+    },
+    commit: (c, puts, dels) => this.commit(c, puts, dels),
+  };
+
+  private constructor(
+    /** The absolute data folder. */
+    readonly dir: string,
+    private readonly lock: DirLock,
+  ) {}
+
+  /** Opens the folder: takes its lock, loads the snapshot, replays the log. */
+  static async open(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
+    const dir = resolve(options.dir);
+    await mkdir(dir, { recursive: true });
+    const lock = await acquireDirLock(dir);
+    const engine = new EmbeddedEngine(dir, lock);
+    try {
+      engine.journal = await Journal.open(
+        dir,
+        {
+          loadDoc: (c, doc) => engine.coll(c).docs.set(doc._id, doc),
+          applyRecord: (r) => engine.replay(r),
+          capture: () => engine.capture(),
+          onBackgroundError: options.onBackgroundError ?? warn,
+        },
+        { records: options.compactAfterRecords ?? 10_000, bytes: options.compactAfterBytes ?? 64 * 1024 * 1024 },
+      );
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+    return engine;
+  }
+
+  collection<T extends Doc = Doc>(name: string): DocCollection<T> {
+    if (name === '' || name.includes('$')) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
+    // One instance per name serves every caller; the type parameter only narrows what callers see.
+    return this.coll(name) as unknown as DocCollection<T>;
+  }
+
+  /** Snapshots the whole store and starts a fresh log now, instead of waiting for the thresholds. */
+  async compact(): Promise<void> {
+    this.host.assertOpen();
+    await this.journal?.compact();
+  }
+
+  /** Waits for pending writes, stops accepting new ones, releases the folder. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.journal?.close();
+    } finally {
+      await this.lock.release();
+    }
+  }
+
+  private coll(name: string): EmbeddedCollection {
+    let coll = this.collections.get(name);
+    if (coll === undefined) {
+      coll = new EmbeddedCollection(name, this.host);
+      this.collections.set(name, coll);
+    }
+    return coll;
+  }
+
+  private commit(c: string, puts: Doc[], dels: string[]): Promise<void> {
+    const record: JournalRecord = { c };
+    if (puts.length > 0) record.put = puts;
+    if (dels.length > 0) record.del = dels;
+    // journal is set before any collection can be reached; the check keeps the type honest.
+    if (this.journal === null) return Promise.reject(new Error('the embedded store is not open'));
+    return this.journal.append(JSON.stringify(record));
+  }
+
+  private replay(record: JournalRecord): void {
+    const docs = this.coll(record.c).docs;
+    for (const id of record.del ?? []) docs.delete(id);
+    for (const doc of record.put ?? []) docs.set(doc._id, doc);
+  }
+
+  private capture(): SnapshotSource {
+    // Docs are replaced, never mutated, so copying the references is a consistent snapshot.
+    return [...this.collections].map(([name, coll]) => [name, [...coll.docs.values()]] as [string, Doc[]]);
+  }
+}
+
+/** Opens the embedded engine on a data folder; see {@link EmbeddedEngineOptions}. */
+export function openEmbeddedEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
+  return EmbeddedEngine.open(options);
+}
+
+function warn(err: unknown): void {
+  process.emitWarning(`embedded store: background compaction failed: ${String(err)}`);
+}
