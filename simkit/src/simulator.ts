@@ -56,6 +56,8 @@ export interface SimulatorOptions {
   specExempt?: Array<string | RegExp>;
   /** Answer 400 on a violation (default true); false only records it. */
   rejectViolations?: boolean;
+  /** Checks credentials before rate limits and spec checks (throw sim.error / checkBearer's 401). */
+  authenticate?: (req: FastifyRequest, sim: Simulator) => void;
   rateLimit?: SimRateLimit;
   /** Headers set on every API answer, e.g. quota headers from the rate-limit usage. */
   headers?: (req: FastifyRequest, usage: RateUsage[] | undefined) => Record<string, string>;
@@ -160,6 +162,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const body = fault.body ?? errorBody(fault.status, 'Injected fault', codeFor(fault.status));
       return sendSimError(reply, new SimError(fault.status, body, fault.headers ?? {}));
     }
+    opts.authenticate?.(req, sim);
     if (limiter && !opts.rateLimit?.exempt?.(req)) {
       const usage = limiter.hit(opts.rateLimit?.key?.(req) ?? 'all');
       usageOf.set(req, usage);

@@ -18,7 +18,7 @@ export class Collection<T extends Record<string, unknown> = Record<string, unkno
   ) {}
 
   /** Inserts a copy of `doc`; keeps `doc.id` when given, else makes one. */
-  insert(doc: T & { id?: string }): T & { id: string } {
+  insert(doc: Omit<T, 'id'> & { id?: string }): T & { id: string } {
     const id = doc.id ?? this.nextId();
     if (this.docs.has(id)) throw new Error(`${this.name}: id ${id} exists`);
     const stored = { ...structuredClone(doc), id } as T & { id: string };

@@ -1,0 +1,2 @@
+export { startHubspotSim, hubspotSpecs } from './hubspot-sim.js';
+export type { HubspotSim, HubspotSimOptions } from './hubspot-sim.js';
