@@ -4,7 +4,7 @@ import { classify, type Classification } from '../errors/classify.js';
 import { HubError } from '../errors/hub-error.js';
 import type { AuthContext, AuthStrategy } from '../auth/types.js';
 import type { RateLimiter } from './limiter.js';
-import { assertSafeUrl, guardedLookup } from './ssrf.js';
+import { assertSafeUrl, guardedLookup } from './safe-url.js';
 import { redact, redactText } from './redact.js';
 
 /** A request as an operation declares it, after templating. */

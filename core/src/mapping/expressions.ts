@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { HubError } from '../errors/hub-error.js';
+import { expressionFunctions } from './functions.js';
 
 /** Limits for one evaluation: wall time and evaluation depth. */
 export interface EvalLimits {
@@ -27,6 +28,7 @@ export function compile(expr: string, limits: EvalLimits = MANIFEST_LIMITS): Com
   if (!compiled) {
     try {
       compiled = jsonata(expr, { timeout: limits.timeoutMs, stack: limits.maxDepth });
+      for (const [name, fn] of Object.entries(expressionFunctions)) compiled.registerFunction(name, fn as (...args: unknown[]) => unknown);
     } catch (err) {
       const e = err as { message?: string; position?: number };
       throw new HubError('HUB_ERR_MAPPING', `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'})`, { cause: err });

@@ -1,0 +1,157 @@
+import { parseTemplate, type OperationName, type OperationSpec } from '@hub/manifests';
+import { HubError } from '../errors/hub-error.js';
+import { ConnectorHttp, type ExchangeSummary, type HttpAnswer, type HttpRequest } from '../http/client.js';
+import { RateLimiter } from '../http/limiter.js';
+import { createAuthStrategy, type OAuthStrategyFactory } from '../auth/index.js';
+import type { Credentials } from '../auth/types.js';
+import { evaluate, MANIFEST_LIMITS, TENANT_LIMITS } from '../mapping/expressions.js';
+import { applySimpleMappings } from '../mapping/simple-mappings.js';
+import type { Connector, ConnectionView, HookContext, Logger } from './types.js';
+
+/** One connection as the runtime needs it: view, config, credentials and the tenant's mappings. */
+export interface RuntimeConnection {
+  view: ConnectionView;
+  config: Record<string, unknown>;
+  credentials: Credentials;
+  fieldMappings?: Record<string, string>;
+  mappings?: Record<string, string>;
+}
+
+/** Process-wide pieces shared by every runtime. */
+export interface RuntimeDeps {
+  allowPrivateUrls: boolean;
+  limiters: Map<string, RateLimiter>;
+  oauth?: OAuthStrategyFactory;
+  logger: Logger;
+}
+
+/** Per-run options: where exchange summaries go, and the abort signal. */
+export interface RunOptions {
+  onExchange?: (s: ExchangeSummary) => void;
+  recordBodies?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Context an operation's expressions are evaluated over. */
+export interface OperationContext {
+  call: Record<string, unknown>;
+  steps: Record<string, unknown>;
+}
+
+/**
+ * Runs a connector's declared operations for one connection: builds each request from JSONata over
+ * the documented context, sends it through the one HTTP client, reads the answer back.
+ */
+export class ConnectorRuntime {
+  readonly http: ConnectorHttp;
+  private readonly secrets: string[];
+
+  constructor(readonly connector: Connector, readonly connection: RuntimeConnection, private readonly deps: RuntimeDeps, private readonly run: RunOptions = {}) {
+    const m = connector.manifest;
+    this.secrets = Object.values(connection.credentials).filter((v): v is string => typeof v === 'string');
+    let limiter = deps.limiters.get(connection.view.id);
+    if (!limiter) deps.limiters.set(connection.view.id, (limiter = new RateLimiter(m.http.rateLimit)));
+    this.http = new ConnectorHttp({
+      connectorId: m.id,
+      auth: createAuthStrategy(m.auth, m.id, deps.oauth),
+      authContext: { connectionId: connection.view.id, credentials: connection.credentials, signal: run.signal },
+      limiter,
+      rules: m.http.errors,
+      retryOn: m.http.retryOn,
+      timeoutMs: m.http.timeoutMs,
+      guard: m.http.tenantUrl === true,
+      allowPrivate: deps.allowPrivateUrls,
+      secrets: () => this.secrets.concat(Object.values(connection.credentials).filter((v): v is string => typeof v === 'string')),
+      errorMessage: m.http.errorMessage ? async (a) => String((await evaluate(m.http.errorMessage!, { response: a })) ?? '') : undefined,
+      onExchange: run.onExchange,
+      recordBodies: run.recordBodies,
+    });
+  }
+
+  /** True when the manifest declares the operation. */
+  has(name: OperationName): boolean {
+    return this.connector.manifest.operations[name] !== undefined;
+  }
+
+  /** Evaluates the context an expression sees; manifests also see credentials, tenants never do. */
+  context(ctx: OperationContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { call: ctx.call, steps: ctx.steps, contact: ctx.steps.contact ?? null, config: this.connection.config, connection: this.connection.view, ...extra };
+  }
+
+  /** Evaluates a named mapping: the tenant's override if any, else the manifest's; simple field mappings go on the contact. */
+  async map(name: string, ctx: OperationContext, extra: Record<string, unknown> = {}): Promise<unknown> {
+    const tenantExpr = this.connection.mappings?.[name];
+    const expr = tenantExpr ?? this.connector.manifest.mappings?.[name];
+    let value = expr ? await evaluate(expr, this.context(ctx, extra), tenantExpr ? TENANT_LIMITS : MANIFEST_LIMITS, `mapping "${name}"`) : undefined;
+    if (name === 'contact' && this.connection.fieldMappings && Object.keys(this.connection.fieldMappings).length) {
+      value = applySimpleMappings((value ?? {}) as Record<string, unknown>, ctx.call, this.connection.fieldMappings);
+    }
+    return value;
+  }
+
+  /** Evaluates an operation's `when`; operations without one always apply. */
+  async applies(name: OperationName, ctx: OperationContext, input?: unknown): Promise<boolean> {
+    const op = this.connector.manifest.operations[name];
+    if (!op) return false;
+    return op.when ? Boolean(await evaluate(op.when, this.manifestContext(ctx, { input }), MANIFEST_LIMITS, `${name}.when`)) : true;
+  }
+
+  /** Runs one operation with an input; returns its output (null when the CRM said "not found"). */
+  async execute(name: OperationName | string, input: unknown, ctx: OperationContext): Promise<unknown> {
+    const op = (this.connector.manifest.operations as Record<string, OperationSpec | undefined>)[name];
+    if (!op) throw new HubError('HUB_ERR_CAPABILITY', `${this.connector.manifest.id} has no operation ${name}`);
+    if (op.hook) return this.connector.hooks[op.hook](await this.hookContext(ctx), input);
+    const scope = this.manifestContext(ctx, { input });
+    const answer = await this.http.send(await this.buildRequest(op, scope), this.run.signal);
+    if (op.notFound?.includes(answer.status)) return null;
+    const response = { status: answer.status, headers: answer.headers, body: answer.body };
+    return op.output ? ((await evaluate(op.output, { ...scope, response }, MANIFEST_LIMITS, `${name}.output`)) ?? null) : (answer.body ?? null);
+  }
+
+  /** The base URL for this connection, templated. */
+  async baseUrl(scope: Record<string, unknown>): Promise<string> {
+    return this.template(this.connector.manifest.http.baseUrl, scope, false);
+  }
+
+  private manifestContext(ctx: OperationContext, extra: Record<string, unknown>): Record<string, unknown> {
+    return this.context(ctx, { credentials: this.connection.credentials, ...extra });
+  }
+
+  private async buildRequest(op: OperationSpec, scope: Record<string, unknown>): Promise<HttpRequest> {
+    const req = op.request!;
+    const url = req.url ? await this.template(req.url, scope, false) : `${await this.baseUrl(scope)}${await this.template(req.path ?? '', scope, true)}`;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...this.connector.manifest.http.headers, ...req.headers })) headers[k] = await this.template(v, scope, false);
+    const query = req.query ? ((await evaluate(req.query, scope, MANIFEST_LIMITS, 'request.query')) as Record<string, unknown> | undefined) : undefined;
+    const body = req.body ? await evaluate(req.body, scope, MANIFEST_LIMITS, 'request.body') : undefined;
+    return { method: req.method, url, headers, query, body, form: req.form, accept: op.notFound };
+  }
+
+  private async template(text: string, scope: Record<string, unknown>, encode: boolean): Promise<string> {
+    let out = '';
+    for (const part of parseTemplate(text)) {
+      if ('text' in part) out += part.text;
+      else {
+        const value = await evaluate(part.expr, scope, MANIFEST_LIMITS, `template "${text}"`);
+        if (value === undefined || value === null || value === '') throw new HubError('HUB_ERR_MAPPING', `"{{${part.expr}}}" in "${text}" has no value`, { retryable: false });
+        out += encode ? encodeURIComponent(String(value)) : String(value);
+      }
+    }
+    return out;
+  }
+
+  private async hookContext(ctx: OperationContext): Promise<HookContext> {
+    return {
+      http: { send: (req: HttpRequest): Promise<HttpAnswer> => this.http.send(req, this.run.signal) },
+      baseUrl: await this.baseUrl(this.manifestContext(ctx, {})),
+      config: this.connection.config,
+      connection: this.connection.view,
+      call: ctx.call,
+      steps: ctx.steps,
+      map: (name, extra) => this.map(name, ctx, extra),
+      run: (operation, input) => this.execute(operation, input, ctx),
+      log: this.deps.logger,
+      signal: this.run.signal ?? new AbortController().signal,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon';
+import { toE164 } from '../sync/phone.js';
+
+/** An appointment as the call carries it. */
+interface Appt {
+  date?: string;
+  time?: string;
+  timezone?: string;
+  durationMinutes?: number;
+}
+
+function start(appt: Appt | undefined): DateTime | undefined {
+  if (!appt?.date || !appt.time) return undefined;
+  const dt = DateTime.fromISO(`${appt.date}T${appt.time}`, { zone: appt.timezone || 'UTC' });
+  return dt.isValid ? dt : undefined;
+}
+
+/**
+ * Functions every JSONata expression may call, for what JSONata cannot do well itself: time zones
+ * (luxon), phone numbers (libphonenumber), names, and the standard call note.
+ */
+export const expressionFunctions: Record<string, (...args: never[]) => unknown> = {
+  /** `$e164(phone)`: E.164 or undefined */
+  e164: (phone: string | null) => toE164(phone) ?? undefined,
+  /** `$firstName(name)` / `$lastName(name)`: split on the last space */
+  firstName: (name: string | null) => (name ? name.trim().split(/\s+/).slice(0, -1).join(' ') || name.trim() : undefined),
+  lastName: (name: string | null) => {
+    const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
+    return parts.length > 1 ? parts[parts.length - 1] : undefined;
+  },
+  /** `$apptStart(appt)`: ISO start with the appointment's offset; `$apptStartUtc`, `$apptEnd`, `$apptEndUtc`, `$apptStartMs` */
+  apptStart: (appt: Appt) => start(appt)?.toISO({ suppressMilliseconds: true }) ?? undefined,
+  apptStartUtc: (appt: Appt) => start(appt)?.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined,
+  apptStartMs: (appt: Appt) => start(appt)?.toMillis(),
+  apptEnd: (appt: Appt) => start(appt)?.plus({ minutes: appt.durationMinutes ?? 60 }).toISO({ suppressMilliseconds: true }) ?? undefined,
+  apptEndUtc: (appt: Appt) => start(appt)?.plus({ minutes: appt.durationMinutes ?? 60 }).toUTC().toISO({ suppressMilliseconds: true }) ?? undefined,
+  /** `$toMillis(iso)`: epoch ms of an ISO time */
+  isoToMillis: (iso: string | null) => (iso ? Date.parse(iso) : undefined),
+  /** `$addDays(iso, n)`: YYYY-MM-DD n days after the date of iso (default: today, UTC) */
+  addDays: (iso: string | null, days: number) => DateTime.fromISO(iso ?? DateTime.utc().toISO()!, { zone: 'utc' }).plus({ days }).toISODate(),
+  /** `$callNote(call)`: the standard note text: outcome, sentiment, duration, recording, summary */
+  callNote: (call: Record<string, unknown>) => callNote(call),
+};
+
+/** The note text the connectors write for a call. */
+export function callNote(call: Record<string, unknown>): string {
+  const lines = ['AI phone call'];
+  if (call.call_outcome) lines.push(`Outcome: ${String(call.call_outcome)}`);
+  if (call.call_sentiment) lines.push(`Sentiment: ${String(call.call_sentiment)}`);
+  if (typeof call.duration_seconds === 'number') lines.push(`Duration: ${Math.floor(call.duration_seconds / 60)}m ${call.duration_seconds % 60}s`);
+  if (call.started_at) lines.push(`Started: ${String(call.started_at)}`);
+  const appt = call.appointment_booked as Appt | null;
+  if (appt) lines.push(`Appointment booked: ${appt.date} ${appt.time} (${appt.timezone})`);
+  if (call.recording_url) lines.push(`Recording: ${String(call.recording_url)}`);
+  if (call.call_summary) lines.push('', String(call.call_summary));
+  return lines.join('\n');
+}

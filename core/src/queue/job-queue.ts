@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { DocCollection } from '../store/types.js';
+import { DUPLICATE_KEY_CODE } from '../store/types.js';
+import type { JobDoc, StepRecord } from '../store/repos/documents.js';
+import { notFound, HubError } from '../errors/hub-error.js';
+import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
+
+/** What a new job is for. */
+export interface JobSpec {
+  tenantId: string;
+  agentId: string;
+  callId: string;
+  integrationId: string;
+  type: string;
+  skipReason?: string;
+}
+
+/** A durable job queue on the store: claim with a lease, back off, dead-letter, retry by API. */
+export class JobQueue {
+  private listeners = new Set<() => void>();
+
+  constructor(readonly col: DocCollection<JobDoc>, readonly policy: BackoffPolicy = DEFAULT_BACKOFF) {}
+
+  /** Creates the indexes the queue relies on. */
+  async ensureIndexes(): Promise<void> {
+    await this.col.createIndex({ tenantId: 1, agentId: 1, callId: 1, integrationId: 1 }, { unique: true });
+    await this.col.createIndex({ status: 1, runAt: 1 });
+  }
+
+  /** Calls fn whenever a job becomes ready (in this process), so workers need not wait for a poll. */
+  onReady(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Adds a job once per (tenant, agent, call, integration); a repeat returns the existing job. */
+  async enqueue(spec: JobSpec): Promise<{ job: JobDoc; created: boolean }> {
+    const now = new Date();
+    const { skipReason, ...rest } = spec;
+    const job: JobDoc = {
+      ...rest,
+      _id: `job_${randomUUID()}`,
+      status: skipReason ? 'skipped' : 'queued',
+      ...(skipReason ? { reason: skipReason, finishedAt: now.toISOString() } : {}),
+      attempts: 0,
+      maxAttempts: this.policy.maxAttempts,
+      runAt: now.getTime(),
+      steps: {},
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    try {
+      await this.col.insertOne(job);
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+      const existing = await this.col.findOne({ tenantId: spec.tenantId, agentId: spec.agentId, callId: spec.callId, integrationId: spec.integrationId });
+      if (!existing) throw err;
+      return { job: existing, created: false };
+    }
+    if (!skipReason) this.notify();
+    return { job, created: true };
+  }
+
+  /** Claims the next due job (or one whose worker's lease ran out) for `owner`. */
+  async claim(owner: string, leaseMs: number): Promise<JobDoc | null> {
+    const now = Date.now();
+    return this.col.findOneAndUpdate(
+      { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
+      { $set: { status: 'running', leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() }, $inc: { attempts: 1 } },
+      { sort: { runAt: 1 }, returnDocument: 'after' },
+    );
+  }
+
+  /** Extends the lease; false when the job is no longer this owner's (it was re-claimed). */
+  async heartbeat(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const res = await this.col.updateOne({ _id: jobId, leaseOwner: owner, status: 'running' }, { $set: { leaseUntil: Date.now() + leaseMs } });
+    return res.matchedCount === 1;
+  }
+
+  /** Records a finished step: the idempotency ledger entry that makes a retry skip it. */
+  async checkpoint(jobId: string, owner: string, step: string, record: StepRecord): Promise<void> {
+    const res = await this.col.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { [`steps.${step}`]: record, updatedAt: new Date().toISOString() } });
+    if (res.matchedCount !== 1) throw new HubError('HUB_ERR_CONFLICT', `job ${jobId} lease was lost`, { retryable: false });
+  }
+
+  /** Marks the job done. */
+  async succeed(jobId: string, owner: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.col.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { status: 'succeeded', finishedAt: now, updatedAt: now }, $unset: { leaseUntil: '', lastError: '' } });
+  }
+
+  /** Schedules another attempt with backoff, or dead-letters after the last one. */
+  async fail(job: JobDoc, owner: string, error: Record<string, unknown>, retryable: boolean, retryAfterMs?: number): Promise<'retrying' | 'dead'> {
+    const now = Date.now();
+    const iso = new Date(now).toISOString();
+    if (retryable && job.attempts < job.maxAttempts) {
+      const runAt = now + nextDelay(job.attempts, this.policy, retryAfterMs);
+      await this.col.updateOne({ _id: job._id, leaseOwner: owner }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '' } });
+      setTimeout(() => this.notify(), Math.max(0, runAt - now) + 5).unref();
+      return 'retrying';
+    }
+    await this.col.updateOne({ _id: job._id, leaseOwner: owner }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '' } });
+    return 'dead';
+  }
+
+  /** Puts a failed (dead-lettered) job back in the queue; finished steps stay finished. */
+  async retry(tenantId: string, agentId: string, jobId: string): Promise<JobDoc> {
+    const iso = new Date().toISOString();
+    const job = await this.col.findOneAndUpdate(
+      { _id: jobId, tenantId, agentId, status: 'failed' },
+      { $set: { status: 'queued', attempts: 0, runAt: Date.now(), deadLettered: false, updatedAt: iso }, $unset: { finishedAt: '' } },
+      { returnDocument: 'after' },
+    );
+    if (!job) {
+      const exists = await this.col.findOne({ _id: jobId, tenantId, agentId });
+      if (!exists) throw notFound('sync job', jobId);
+      throw new HubError('HUB_ERR_CONFLICT', `sync job ${jobId} is ${exists.status}; only failed jobs can be retried`);
+    }
+    this.notify();
+    return job;
+  }
+
+  /** The jobs of one call. */
+  async forCall(tenantId: string, agentId: string, callId: string): Promise<JobDoc[]> {
+    return this.col.find({ tenantId, agentId, callId }, { sort: { createdAt: 1 } }).toArray();
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+}

@@ -1,0 +1,71 @@
+import type { StoreEngine } from './store/types.js';
+import type { Registry } from './registry/registry.js';
+import type { Keyring } from './security/crypto.js';
+import type { ConnectionView, Logger } from './engine/types.js';
+import type { RuntimeDeps } from './engine/runtime.js';
+import { RateLimiter } from './http/limiter.js';
+import type { OAuthStrategyFactory } from './auth/index.js';
+import { TenantRepo } from './store/repos/tenants.js';
+import { IntegrationRepo } from './store/repos/integrations.js';
+import { CallRepo } from './store/repos/calls.js';
+import { SyncLogRepo } from './store/repos/sync-logs.js';
+import { LockRepo } from './store/repos/locks.js';
+import { ContactLinkRepo } from './store/repos/contact-links.js';
+import type { IntegrationDoc, JobDoc } from './store/repos/documents.js';
+import { JobQueue } from './queue/job-queue.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './queue/backoff.js';
+
+/** Deployment settings the engine needs. */
+export interface HubSettings {
+  allowPrivateUrls: boolean;
+  publicUrl: string;
+  backoff?: BackoffPolicy;
+}
+
+/** Every repository, over one store engine. */
+export interface Repos {
+  tenants: TenantRepo;
+  integrations: IntegrationRepo;
+  calls: CallRepo;
+  syncLogs: SyncLogRepo;
+  locks: LockRepo;
+  links: ContactLinkRepo;
+}
+
+/** The assembled engine: store, repositories, queue, registry and settings. No HTTP server. */
+export class HubServices {
+  readonly repos: Repos;
+  readonly queue: JobQueue;
+  readonly runtimeDeps: RuntimeDeps;
+
+  constructor(
+    readonly engine: StoreEngine,
+    readonly registry: Registry,
+    readonly keyring: Keyring,
+    readonly settings: HubSettings,
+    readonly logger: Logger,
+    oauth?: (hub: HubServices) => OAuthStrategyFactory,
+  ) {
+    this.repos = {
+      tenants: new TenantRepo(engine.collection('tenants')),
+      integrations: new IntegrationRepo(engine.collection<IntegrationDoc>('integrations'), keyring),
+      calls: new CallRepo(engine.collection('calls')),
+      syncLogs: new SyncLogRepo(engine.collection('sync_logs')),
+      locks: new LockRepo(engine.collection('locks')),
+      links: new ContactLinkRepo(engine.collection('contact_links')),
+    };
+    this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF);
+    this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), logger, oauth: oauth?.(this) };
+  }
+
+  /** Creates every index; call once at start. */
+  async init(): Promise<void> {
+    const r = this.repos;
+    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes()]);
+  }
+
+  /** The non-secret view of a connection that manifests and hooks see. */
+  connectionView(doc: IntegrationDoc): ConnectionView {
+    return { id: doc._id, tenantId: doc.tenantId, agentId: doc.agentId, type: doc.type, account: doc.account ?? {} };
+  }
+}

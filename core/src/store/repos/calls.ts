@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import type { DocCollection } from '../types.js';
+import { DUPLICATE_KEY_CODE } from '../types.js';
+import { notFound } from '../../errors/hub-error.js';
+import type { CallData } from '../../sync/call-data.js';
+import type { CallDoc } from './documents.js';
+
+/** Calls as received; the unique (tenant, agent, call_id) index makes a repeat delivery a no-op. */
+export class CallRepo {
+  constructor(readonly col: DocCollection<CallDoc>) {}
+
+  /** Creates the indexes this repository relies on. */
+  async ensureIndexes(): Promise<void> {
+    await this.col.createIndex({ tenantId: 1, agentId: 1, callId: 1 }, { unique: true });
+  }
+
+  /** Stores a call once; `created` is false when it was already there (then the stored one is returned). */
+  async record(tenantId: string, agentId: string, data: CallData): Promise<{ call: CallDoc; created: boolean }> {
+    const doc: CallDoc = { _id: `call_${randomUUID()}`, tenantId, agentId, callId: data.call_id, data, receivedAt: new Date().toISOString() };
+    try {
+      await this.col.insertOne(doc);
+      return { call: doc, created: true };
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+      const existing = await this.col.findOne({ tenantId, agentId, callId: data.call_id });
+      if (!existing) throw err;
+      return { call: existing, created: false };
+    }
+  }
+
+  /** A tenant's call by its call_id. */
+  async get(tenantId: string, agentId: string, callId: string): Promise<CallDoc> {
+    const doc = await this.col.findOne({ tenantId, agentId, callId });
+    if (!doc) throw notFound('call', callId);
+    return doc;
+  }
+}

@@ -1,0 +1,97 @@
+import type { Sealed } from '../../security/crypto.js';
+import type { SyncConditions } from '../../sync/conditions.js';
+import type { CallData } from '../../sync/call-data.js';
+
+/** A tenant: a business that owns agents. */
+export type TenantDoc = {
+  _id: string;
+  name: string;
+  apiKeyHash: string;
+  createdAt: string;
+};
+
+/** Where an integration stands. */
+export type IntegrationStatus = 'connected' | 'pending_authorization' | 'needs_reauth' | 'disabled';
+
+/** One CRM connected to one agent. */
+export type IntegrationDoc = {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  type: string;
+  name?: string;
+  status: IntegrationStatus;
+  statusReason?: string;
+  config: Record<string, unknown>;
+  fieldMappings: Record<string, string>;
+  mappings: Record<string, string>;
+  syncConditions?: SyncConditions;
+  credentials?: Sealed;
+  /** non-secret fields from the OAuth token answer (e.g. instance_url) */
+  account: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A finished call as received, idempotent on (tenant, agent, call_id). */
+export type CallDoc = {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  callId: string;
+  data: CallData;
+  receivedAt: string;
+};
+
+/** Where a sync job stands. */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** The checkpoint of one finished step: what the CRM gave back. */
+export interface StepRecord {
+  status: 'succeeded' | 'skipped';
+  output?: unknown;
+  reason?: string;
+  at: string;
+}
+
+/** One call's sync to one integration; its `steps` are the idempotency ledger. */
+export type JobDoc = {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  callId: string;
+  integrationId: string;
+  type: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  leaseUntil?: number;
+  leaseOwner?: string;
+  steps: Record<string, StepRecord>;
+  lastError?: Record<string, unknown>;
+  reason?: string;
+  deadLettered?: boolean;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+};
+
+/** One attempt at one step, as shown to the tenant. */
+export type SyncLogDoc = {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  integrationId: string;
+  type: string;
+  jobId: string;
+  callId: string;
+  step: string;
+  status: 'success' | 'failed' | 'skipped';
+  attempt: number;
+  durationMs: number;
+  crmIds?: unknown;
+  error?: Record<string, unknown>;
+  requests: unknown[];
+  createdAt: string;
+};

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { DocCollection, Filter } from '../types.js';
+import type { SyncLogDoc } from './documents.js';
+
+/** Filters for reading sync logs. */
+export interface SyncLogQuery {
+  tenantId: string;
+  agentId?: string;
+  status?: SyncLogDoc['status'];
+  integrationId?: string;
+  since?: string;
+  limit?: number;
+}
+
+/** Per-type sync figures: the original spec's "sync stats by integration type". */
+export interface TypeStats {
+  type: string;
+  agents_connected: number;
+  total_syncs: number;
+  successful_syncs: number;
+  failed_syncs: number;
+  success_rate_percent: number | null;
+}
+
+/** Every attempt at every step, secret-free. */
+export class SyncLogRepo {
+  constructor(readonly col: DocCollection<SyncLogDoc>) {}
+
+  /** Creates the indexes this repository relies on. */
+  async ensureIndexes(): Promise<void> {
+    await this.col.createIndex({ tenantId: 1, agentId: 1, createdAt: -1 });
+    await this.col.createIndex({ tenantId: 1, integrationId: 1, createdAt: -1 });
+  }
+
+  /** Appends one entry. */
+  async add(entry: Omit<SyncLogDoc, '_id' | 'createdAt'>): Promise<void> {
+    await this.col.insertOne({ ...entry, _id: `log_${randomUUID()}`, createdAt: new Date().toISOString() });
+  }
+
+  /** Newest first. */
+  async list(q: SyncLogQuery): Promise<SyncLogDoc[]> {
+    const filter: Filter = { tenantId: q.tenantId };
+    if (q.agentId) filter.agentId = q.agentId;
+    if (q.status) filter.status = q.status;
+    if (q.integrationId) filter.integrationId = q.integrationId;
+    if (q.since) filter.createdAt = { $gte: q.since };
+    return this.col.find(filter, { sort: { createdAt: -1 }, limit: q.limit ?? 100 }).toArray();
+  }
+
+  /** Counts of finished syncs (job outcomes) for one integration. */
+  async countFor(tenantId: string, integrationId: string, status?: SyncLogDoc['status']): Promise<number> {
+    return this.col.countDocuments({ tenantId, integrationId, step: '$job', ...(status ? { status } : {}) });
+  }
+}

@@ -1,0 +1,56 @@
+import { HubError } from '../errors/hub-error.js';
+import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
+import type { ContactLinkRepo } from '../store/repos/contact-links.js';
+import type { LockRepo } from '../store/repos/locks.js';
+import { toE164 } from './phone.js';
+
+/** Lookup keys for a call's customer: E.164 phone, lower-cased email. */
+export function contactKeys(call: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  const phone = toE164(call.customer_phone as string | null);
+  if (phone) keys.push(`phone:${phone}`);
+  if (typeof call.customer_email === 'string' && call.customer_email) keys.push(`email:${call.customer_email.toLowerCase()}`);
+  return keys;
+}
+
+/** Store pieces the contact step needs. */
+export interface ContactStepDeps {
+  locks: LockRepo;
+  links: ContactLinkRepo;
+  owner: string;
+  tenantId: string;
+}
+
+/**
+ * Finds or creates the call's contact without ever making two: the CRM's native upsert where it has
+ * one, otherwise search-then-create under a store lease per (integration, phone/email), checking the
+ * contacts the hub itself made first because CRM search indexes lag.
+ */
+export async function findOrCreateContact(rt: ConnectorRuntime, ctx: OperationContext, deps: ContactStepDeps): Promise<Record<string, unknown>> {
+  const integrationId = rt.connection.view.id;
+  const keys = contactKeys(ctx.call);
+  const input = await rt.map('contact', ctx);
+  // One lock key per customer: the phone when there is one (the voice channel's identity), else the email.
+  const lockKey = `contact:${integrationId}:${keys[0] ?? 'none'}`;
+  return deps.locks.withLock(lockKey, deps.owner, async () => {
+    const known = await deps.links.find(integrationId, keys);
+    if (known) return known;
+    let contact: unknown;
+    if (rt.has('upsertContact')) contact = await rt.execute('upsertContact', input, ctx);
+    else {
+      contact = rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
+      if (!contact) contact = await rt.execute('createContact', input, ctx);
+    }
+    const out = asContact(contact, rt.connector.manifest.id);
+    await deps.links.remember(deps.tenantId, integrationId, keys, out);
+    return out;
+  }, { ttlMs: 60_000, waitMs: 60_000 });
+}
+
+function asContact(value: unknown, connector: string): Record<string, unknown> {
+  const obj = (Array.isArray(value) ? value[0] : value) as Record<string, unknown> | null;
+  if (!obj || typeof obj !== 'object' || obj.id === undefined || obj.id === null) {
+    throw new HubError('HUB_ERR_CRM_REJECTED', `${connector}: the contact operation returned no id`, { retryable: false, details: { output: value } });
+  }
+  return { ...obj, id: String(obj.id) };
+}

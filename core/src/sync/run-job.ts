@@ -1,0 +1,78 @@
+import type { StepName } from '@hub/manifests';
+import { HubError, isHubError } from '../errors/hub-error.js';
+import { ConnectorRuntime, type OperationContext } from '../engine/runtime.js';
+import type { ExchangeSummary } from '../http/client.js';
+import type { JobDoc, StepRecord } from '../store/repos/documents.js';
+import type { HubServices } from '../services.js';
+import { findOrCreateContact } from './contact-step.js';
+import { STEPS, stepPlan } from './steps.js';
+
+/**
+ * Runs one job's steps in order. Each finished step is checkpointed on the job with what the CRM
+ * returned, so a retry, a crash or a re-delivery resumes after the last finished step.
+ */
+export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
+  const integration = await hub.repos.integrations.byId(job.integrationId);
+  if (!integration) return void (await hub.queue.fail(job, owner, errorJson(new HubError('HUB_ERR_NOT_FOUND', 'the integration was deleted')), false));
+  if (integration.status !== 'connected') {
+    const err = new HubError('HUB_ERR_CRM_AUTH', `the integration is ${integration.status}${integration.statusReason ? ` (${integration.statusReason})` : ''}; reconnect it, then retry`, { retryable: false });
+    return void (await hub.queue.fail(job, owner, errorJson(err), false));
+  }
+  const connector = hub.registry.get(integration.type)!;
+  const call = await hub.repos.calls.get(job.tenantId, job.agentId, job.callId);
+  const steps: Record<string, unknown> = {};
+  for (const [name, rec] of Object.entries(job.steps)) if (rec.status === 'succeeded') steps[name] = rec.output;
+  const ctx: OperationContext = { call: call.data, steps };
+  let requests: ExchangeSummary[] = [];
+  const rt = new ConnectorRuntime(
+    connector,
+    { view: hub.connectionView(integration), config: integration.config, credentials: hub.repos.integrations.credentials(integration), fieldMappings: integration.fieldMappings, mappings: integration.mappings },
+    hub.runtimeDeps,
+    { signal, onExchange: (s) => requests.push(s) },
+  );
+  for (const step of stepPlan(connector.manifest)) {
+    if (job.steps[step]) continue;
+    const started = performance.now();
+    requests = [];
+    const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) =>
+      hub.repos.syncLogs.add({ tenantId: job.tenantId, agentId: job.agentId, integrationId: job.integrationId, type: job.type, jobId: job._id, callId: job.callId, step, status, attempt: job.attempts, durationMs: Math.round(performance.now() - started), requests, ...extra });
+    try {
+      const skip = await skipReason(step, rt, ctx);
+      if (skip) {
+        await checkpoint(hub, job, owner, step, { status: 'skipped', reason: skip, at: new Date().toISOString() });
+        continue;
+      }
+      const output = step === 'contact' ? await findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId }) : await rt.execute(STEPS[step].operation, await rt.map(step, ctx), ctx);
+      steps[step] = output;
+      await checkpoint(hub, job, owner, step, { status: 'succeeded', output, at: new Date().toISOString() });
+      await log('success', { crmIds: output });
+    } catch (err) {
+      const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
+      await log('failed', { error: errorJson(e) });
+      if (e.kind === 'auth' && e.code === 'HUB_ERR_CRM_AUTH') await hub.repos.integrations.setStatus(integration._id, 'needs_reauth', e.message);
+      const outcome = await hub.queue.fail(job, owner, { ...errorJson(e), step }, e.retryable, e.retryAfterMs);
+      hub.logger.warn({ jobId: job._id, step, code: e.code, outcome }, 'sync step failed');
+      return;
+    }
+  }
+  await hub.queue.succeed(job._id, owner);
+}
+
+async function checkpoint(hub: HubServices, job: JobDoc, owner: string, step: StepName, record: StepRecord): Promise<void> {
+  job.steps[step] = record;
+  await hub.queue.checkpoint(job._id, owner, step, record);
+}
+
+async function skipReason(step: StepName, rt: ConnectorRuntime, ctx: OperationContext): Promise<string | undefined> {
+  const def = STEPS[step];
+  const lacking = def.lacks(ctx.call);
+  if (lacking) return lacking;
+  if (def.needsContact && rt.connector.manifest.capabilities.includes('contacts') && !ctx.steps.contact) return 'there is no contact to attach it to';
+  const op = step === 'contact' ? (rt.has('upsertContact') ? 'upsertContact' : 'createContact') : def.operation;
+  if (!(await rt.applies(op, ctx))) return `${op} does not apply (its "when" is false)`;
+  return undefined;
+}
+
+function errorJson(e: HubError): Record<string, unknown> {
+  return e.toJSON();
+}
