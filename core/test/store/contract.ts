@@ -216,6 +216,21 @@ export function storeContract(open: () => Promise<EngineFixture>): void {
       expect(matched).toMatchObject({ key: 'k2', v: 2 });
     });
 
+    it('serves the lease pattern: an upsert on a held _id fails with 11000', async () => {
+      const c = fresh();
+      const take = (owner: string, now: number) =>
+        c.findOneAndUpdate(
+          { _id: 'lease', $or: [{ until: { $lt: now } }, { owner }] },
+          { $set: { owner, until: now + 100 } },
+          { upsert: true, returnDocument: 'after' },
+        );
+      expect(await take('w1', 1000)).toEqual({ _id: 'lease', owner: 'w1', until: 1100 });
+      await expect(take('w2', 1050)).rejects.toMatchObject({ code: DUPLICATE_KEY_CODE });
+      expect(await take('w1', 1060)).toMatchObject({ owner: 'w1', until: 1160 });
+      expect(await take('w2', 2000)).toMatchObject({ owner: 'w2', until: 2100 });
+      expect(await c.countDocuments()).toBe(1);
+    });
+
     it('never hands the same doc to two concurrent claims', async () => {
       const c = fresh();
       for (let i = 0; i < 20; i++) await c.insertOne({ _id: `job${i}`, status: 'ready', order: i });

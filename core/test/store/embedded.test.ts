@@ -1,0 +1,180 @@
+import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEmbeddedEngine, type EmbeddedEngine } from '../../src/store/index.js';
+import { exited, readLines, spawnChild, tempDir } from './helpers.js';
+
+let tmp: { dir: string; remove(): Promise<void> };
+const open: EmbeddedEngine[] = [];
+
+async function openStore(options: { compactAfterRecords?: number } = {}): Promise<EmbeddedEngine> {
+  const engine = await openEmbeddedEngine({ dir: tmp.dir, ...options });
+  open.push(engine);
+  return engine;
+}
+
+async function logFiles(): Promise<string[]> {
+  return (await readdir(tmp.dir)).filter((n) => n.endsWith('.log')).sort();
+}
+
+async function logBytes(): Promise<number> {
+  let total = 0;
+  for (const name of await logFiles()) total += (await stat(join(tmp.dir, name))).size;
+  return total;
+}
+
+beforeEach(async () => {
+  tmp = await tempDir();
+});
+afterEach(async () => {
+  for (const engine of open.splice(0)) await engine.close();
+  await tmp.remove();
+});
+
+describe('embedded engine: durability', () => {
+  it('keeps inserts, updates and deletes across close and reopen', async () => {
+    const first = await openStore();
+    const c = first.collection('calls');
+    await c.insertOne({ _id: 'a', v: 1, at: '2026-01-01T00:00:00.000Z' });
+    await c.insertOne({ _id: 'b', v: 1 });
+    await c.insertOne({ _id: 'gone', v: 1 });
+    await c.updateOne({ _id: 'a' }, { $inc: { v: 1 }, $push: { log: 'x' } });
+    await c.updateOne({ _id: 'up' }, { $setOnInsert: { v: 9 } }, { upsert: true });
+    await c.deleteOne({ _id: 'gone' });
+    await first.close();
+
+    const second = await openStore();
+    const docs = await second.collection('calls').find({}, { sort: { _id: 1 } }).toArray();
+    expect(docs).toEqual([
+      { _id: 'a', v: 2, at: '2026-01-01T00:00:00.000Z', log: ['x'] },
+      { _id: 'b', v: 1 },
+      { _id: 'up', v: 9 },
+    ]);
+  });
+
+  it('ignores a torn last journal line and keeps appending cleanly after it', async () => {
+    const first = await openStore();
+    await first.collection('c').insertOne({ _id: 'kept', v: 1 });
+    await first.close();
+    const [log] = await logFiles();
+    await appendFile(join(tmp.dir, log), '{"c":"c","put":[{"_id":"torn","v":');
+
+    const second = await openStore();
+    expect(await second.collection('c').find({}).toArray()).toEqual([{ _id: 'kept', v: 1 }]);
+    await second.collection('c').insertOne({ _id: 'after', v: 2 });
+    await second.close();
+
+    const third = await openStore();
+    expect(await third.collection('c').countDocuments()).toBe(2);
+    expect(await third.collection('c').findOne({ _id: 'torn' })).toBeNull();
+  });
+
+  it('refuses to open over a damaged record that is not the last line', async () => {
+    const first = await openStore();
+    await first.collection('c').insertOne({ _id: 'a' });
+    await first.close();
+    const [log] = await logFiles();
+    await appendFile(join(tmp.dir, log), 'garbage\n{"c":"c","put":[{"_id":"b"}]}\n');
+    await expect(openEmbeddedEngine({ dir: tmp.dir })).rejects.toThrow(/damaged/);
+    // The failed open must not leave the folder locked.
+    await readFile(join(tmp.dir, 'store.lock')).then(
+      () => expect.fail('lock left behind'),
+      () => undefined,
+    );
+  });
+});
+
+describe('embedded engine: compaction', () => {
+  it('compacts on demand: all data kept, log shrunk', async () => {
+    const engine = await openStore();
+    const c = engine.collection('c');
+    for (let i = 0; i < 200; i++) await c.insertOne({ _id: `d${i}`, i });
+    for (let i = 0; i < 200; i++) await c.updateOne({ _id: `d${i}` }, { $inc: { i: 1000 } });
+    await c.deleteMany({ i: { $gte: 1100 } });
+    const before = await logBytes();
+    await engine.compact();
+    expect(await logBytes()).toBeLessThan(before / 10);
+    expect(await logFiles()).toHaveLength(1);
+    await engine.close();
+
+    const reopened = await openStore();
+    const docs = await reopened.collection('c').find({}, { sort: { i: 1 } }).toArray();
+    expect(docs).toEqual(Array.from({ length: 100 }, (_, i) => ({ _id: `d${i}`, i: i + 1000 })));
+  });
+
+  it('compacts in the background past the record threshold, writes continuing meanwhile', async () => {
+    const engine = await openStore({ compactAfterRecords: 50 });
+    const c = engine.collection('c');
+    await Promise.all(Array.from({ length: 500 }, (_, i) => c.insertOne({ _id: `d${i}`, i })));
+    for (let i = 0; i < 300; i++) await c.updateOne({ _id: `d${i % 500}` }, { $inc: { n: 1 } });
+    await engine.close();
+    const files = await readdir(tmp.dir);
+    expect(files).toContain('snapshot.jsonl');
+    expect(await logFiles()).toHaveLength(1);
+
+    const reopened = await openStore();
+    const rc = reopened.collection('c');
+    expect(await rc.countDocuments()).toBe(500);
+    expect(await rc.countDocuments({ n: 1 })).toBe(300);
+    expect(await rc.findOne({ _id: 'd499' })).toEqual({ _id: 'd499', i: 499 });
+  });
+
+  it('compacts at open when the log is already over the threshold', async () => {
+    const first = await openStore();
+    for (let i = 0; i < 120; i++) await first.collection('c').insertOne({ _id: `d${i}`, i });
+    await first.close();
+    const before = await logBytes();
+
+    const second = await openStore({ compactAfterRecords: 100 });
+    expect(await logBytes()).toBe(0);
+    expect(before).toBeGreaterThan(0);
+    expect(await second.collection('c').countDocuments()).toBe(120);
+  });
+});
+
+describe('embedded engine: one process per folder', () => {
+  it('refuses a second open in the same process until the first closes', async () => {
+    const first = await openStore();
+    await expect(openEmbeddedEngine({ dir: tmp.dir })).rejects.toThrow(
+      `the data folder ${tmp.dir} is in use by process ${process.pid}; the embedded store allows one process per folder — stop it or use MONGODB_URL`,
+    );
+    await first.collection('c').insertOne({ _id: 'still-works' });
+    await first.close();
+    const second = await openStore();
+    expect(await second.collection('c').countDocuments()).toBe(1);
+  });
+
+  it('refuses a folder another live process holds', async () => {
+    const child = spawnChild('hold', tmp.dir);
+    try {
+      await readLines(child, (line) => line === 'ready');
+      await expect(openEmbeddedEngine({ dir: tmp.dir })).rejects.toThrow(`is in use by process ${child.pid}`);
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    // Its owner is dead now, so the lock is stale and taken over.
+    const engine = await openStore();
+    expect((await readFile(join(tmp.dir, 'store.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    expect(engine.kind).toBe('embedded');
+  });
+
+  it('takes over a stale lock naming a dead process', async () => {
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await writeFile(join(tmp.dir, 'store.lock'), `${gone.pid}\n`);
+    const engine = await openStore();
+    await engine.collection('c').insertOne({ _id: 'ok' });
+    expect((await readFile(join(tmp.dir, 'store.lock'), 'utf8')).trim()).toBe(String(process.pid));
+  });
+
+  it('releases the lock on close and rejects calls afterwards', async () => {
+    const engine = await openStore();
+    const c = engine.collection('c');
+    await engine.close();
+    await expect(readFile(join(tmp.dir, 'store.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(c.insertOne({ _id: 'late' })).rejects.toThrow(/closed/);
+    await expect(c.find({}).toArray()).rejects.toThrow(/closed/);
+  });
+});
