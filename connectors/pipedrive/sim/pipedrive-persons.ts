@@ -1,0 +1,115 @@
+/** Person handlers of the Pipedrive simulator: create, get and search. */
+import type { Collection } from '@hub/simkit';
+import { pdError, pdOk, pdTime, type Reply, type ResolvedPipedriveOptions } from './pipedrive-state.js';
+
+/** A contact value of a person (phone or email). */
+export interface ContactValue {
+  label: string;
+  value: string;
+  primary: boolean;
+}
+
+/** The fields of a stored record. */
+export type PdFields = Record<string, unknown>;
+/** A stored record; the collection's string id is exposed as a number. */
+export type PdRecord = PdFields & { id: string };
+
+/** What every handler gets. */
+export interface PdCtx {
+  opts: ResolvedPipedriveOptions;
+  persons: Collection<PdFields>;
+  notes: Collection<PdFields>;
+  activities: Collection<PdFields>;
+  deals: Collection<PdFields>;
+}
+
+/** The record as the API shows it: numeric id. */
+export function out(r: PdRecord): Record<string, unknown> {
+  return { ...r, id: Number(r.id) };
+}
+
+/** Pipedrive's normalisation of phone/email input: always an array of {label, value, primary}, first primary. */
+function contacts(input: unknown, label: string): ContactValue[] {
+  if (input === undefined || input === null || input === '') return [];
+  const list = Array.isArray(input) ? input : [input];
+  const values = list.map((x) => (typeof x === 'string' ? { value: x } : (x as Partial<ContactValue>)));
+  const anyPrimary = values.some((v) => v.primary === true);
+  return values.map((v, i) => ({ label: v.label ?? label, value: String(v.value), primary: anyPrimary ? v.primary === true : i === 0 }));
+}
+
+function owner(ctx: PdCtx): Record<string, unknown> {
+  const u = ctx.opts.user;
+  return { id: u.id, name: u.name, email: u.email, has_pic: 0, pic_hash: null, active_flag: true, value: u.id };
+}
+
+/** `POST /v1/persons`: 201 with the person; custom fields are kept by their 40-hex key. */
+export function createPerson(ctx: PdCtx, body: Record<string, unknown>): Reply {
+  const name = String(body.name).trim();
+  const [first, ...rest] = name.split(/\s+/);
+  const now = pdTime();
+  const phone = contacts(body.phone, 'work');
+  const email = contacts(body.email, 'work');
+  const custom = Object.fromEntries(ctx.opts.personFields.filter((f) => f.edit_flag && body[f.key] !== undefined).map((f) => [f.key, body[f.key]]));
+  const person = ctx.persons.insert({
+    company_id: ctx.opts.user.company_id,
+    owner_id: owner(ctx),
+    org_id: body.org_id ?? null,
+    name,
+    first_name: first,
+    last_name: rest.join(' ') || null,
+    phone: phone.length ? phone : [{ value: '', primary: true }],
+    email: email.length ? email : [{ value: '', primary: true }],
+    primary_email: email.find((e) => e.primary)?.value ?? null,
+    open_deals_count: 0,
+    add_time: now,
+    update_time: now,
+    visible_to: body.visible_to ?? '3',
+    active_flag: true,
+    ...custom,
+  });
+  return pdOk(out(person), 201);
+}
+
+/** `GET /v1/persons/{id}`. */
+export function getPerson(ctx: PdCtx, id: string): Reply {
+  const p = ctx.persons.get(id);
+  return p ? pdOk(out(p)) : pdError(404, 'Person not found');
+}
+
+const SEARCH_FIELDS = ['name', 'email', 'phone', 'notes', 'custom_fields'];
+const digits = (s: string): string => s.replace(/\D/g, '');
+
+function matches(p: PdRecord, field: string, term: string, exact: boolean): boolean {
+  const values = field === 'name' ? [String(p.name)]
+    : field === 'email' || field === 'phone' ? (p[field] as ContactValue[]).map((c) => c.value).filter(Boolean)
+      : [];
+  return values.some((v) => {
+    // Phone numbers compare on digits, so "+1 (415) 555-0100" and "+14155550100" are the same number.
+    if (field === 'phone') return exact ? digits(v) === digits(term) : digits(term) !== '' && digits(v).includes(digits(term));
+    return exact ? v.toLowerCase() === term.toLowerCase() : v.toLowerCase().includes(term.toLowerCase());
+  });
+}
+
+/** `GET /v1/persons/search`: term (2+ characters, or 1 with exact matching) over the chosen fields. */
+export function searchPersons(ctx: PdCtx, q: Record<string, unknown>): Reply {
+  const term = typeof q.term === 'string' ? q.term.trim() : '';
+  const exact = q.exact_matching === 'true' || q.exact_matching === '1';
+  if (term.length < (exact ? 1 : 2)) return pdError(400, 'Search term must be at least 2 characters long');
+  const fields = typeof q.fields === 'string' && q.fields !== '' ? q.fields.split(',') : SEARCH_FIELDS;
+  const badField = fields.find((f) => !SEARCH_FIELDS.includes(f));
+  if (badField) return pdError(400, `Invalid field: ${badField}`);
+  const start = Number(q.start ?? 0) || 0;
+  const limit = Math.min(500, Number(q.limit ?? 100) || 100);
+  const hits = ctx.persons.find((p) => fields.some((f) => matches(p, f, term, exact)));
+  const items = hits.slice(start, start + limit).map((p) => ({
+    result_score: exact ? 1 : 0.5,
+    item: {
+      id: Number(p.id), type: 'person', name: p.name,
+      phones: (p.phone as ContactValue[]).map((c) => c.value).filter(Boolean),
+      emails: (p.email as ContactValue[]).map((c) => c.value).filter(Boolean),
+      primary_email: p.primary_email, visible_to: Number(p.visible_to), owner: { id: ctx.opts.user.id },
+      organization: null, custom_fields: [], notes: [], update_time: p.update_time,
+    },
+  }));
+  return pdOk({ items }, 200, { pagination: { start, limit, more_items_in_collection: start + limit < hits.length } });
+}
