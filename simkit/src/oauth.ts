@@ -20,6 +20,8 @@ export interface OAuthServerOptions {
   clientAuth?: Array<'body' | 'basic'>;
   /** Access token lifetime in seconds; absent means no expires_in in the answer (Salesforce). */
   expiresIn?: number;
+  /** Lifetime enforced on access tokens without announcing it (Salesforce sessions time out silently). */
+  sessionTtlSec?: number;
   /** Issue a new refresh token on every refresh and retire the old one. */
   rotateRefreshTokens?: boolean;
   /** Whether this authorization earns a refresh token (Google: only with access_type=offline&prompt=consent). */
@@ -71,7 +73,7 @@ export function oauthServer(sim: Simulator, opts: OAuthServerOptions): OAuthServ
     new SimError(status, opts.errorBody ? opts.errorBody(error, description) : { error, error_description: description });
 
   const issue = (clientId: string, scope: string, data?: Record<string, unknown>, withRefresh = true): TokenAnswer => {
-    const t = sim.tokens.issue({ ttlSec: opts.expiresIn, clientId, scope, data });
+    const t = sim.tokens.issue({ ttlSec: opts.expiresIn ?? opts.sessionTtlSec, clientId, scope, data });
     const answer: TokenAnswer = { access_token: t.accessToken, token_type: 'bearer' };
     if (opts.expiresIn !== undefined) answer.expires_in = opts.expiresIn;
     if (withRefresh) {

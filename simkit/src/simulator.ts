@@ -97,7 +97,8 @@ export interface Simulator {
 
 /** Starts a simulator on 127.0.0.1 with recording, faults, rate limits and spec checks wired in. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const app = Fastify({ logger: false });
+  // Vendors answer "/sobjects/Lead/" and "/sobjects/Lead" alike.
+  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
   const errorBody = opts.errorBody ?? defaultErrorBody;
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit.rules) : undefined;
   const resetFns: Array<() => void> = [];
