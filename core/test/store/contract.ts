@@ -23,10 +23,10 @@ export function storeContract(open: () => Promise<EngineFixture>): void {
 
   async function seeded(): Promise<DocCollection> {
     const c = fresh();
-    await c.insertOne({ _id: 'a', n: 1, s: 'x', tags: ['red', 'blue'], nested: { k: 1, deep: { z: 'p' } }, opt: 1 });
+    await c.insertOne({ _id: 'a', n: 1, s: 'x', tags: ['red', 'blue'], nested: { k: 1, deep: { z: 'p' } }, opt: 1, items: [{ sku: 'p1' }, { sku: 'p2' }] });
     await c.insertOne({ _id: 'b', n: 5, s: 'y', tags: ['blue'], nested: { k: 2, deep: { z: 'q' } } });
     await c.insertOne({ _id: 'c', n: 10, s: 'z', tags: [], nested: { k: 3 }, opt: null });
-    await c.insertOne({ _id: 'd', n: 7, s: 'x', tags: ['green'], nested: { k: 2 } });
+    await c.insertOne({ _id: 'd', n: 7, s: 'x', tags: ['green'], nested: { k: 2 }, items: [{ sku: 'p2' }] });
     return c;
   }
   const ids = (docs: Doc[]): string[] => docs.map((d) => d._id).sort();
@@ -90,6 +90,10 @@ export function storeContract(open: () => Promise<EngineFixture>): void {
       ['deep dotted path', { 'nested.deep.z': { $in: ['q'] } }, ['b']],
       ['array element equality', { tags: 'blue' }, ['a', 'b']],
       ['array $in', { tags: { $in: ['green', 'red'] } }, ['a', 'd']],
+      ['dotted path through an array of objects', { 'items.sku': 'p2' }, ['a', 'd']],
+      ['$in through an array of objects', { 'items.sku': { $in: ['p1'] } }, ['a']],
+      ['no match across types', { n: '5' }, []],
+      ['boolean equality on a missing field', { flag: false }, []],
       ['_id $in', { _id: { $in: ['a', 'c', 'zz'] } }, ['a', 'c']],
       ['empty filter', {}, ['a', 'b', 'c', 'd']],
     ];

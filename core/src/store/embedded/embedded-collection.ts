@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Query } from 'mingo';
 import { DuplicateKeyError } from '../errors.js';
 import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '../types.js';
+import { prefilter } from './prefilter.js';
 import { defaultIndexName, UniqueIndex, type IndexSpec } from './unique-index.js';
 import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
 
@@ -131,15 +132,22 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
 
   /** Matching stored docs (not copies), sorted, skipped, limited and projected as asked. */
   private select(filter: Filter, options: FindOptions): Doc[] {
-    const query = new Query(filter);
-    // The common lookup by _id needs no scan.
-    const byId = typeof filter._id === 'string' ? this.docs.get(filter._id) : undefined;
-    const source = typeof filter._id === 'string' ? (byId === undefined ? [] : [byId]) : [...this.docs.values()];
-    let cursor = query.find<Doc>(source, options.projection);
+    let cursor = new Query(filter).find<Doc>(this.candidates(filter), options.projection);
     if (options.sort !== undefined) cursor = cursor.sort(options.sort);
     if (options.skip !== undefined) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined && options.limit > 0) cursor = cursor.limit(options.limit);
     return cursor.all();
+  }
+
+  /** The docs that may match: one by _id without a scan, else those passing the cheap prefilter. */
+  private candidates(filter: Filter): Doc[] {
+    if (typeof filter._id === 'string') {
+      const doc = this.docs.get(filter._id);
+      return doc === undefined ? [] : [doc];
+    }
+    const mayMatch = prefilter(filter);
+    const docs = [...this.docs.values()];
+    return mayMatch === null ? docs : docs.filter(mayMatch);
   }
 
   /** Applies `update` to `targets` as one journal record; returns the new images of the docs that changed. */

@@ -1,0 +1,52 @@
+import type { Doc, Filter } from '../types.js';
+
+type Primitive = string | number | boolean;
+
+/**
+ * A cheap necessary condition for a filter, checked before mingo: mingo's general matcher costs a few
+ * microseconds a doc, which made a queue claim over 20k jobs take ~20 ms. Only plain equality and
+ * `$in` on primitives are used; anything the native check cannot judge (arrays on the path,
+ * missing paths through arrays) passes through to mingo, which stays the judge of every match.
+ */
+export function prefilter(filter: Filter): ((doc: Doc) => boolean) | null {
+  const checks: Array<[path: string[], allowed: Set<Primitive>]> = [];
+  collect(filter, checks);
+  if (checks.length === 0) return null;
+  return (doc) => checks.every(([path, allowed]) => mayMatch(doc, path, allowed));
+}
+
+function collect(filter: Filter, checks: Array<[string[], Set<Primitive>]>): void {
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(value)) {
+      for (const part of value as Filter[]) collect(part, checks);
+    } else if (key.startsWith('$')) {
+      continue;
+    } else if (isPrimitive(value)) {
+      checks.push([key.split('.'), new Set([value])]);
+    } else if (isInOnly(value)) {
+      checks.push([key.split('.'), new Set(value.$in)]);
+    }
+  }
+}
+
+function mayMatch(doc: Doc, path: string[], allowed: Set<Primitive>): boolean {
+  let value: unknown = doc;
+  for (const part of path) {
+    if (Array.isArray(value)) return true;
+    if (typeof value !== 'object' || value === null) return false;
+    value = (value as Record<string, unknown>)[part];
+  }
+  if (Array.isArray(value)) return true;
+  return isPrimitive(value) && allowed.has(value);
+}
+
+function isPrimitive(value: unknown): value is Primitive {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
+}
+
+function isInOnly(value: unknown): value is { $in: Primitive[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const list = (value as { $in?: unknown }).$in;
+  return keys.length === 1 && Array.isArray(list) && list.every(isPrimitive);
+}
