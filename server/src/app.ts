@@ -1,0 +1,38 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { HubServices } from '@hub/core';
+import { errorsPlugin } from './plugins/errors.js';
+import { hubPlugin } from './plugins/hub.js';
+import { tenantAuthPlugin } from './plugins/tenant-auth.js';
+import { metaRoutes } from './routes/meta.js';
+import { integrationRoutes, type IntegrationDecorator } from './routes/integrations.js';
+import { callRoutes } from './routes/calls.js';
+
+/** What buildApp needs: the engine, and optional extension routes (OAuth, outbound). */
+export interface AppOptions {
+  hub: HubServices;
+  /** a pino logger instance shared with the engine; none logs nothing */
+  logger?: FastifyBaseLogger;
+  /** adds fields to every integration answer (e.g. an OAuth authorize_url) */
+  decorateIntegration?: IntegrationDecorator;
+  /** more route plugins, registered after the core ones */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+/** Builds the HTTP app. It never listens; main.ts does. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: 10 * 1024 * 1024,
+    // Fastify's default Ajv coerces types and strips unknown fields silently; a bad request should be told what is wrong.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(errorsPlugin);
+  await app.register(hubPlugin, { hub: opts.hub });
+  await app.register(tenantAuthPlugin);
+  await app.register(metaRoutes);
+  await app.register(integrationRoutes, { decorate: opts.decorateIntegration });
+  await app.register(callRoutes);
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,53 @@
+import { loadSettings } from './settings.js';
+import { bootstrap } from './bootstrap.js';
+import { createLogger, startWorker } from './runtime.js';
+import { extensions } from './extensions.js';
+import { connectorCommand } from './cli-connector.js';
+
+const USAGE = `usage:
+  pnpm hub tenant create <name>        create a tenant; prints {"tenantId","apiKey"} (the key is shown once)
+  pnpm hub worker                      run sync jobs without the HTTP server
+  pnpm hub connector <sub> ...         connector tools (new, validate, try)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  if (cmd === 'tenant' && sub === 'create') {
+    const name = rest.join(' ').trim();
+    if (!name) return fail('tenant create needs a name, e.g. pnpm hub tenant create "Acme Roofing"');
+    const settings = loadSettings();
+    const hub = await bootstrap(settings, createLogger('warn', true), extensions());
+    const created = await hub.repos.tenants.create(name);
+    await hub.engine.close();
+    process.stdout.write(`${JSON.stringify(created)}\n`);
+    return 0;
+  }
+  if (cmd === 'worker') {
+    const settings = loadSettings();
+    const logger = createLogger(settings.logLevel);
+    const hub = await bootstrap(settings, logger, extensions());
+    const worker = startWorker(hub, settings, logger);
+    logger.info({ worker: worker.id, store: hub.engine.kind }, 'worker running');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await worker.stop();
+    await hub.engine.close();
+    return 0;
+  }
+  if (cmd === 'connector') return connectorCommand([sub, ...rest].filter((x) => x !== undefined));
+  return fail(USAGE);
+}
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,64 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isHubError } from '@hub/core';
+
+interface ValidationItem {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Turns a schema failure into `body.customer_email: must match format "email"` style messages. */
+function describeValidation(context: string | undefined, all: ValidationItem[]): { field: string; message: string }[] {
+  // A nullable field that fails reports three errors (its format, "must be null", "anyOf"); keep the one that helps.
+  const specific = new Set(all.filter((v) => v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null')).map((v) => v.instancePath));
+  const items = all.filter((v) => !specific.has(v.instancePath) || (v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null')));
+  return items.map((v) => {
+    const parts = v.instancePath.split('/').filter(Boolean);
+    if (v.keyword === 'required') parts.push(String(v.params.missingProperty));
+    if (v.keyword === 'additionalProperties') parts.push(String(v.params.additionalProperty));
+    const field = [context ?? 'body', ...parts].join('.');
+    const message =
+      v.keyword === 'additionalProperties' ? 'is not a known field' : v.keyword === 'required' ? 'is required' : v.keyword === 'enum' ? `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}` : (v.message ?? 'is invalid');
+    return { field, message };
+  });
+}
+
+/**
+ * One place maps errors to HTTP: `{statusCode, code, error, message, field}`. HubErrors carry their
+ * own status; schema failures name the field; anything unknown is a 500 with no internals.
+ */
+export const errorsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      if (isHubError(err)) {
+        if (err.statusCode >= 500) request.log.error({ code: err.code, msg: err.message }, 'request failed');
+        return reply.status(err.statusCode).send({
+          statusCode: err.statusCode,
+          code: err.code,
+          error: httpName(err.statusCode),
+          message: err.message,
+          ...(err.field ? { field: err.field } : {}),
+          ...(err.details?.problems ? { problems: err.details.problems } : {}),
+        });
+      }
+      if (err.validation) {
+        const problems = describeValidation(err.validationContext, err.validation as ValidationItem[]);
+        return reply.status(400).send({ statusCode: 400, code: 'HUB_ERR_VALIDATION', error: 'Bad Request', message: problems.map((p) => `${p.field} ${p.message}`).join('; '), field: problems[0]?.field, problems });
+      }
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) request.log.error({ err }, 'unexpected error');
+      const message = status === 500 ? 'internal error; see the hub log' : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? `body: ${err.message}` : err.message;
+      return reply.status(status).send({ statusCode: status, code: status === 500 ? 'HUB_ERR_INTERNAL' : 'HUB_ERR_VALIDATION', error: httpName(status), message, ...(status === 400 ? { field: 'body' } : {}) });
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({ statusCode: 404, code: 'HUB_ERR_NOT_FOUND', error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    );
+  },
+  { name: 'hub-errors' },
+);
+
+function httpName(status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error';
+}

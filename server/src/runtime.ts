@@ -1,0 +1,46 @@
+import pino from 'pino';
+import { Worker, runSyncJob, type HubServices, type Logger } from '@hub/core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app.js';
+import { bootstrap, type BootstrapExtras } from './bootstrap.js';
+import type { Settings } from './settings.js';
+
+/** The process logger: pino, with credentials redacted wherever they would appear. */
+export function createLogger(level: string, toStderr = false): pino.Logger {
+  return pino({
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-webhook-secret"]', '*.apiKey', '*.api_key', '*.access_token', '*.refresh_token', '*.client_secret', '*.webhook_url'], censor: '[redacted]' },
+  }, pino.destination(toStderr ? 2 : 1));
+}
+
+/** Starts a worker that runs sync jobs from the store's queue. */
+export function startWorker(hub: HubServices, settings: Settings, logger: Logger): Worker {
+  const worker = new Worker(hub.queue, (job, owner, signal) => runSyncJob(hub, job, owner, signal), { concurrency: settings.workerConcurrency, logger });
+  worker.start();
+  return worker;
+}
+
+/** A running hub: the app (not yet listening), the engine, and its worker. */
+export interface RunningHub {
+  app: FastifyInstance;
+  hub: HubServices;
+  worker?: Worker;
+  close(): Promise<void>;
+}
+
+/** Assembles engine, app and (unless HUB_WORKER=0) the in-process worker. */
+export async function createHub(settings: Settings, extras: BootstrapExtras & Omit<AppOptions, 'hub' | 'logger'> = {}, logger = createLogger(settings.logLevel)): Promise<RunningHub> {
+  const hub = await bootstrap(settings, logger, extras);
+  const app = await buildApp({ hub, logger, decorateIntegration: extras.decorateIntegration, plugins: extras.plugins });
+  const worker = settings.worker ? startWorker(hub, settings, logger) : undefined;
+  return {
+    app,
+    hub,
+    worker,
+    async close() {
+      await worker?.stop();
+      await app.close();
+      await hub.engine.close();
+    },
+  };
+}

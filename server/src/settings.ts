@@ -1,0 +1,75 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { OverridesSchema, type ConnectorOverrides } from '@hub/core';
+
+/** The environment the hub reads, validated at start. */
+const EnvSchema = Type.Object({
+  PORT: Type.Optional(Type.String({ pattern: '^\\d{1,5}$' })),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  HUB_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  MONGODB_URL: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
+  HUB_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  HUB_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  HUB_ALLOW_PRIVATE_URLS: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('true'), Type.Literal('false'), Type.Literal('')])),
+  HUB_CONNECTOR_OVERRIDES: Type.Optional(Type.String()),
+  HUB_WORKER: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('')])),
+  HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
+  HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+  HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
+  LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
+});
+
+/** The hub's settings after validation and defaults. */
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  mongodbUrl?: string;
+  secretKey?: string;
+  publicUrl: string;
+  allowPrivateUrls: boolean;
+  overrides: ConnectorOverrides;
+  worker: boolean;
+  workerConcurrency: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+  logLevel: string;
+}
+
+/** Thrown when the environment is wrong; names every variable at fault. */
+export class SettingsError extends Error {}
+
+/** Reads and validates the environment; every problem names its variable. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const picked = Object.fromEntries(Object.keys(EnvSchema.properties).filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const problems = [...Value.Errors(EnvSchema, picked)].map((e) => `${e.path.slice(1)}: ${e.message} (got "${String(e.value)}")`);
+  let overrides: ConnectorOverrides = {};
+  if (env.HUB_CONNECTOR_OVERRIDES) {
+    try {
+      overrides = JSON.parse(env.HUB_CONNECTOR_OVERRIDES) as ConnectorOverrides;
+      for (const e of Value.Errors(OverridesSchema, overrides)) problems.push(`HUB_CONNECTOR_OVERRIDES${e.path}: ${e.message}`);
+    } catch (err) {
+      problems.push(`HUB_CONNECTOR_OVERRIDES: is not JSON (${(err as Error).message})`);
+    }
+  }
+  const port = Number(env.PORT ?? 3000);
+  if (port > 65535) problems.push(`PORT: must be at most 65535 (got ${port})`);
+  if (problems.length) throw new SettingsError(`invalid settings:\n  ${problems.join('\n  ')}`);
+  const e = picked as Static<typeof EnvSchema>;
+  const host = e.HOST ?? '127.0.0.1';
+  return {
+    port,
+    host,
+    dataDir: e.HUB_DATA_DIR ?? './data',
+    mongodbUrl: e.MONGODB_URL || undefined,
+    secretKey: e.HUB_SECRET_KEY || undefined,
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),
+    allowPrivateUrls: e.HUB_ALLOW_PRIVATE_URLS === '1' || e.HUB_ALLOW_PRIVATE_URLS === 'true',
+    overrides,
+    worker: e.HUB_WORKER !== '0',
+    workerConcurrency: Number(e.HUB_WORKER_CONCURRENCY ?? 4),
+    retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
+    maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
