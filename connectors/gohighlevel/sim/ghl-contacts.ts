@@ -90,6 +90,14 @@ export function upsertContact(ctx: GhlCtx, body: Record<string, unknown>): Reply
   return { status: 200, body: { new: true, contact: publicContact(stored), traceId: ghlId() } };
 }
 
+/** `GET /contacts/search/duplicate?locationId&email&number`: `{contact}` or `{contact: null}`, by the upsert's match order. */
+export function findDuplicateContact(ctx: GhlCtx, query: Record<string, unknown>): Reply {
+  const denied = checkLocation(ctx, query.locationId);
+  if (denied) return denied;
+  const hit = findDuplicate(ctx, { email: query.email, phone: query.number });
+  return { status: 200, body: { contact: hit ? publicContact(hit) : null } };
+}
+
 /** Drops keys whose value is undefined, so JSON answers carry no nulls the spec does not allow. */
 export function publicContact(c: GhlContact): Record<string, unknown> {
   return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));

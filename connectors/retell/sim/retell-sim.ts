@@ -139,7 +139,22 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
       return { ok: true };
     });
     s.app.get('/__sim/retell/deliveries', async () => deliveries);
+    // The fault knobs over HTTP, for tests that run the simulator in another process.
+    s.app.post('/__sim/retell/configure', async (req) => {
+      const b = (req.body ?? {}) as Pick<RetellSimOptions, 'signature' | 'skipAnalyzed' | 'delays'>;
+      configure({ signature: b.signature, skipAnalyzed: b.skipAnalyzed, delays: b.delays });
+      return { signature: knobs.signature, skipAnalyzed: knobs.skipAnalyzed, delays: knobs.delays };
+    });
     s.onReset(() => { deliveries.length = 0; playing.clear(); });
+  }
+
+  function configure(o: Pick<RetellSimOptions, 'signature' | 'skipAnalyzed' | 'script' | 'delays'>): void {
+    knobs = {
+      signature: o.signature ?? knobs.signature,
+      skipAnalyzed: o.skipAnalyzed ?? knobs.skipAnalyzed,
+      script: 'script' in o ? o.script : knobs.script,
+      delays: { ...knobs.delays, ...o.delays },
+    };
   }
 
   function setWebhookUrl(url: string | undefined, agentId?: string): void {
@@ -154,9 +169,7 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
     calls: sim.state.collection<StoredCall>('calls'),
     deliveries,
     setWebhookUrl,
-    configure(o: Pick<RetellSimOptions, 'signature' | 'skipAnalyzed' | 'script' | 'delays'>) {
-      knobs = { ...knobs, ...o, delays: { ...knobs.delays, ...o.delays }, signature: o.signature ?? knobs.signature, skipAnalyzed: o.skipAnalyzed ?? knobs.skipAnalyzed };
-    },
+    configure,
     async settle(callId?: string) {
       await Promise.all(callId === undefined ? [...playing.values()] : [playing.get(callId)]);
     },

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { specsDir } from '@hub/simkit';
 import { startGohighlevelSim, type GohighlevelSim } from '../../sim/index.js';
+import { responseChecker } from './spec-responses.js';
+
+const specFile = (name: string) => join(specsDir(), 'gohighlevel', 'apps', `${name}.json`);
 
 const V2 = '2021-07-28';
 const CAL = '2021-04-15';
@@ -37,6 +42,9 @@ describe('contacts', () => {
     expect(sim.contacts.size).toBe(1);
     const got = await call('GET', `/contacts/${first.body.contact.id}`);
     expect(got.body.contact).toMatchObject({ firstName: 'Ada', companyName: 'Engines', tags: ['voice'] });
+    const dup = (qs: string) => call('GET', `/contacts/search/duplicate?locationId=${sim.locationId}&${qs}`);
+    expect((await dup('number=%2B14155550100')).body.contact.id).toBe(first.body.contact.id);
+    expect((await dup('email=nobody%40example.com')).body).toEqual({ contact: null });
   });
 
   it('keeps values only for custom fields the location defines', async () => {
@@ -114,6 +122,29 @@ describe('opportunities and custom fields', () => {
     const r = await call('GET', `/locations/${sim.locationId}/customFields?model=contact`);
     expect(r.body.customFields.map((f: { fieldKey: string }) => f.fieldKey)).toEqual(['contact.call_outcome', 'contact.sentiment']);
     expect((await call('GET', '/locations/elsewhere/customFields')).status).toBe(403);
+  });
+});
+
+describe('response shapes', () => {
+  it('answers every implemented operation in the shape its spec declares', async () => {
+    const contacts = responseChecker(specFile('contacts'));
+    const calendars = responseChecker(specFile('calendars'));
+    const opportunities = responseChecker(specFile('opportunities'));
+    const locations = responseChecker(specFile('locations'));
+    const up = await upsert({ firstName: 'Shape', email: 's@example.com', phone: '4155550111' });
+    expect(contacts('POST', '/contacts/upsert', 200, up.body)).toEqual([]);
+    const id = up.body.contact.id;
+    expect(contacts('GET', '/contacts/{contactId}', 200, (await call('GET', `/contacts/${id}`)).body)).toEqual([]);
+    expect(contacts('POST', '/contacts/{contactId}/notes', 201, (await call('POST', `/contacts/${id}/notes`, { body: { body: 'n' } })).body)).toEqual([]);
+    expect(contacts('POST', '/contacts/{contactId}/workflow/{workflowId}', 200, (await call('POST', `/contacts/${id}/workflow/wf_sim_1`, { body: {} })).body)).toEqual([]);
+    const free = await call('GET', `/calendars/cal_sim_1/free-slots?startDate=${ms('2030-01-07T00:00:00Z')}&endDate=${ms('2030-01-09T00:00:00Z')}`, { version: CAL });
+    expect(calendars('GET', '/calendars/{calendarId}/free-slots', 200, free.body)).toEqual([]);
+    const appt = await call('POST', '/calendars/events/appointments', { version: CAL, body: { calendarId: 'cal_sim_1', locationId: sim.locationId, contactId: id, startTime: '2030-01-07T11:00:00-05:00' } });
+    expect(calendars('POST', '/calendars/events/appointments', 200, appt.body)).toEqual([]);
+    const opp = await call('POST', '/opportunities/', { body: { pipelineId: 'pipe_sim_1', locationId: sim.locationId, name: 'o', status: 'open', contactId: id } });
+    expect(opportunities('POST', '/opportunities/', 201, opp.body)).toEqual([]);
+    expect(locations('GET', '/locations/{locationId}/customFields', 200, (await call('GET', `/locations/${sim.locationId}/customFields?model=all`)).body)).toEqual([]);
+    expect(contacts('POST', '/contacts/upsert', 200, { new: 'yes' })).not.toEqual([]);
   });
 });
 

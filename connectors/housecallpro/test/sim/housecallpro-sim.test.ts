@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { specsDir } from '@hub/simkit';
 import { startHousecallproSim, type HousecallproSim } from '../../sim/index.js';
+import { responseChecker } from './spec-responses.js';
+
+const schemaProblems = responseChecker(join(specsDir(), 'housecallpro', 'housecall_v1.yaml'));
 
 let sim: HousecallproSim;
 
@@ -94,6 +99,24 @@ describe('jobs', () => {
   it('lists employees', async () => {
     const r = await api('GET', '/employees');
     expect(r.body).toMatchObject({ total_items: 2, employees: [{ id: 'pro_sim_1', first_name: 'Pat' }, { id: 'pro_sim_2' }] });
+  });
+});
+
+describe('response shapes', () => {
+  it('answers every implemented operation in the shape the spec declares', async () => {
+    const created = await api('POST', '/customers', { first_name: 'Shape', addresses: [address] });
+    expect(schemaProblems('POST', '/customers', 201, created.body)).toEqual([]);
+    const id = created.body.id;
+    expect(schemaProblems('GET', '/customers', 200, (await api('GET', '/customers?q=shape')).body)).toEqual([]);
+    expect(schemaProblems('GET', '/customers/{customer_id}', 200, (await api('GET', `/customers/${id}`)).body)).toEqual([]);
+    expect(schemaProblems('POST', '/customers/{customer_id}/addresses', 200, (await api('POST', `/customers/${id}/addresses`, address)).body)).toEqual([]);
+    const job = await api('POST', '/jobs', { customer_id: id, address_id: created.body.addresses[0].id, assigned_employee_ids: ['pro_sim_2'], schedule: { scheduled_start: '2030-01-07T15:00:00Z', scheduled_end: '2030-01-07T16:00:00Z' } });
+    expect(schemaProblems('POST', '/jobs', 201, job.body)).toEqual([]);
+    expect(schemaProblems('GET', '/jobs', 200, (await api('GET', '/jobs')).body)).toEqual([]);
+    expect(schemaProblems('GET', '/jobs/{id}', 200, (await api('GET', `/jobs/${job.body.id}`)).body)).toEqual([]);
+    expect(schemaProblems('POST', '/jobs/{job_id}/notes', 201, (await api('POST', `/jobs/${job.body.id}/notes`, { content: 'n' })).body)).toEqual([]);
+    expect(schemaProblems('GET', '/employees', 200, (await api('GET', '/employees')).body)).toEqual([]);
+    expect(schemaProblems('GET', '/jobs', 200, { jobs: [] })).not.toEqual([]);
   });
 });
 

@@ -1,7 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { specsDir } from '@hub/simkit';
 import { startRetellSim, type RetellSim } from '../../sim/index.js';
+import { responseChecker } from './spec-responses.js';
+
+const schemaProblems = responseChecker(join(specsDir(), 'retell', 'openapi.yaml'));
 
 interface Received { path: string; signature: string; raw: string; json: { event: string; call: Record<string, any> } }
 
@@ -71,8 +76,12 @@ describe('outbound calls', () => {
     expect(created.body).toMatchObject({ call_type: 'phone_call', direction: 'outbound', call_status: 'registered', agent_id: 'agent_sim_1', agent_version: 1, metadata: { hub_job: 'j1' } });
     expect(created.body.call_id).toMatch(/^[0-9a-f]{32}$/);
     expect(created.body.id).toBeUndefined();
+    expect(schemaProblems('POST', '/v2/create-phone-call', 201, created.body)).toEqual([]);
     await sim.settle(created.body.call_id);
     const got = await api('GET', `/v2/get-call/${created.body.call_id}`);
+    expect(schemaProblems('GET', '/v2/get-call/{call_id}', 200, got.body)).toEqual([]);
+    for (const g of hook.got) expect(schemaProblems('GET', '/v2/get-call/{call_id}', 200, g.json.call)).toEqual([]);
+    expect(schemaProblems('GET', '/v2/get-call/{call_id}', 200, { ...got.body, call_status: 'done' })).not.toEqual([]);
     expect(got.body).toMatchObject({ call_status: 'ended', disconnection_reason: 'agent_hangup', duration_ms: 42_000, call_analysis: { call_successful: true } });
     expect(got.body.transcript).toContain('Hi Grace');
   });
@@ -147,6 +156,16 @@ describe('webhook faults', () => {
     expect(verify(sim.apiKey, g.raw, g.signature)).toBe(false);
     // The digest itself is right: only the timestamp is outside the window.
     expect(verify(sim.apiKey, g.raw, g.signature, Number(/v=(\d+)/.exec(g.signature)?.[1]))).toBe(true);
+  });
+
+  it('takes the fault knobs over the admin routes too', async () => {
+    const set = await fetch(`${sim.url}/__sim/retell/configure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ skipAnalyzed: true, signature: 'bad' }) });
+    expect(await set.json()).toMatchObject({ skipAnalyzed: true, signature: 'bad' });
+    await dial();
+    await sim.settle();
+    expect(hook.got.map((g) => g.json.event)).toEqual(['call_started', 'call_ended']);
+    const log = await (await fetch(`${sim.url}/__sim/retell/deliveries`)).json();
+    expect(log.map((d: { status: number }) => d.status)).toEqual([204, 204]);
   });
 
   it('retries an event the receiver refuses and records every status', async () => {
