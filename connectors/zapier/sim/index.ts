@@ -1,0 +1,1 @@
+export { startZapierSim, type CaughtPayload, type ZapierSimOptions } from './zapier-sim.js';
