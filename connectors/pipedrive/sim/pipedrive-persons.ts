@@ -23,6 +23,12 @@ export interface PdCtx {
   deals: Collection<PdFields>;
 }
 
+/** Pipedrive's `additional_data.pagination`; `next_start` only while more items remain. */
+export function pagination(start: number, limit: number, total: number): Record<string, unknown> {
+  const more = start + limit < total;
+  return more ? { start, limit, more_items_in_collection: true, next_start: start + limit } : { start, limit, more_items_in_collection: false };
+}
+
 /** The record as the API shows it: numeric id. */
 export function out(r: PdRecord): Record<string, unknown> {
   return { ...r, id: Number(r.id) };
@@ -111,5 +117,5 @@ export function searchPersons(ctx: PdCtx, q: Record<string, unknown>): Reply {
       organization: null, custom_fields: [], notes: [], update_time: p.update_time,
     },
   }));
-  return pdOk({ items }, 200, { pagination: { start, limit, more_items_in_collection: start + limit < hits.length } });
+  return pdOk({ items }, 200, { pagination: pagination(start, limit, hits.length) });
 }

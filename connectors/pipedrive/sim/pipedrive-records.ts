@@ -1,5 +1,5 @@
 /** Note, activity and deal handlers of the Pipedrive simulator. */
-import { out, type PdCtx } from './pipedrive-persons.js';
+import { out, pagination, type PdCtx } from './pipedrive-persons.js';
 import { pdError, pdOk, pdTime, type Reply } from './pipedrive-state.js';
 
 /** The referenced person and deal, or the error Pipedrive gives for a dangling id. */
@@ -74,7 +74,7 @@ export function listPersonFields(ctx: PdCtx, q: Record<string, unknown>): Reply 
   const start = Number(q.start ?? 0) || 0;
   const limit = Number(q.limit ?? 100) || 100;
   const all = ctx.opts.personFields.map((f, i) => ({ order_nr: i, active_flag: true, mandatory_flag: false, add_visible_flag: true, ...f }));
-  return pdOk(all.slice(start, start + limit), 200, { pagination: { start, limit, more_items_in_collection: start + limit < all.length } });
+  return pdOk(all.slice(start, start + limit), 200, { pagination: pagination(start, limit, all.length) });
 }
 
 /** `GET /v1/users/me`: the token's user and company (what a connection test reads). */

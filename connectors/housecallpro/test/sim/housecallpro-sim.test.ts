@@ -125,6 +125,15 @@ describe('auth, limits and faults', () => {
     expect((await api('GET', '/employees', undefined, null)).status).toBe(401);
     expect(await api('GET', '/employees', undefined, 'Token nope')).toMatchObject({ status: 401, body: { error: { message: 'Unauthorized' } } });
     expect((await api('GET', '/employees', undefined, `Basic ${sim.apiKey}`)).status).toBe(401);
+    const other = await startHousecallproSim({ apiKeys: ['k1', 'k2'] });
+    try {
+      const get = (key: string) => fetch(`${other.url}/employees`, { headers: { authorization: `Token ${key}` } });
+      expect((await get('k2')).status).toBe(200);
+      other.tokens.revoke('k2');
+      expect([(await get('k1')).status, (await get('k2')).status]).toEqual([200, 401]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('reports RateLimit headers and 429s with Retry-After past the limit', async () => {

@@ -44,6 +44,8 @@ describe('persons', () => {
     const byEmail = await api('GET', '/v1/persons/search?term=ADA%40example.com&fields=email&exact_matching=true');
     expect(byEmail.body.data.items.map((i: { item: { id: number } }) => i.item.id)).toEqual([1]);
     expect((await api('GET', '/v1/persons/search?term=555&fields=phone')).body.data.items).toHaveLength(2);
+    const paged = await api('GET', '/v1/persons/search?term=555&fields=phone&limit=1');
+    expect(paged.body.additional_data.pagination).toEqual({ start: 0, limit: 1, more_items_in_collection: true, next_start: 1 });
     expect((await api('GET', '/v1/persons/search?term=x')).status).toBe(400);
     expect((await api('GET', '/v1/persons/search?term=ada&fields=address')).body.error).toMatch(/Invalid field/);
   });
@@ -95,6 +97,18 @@ describe('auth, limits and faults', () => {
     expect((await api('GET', '/v1/users/me', undefined, 'header')).body.data).toMatchObject({ id: 1001, company_domain: 'simsales' });
     expect(await api('GET', '/v1/users/me', undefined, 'none')).toMatchObject({ status: 401, body: { success: false, errorCode: 401 } });
     expect((await api('GET', '/v1/users/me', undefined, 'wrong-token')).status).toBe(401);
+  });
+
+  it('refuses a token the admin route has expired', async () => {
+    const other = await startPipedriveSim();
+    try {
+      const me = () => fetch(`${other.url}/v1/users/me?api_token=${other.apiToken}`);
+      expect((await me()).status).toBe(200);
+      await fetch(`${other.url}/__sim/tokens/expire`, { method: 'POST' });
+      expect((await me()).status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('reports x-ratelimit headers and 429s past the burst limit', async () => {
