@@ -73,7 +73,7 @@ function parseRange(range: string): [number, number] | undefined {
 
 /**
  * Free slots between two instants, grouped by local date in `outputZone`: each opening-hours
- * range is cut into slots that must fit whole inside it and overlap no busy interval.
+ * range is cut into slots that must fit whole inside it, start after `notBefore` and overlap no busy interval.
  */
 export function freeSlots(
   cal: SimCalendar,
@@ -81,6 +81,7 @@ export function freeSlots(
   endMs: number,
   busy: BusyInterval[],
   outputZone: string = cal.timezone,
+  notBefore: number = Date.now(),
 ): Record<string, { slots: string[] }> {
   const duration = cal.slotDurationMinutes * 60_000;
   const step = (cal.slotIntervalMinutes ?? cal.slotDurationMinutes) * 60_000;
@@ -97,7 +98,8 @@ export function freeSlots(
       const open = localToInstant(date, parsed[0], cal.timezone);
       const close = localToInstant(date, parsed[1], cal.timezone);
       for (let s = open; s + duration <= close; s += step) {
-        if (s < startMs || s > endMs) continue;
+        // Like GHL, never offer a slot that has already started.
+        if (s < startMs || s > endMs || s < notBefore) continue;
         if (busy.some((b) => s < b.end && s + duration > b.start)) continue;
         const label = formatInZone(s, outputZone);
         const day = label.slice(0, 10);

@@ -94,6 +94,7 @@ describe('calendars', () => {
     expect(Object.keys(r.body)).toEqual(['2030-03-08', '2030-03-11']);
     expect(r.body['2030-03-08'].slots[0]).toBe('2030-03-08T09:00:00-05:00');
     expect(r.body['2030-03-11'].slots[0]).toBe('2030-03-11T09:00:00-04:00');
+    expect((await slots({ startDate: ms('2020-01-06T00:00:00Z'), endDate: ms('2020-01-08T00:00:00Z') })).body).toEqual({});
     const utc = await slots({ ...day, timezone: 'UTC' });
     expect(utc.body['2030-01-07'].slots[0]).toBe('2030-01-07T14:00:00+00:00');
   });
