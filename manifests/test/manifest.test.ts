@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { manifestJsonSchema, validateManifest } from '../src/index.js';
+
+const zapier = JSON.parse(readFileSync(new URL('../../connectors/zapier/manifest.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+function withChange(change: (m: any) => void): unknown {
+  const m = structuredClone(zapier);
+  change(m);
+  return m;
+}
+
+function problemsOf(raw: unknown): string[] {
+  const r = validateManifest(raw);
+  return r.ok ? [] : r.problems.map((p) => `${p.path} ${p.message}`);
+}
+
+describe('the manifest schema', () => {
+  it('loads, and the published connector.schema.json is what the TypeBox schema generates', () => {
+    const published = JSON.parse(readFileSync(new URL('../connector.schema.json', import.meta.url), 'utf8'));
+    expect(published).toEqual(manifestJsonSchema());
+    expect(published.properties.operations.properties.upsertContact).toBeDefined();
+  });
+
+  it('accepts the Zapier manifest', () => {
+    const r = validateManifest(zapier);
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('validateManifest reports every problem with its JSON path', () => {
+  it.each([
+    ['a bad id', (m: any) => (m.id = 'Bad Id'), '/id'],
+    ['an unknown top-level key', (m: any) => (m.extra = 1), '/extra is not a known property'],
+    ['a missing name', (m: any) => delete m.name, '/name is required'],
+    ['an unknown capability', (m: any) => m.capabilities.push('teleport'), '/capabilities/1'],
+    ['an unknown auth type', (m: any) => (m.auth = { type: 'magic' }), '/auth/type must be one of'],
+    ['an api_key auth without name', (m: any) => (m.auth = { type: 'api_key', in: 'header', field: 'api_key' }), '/auth/name is required'],
+    ['an operation with neither request nor hook', (m: any) => (m.operations.sendEvent = { output: 'x' }), '/operations/sendEvent needs a request or a hook'],
+    ['a hook that is not listed', (m: any) => (m.operations.sendEvent = { hook: 'send' }), '/operations/sendEvent/hook names hook "send"'],
+    ['a body that does not compile', (m: any) => (m.operations.sendEvent.request.body = '{ "a": '), '/operations/sendEvent/request/body JSONata does not compile'],
+    ['a template part that does not compile', (m: any) => (m.http.baseUrl = 'https://x/{{ ( }}'), '/http/baseUrl JSONata does not compile'],
+    ['a mapping that does not compile', (m: any) => (m.mappings.event = '$$$('), '/mappings/event JSONata does not compile'],
+    ['an unknown operation', (m: any) => (m.operations.fly = { hook: 'x' }), '/operations/fly is not a known property'],
+    ['an unsupported manifestVersion', (m: any) => (m.manifestVersion = 7), '/manifestVersion must be an integer from 1 to 1'],
+  ])('%s', (_name, change, expected) => {
+    const problems = problemsOf(withChange(change));
+    expect(problems.some((p) => p.includes(expected)), problems.join('\n')).toBe(true);
+  });
+
+  it('reports several problems at once', () => {
+    const problems = problemsOf(withChange((m) => {
+      m.id = 'X';
+      delete m.version;
+    }));
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rejects what is not an object', () => {
+    expect(problemsOf([1, 2])).toEqual(['/ a manifest must be a JSON object']);
+  });
+});
