@@ -113,6 +113,8 @@ export class ConnectorHttp {
     }
     try {
       const res = (await got(outgoing.url, options)) as Response<string>;
+      // Every answer carries the CRM's own view of the quota; the limiter waits on it before the next request.
+      this.opts.limiter.observe(res.headers);
       return { status: res.statusCode, headers: res.headers, body: parseBody(res.body, res.headers['content-type']), durationMs: performance.now() - started };
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
