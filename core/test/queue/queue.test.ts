@@ -1,0 +1,114 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEmbeddedEngine } from '../../src/store/embedded/embedded-engine.js';
+import type { StoreEngine } from '../../src/store/types.js';
+import type { JobDoc } from '../../src/store/repos/documents.js';
+import { JobQueue } from '../../src/queue/job-queue.js';
+import { Worker } from '../../src/queue/worker.js';
+import { silentLogger } from '../../src/engine/types.js';
+
+let engine: StoreEngine;
+let queue: JobQueue;
+const spec = { tenantId: 't', agentId: 'a', callId: 'c1', integrationId: 'i1', type: 'zapier' };
+
+beforeEach(async () => {
+  engine = await openEmbeddedEngine({ dir: await mkdtemp(join(tmpdir(), 'queue-')) });
+  queue = new JobQueue(engine.collection<JobDoc>('jobs'), { baseMs: 10, capMs: 50, maxAttempts: 3 });
+  await queue.ensureIndexes();
+});
+afterEach(() => engine.close());
+
+describe('JobQueue', () => {
+  it('enqueues once per (tenant, agent, call, integration)', async () => {
+    const a = await queue.enqueue(spec);
+    const b = await queue.enqueue(spec);
+    expect(a.created).toBe(true);
+    expect(b.created).toBe(false);
+    expect(b.job._id).toBe(a.job._id);
+    expect(await queue.col.countDocuments({})).toBe(1);
+  });
+
+  it('never hands the same job to two claimers', async () => {
+    for (let i = 0; i < 10; i++) await queue.enqueue({ ...spec, callId: `c${i}` });
+    const claims = await Promise.all(Array.from({ length: 30 }, (_, i) => queue.claim(`w${i}`, 10_000)));
+    const ids = claims.filter(Boolean).map((j) => j!._id);
+    expect(ids.length).toBe(10);
+    expect(new Set(ids).size).toBe(10);
+  });
+
+  it('a job whose lease expired is claimed again, and the old owner can no longer checkpoint', async () => {
+    await queue.enqueue(spec);
+    const first = await queue.claim('dead-worker', 1);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = await queue.claim('live-worker', 10_000);
+    expect(second?._id).toBe(first?._id);
+    expect(second?.attempts).toBe(2);
+    await expect(queue.checkpoint(first!._id, 'dead-worker', 'contact', { status: 'succeeded', at: 'now' })).rejects.toThrow(/lease was lost/);
+  });
+
+  it('backs off, then dead-letters after the last attempt; retry by API puts it back keeping finished steps', async () => {
+    await queue.enqueue(spec);
+    let job = (await queue.claim('w', 10_000))!;
+    await queue.checkpoint(job._id, 'w', 'contact', { status: 'succeeded', output: { id: 'p1' }, at: 'now' });
+    expect(await queue.fail(job, 'w', { code: 'X' }, true)).toBe('retrying');
+    expect(await queue.claim('w', 10_000)).toBeNull(); // not due yet
+    for (let attempt = 2; attempt <= 3; attempt++) {
+      await new Promise((r) => setTimeout(r, 60));
+      job = (await queue.claim('w', 10_000))!;
+      expect(job.attempts).toBe(attempt);
+      await queue.fail(job, 'w', { code: 'X' }, true);
+    }
+    const dead = (await queue.col.findOne({ _id: job._id }))!;
+    expect(dead.status).toBe('failed');
+    expect(dead.deadLettered).toBe(true);
+    await expect(queue.retry('other-tenant', 'a', job._id)).rejects.toThrow(/not found/);
+    const back = await queue.retry('t', 'a', job._id);
+    expect(back.status).toBe('queued');
+    expect(back.steps.contact.output).toEqual({ id: 'p1' });
+    await expect(queue.retry('t', 'a', job._id)).rejects.toThrow(/only failed jobs/);
+  });
+
+  it('a permanent failure dead-letters at once; Retry-After sets the next run', async () => {
+    await queue.enqueue(spec);
+    const job = (await queue.claim('w', 10_000))!;
+    expect(await queue.fail(job, 'w', { code: 'X' }, false)).toBe('dead');
+    await queue.enqueue({ ...spec, callId: 'c2' });
+    const j2 = (await queue.claim('w', 10_000))!;
+    const before = Date.now();
+    await queue.fail(j2, 'w', { code: 'R' }, true, 40);
+    const stored = (await queue.col.findOne({ _id: j2._id }))!;
+    expect(stored.runAt - before).toBeGreaterThanOrEqual(35);
+    expect(stored.runAt - before).toBeLessThan(200);
+  });
+});
+
+describe('Worker', () => {
+  it('runs queued jobs with bounded concurrency and renews leases while they run', async () => {
+    for (let i = 0; i < 6; i++) await queue.enqueue({ ...spec, callId: `c${i}` });
+    let running = 0;
+    let peak = 0;
+    const done: string[] = [];
+    const worker = new Worker(
+      queue,
+      async (job, owner) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 60));
+        running--;
+        await queue.succeed(job._id, owner);
+        done.push(job.callId);
+      },
+      { concurrency: 2, leaseMs: 90, pollMs: 20, logger: silentLogger },
+    );
+    worker.start();
+    const deadline = Date.now() + 5000;
+    while (done.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await worker.stop();
+    expect(done.sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(peak).toBe(2);
+    const attempts = (await queue.col.find({}).toArray()).map((j) => j.attempts);
+    expect(attempts.every((a) => a === 1)).toBe(true);
+  });
+});
