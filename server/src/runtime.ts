@@ -32,6 +32,10 @@ export interface RunningHub {
 export async function createHub(settings: Settings, extras: BootstrapExtras & Omit<AppOptions, 'hub' | 'logger'> = {}, logger = createLogger(settings.logLevel)): Promise<RunningHub> {
   const hub = await bootstrap(settings, logger, extras);
   const app = await buildApp({ hub, logger, decorateIntegration: extras.decorateIntegration, plugins: extras.plugins });
+  if (hub.engine.kind === 'embedded') {
+    const freed = await hub.queue.releaseOrphans();
+    if (freed) logger.warn({ jobs: freed }, 'resuming jobs that were running when the hub last stopped');
+  }
   const worker = settings.worker ? startWorker(hub, settings, logger) : undefined;
   return {
     app,

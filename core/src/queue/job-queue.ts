@@ -71,6 +71,15 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Frees every running job at once. Only for a store that one process owns (the embedded engine):
+   * at start no other worker can be alive, so waiting for the old leases to expire would only delay.
+   */
+  async releaseOrphans(): Promise<number> {
+    const res = await this.col.updateMany({ status: 'running' }, { $set: { leaseUntil: 0 } });
+    return res.modifiedCount;
+  }
+
   /** Extends the lease; false when the job is no longer this owner's (it was re-claimed). */
   async heartbeat(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
     const res = await this.col.updateOne({ _id: jobId, leaseOwner: owner, status: 'running' }, { $set: { leaseUntil: Date.now() + leaseMs } });
