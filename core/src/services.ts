@@ -5,6 +5,7 @@ import type { ConnectionView, Logger } from './engine/types.js';
 import type { RuntimeDeps } from './engine/runtime.js';
 import { RateLimiter } from './http/limiter.js';
 import type { OAuthStrategyFactory } from './auth/index.js';
+import type { OAuthApp } from './auth/oauth2/token-client.js';
 import { TenantRepo } from './store/repos/tenants.js';
 import { IntegrationRepo } from './store/repos/integrations.js';
 import { CallRepo } from './store/repos/calls.js';
@@ -20,6 +21,10 @@ export interface HubSettings {
   allowPrivateUrls: boolean;
   publicUrl: string;
   backoff?: BackoffPolicy;
+  /** OAuth apps by env-style connector key (HUBSPOT, GOOGLE_CALENDAR, …) */
+  oauthApps?: Record<string, OAuthApp>;
+  /** where the browser goes after a successful OAuth callback; none shows a small page */
+  oauthSuccessUrl?: string;
 }
 
 /** Every repository, over one store engine. */

@@ -12,8 +12,8 @@ export type Credentials = Record<string, string | number | undefined>;
 export interface CredentialStore {
   /** Reads the connection's current credentials (decrypted). */
   load(connectionId: string): Promise<Credentials>;
-  /** Replaces the connection's credentials (encrypted at rest) before anything else uses them. */
-  save(connectionId: string, credentials: Credentials): Promise<void>;
+  /** Replaces the connection's credentials (encrypted at rest) before anything else uses them; `account` merges into its non-secret fields. */
+  save(connectionId: string, credentials: Credentials, account?: Record<string, unknown>): Promise<void>;
   /** Runs fn holding the connection's refresh lease, so one refresh is in flight across processes. */
   withRefreshLease<T>(connectionId: string, fn: () => Promise<T>): Promise<T>;
   /** Marks the connection as needing the tenant to authorize again. */

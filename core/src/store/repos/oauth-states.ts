@@ -1,0 +1,63 @@
+import type { DocCollection } from '../types.js';
+import { hashSecret, randomToken } from '../../security/crypto.js';
+import type { Keyring, Sealed } from '../../security/crypto.js';
+
+/** A pending authorization: who asked, for which integration, and the PKCE verifier (sealed). */
+export type OAuthStateDoc = {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  connectorId: string;
+  integrationId: string;
+  verifier?: Sealed;
+  expiresAt: number;
+  usedAt?: string;
+  createdAt: string;
+};
+
+/** What a consumed state yields. */
+export interface OAuthStateGrant {
+  tenantId: string;
+  agentId: string;
+  connectorId: string;
+  integrationId: string;
+  codeVerifier?: string;
+}
+
+/** How long a state stays valid: long enough to log in and consent, short enough to be useless later. */
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+/**
+ * OAuth `state` values: single-use, bound to tenant, agent, connector and integration, expiring.
+ * Only a hash of the state is stored, so a copy of the database cannot complete anyone's flow.
+ */
+export class OAuthStateRepo {
+  constructor(readonly col: DocCollection<OAuthStateDoc>, private readonly keyring: Keyring, private readonly now: () => number = Date.now) {}
+
+  /** Makes a new state for an integration and returns its value (shown once, in the authorize URL). */
+  async create(grant: OAuthStateGrant): Promise<string> {
+    const now = this.now();
+    // Expired states are worthless; dropping them here keeps the collection small without a sweeper.
+    await this.col.deleteMany({ expiresAt: { $lt: now - OAUTH_STATE_TTL_MS } });
+    const state = randomToken('', 32);
+    await this.col.insertOne({
+      _id: hashSecret(state),
+      tenantId: grant.tenantId, agentId: grant.agentId, connectorId: grant.connectorId, integrationId: grant.integrationId,
+      ...(grant.codeVerifier ? { verifier: this.keyring.seal(grant.codeVerifier) } : {}),
+      expiresAt: now + OAUTH_STATE_TTL_MS,
+      createdAt: new Date(now).toISOString(),
+    });
+    return state;
+  }
+
+  /** Uses a state up: the grant when it is known, unused and fresh; otherwise why not. */
+  async consume(state: string): Promise<{ ok: true; grant: OAuthStateGrant } | { ok: false; reason: 'unknown' | 'used' | 'expired' }> {
+    const id = hashSecret(state);
+    // One atomic update marks it used, so two callbacks racing with the same state cannot both win.
+    const doc = await this.col.findOneAndUpdate({ _id: id, usedAt: { $exists: false } }, { $set: { usedAt: new Date(this.now()).toISOString() } }, { returnDocument: 'before' });
+    if (!doc) return { ok: false, reason: (await this.col.findOne({ _id: id })) ? 'used' : 'unknown' };
+    if (doc.expiresAt < this.now()) return { ok: false, reason: 'expired' };
+    const { tenantId, agentId, connectorId, integrationId } = doc;
+    return { ok: true, grant: { tenantId, agentId, connectorId, integrationId, ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}) } };
+  }
+}
