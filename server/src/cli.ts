@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
     const name = rest.join(' ').trim();
     if (!name) return fail('tenant create needs a name, e.g. pnpm hub tenant create "Acme Roofing"');
     const settings = loadSettings();
-    const hub = await bootstrap(settings, createLogger('warn', true), extensions());
+    const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions());
     const created = await hub.repos.tenants.create(name);
     await hub.engine.close();
     process.stdout.write(`${JSON.stringify(created)}\n`);

@@ -5,12 +5,12 @@ import { buildApp, type AppOptions } from './app.js';
 import { bootstrap, type BootstrapExtras } from './bootstrap.js';
 import type { Settings } from './settings.js';
 
-/** The process logger: pino, with credentials redacted wherever they would appear. */
-export function createLogger(level: string, toStderr = false): pino.Logger {
+/** The process logger: pino, with credentials redacted wherever they would appear; `to` is stdout, stderr or a stream. */
+export function createLogger(level: string, to: 'stdout' | 'stderr' | pino.DestinationStream = 'stdout'): pino.Logger {
   return pino({
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers["x-webhook-secret"]', '*.apiKey', '*.api_key', '*.access_token', '*.refresh_token', '*.client_secret', '*.webhook_url'], censor: '[redacted]' },
-  }, pino.destination(toStderr ? 2 : 1));
+  }, typeof to === 'string' ? pino.destination(to === 'stderr' ? 2 : 1) : to);
 }
 
 /** Starts a worker that runs sync jobs from the store's queue. */

@@ -26,7 +26,7 @@ const call = {
 
 beforeAll(async () => {
   zap = await startZapierSim();
-  hub = await startTestHub();
+  hub = await startTestHub({}, { connectors: ['zapier'] });
   hookUrl = `${zap.url}/hooks/catch/123456/abcdef/`;
 });
 afterAll(async () => {
@@ -110,6 +110,15 @@ describe('Zapier end to end', () => {
     expect(res.body.jobs).toEqual([]);
     const status = await hub.api('GET', '/api/agents/agent_cond/calls/call_cond');
     expect(status.body.integrations[0]).toMatchObject({ status: 'skipped', reason: expect.stringContaining('call_outcome') });
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in any log line: tenant keys, catch-hook URLs', async () => {
+    expect(hub.logs.length).toBeGreaterThan(0);
+    const all = hub.logs.join('');
+    expect(all).not.toContain(hub.tenant.apiKey);
+    expect(all).not.toContain('abcdef');
   });
 });
 

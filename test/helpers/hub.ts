@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../../server/src/settings.js';
-import { createHub, type RunningHub } from '../../server/src/runtime.js';
+import { createHub, createLogger, type RunningHub } from '../../server/src/runtime.js';
 import { extensions } from '../../server/src/extensions.js';
 
 /** The repository root. */
@@ -41,6 +41,8 @@ export interface TestHub {
   url: string;
   running: RunningHub;
   dataDir: string;
+  /** every log line the hub wrote (pino JSON), for tests that check nothing secret is logged */
+  logs: string[];
   /** a tenant made at start, and an Api authenticated as it */
   tenant: { tenantId: string; apiKey: string };
   api: Api;
@@ -63,18 +65,20 @@ export function testEnv(dataDir: string, env: Record<string, string> = {}): Reco
   };
 }
 
-/** Starts the real server (app, engine, worker) on an ephemeral loopback port. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+/** Starts the real server (app, engine, worker) on an ephemeral loopback port; `connectors` limits which connector packages load. */
+export async function startTestHub(env: Record<string, string> = {}, opts: { connectors?: string[] } = {}): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
-  const settings = loadSettings(testEnv(dataDir, env));
-  const { default: pino } = await import('pino');
-  const running = await createHub(settings, extensions(), pino({ level: settings.logLevel }));
+  const settings = loadSettings(testEnv(dataDir, { LOG_LEVEL: 'debug', ...env }));
+  const logs: string[] = [];
+  const connectorDirs = opts.connectors?.map((id) => join(ROOT, 'connectors', id));
+  const running = await createHub(settings, { ...extensions(), ...(connectorDirs ? { connectorDirs } : {}) }, createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }));
   const address = await running.app.listen({ port: 0, host: '127.0.0.1' });
   const tenant = await running.hub.repos.tenants.create('Test tenant');
   return {
     url: address,
     running,
     dataDir,
+    logs,
     tenant,
     api: apiClient(address, tenant.apiKey),
     async newTenant() {

@@ -46,9 +46,4 @@ export class SyncLogRepo {
     if (q.since) filter.createdAt = { $gte: q.since };
     return this.col.find(filter, { sort: { createdAt: -1 }, limit: q.limit ?? 100 }).toArray();
   }
-
-  /** Counts of finished syncs (job outcomes) for one integration. */
-  async countFor(tenantId: string, integrationId: string, status?: SyncLogDoc['status']): Promise<number> {
-    return this.col.countDocuments({ tenantId, integrationId, step: '$job', ...(status ? { status } : {}) });
-  }
 }
