@@ -16,3 +16,4 @@ export type { TokenRecord, TokenRefusal } from './tokens.js';
 export { SimError, defaultErrorBody, isSimError } from './sim-error.js';
 export type { ErrorBodyFn } from './sim-error.js';
 export { specsDir } from './specs-dir.js';
+export { responseChecker } from './response-check.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { specsDir } from '@hub/simkit';
 import { startGohighlevelSim, type GohighlevelSim } from '../../sim/index.js';
-import { responseChecker } from './spec-responses.js';
+import { responseChecker } from '@hub/simkit';
 
 const specFile = (name: string) => join(specsDir(), 'gohighlevel', 'apps', `${name}.json`);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { specsDir } from '@hub/simkit';
 import { startHousecallproSim, type HousecallproSim } from '../../sim/index.js';
-import { responseChecker } from './spec-responses.js';
+import { responseChecker } from '@hub/simkit';
 
 const schemaProblems = responseChecker(join(specsDir(), 'housecallpro', 'housecall_v1.yaml'));
 

@@ -1,4 +1,4 @@
-/** Test helper: checks a simulator's success answers against the response schemas of the vendor's spec. */
+/** Checks a simulator's success answers against the response schemas of the vendor's spec (OpenAPI JSON or YAML). */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
