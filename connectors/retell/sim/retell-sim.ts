@@ -132,6 +132,13 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
       return publicCall(call);
     });
 
+    // The cheapest authenticated read, which the connector's testConnection uses.
+    s.app.get('/get-concurrency', async (req) => {
+      s.checkBearer(req);
+      const ongoing = calls.find((c) => c.call_status === 'ongoing' || c.call_status === 'registered').length;
+      return { current_concurrency: ongoing, concurrency_limit: 20, base_concurrency: 20, purchased_concurrency: 0, concurrency_purchase_limit: 100, remaining_purchase_limit: 100 };
+    });
+
     s.app.get('/recordings/:callId/recording.wav', async (_req, reply) => reply.type('audio/wav').send(EMPTY_WAV));
     s.app.post('/__sim/retell/webhook-url', async (req) => {
       const b = req.body as { url?: string; agent_id?: string };
