@@ -1,5 +1,9 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import type { Manifest } from '@hub/manifests';
+
+// TypeBox's Value.Check/Errors know no string formats until one is registered; without this every
+// override URL is refused as "Unknown format 'uri'".
+if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (v) => URL.canParse(v));
 
 /** Per-connector endpoint replacements (sandboxes, My Domains, white-label hosts, simulators). */
 export const OverridesSchema = Type.Record(

@@ -1,0 +1,82 @@
+/** GoHighLevel hooks: only what one declared request cannot do. */
+import { applySimpleMappings, HubError, isHubError, type Hook, type HookContext } from '@hub/core';
+import { contactFieldDefs, splitFields, toCustomFields } from './custom-fields.js';
+
+const V2 = '2021-07-28';
+// Calendar endpoints declare their own API version in the published spec.
+const CALENDARS = '2021-04-15';
+
+function withoutEmpty(obj: Record<string, unknown>): Record<string, unknown> {
+  // A null email or phone in an upsert would blank what the contact already has.
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+async function post(ctx: HookContext, path: string, body: unknown, version = V2): Promise<Record<string, unknown>> {
+  const answer = await ctx.http.send({ method: 'POST', url: `${ctx.baseUrl}${path}`, headers: { Version: version }, body });
+  return (answer.body ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * Contact by the native `POST /contacts/upsert`. Keys that are not upsert fields (from the tenant's
+ * simple field mappings) become `customFields` entries, resolved to field ids from the custom-fields API.
+ */
+export const upsertContact: Hook = async (ctx, input) => {
+  let body = withoutEmpty((input ?? {}) as Record<string, unknown>);
+  const configured = ctx.config.field_mappings;
+  if (configured && typeof configured === 'object') body = applySimpleMappings(body, ctx.call, configured as Record<string, string>);
+  const { known, loose } = splitFields(body);
+  let unmatched: string[] = [];
+  if (Object.keys(loose).length) {
+    const resolved = toCustomFields(await contactFieldDefs(ctx, V2), loose);
+    unmatched = resolved.unmatched;
+    if (unmatched.length) ctx.log.warn({ connector: 'gohighlevel', unmatched }, 'mapped fields match no custom field of the location; left out');
+    if (resolved.entries.length) known.customFields = [...((known.customFields as unknown[] | undefined) ?? []), ...resolved.entries];
+  }
+  const answer = await post(ctx, '/contacts/upsert', known);
+  const contact = (answer.contact ?? {}) as Record<string, unknown>;
+  return { id: contact.id, new: answer.new === true, ...(unmatched.length ? { unmatchedFields: unmatched } : {}) };
+};
+
+interface Appointment {
+  date: string;
+  time: string;
+  timezone: string;
+  durationMinutes?: number;
+}
+
+/**
+ * Books on the calendar's free slots: the requested time when it is offered, else the next free
+ * slot that day (flagged `rescheduled`), so a booking the caller agreed to is never silently lost.
+ */
+export const bookAppointment: Hook = async (ctx, input) => {
+  const appt = ctx.call.appointment_booked as Appointment;
+  const free = (await ctx.run('getAvailability', { date: appt.date, timezone: appt.timezone })) as { slots?: string[] } | null;
+  const slots = free?.slots ?? [];
+  // Slots are labelled in the requested zone ("2026-02-20T14:00:00-05:00"), so the local wall time compares as text.
+  const wanted = `${appt.date}T${appt.time}`;
+  const chosen = slots.find((s) => s.slice(0, 16) === wanted) ?? slots.find((s) => s.slice(0, 16) > wanted);
+  if (!chosen) {
+    throw new HubError('HUB_ERR_CRM_REJECTED', `gohighlevel: calendar ${String(ctx.config.calendar_id)} has no free slot on ${appt.date} at or after ${appt.time} (${appt.timezone})`, { retryable: false });
+  }
+  const endTime = new Date(Date.parse(chosen) + (appt.durationMinutes ?? 60) * 60_000).toISOString();
+  const body = { ...withoutEmpty(input as Record<string, unknown>), startTime: chosen, endTime };
+  const answer = await post(ctx, '/calendars/events/appointments', body, CALENDARS);
+  return { id: answer.id, startTime: chosen, endTime, ...(chosen.slice(0, 16) !== wanted ? { rescheduled: true, requested: wanted } : {}) };
+};
+
+/**
+ * `POST /opportunities/`. GHL refuses a second opportunity for the same contact in a pipeline; a
+ * returning caller already has one, so that answer is recorded, not failed.
+ */
+export const createOpportunity: Hook = async (ctx, input) => {
+  try {
+    const answer = await post(ctx, '/opportunities/', withoutEmpty(input as Record<string, unknown>));
+    const opp = (answer.opportunity ?? {}) as Record<string, unknown>;
+    return { id: opp.id, pipelineId: opp.pipelineId, pipelineStageId: opp.pipelineStageId };
+  } catch (err) {
+    if (isHubError(err) && err.code === 'HUB_ERR_CRM_REJECTED' && /duplicate opportunity/i.test(err.message)) {
+      return { id: null, duplicate: true, reason: 'the contact already has an opportunity in this pipeline' };
+    }
+    throw err;
+  }
+};

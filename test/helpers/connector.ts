@@ -1,0 +1,72 @@
+import type { OperationName } from '@hub/manifests';
+
+export type { OperationName };
+import { ConnectorRuntime, applyOverrides, loadPackage, normalizeCall, silentLogger, validateConfig, type CallData, type Connector, type ExchangeSummary, type LoadProblem, type RateLimiter } from '@hub/core';
+
+/** Loads one connector package (manifest validated, hooks imported) with its base URL pointed at a simulator. */
+export async function loadConnector(dir: string, baseUrl?: string): Promise<Connector> {
+  const problems: LoadProblem[] = [];
+  const c = await loadPackage(dir, problems);
+  if (!c) throw new Error(`connector at ${dir} does not load: ${JSON.stringify(problems)}`);
+  return { ...c, manifest: applyOverrides(c.manifest, baseUrl ? { baseUrl } : undefined) };
+}
+
+/** A runtime for one made-up connection of a connector: config checked and defaulted like the connect route does. */
+export function connectorRuntime(
+  connector: Connector,
+  opts: { config?: Record<string, unknown>; credentials: Record<string, string>; fieldMappings?: Record<string, string>; id?: string; limiters?: Map<string, RateLimiter> },
+  exchanges: ExchangeSummary[] = [],
+): ConnectorRuntime {
+  return new ConnectorRuntime(
+    connector,
+    {
+      view: { id: opts.id ?? 'int_test', tenantId: 'tenant_test', agentId: 'agent_test', type: connector.manifest.id, account: {} },
+      config: validateConfig(connector.manifest, opts.config ?? {}),
+      credentials: opts.credentials,
+      fieldMappings: opts.fieldMappings,
+    },
+    { allowPrivateUrls: true, limiters: opts.limiters ?? new Map(), logger: silentLogger },
+    { onExchange: (s) => exchanges.push(s), recordBodies: true },
+  );
+}
+
+/** A call in the original spec's shape; fields given override the defaults. */
+export function sampleCall(over: Partial<CallData> & Record<string, unknown> = {}): Record<string, unknown> {
+  return normalizeCall({
+    call_id: `call_${Math.random().toString(36).slice(2, 10)}`,
+    customer_name: 'Jane Smith',
+    customer_phone: '+14079780655',
+    customer_email: 'jane@example.com',
+    call_outcome: 'appointment_booked',
+    call_summary: 'Customer scheduled roof inspection',
+    call_sentiment: 'positive',
+    recording_url: 'https://example.com/rec/1.mp3',
+    started_at: '2026-02-15T14:30:00Z',
+    ended_at: '2026-02-15T14:35:00Z',
+    ...over,
+  } as CallData, 'agent_test');
+}
+
+/** The context of one job's operations: the call and the outputs of its finished steps. */
+export interface StepContext {
+  call: Record<string, unknown>;
+  steps: Record<string, unknown>;
+}
+
+/** Runs the contact step (upsert, or find then create) like a job would, without the store's lease. */
+export async function contactStep(rt: ConnectorRuntime, ctx: StepContext): Promise<Record<string, unknown>> {
+  const input = await rt.map('contact', ctx);
+  let contact = rt.has('upsertContact') ? await rt.execute('upsertContact', input, ctx) : rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
+  if (!contact) contact = await rt.execute('createContact', input, ctx);
+  ctx.steps.contact = contact;
+  return contact as Record<string, unknown>;
+}
+
+/** Runs further sync steps in order, each skipped when its operation is missing or its `when` is false. */
+export async function runSteps(rt: ConnectorRuntime, ctx: StepContext, stepOps: Array<[string, OperationName]>): Promise<Record<string, unknown>> {
+  for (const [step, op] of stepOps) {
+    if (!rt.has(op) || !(await rt.applies(op, ctx))) continue;
+    ctx.steps[step] = await rt.execute(op, await rt.map(step, ctx), ctx);
+  }
+  return ctx.steps;
+}
