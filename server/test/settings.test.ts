@@ -1,0 +1,44 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../src/settings.js';
+import { loadKeyring } from '../src/bootstrap.js';
+import { silentLogger } from '@hub/core';
+
+describe('settings', () => {
+  it('has the documented defaults', () => {
+    const s = loadSettings({});
+    expect(s).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './data', allowPrivateUrls: false, publicUrl: 'http://127.0.0.1:3000', worker: true });
+  });
+
+  it('names every variable at fault', () => {
+    let message = '';
+    try {
+      loadSettings({ PORT: 'eighty', HUB_ALLOW_PRIVATE_URLS: 'yes', HUB_CONNECTOR_OVERRIDES: '{bad', MONGODB_URL: 'postgres://x' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('PORT: ');
+    expect(message).toContain('MONGODB_URL: ');
+    expect(message).toContain('HUB_ALLOW_PRIVATE_URLS: must be one of "0", "1", "true", "false"');
+    expect(message).toContain('HUB_CONNECTOR_OVERRIDES: is not JSON');
+    expect(() => loadSettings({ HUB_CONNECTOR_OVERRIDES: '{"hubspot":{"baseUrl":"not a url"}}' })).toThrow(/HUB_CONNECTOR_OVERRIDES\/hubspot\/baseUrl/);
+  });
+
+  it('generates a key into the data folder once when HUB_SECRET_KEY is unset, and warns', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keys-'));
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') };
+    const settings = loadSettings({ HUB_DATA_DIR: dir });
+    const a = loadKeyring(settings, logger);
+    const b = loadKeyring(settings, logger);
+    expect(a.currentId).toBe(b.currentId);
+    expect(warnings.length).toBe(1);
+    expect(Buffer.from((await readFile(join(dir, 'secret.key'), 'utf8')).trim(), 'base64').length).toBe(32);
+  });
+
+  it('refuses a HUB_SECRET_KEY that is not 32 bytes of base64', () => {
+    expect(() => loadKeyring(loadSettings({ HUB_SECRET_KEY: 'c2hvcnQ=' }), silentLogger)).toThrow(/32 bytes/);
+  });
+});
