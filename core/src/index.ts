@@ -38,3 +38,4 @@ export * from './hub/integrations-service.js';
 export * from './hub/calls-service.js';
 export * from './hub/test-service.js';
 export * from './hub/oauth-service.js';
+export * from './hub/scheduling-service.js';

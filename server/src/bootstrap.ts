@@ -42,7 +42,7 @@ export async function bootstrap(settings: Settings, logger: Logger, extras: Boot
     engine,
     registry,
     keyring,
-    { allowPrivateUrls: settings.allowPrivateUrls, publicUrl: settings.publicUrl, backoff: { baseMs: settings.retryBaseMs, capMs: 600_000, maxAttempts: settings.maxAttempts } },
+    { allowPrivateUrls: settings.allowPrivateUrls, publicUrl: settings.publicUrl, backoff: { baseMs: settings.retryBaseMs, capMs: 600_000, maxAttempts: settings.maxAttempts }, oauthApps: settings.oauthApps, oauthSuccessUrl: settings.oauthSuccessUrl },
     logger,
     extras.oauth,
   );

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { OverridesSchema, type ConnectorOverrides } from '@hub/core';
+import { OverridesSchema, type ConnectorOverrides, type OAuthApp } from '@hub/core';
 
 /** The environment the hub reads, validated at start. */
 const EnvSchema = Type.Object({
@@ -16,6 +16,7 @@ const EnvSchema = Type.Object({
   HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
   HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
+  HUB_OAUTH_SUCCESS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
 });
 
@@ -34,6 +35,10 @@ export interface Settings {
   retryBaseMs: number;
   maxAttempts: number;
   logLevel: string;
+  /** OAuth apps from HUB_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET, keyed by <ID> */
+  oauthApps: Record<string, OAuthApp>;
+  /** where the browser goes after a successful OAuth callback */
+  oauthSuccessUrl?: string;
 }
 
 /** Thrown when the environment is wrong; names every variable at fault. */
@@ -42,7 +47,11 @@ export class SettingsError extends Error {}
 /** Reads and validates the environment; every problem names its variable. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const picked = Object.fromEntries(Object.keys(EnvSchema.properties).filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
-  const problems = [...Value.Errors(EnvSchema, picked)].map((e) => `${e.path.slice(1)}: ${e.message} (got "${String(e.value)}")`);
+  const problems = [...Value.Errors(EnvSchema, picked)].map((e) => {
+    const choices = (e.schema.anyOf as Array<{ const?: unknown }> | undefined)?.map((b) => b.const);
+    const message = choices?.every((c) => c !== undefined) ? `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}` : e.message;
+    return `${e.path.slice(1)}: ${message} (got "${String(e.value)}")`;
+  });
   let overrides: ConnectorOverrides = {};
   if (env.HUB_CONNECTOR_OVERRIDES) {
     try {
@@ -52,6 +61,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       problems.push(`HUB_CONNECTOR_OVERRIDES: is not JSON (${(err as Error).message})`);
     }
   }
+  const oauthApps = readOAuthApps(env, problems);
   const port = Number(env.PORT ?? 3000);
   if (port > 65535) problems.push(`PORT: must be at most 65535 (got ${port})`);
   if (problems.length) throw new SettingsError(`invalid settings:\n  ${problems.join('\n  ')}`);
@@ -71,5 +81,25 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
     maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
     logLevel: e.LOG_LEVEL ?? 'info',
+    oauthApps,
+    oauthSuccessUrl: e.HUB_OAUTH_SUCCESS_URL || undefined,
   };
+}
+
+/** Collects HUB_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET pairs; a half-configured app is a problem. */
+function readOAuthApps(env: NodeJS.ProcessEnv, problems: string[]): Record<string, OAuthApp> {
+  const apps: Record<string, OAuthApp> = {};
+  const ids = new Set<string>();
+  for (const key of Object.keys(env)) {
+    const m = /^HUB_OAUTH_([A-Z0-9_]+)_CLIENT_(ID|SECRET)$/.exec(key);
+    if (m && env[key]) ids.add(m[1]);
+  }
+  for (const id of ids) {
+    const clientId = env[`HUB_OAUTH_${id}_CLIENT_ID`];
+    const clientSecret = env[`HUB_OAUTH_${id}_CLIENT_SECRET`];
+    if (!clientId) problems.push(`HUB_OAUTH_${id}_CLIENT_ID: is required when HUB_OAUTH_${id}_CLIENT_SECRET is set`);
+    else if (!clientSecret) problems.push(`HUB_OAUTH_${id}_CLIENT_SECRET: is required when HUB_OAUTH_${id}_CLIENT_ID is set`);
+    else apps[id] = { clientId, clientSecret };
+  }
+  return apps;
 }

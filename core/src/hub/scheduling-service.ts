@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { HubError, isHubError, notFound } from '../errors/hub-error.js';
+import type { HubServices } from '../services.js';
+import { normalizeCall } from '../sync/call-data.js';
+import { toE164 } from '../sync/phone.js';
+import type { IntegrationDoc } from '../store/repos/documents.js';
+import { runtimeFor } from './test-service.js';
+
+/** `GET …/availability?date=&timezone=`. */
+export interface AvailabilityQuery {
+  date: string;
+  timezone: string;
+}
+
+/** `POST …/book`: the original spec's body, plus who the appointment is with when known. */
+export interface BookingRequest {
+  title: string;
+  date: string;
+  time: string;
+  timezone: string;
+  durationMinutes: number;
+  notes?: string;
+  customer_name?: string;
+  customer_email?: string;
+  customer_phone?: string;
+}
+
+/** An agent's integration named by id or by type (the first connected one of that type). */
+export async function resolveIntegration(hub: HubServices, tenantId: string, agentId: string, idOrType: string): Promise<IntegrationDoc> {
+  const all = await hub.repos.integrations.list(tenantId, agentId);
+  const doc = all.find((d) => d._id === idOrType) ?? all.find((d) => d.type === idOrType && d.status === 'connected') ?? all.find((d) => d.type === idOrType);
+  if (!doc) throw notFound('integration', idOrType);
+  return doc;
+}
+
+function ready(doc: IntegrationDoc): void {
+  if (doc.status !== 'connected') throw new HubError('HUB_ERR_CONFLICT', `integration ${doc._id} is ${doc.status}; connect it first`);
+}
+
+// A CRM that refuses our credentials here must show needs_reauth, as it would after a failed sync.
+async function guarded<T>(hub: HubServices, doc: IntegrationDoc, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isHubError(err) && err.code === 'HUB_ERR_CRM_AUTH') await hub.repos.integrations.setStatus(doc._id, 'needs_reauth', err.message);
+    throw err;
+  }
+}
+
+/** Runs the connector's getAvailability for one day in a time zone. */
+export async function checkAvailability(hub: HubServices, doc: IntegrationDoc, query: AvailabilityQuery): Promise<Record<string, unknown>> {
+  ready(doc);
+  const rt = runtimeFor(hub, doc);
+  if (!rt.has('getAvailability')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot check availability`);
+  const result = await guarded(hub, doc, () => rt.execute('getAvailability', query, { call: {}, steps: {} }));
+  return { integration_id: doc._id, type: doc.type, date: query.date, timezone: query.timezone, ...(isRecord(result) ? result : { slots: result }) };
+}
+
+/**
+ * Books through the connector's bookAppointment with the same `appointment` mapping a synced call
+ * uses. The booking gets a call id derived from the integration and the request, so a retried
+ * request is the same booking (connectors that support client ids make no second event).
+ */
+export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req: BookingRequest): Promise<Record<string, unknown>> {
+  ready(doc);
+  const rt = runtimeFor(hub, doc);
+  if (!rt.has('bookAppointment')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot book appointments`);
+  const digest = createHash('sha256').update(JSON.stringify([doc._id, req.title, req.date, req.time, req.timezone, req.durationMinutes, req.customer_email ?? null, req.customer_phone ?? null])).digest('hex');
+  const call = normalizeCall({
+    call_id: `booking-${digest.slice(0, 32)}`,
+    customer_name: req.customer_name ?? null,
+    customer_email: req.customer_email ?? null,
+    customer_phone: toE164(req.customer_phone ?? null) ?? req.customer_phone ?? null,
+    call_summary: req.notes ?? null,
+    appointment_booked: { date: req.date, time: req.time, timezone: req.timezone, durationMinutes: req.durationMinutes, title: req.title, ...(req.notes ? { notes: req.notes } : {}) },
+  }, doc.agentId) as Record<string, unknown>;
+  const ctx = { call, steps: {} };
+  const result = await guarded(hub, doc, async () => rt.execute('bookAppointment', await rt.map('appointment', ctx), ctx));
+  return { integration_id: doc._id, type: doc.type, booked: true, appointment: result };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,57 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isHubError, OAuthService, type IntegrationDoc } from '@hub/core';
+
+const CallbackParams = Type.Object({ type: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9-]+$' }) }, { additionalProperties: false });
+// Providers add their own parameters (Google: scope, authuser, prompt), so unknown ones are allowed but must be strings.
+const CallbackQuery = Type.Object(
+  {
+    code: Type.Optional(Type.String({ maxLength: 4096 })),
+    state: Type.Optional(Type.String({ maxLength: 512 })),
+    error: Type.Optional(Type.String({ maxLength: 200 })),
+    error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: Type.String() },
+);
+
+/**
+ * `GET /api/integrations/:type/callback`: public (the provider's redirect carries no API key; the
+ * single-use state is the proof). Success redirects to HUB_OAUTH_SUCCESS_URL or shows a small page;
+ * failures answer 400 with what went wrong and never a secret.
+ */
+export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = new OAuthService(app.hub);
+
+  app.get('/api/integrations/:type/callback', { config: { public: true }, schema: { params: CallbackParams, querystring: CallbackQuery } }, async (req, reply) => {
+    let doc: IntegrationDoc;
+    try {
+      doc = await service.complete(req.params.type, req.query);
+    } catch (err) {
+      if (!isHubError(err)) throw err;
+      req.log.warn({ code: err.code, type: req.params.type }, 'OAuth callback refused');
+      const status = err.code === 'HUB_ERR_CRM_TRANSIENT' ? 502 : err.statusCode >= 500 ? err.statusCode : 400;
+      return answer(req, reply, status, { statusCode: status, code: err.code, error: status === 400 ? 'Bad Request' : 'Bad Gateway', message: err.message, ...(err.field ? { field: err.field } : {}) });
+    }
+    const success = app.hub.settings.oauthSuccessUrl;
+    if (success) {
+      const to = new URL(success);
+      to.searchParams.set('integration_id', doc._id);
+      to.searchParams.set('type', doc.type);
+      to.searchParams.set('status', doc.status);
+      return reply.redirect(to.toString(), 302);
+    }
+    return answer(req, reply, 200, { status: doc.status, integration_id: doc._id, agent_id: doc.agentId, type: doc.type, message: `${doc.name ?? doc.type} is connected. You can close this window.` });
+  });
+};
+
+function answer(req: FastifyRequest, reply: FastifyReply, status: number, body: Record<string, unknown>): FastifyReply {
+  if (/application\/json/.test(req.headers.accept ?? '')) return reply.status(status).send(body);
+  const title = status === 200 ? 'Connected' : 'Connection failed';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:system-ui;max-width:40em;margin:4em auto"><h1>${title}</h1><p>${escapeHtml(String(body.message ?? ''))}</p></body></html>`;
+  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

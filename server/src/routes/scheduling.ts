@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { bookAppointment, checkAvailability, inputError, resolveIntegration } from '@hub/core';
+import { AgentParams } from './schemas.js';
+
+const Params = Type.Object({ agentId: AgentParams.properties.agentId, integrationId: Type.String({ minLength: 1, maxLength: 200, description: 'an integration id or a type' }) }, { additionalProperties: false });
+const Date_ = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'YYYY-MM-DD' });
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$|^UTC$', description: 'IANA time zone' });
+
+const AvailabilityQuery = Type.Object({ date: Date_, timezone: Type.Optional(TimeZone) }, { additionalProperties: false });
+const BookBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 300 }),
+    date: Date_,
+    time: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:mm, 24-hour' }),
+    timezone: TimeZone,
+    durationMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
+    notes: Type.Optional(Type.String({ maxLength: 5000 })),
+    customer_name: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    customer_email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+    customer_phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+/** The original spec's availability and booking routes, for any connector with those operations. */
+export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/agents/:agentId/integrations/:integrationId/availability', { schema: { params: Params, querystring: AvailabilityQuery } }, async (req) => {
+    const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
+    return checkAvailability(app.hub, doc, { date: req.query.date, timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone') });
+  });
+
+  app.post('/api/agents/:agentId/integrations/:integrationId/book', { schema: { params: Params, body: BookBody } }, async (req, reply) => {
+    const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
+    validZone(req.body.timezone, 'body.timezone');
+    return reply.status(201).send(await bookAppointment(app.hub, doc, req.body));
+  });
+};
+
+// The pattern only checks the shape; Intl knows which zones exist.
+function validZone(zone: string, field: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    throw inputError(field, `"${zone}" is not a known IANA time zone`);
+  }
+}
