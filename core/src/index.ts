@@ -17,6 +17,7 @@ export * from './security/crypto.js';
 export * from './sync/call-data.js';
 export * from './sync/conditions.js';
 export * from './sync/phone.js';
+export * from './sync/slots.js';
 export * from './sync/steps.js';
 export * from './sync/contact-step.js';
 export * from './sync/run-job.js';
