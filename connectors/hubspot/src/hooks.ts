@@ -1,0 +1,69 @@
+import { HubError, type Hook, type HookContext } from '@hub/core';
+
+type Props = Record<string, string>;
+interface SearchAnswer { results?: Array<{ id: string }> }
+
+/** HubSpot property values are strings; nothing empty is sent. */
+function toProps(input: unknown): Props {
+  const out: Props = {};
+  for (const [k, v] of Object.entries((input ?? {}) as Record<string, unknown>)) {
+    if (v === undefined || v === null || v === '') continue;
+    out[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
+
+/**
+ * Filter groups (OR) that find the caller: the E.164 phone as we write it, the same number in
+ * HubSpot's digits-only search copy (US/Canada numbers: without the country code), or the email.
+ */
+export function contactSearchGroups(props: Props): Array<{ filters: Array<{ propertyName: string; operator: 'EQ'; value: string }> }> {
+  const eq = (propertyName: string, value: string) => ({ filters: [{ propertyName, operator: 'EQ' as const, value }] });
+  const groups = [];
+  if (props.phone) {
+    groups.push(eq('phone', props.phone), eq('mobilephone', props.phone));
+    const nanp = /^\+1(\d{10})$/.exec(props.phone);
+    if (nanp) groups.push(eq('hs_searchable_calculated_phone_number', nanp[1]));
+  }
+  if (props.email) groups.push(eq('email', props.email));
+  return groups;
+}
+
+async function search(ctx: HookContext, props: Props): Promise<string | undefined> {
+  const filterGroups = contactSearchGroups(props);
+  if (filterGroups.length === 0) return undefined;
+  const res = await ctx.http.send({
+    method: 'POST',
+    url: `${ctx.baseUrl}/crm/v3/objects/contacts/search`,
+    body: { filterGroups, properties: ['email', 'phone', 'firstname', 'lastname'], sorts: [], limit: 1, after: '0' },
+  });
+  return (res.body as SearchAnswer).results?.[0]?.id;
+}
+
+/**
+ * Finds the caller's contact by phone or email, else makes it: by email through the native batch
+ * upsert (HubSpot keeps email unique, so concurrent calls cannot make two), otherwise a plain create
+ * whose 409 "Existing ID: N" names the contact that already exists.
+ */
+export const upsertContact: Hook = async (ctx, input) => {
+  const props = toProps(input);
+  const found = await search(ctx, props);
+  if (found) return { id: found, created: false };
+  if (props.email) {
+    const res = await ctx.http.send({
+      method: 'POST',
+      url: `${ctx.baseUrl}/crm/v3/objects/contacts/batch/upsert`,
+      body: { inputs: [{ id: props.email, idProperty: 'email', properties: props }] },
+    });
+    const row = (res.body as { results?: Array<{ id: string; new?: boolean }> }).results?.[0];
+    if (!row?.id) throw new HubError('HUB_ERR_CRM_REJECTED', 'hubspot: the contact upsert answered without a contact', { retryable: false });
+    return { id: row.id, created: row.new === true };
+  }
+  const res = await ctx.http.send({ method: 'POST', url: `${ctx.baseUrl}/crm/v3/objects/contacts`, body: { properties: props, associations: [] }, accept: [409] });
+  if (res.status === 409) {
+    const existing = /Existing ID:\s*(\d+)/.exec(String((res.body as { message?: string }).message ?? ''))?.[1];
+    if (!existing) throw new HubError('HUB_ERR_CRM_REJECTED', `hubspot answered 409: ${String((res.body as { message?: string }).message ?? 'conflict')}`, { retryable: false });
+    return { id: existing, created: false };
+  }
+  return { id: String((res.body as { id: string }).id), created: true };
+};
