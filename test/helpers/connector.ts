@@ -1,7 +1,7 @@
-import type { OperationName } from '@hub/manifests';
+import type { OperationName, StepName } from '@hub/manifests';
 
-export type { OperationName };
-import { ConnectorRuntime, applyOverrides, loadPackage, normalizeCall, silentLogger, validateConfig, type CallData, type Connector, type ExchangeSummary, type LoadProblem, type RateLimiter } from '@hub/core';
+export type { Connector, OperationName };
+import { ConnectorRuntime, STEPS, applyOverrides, loadPackage, normalizeCall, silentLogger, validateConfig, type CallData, type Connector, type ExchangeSummary, type LoadProblem, type RateLimiter } from '@hub/core';
 
 /** Loads one connector package (manifest validated, hooks imported) with its base URL pointed at a simulator. */
 export async function loadConnector(dir: string, baseUrl?: string): Promise<Connector> {
@@ -62,10 +62,10 @@ export async function contactStep(rt: ConnectorRuntime, ctx: StepContext): Promi
   return contact as Record<string, unknown>;
 }
 
-/** Runs further sync steps in order, each skipped when its operation is missing or its `when` is false. */
+/** Runs further sync steps in order, each skipped like the engine skips it: missing operation, data the call lacks, a false `when`. */
 export async function runSteps(rt: ConnectorRuntime, ctx: StepContext, stepOps: Array<[string, OperationName]>): Promise<Record<string, unknown>> {
   for (const [step, op] of stepOps) {
-    if (!rt.has(op) || !(await rt.applies(op, ctx))) continue;
+    if (!rt.has(op) || STEPS[step as StepName]?.lacks(ctx.call) || !(await rt.applies(op, ctx))) continue;
     ctx.steps[step] = await rt.execute(op, await rt.map(step, ctx), ctx);
   }
   return ctx.steps;

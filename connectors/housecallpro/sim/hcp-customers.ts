@@ -96,6 +96,17 @@ export function getCustomer(ctx: HcpCtx, id: string): Reply {
   return c ? { status: 200, body: c } : hcpError(404, 'Customer not found');
 }
 
+const UPDATABLE = ['first_name', 'last_name', 'email', 'company', 'notifications_enabled', 'mobile_number', 'home_number', 'work_number', 'tags', 'lead_source', 'notes'];
+
+/** `PUT /customers/{customer_id}`: replaces the given fields (notes included: the caller appends, not the API). */
+export function updateCustomer(ctx: HcpCtx, id: string, body: Record<string, unknown>): Reply {
+  const c = ctx.customers.get(id);
+  if (!c) return hcpError(404, 'Customer not found');
+  const patch: Record<string, unknown> = { updated_at: new Date().toISOString() };
+  for (const k of UPDATABLE) if (body[k] !== undefined) patch[k] = body[k];
+  return { status: 200, body: ctx.customers.update(id, patch) };
+}
+
 /** `POST /customers/{customer_id}/addresses`: answers the new Address (200, as the spec says). */
 export function addAddress(ctx: HcpCtx, customerId: string, body: Record<string, unknown>): Reply {
   const c = ctx.customers.get(customerId);

@@ -1,7 +1,7 @@
 /** Loopback simulator of the Housecall Pro public API (api.housecallpro.com). */
 import { join } from 'node:path';
 import { loadOpenApi, specsDir, startSimulator, type Collection, type RateUsage, type Simulator } from '@hub/simkit';
-import { addAddress, createCustomer, getCustomer, listCustomers, type HcpCtx, type HcpCustomer, type HcpJob, type Reply } from './hcp-customers.js';
+import { addAddress, createCustomer, getCustomer, listCustomers, updateCustomer, type HcpCtx, type HcpCustomer, type HcpJob, type Reply } from './hcp-customers.js';
 import { addJobNote, createJob, getJob, listEmployees, listJobs } from './hcp-jobs.js';
 import { resolveHcpOptions, type HousecallproSimOptions, type ResolvedHcpOptions } from './hcp-state.js';
 
@@ -60,7 +60,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedHcpOptions): void {
     customers: sim.state.collection<HcpCustomer>('customers'),
     jobs: sim.state.collection<HcpJob>('jobs'),
   };
-  const route = (method: 'GET' | 'POST', url: string, handler: Handler): void => {
+  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: Handler): void => {
     sim.app.route({
       method,
       url,
@@ -78,6 +78,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedHcpOptions): void {
   route('GET', '/customers', (c, req) => listCustomers(c, q(req)));
   route('POST', '/customers', (c, req) => createCustomer(c, b(req)));
   route('GET', '/customers/:customer_id', (c, req) => getCustomer(c, p(req).customer_id));
+  route('PUT', '/customers/:customer_id', (c, req) => updateCustomer(c, p(req).customer_id, b(req)));
   route('POST', '/customers/:customer_id/addresses', (c, req) => addAddress(c, p(req).customer_id, b(req)));
   route('POST', '/jobs', (c, req) => createJob(c, b(req)));
   route('GET', '/jobs', (c, req) => listJobs(c, q(req)));

@@ -52,6 +52,16 @@ describe('customers', () => {
     expect(sim.customers.get(c.id)?.addresses).toHaveLength(2);
   });
 
+  it('updates a customer with PUT, notes included, in the shape the spec declares', async () => {
+    const c = await customerWithAddress({ notes: 'Prefers mornings' });
+    const r = await api('PUT', `/customers/${c.id}`, { notes: 'Prefers mornings\n\nCalled about a leak' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: c.id, notes: 'Prefers mornings\n\nCalled about a leak', first_name: 'Ada' });
+    expect(schemaProblems('PUT', '/customers/{customer_id}', 200, r.body)).toEqual([]);
+    expect((await api('PUT', '/customers/cus_missing', { notes: 'x' })).status).toBe(404);
+    expect(sim.violations).toEqual([]);
+  });
+
   it('pages newest first', async () => {
     for (const n of ['a', 'b', 'c']) await api('POST', '/customers', { first_name: n });
     const r = await api('GET', '/customers?page=2&page_size=2');
