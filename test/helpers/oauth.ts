@@ -5,7 +5,7 @@ import type { Api, TestHub } from './hub.js';
 export const PUBLIC_URL = 'https://hub.example.test';
 
 /** Environment for a hub whose connector talks to a simulator, with the simulator's OAuth app. */
-export function oauthEnv(id: string, endpoints: { baseUrl: string; authorizeUrl: string; tokenUrl: string }, app: { clientId: string; clientSecret: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function oauthEnv(id: string, endpoints: { baseUrl?: string; authorizeUrl: string; tokenUrl: string }, app: { clientId: string; clientSecret: string }, extra: Record<string, string> = {}): Record<string, string> {
   const key = id.toUpperCase().replace(/-/g, '_');
   return {
     HUB_PUBLIC_URL: PUBLIC_URL,
