@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { HubError } from '../errors/hub-error.js';
 import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { ContactLinkRepo } from '../store/repos/contact-links.js';
@@ -32,7 +33,10 @@ export async function findOrCreateContact(rt: ConnectorRuntime, ctx: OperationCo
   const input = await rt.map('contact', ctx);
   // One lock key per customer: the phone when there is one (the voice channel's identity), else the email.
   const lockKey = `contact:${integrationId}:${keys[0] ?? 'none'}`;
-  return deps.locks.withLock(lockKey, deps.owner, async () => {
+  // The lease is re-entrant for its owner, and every job of one worker shares the worker's id; the
+  // holder must be this attempt, or two jobs of the same worker would both get the lease.
+  const holder = `${deps.owner}:${randomUUID()}`;
+  return deps.locks.withLock(lockKey, holder, async () => {
     const known = await deps.links.find(integrationId, keys);
     if (known) return known;
     let contact: unknown;
