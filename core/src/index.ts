@@ -40,3 +40,4 @@ export * from './hub/calls-service.js';
 export * from './hub/test-service.js';
 export * from './hub/oauth-service.js';
 export * from './hub/scheduling-service.js';
+export * from './outbound/index.js';

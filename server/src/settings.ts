@@ -16,6 +16,7 @@ const EnvSchema = Type.Object({
   HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
   HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
+  HUB_RETELL_ANALYSIS_WAIT_MS: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })),
   HUB_OAUTH_SUCCESS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
 });
@@ -34,6 +35,8 @@ export interface Settings {
   workerConcurrency: number;
   retryBaseMs: number;
   maxAttempts: number;
+  /** how long a Retell call_ended without analysis waits for call_analyzed before syncing what it has */
+  retellAnalysisWaitMs: number;
   logLevel: string;
   /** OAuth apps from HUB_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET, keyed by <ID> */
   oauthApps: Record<string, OAuthApp>;
@@ -80,6 +83,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerConcurrency: Number(e.HUB_WORKER_CONCURRENCY ?? 4),
     retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
     maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
+    retellAnalysisWaitMs: Number(e.HUB_RETELL_ANALYSIS_WAIT_MS ?? 120_000),
     logLevel: e.LOG_LEVEL ?? 'info',
     oauthApps,
     oauthSuccessUrl: e.HUB_OAUTH_SUCCESS_URL || undefined,

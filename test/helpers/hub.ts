@@ -71,7 +71,7 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { con
   const settings = loadSettings(testEnv(dataDir, { LOG_LEVEL: 'debug', ...env }));
   const logs: string[] = [];
   const connectorDirs = opts.connectors?.map((id) => join(ROOT, 'connectors', id));
-  const running = await createHub(settings, { ...extensions(), ...(connectorDirs ? { connectorDirs } : {}) }, createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }));
+  const running = await createHub(settings, { ...extensions(settings), ...(connectorDirs ? { connectorDirs } : {}) }, createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }));
   const address = await running.app.listen({ port: 0, host: '127.0.0.1' });
   const tenant = await running.hub.repos.tenants.create('Test tenant');
   return {

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { DUPLICATE_KEY_CODE, type DocCollection } from '../store/types.js';
+import { notFound } from '../errors/hub-error.js';
+import type { OutboundCallDoc, OutboundState } from './documents.js';
+
+/** States in the order a call goes through them; `failed` sits outside the order. */
+export const STATE_ORDER: readonly OutboundState[] = ['queued', 'dialing', 'in_progress', 'ended', 'analyzed', 'synced'];
+
+/** The states a call may move to `to` from: only forward, so late or repeated events never move it back. */
+export function statesBefore(to: OutboundState): OutboundState[] {
+  if (to === 'failed') return ['queued', 'dialing'];
+  const before = STATE_ORDER.slice(0, STATE_ORDER.indexOf(to));
+  // Provider events prove a call was placed even when the hub lost track of the answer (failed as unknown).
+  return to === 'dialing' ? before : [...before, 'failed'];
+}
+
+/** What a new outbound call is made of. */
+export type NewOutboundCall = Omit<OutboundCallDoc, '_id' | 'state' | 'history' | 'createdAt' | 'updatedAt'>;
+
+/** Outbound calls; the unique (webhook, idempotency key) index makes a repeated trigger find the first call. */
+export class OutboundCallRepo {
+  constructor(readonly col: DocCollection<OutboundCallDoc>) {}
+
+  /** Creates the indexes this repository relies on. */
+  async ensureIndexes(): Promise<void> {
+    await this.col.createIndex({ webhookId: 1, idemKey: 1 }, { unique: true });
+    await this.col.createIndex({ state: 1, createdAt: 1 });
+  }
+
+  /**
+   * Stores the call unless the webhook already has one under the same key whose window is still
+   * open; then that one is returned. An expired key is renamed away first, so the same request made
+   * again later (tomorrow's reminder call) is a new call.
+   */
+  async createOnce(input: NewOutboundCall, now = Date.now()): Promise<{ call: OutboundCallDoc; created: boolean }> {
+    const iso = new Date(now).toISOString();
+    const doc: OutboundCallDoc = { ...input, _id: `obc_${randomUUID()}`, state: 'queued', history: [{ state: 'queued', at: iso }], createdAt: iso, updatedAt: iso };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.col.insertOne(doc);
+        return { call: doc, created: true };
+      } catch (err) {
+        if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+      }
+      const existing = await this.col.findOne({ webhookId: input.webhookId, idemKey: input.idemKey });
+      if (existing && existing.idemExpiresAt > now) return { call: existing, created: false };
+      if (existing) await this.col.updateOne({ _id: existing._id, idemKey: input.idemKey }, { $set: { idemKey: `${input.idemKey}~${existing._id}` } });
+    }
+    throw new Error(`could not store outbound call for key ${input.idemKey}`);
+  }
+
+  /** A tenant's outbound call; 404 for anyone else's. */
+  async get(tenantId: string, agentId: string, id: string): Promise<OutboundCallDoc> {
+    const doc = await this.col.findOne({ _id: id, tenantId, agentId });
+    if (!doc) throw notFound('outbound call', id);
+    return doc;
+  }
+
+  /** By id alone (the worker, provider events that carry the id in their metadata). */
+  async byId(id: string): Promise<OutboundCallDoc | null> {
+    return this.col.findOne({ _id: id });
+  }
+
+  /** Moves the call forward to `to` (with extra fields); null when it is already there or past it. */
+  async advance(id: string, to: OutboundState, set: Record<string, unknown> = {}): Promise<OutboundCallDoc | null> {
+    const at = new Date().toISOString();
+    return this.col.findOneAndUpdate(
+      { _id: id, state: { $in: statesBefore(to) } },
+      { $set: { ...set, state: to, updatedAt: at }, $push: { history: { state: to, at } } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Puts a call whose placement was refused for now (rate limit) back to queued. */
+  async requeue(id: string, error: Record<string, unknown>): Promise<void> {
+    await this.col.updateOne({ _id: id, state: 'dialing', providerCallId: { $exists: false } }, { $set: { state: 'queued', error, updatedAt: new Date().toISOString() } });
+  }
+
+  /** Sets fields without changing the state. */
+  async set(id: string, set: Record<string, unknown>): Promise<void> {
+    await this.col.updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date().toISOString() } });
+  }
+
+  /** Calls still queued after `olderThanMs`: the recovery sweep makes sure each has its job. */
+  async staleQueued(olderThanMs: number, limit = 100): Promise<OutboundCallDoc[]> {
+    return this.col.find({ state: 'queued', createdAt: { $lt: new Date(Date.now() - olderThanMs).toISOString() } }, { limit }).toArray();
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { HubServices } from '../services.js';
+import { DUPLICATE_KEY_CODE } from '../store/types.js';
+import { JobQueue } from '../queue/job-queue.js';
+import type { JobDoc } from '../store/repos/documents.js';
+import type { OutboundCallDoc, OutboundWebhookDoc, VoiceCallDoc, VoiceHookDoc } from './documents.js';
+import { OutboundCallRepo } from './outbound-calls.js';
+import { HookRepo, RateWindowRepo, VoiceCallRepo } from './hook-repos.js';
+
+/** Timing of the outbound layer. */
+export interface OutboundOptions {
+  /** how long a call_ended without analysis waits for call_analyzed before syncing what it has */
+  analysisWaitMs: number;
+  /** how long a repeated trigger body counts as the same request (when no Idempotency-Key is sent) */
+  bodyWindowMs?: number;
+  /** how long an Idempotency-Key is remembered */
+  keyWindowMs?: number;
+  /** per-webhook trigger limit unless the webhook sets its own */
+  defaultRateLimit?: { requests: number; perMs: number };
+}
+
+/** Defaults: 10 minutes for body hashes (CRM retries come within minutes), 24 hours for keys, 60 triggers a minute. */
+export const OUTBOUND_DEFAULTS = { bodyWindowMs: 10 * 60_000, keyWindowMs: 24 * 3_600_000, defaultRateLimit: { requests: 60, perMs: 60_000 } } as const;
+
+/**
+ * The outbound loop's store and queue: trigger webhooks, outbound calls, voice hooks, provider calls,
+ * and a job queue of its own (place, settle, callback) so the sync worker's jobs and stats stay
+ * about syncs while these get the same leases, backoff and dead-lettering.
+ */
+export class OutboundService {
+  readonly hooks: HookRepo;
+  readonly calls: OutboundCallRepo;
+  readonly voiceCalls: VoiceCallRepo;
+  readonly rates: RateWindowRepo;
+  readonly queue: JobQueue;
+  readonly opts: Required<OutboundOptions>;
+
+  constructor(readonly hub: HubServices, opts: OutboundOptions) {
+    const e = hub.engine;
+    this.opts = { ...OUTBOUND_DEFAULTS, ...opts };
+    this.hooks = new HookRepo(e.collection<OutboundWebhookDoc>('outbound_webhooks'), e.collection<VoiceHookDoc>('voice_hooks'));
+    this.calls = new OutboundCallRepo(e.collection<OutboundCallDoc>('outbound_calls'));
+    this.voiceCalls = new VoiceCallRepo(e.collection<VoiceCallDoc>('voice_calls'));
+    this.rates = new RateWindowRepo(e.collection('outbound_rate_windows'));
+    this.queue = new JobQueue(e.collection<JobDoc>('outbound_jobs'), hub.queue.policy);
+  }
+
+  /** Creates every index; call once at start. */
+  async init(): Promise<void> {
+    await Promise.all([this.hooks.ensureIndexes(), this.calls.ensureIndexes(), this.queue.ensureIndexes()]);
+  }
+
+  /**
+   * Queues a job of this layer. `runAt` delays it (the analysis wait): the job is written with its
+   * due time in one insert, so no worker can claim it early. A repeat returns the existing job.
+   */
+  async enqueue(kind: 'place' | 'settle' | 'callback', ref: { tenantId: string; agentId: string; integrationId: string; key: string }, runAt?: number): Promise<JobDoc> {
+    const spec = { tenantId: ref.tenantId, agentId: ref.agentId, callId: `${kind}:${ref.key}`, integrationId: ref.integrationId, type: kind };
+    if (runAt === undefined || runAt <= Date.now()) return (await this.queue.enqueue(spec)).job;
+    const existing = await this.queue.col.findOne(spec);
+    if (existing) return existing;
+    const now = new Date().toISOString();
+    const job: JobDoc = { ...spec, _id: `job_${randomUUID()}`, status: 'queued', attempts: 0, maxAttempts: this.queue.policy.maxAttempts, runAt, steps: {}, createdAt: now, updatedAt: now };
+    try {
+      await this.queue.col.insertOne(job);
+      return job;
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+      return (await this.queue.col.findOne(spec)) ?? job;
+    }
+  }
+}

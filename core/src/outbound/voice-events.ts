@@ -1,0 +1,107 @@
+import { HubError, inputError, notFound } from '../errors/hub-error.js';
+import { runtimeFor } from '../hub/test-service.js';
+import type { ConnectorRuntime } from '../engine/runtime.js';
+import type { HookContext } from '../engine/types.js';
+import type { IntegrationDoc } from '../store/repos/documents.js';
+import type { OutboundCallDoc, VoiceHookDoc } from './documents.js';
+import type { OutboundService } from './outbound-service.js';
+import { cleanCallData } from './clean-call.js';
+import { syncVoiceCall } from './settle.js';
+
+/**
+ * A provider event as a voice connector's `readEvent` hook gives it back. The connector knows the
+ * provider's payload; the engine only knows these fields.
+ */
+export interface VoiceEvent {
+  kind: 'started' | 'ended' | 'analyzed' | 'other';
+  providerCallId: string;
+  connected: boolean;
+  metadata: Record<string, unknown>;
+  call: Record<string, unknown>;
+}
+
+/** What the event route answers: what the event did. */
+export interface VoiceEventResult {
+  received: true;
+  event: VoiceEvent['kind'];
+  call_id: string;
+  outbound_call_id?: string;
+  action: string;
+}
+
+/** A hook context for event hooks: the connection's client and config, no call. */
+async function eventContext(out: OutboundService, rt: ConnectorRuntime): Promise<HookContext> {
+  const ctx = { call: {}, steps: {} };
+  return {
+    http: { send: (req) => rt.http.send(req) },
+    baseUrl: await rt.baseUrl(rt.context(ctx, { credentials: rt.connection.credentials })),
+    config: rt.connection.config,
+    connection: rt.connection.view,
+    call: {},
+    steps: {},
+    map: (name, extra) => rt.map(name, ctx, extra),
+    run: (operation, input) => rt.execute(operation, input, ctx),
+    log: out.hub.logger,
+    signal: new AbortController().signal,
+  };
+}
+
+/** The hub's outbound call an event belongs to: named in its metadata, and only within the same tenant and integration. */
+async function outboundFor(out: OutboundService, hook: VoiceHookDoc, ev: VoiceEvent): Promise<OutboundCallDoc | undefined> {
+  const id = ev.metadata.hub_outbound_call_id;
+  if (typeof id !== 'string') return undefined;
+  const call = await out.calls.byId(id);
+  return call && call.tenantId === hook.tenantId && call.voiceIntegrationId === hook.integrationId ? call : undefined;
+}
+
+/**
+ * Verifies and handles one provider event. The signature is checked by the connector's
+ * `verifyEvent` hook over the raw body with the integration's stored key, before the body is even
+ * parsed; unknown hooks, bad signatures and bad bodies are refused with nothing written.
+ */
+export async function receiveVoiceEvent(out: OutboundService, type: string, hookId: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<VoiceEventResult> {
+  const hook = await out.hooks.voiceHook(hookId);
+  if (!hook || hook.type !== type) throw notFound('voice webhook', hookId);
+  const integration = await out.hub.repos.integrations.byId(hook.integrationId);
+  const connector = out.hub.registry.get(type);
+  if (!integration || !connector?.hooks.verifyEvent || !connector.hooks.readEvent) throw notFound('voice webhook', hookId);
+  const rt = runtimeFor(out.hub, integration);
+  const ctx = await eventContext(out, rt);
+  const verdict = (await connector.hooks.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
+  if (!verdict.ok) throw new HubError('HUB_ERR_UNAUTHORIZED', `signature refused: ${verdict.reason ?? 'invalid'}`, { field: 'headers' });
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw inputError('body', 'is not valid JSON');
+  }
+  let ev: VoiceEvent;
+  try {
+    ev = (await connector.hooks.readEvent(ctx, { body })) as VoiceEvent;
+  } catch (err) {
+    throw inputError('body', (err as Error).message);
+  }
+  return handleEvent(out, hook, integration, ev);
+}
+
+async function handleEvent(out: OutboundService, hook: VoiceHookDoc, integration: IntegrationDoc, ev: VoiceEvent): Promise<VoiceEventResult> {
+  const outbound = await outboundFor(out, hook, ev);
+  const base = { received: true as const, event: ev.kind, call_id: ev.providerCallId, ...(outbound ? { outbound_call_id: outbound._id } : {}) };
+  const link = { providerCallId: ev.providerCallId };
+  if (ev.kind === 'other') return { ...base, action: 'ignored' };
+  if (ev.kind === 'started') {
+    if (outbound) await out.calls.advance(outbound._id, 'in_progress', link);
+    return { ...base, action: outbound ? 'in_progress' : 'ignored' };
+  }
+  const agentId = outbound?.agentId ?? hook.agentId;
+  const call = cleanCallData({ ...ev.call, call_id: ev.providerCallId }, out.hub.logger);
+  const key = { tenantId: hook.tenantId, agentId, integrationId: integration._id, providerCallId: ev.providerCallId, ...(outbound ? { outboundCallId: outbound._id } : {}) };
+  const voiceCall = await out.voiceCalls.record(key, call, ev.kind === 'analyzed');
+  if (outbound) await out.calls.advance(outbound._id, ev.kind === 'analyzed' ? 'analyzed' : 'ended', link);
+  if (ev.kind === 'analyzed' || !ev.connected) {
+    const synced = await syncVoiceCall(out, voiceCall);
+    return { ...base, action: synced ? 'synced' : 'already synced' };
+  }
+  await out.enqueue('settle', { tenantId: hook.tenantId, agentId, integrationId: integration._id, key: voiceCall._id }, Date.now() + out.opts.analysisWaitMs);
+  return { ...base, action: `waiting up to ${out.opts.analysisWaitMs} ms for the analysis` };
+}
