@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadPackage, RateLimiter, type Connector } from '@hub/core';
+import { oauthRuntime, unitCall } from '../../../test/helpers/oauth-runtime.js';
+
+const API = 'https://api.hubapi.com';
+let hubspot: Connector;
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  const c = await loadPackage(fileURLToPath(new URL('..', import.meta.url)), []);
+  if (!c) throw new Error('hubspot does not load');
+  hubspot = c;
+});
+afterAll(() => nock.enableNetConnect());
+afterEach(() => {
+  const done = nock.isDone();
+  nock.cleanAll();
+  expect(done).toBe(true);
+});
+
+async function contactFor(call: Record<string, unknown>, config: Record<string, unknown> = {}) {
+  const rt = oauthRuntime(hubspot, { config });
+  const ctx = { call, steps: {} };
+  return rt.execute('upsertContact', await rt.map('contact', ctx), ctx);
+}
+
+describe('HubSpot connector', () => {
+  it('searches by E.164 phone, the digits-only copy and email; a hit is the contact', async () => {
+    nock(API).post('/crm/v3/objects/contacts/search', (b) => {
+      expect(b).toEqual({
+        filterGroups: [
+          { filters: [{ propertyName: 'phone', operator: 'EQ', value: '+14079780655' }] },
+          { filters: [{ propertyName: 'mobilephone', operator: 'EQ', value: '+14079780655' }] },
+          { filters: [{ propertyName: 'hs_searchable_calculated_phone_number', operator: 'EQ', value: '4079780655' }] },
+          { filters: [{ propertyName: 'email', operator: 'EQ', value: 'jane@example.com' }] },
+        ],
+        properties: ['email', 'phone', 'firstname', 'lastname'], sorts: [], limit: 1, after: '0',
+      });
+      return true;
+    }).matchHeader('authorization', 'Bearer at_unit_token').reply(200, { total: 1, results: [{ id: '901', properties: {} }] });
+    expect(await contactFor(unitCall())).toEqual({ id: '901', created: false });
+  });
+
+  it('upserts by email with string property values, custom field mappings included', async () => {
+    nock(API).post('/crm/v3/objects/contacts/search').reply(200, { total: 0, results: [] });
+    nock(API).post('/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [{ id: 'jane@example.com', idProperty: 'email', properties: { email: 'jane@example.com', firstname: 'Jane', lastname: 'Smith', phone: '+14079780655', hs_lead_status: 'appointment_booked', call_seconds: '300' } }],
+    }).reply(200, { status: 'COMPLETE', results: [{ id: '77', new: true, properties: {} }] });
+    expect(await contactFor(unitCall(), { field_mappings: { call_outcome: 'hs_lead_status', duration_seconds: 'call_seconds' } })).toEqual({ id: '77', created: true });
+  });
+
+  it('without an email, creates; a 409 "Existing ID" resolves to that contact instead of failing', async () => {
+    nock(API).post('/crm/v3/objects/contacts/search').reply(200, { total: 0, results: [] });
+    nock(API).post('/crm/v3/objects/contacts', { properties: { firstname: 'Jane', lastname: 'Smith', phone: '+14079780655' }, associations: [] })
+      .reply(409, { status: 'error', message: 'Contact already exists. Existing ID: 4242', category: 'CONFLICT' });
+    expect(await contactFor(unitCall({ customer_email: null }))).toEqual({ id: '4242', created: false });
+  });
+
+  it('reads the HubSpot quota headers into the limiter', async () => {
+    const limiters = new Map<string, RateLimiter>();
+    const rt = oauthRuntime(hubspot, { limiters });
+    nock(API).get('/crm/v3/properties/contacts').reply(200, { results: [{ name: 'email', label: 'Email', type: 'string', fieldType: 'text' }] }, { 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000', 'X-HubSpot-RateLimit-Max': '100' });
+    expect(await rt.execute('listFields', undefined, { call: {}, steps: {} })).toEqual({ fields: [{ name: 'email', label: 'Email', type: 'string', fieldType: 'text' }] });
+    expect(limiters.get('int_unit')!.delay()).toBeGreaterThan(9000);
+  });
+
+  it('rejects a pipeline without a stage at connect time', async () => {
+    expect(() => oauthRuntime(hubspot, { config: { pipeline_id: 'default' } })).toThrow(/default_stage_id/);
+  });
+});
