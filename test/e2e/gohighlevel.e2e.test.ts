@@ -36,7 +36,7 @@ async function finished(agent: string, callId: string): Promise<any> {
 
 beforeAll(async () => {
   sim = await startGohighlevelSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: sim.url } }) });
+  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: sim.url } }) }, { connectors: ['gohighlevel'] });
 });
 afterAll(async () => {
   await hub?.close();
@@ -82,6 +82,7 @@ describe('GoHighLevel end to end', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect([sim.contacts.size, sim.notes.size, sim.appointments.size, sim.opportunities.size]).toEqual([1, 1, 1, 1]);
     expect(sim.violations).toEqual([]);
+    expect(hub.logs.join('\n')).not.toContain(sim.token);
   });
 
   it('two different calls from the same phone at the same moment make one contact and two notes', async () => {
@@ -98,7 +99,7 @@ describe('GoHighLevel end to end', () => {
 
   it('stays under the quota the X-RateLimit headers report: no 429 while syncing a burst', async () => {
     const tight = await startGohighlevelSim({ rateLimit: { limit: 6, windowMs: 1500 } });
-    const h = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: tight.url } }) });
+    const h = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: tight.url } }) }, { connectors: ['gohighlevel'] });
     try {
       await h.api('POST', '/api/agents/agent_rl/integrations/connect', { type: 'gohighlevel', api_key: tight.token, config: { location_id: tight.locationId } });
       const started = Date.now();

@@ -35,7 +35,7 @@ async function connect(agent: string, config: Record<string, unknown> = { defaul
 
 beforeAll(async () => {
   sim = await startHousecallproSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ housecallpro: { baseUrl: sim.url } }) });
+  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ housecallpro: { baseUrl: sim.url } }) }, { connectors: ['housecallpro'] });
 });
 afterAll(async () => {
   await hub?.close();
@@ -94,5 +94,7 @@ describe('Housecall Pro end to end', () => {
     expect(after.body.status).toBe('needs_reauth');
     const logs = await hub.api('GET', '/api/agents/agent_bad/sync-logs');
     expect(JSON.stringify(logs.body)).not.toContain('hcp_wrong_key_000000000');
+    expect(hub.logs.join('\n')).not.toContain('hcp_wrong_key_000000000');
+    expect(hub.logs.join('\n')).not.toContain(sim.apiKey);
   });
 });

@@ -27,7 +27,7 @@ async function finished(agent: string, callId: string): Promise<any> {
 
 beforeAll(async () => {
   sim = await startPipedriveSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ pipedrive: { baseUrl: `${sim.url}/v1` } }) });
+  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ pipedrive: { baseUrl: `${sim.url}/v1` } }) }, { connectors: ['pipedrive'] });
 });
 afterAll(async () => {
   await hub?.close();

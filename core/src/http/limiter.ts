@@ -36,7 +36,11 @@ export class RateLimiter {
     if (!spec?.remainingHeader) return;
     const remaining = Number(first(headers[spec.remainingHeader.toLowerCase()]));
     if (!Number.isFinite(remaining)) return;
-    this.reported = { remaining, resetAt: this.resetAt(headers) };
+    const resetAt = this.resetAt(headers);
+    const prev = this.reported;
+    // Answers to concurrent requests arrive out of order; within a window the quota only goes down,
+    // so an older, higher figure must not undo a newer, lower one (that overshoots into 429s).
+    this.reported = prev && prev.resetAt > this.now() ? { remaining: Math.min(prev.remaining, remaining), resetAt: Math.max(prev.resetAt, resetAt) } : { remaining, resetAt };
   }
 
   /** How long the next request would wait now, in ms (for tests and metrics). */

@@ -22,6 +22,17 @@ describe('RateLimiter', () => {
     expect(l.delay()).toBe(0);
   });
 
+  it('keeps the lowest remaining figure of a window when answers arrive out of order', () => {
+    let t = 0;
+    const l = new RateLimiter({ requests: 100, perMs: 10_000, remainingHeader: 'x-remaining', intervalHeader: 'x-interval' }, () => t);
+    l.observe({ 'x-remaining': '0', 'x-interval': '1000' });
+    l.observe({ 'x-remaining': '3', 'x-interval': '1000' });
+    expect(l.delay()).toBeGreaterThan(900);
+    t = 2500;
+    l.observe({ 'x-remaining': '5', 'x-interval': '1000' });
+    expect(l.delay()).toBe(0);
+  });
+
   it('uses the interval header when there is no reset header', () => {
     const l = new RateLimiter({ requests: 100, perMs: 10_000, remainingHeader: 'x-remaining', intervalHeader: 'x-interval' }, () => 0);
     l.observe({ 'x-remaining': '0', 'x-interval': '2500' });
