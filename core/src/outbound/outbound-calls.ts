@@ -73,7 +73,8 @@ export class OutboundCallRepo {
 
   /** Puts a call whose placement was refused for now (rate limit) back to queued. */
   async requeue(id: string, error: Record<string, unknown>): Promise<void> {
-    await this.col.updateOne({ _id: id, state: 'dialing', providerCallId: { $exists: false } }, { $set: { state: 'queued', error, updatedAt: new Date().toISOString() } });
+    const at = new Date().toISOString();
+    await this.col.updateOne({ _id: id, state: 'dialing', providerCallId: { $exists: false } }, { $set: { state: 'queued', error, updatedAt: at }, $push: { history: { state: 'queued', at } } });
   }
 
   /** Sets fields without changing the state. */
