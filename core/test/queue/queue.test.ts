@@ -52,8 +52,9 @@ describe('JobQueue', () => {
     await queue.enqueue(spec);
     let job = (await queue.claim('w', 10_000))!;
     await queue.checkpoint(job._id, 'w', 'contact', { status: 'succeeded', output: { id: 'p1' }, at: 'now' });
-    expect(await queue.fail(job, 'w', { code: 'X' }, true)).toBe('retrying');
+    expect(await queue.fail(job, 'w', { code: 'X' }, true, 150)).toBe('retrying');
     expect(await queue.claim('w', 10_000)).toBeNull(); // not due yet
+    await new Promise((r) => setTimeout(r, 100));
     for (let attempt = 2; attempt <= 3; attempt++) {
       await new Promise((r) => setTimeout(r, 60));
       job = (await queue.claim('w', 10_000))!;

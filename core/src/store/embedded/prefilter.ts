@@ -10,15 +10,20 @@ type Primitive = string | number | boolean;
  */
 export function prefilter(filter: Filter): ((doc: Doc) => boolean) | null {
   const checks: Array<[path: string[], allowed: Set<Primitive>]> = [];
-  collect(filter, checks);
-  if (checks.length === 0) return null;
-  return (doc) => checks.every(([path, allowed]) => mayMatch(doc, path, allowed));
+  const anyOf: Array<Array<(doc: Doc) => boolean>> = [];
+  collect(filter, checks, anyOf);
+  if (checks.length === 0 && anyOf.length === 0) return null;
+  return (doc) => checks.every(([path, allowed]) => mayMatch(doc, path, allowed)) && anyOf.every((branches) => branches.some((b) => b(doc)));
 }
 
-function collect(filter: Filter, checks: Array<[string[], Set<Primitive>]>): void {
+function collect(filter: Filter, checks: Array<[string[], Set<Primitive>]>, anyOf: Array<Array<(doc: Doc) => boolean>>): void {
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and' && Array.isArray(value)) {
-      for (const part of value as Filter[]) collect(part, checks);
+      for (const part of value as Filter[]) collect(part, checks, anyOf);
+    } else if (key === '$or' && Array.isArray(value)) {
+      // An $or narrows only when every branch does (a queue claim: status queued OR status running).
+      const branches = (value as Filter[]).map((part) => prefilter(part));
+      if (branches.length > 0 && branches.every((b) => b !== null)) anyOf.push(branches as Array<(doc: Doc) => boolean>);
     } else if (key.startsWith('$')) {
       continue;
     } else if (isPrimitive(value)) {
