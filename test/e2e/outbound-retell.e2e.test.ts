@@ -218,6 +218,17 @@ describe('Retell call webhooks', () => {
     expect((await outboundCall(a, res.body.outbound_call_id)).body.state).toBe('synced');
   });
 
+  it('an unanswered call syncs at once, with the dial failure as its outcome', async () => {
+    const a = await setupAgent('agent_out_7');
+    retell.configure({ script: () => ({ outcome: 'not_connected', disconnection_reason: 'dial_no_answer' }) });
+    const res = await trigger(a, { phone: '+14155550155', name: 'Nobody Home', callback_url: receiver.url('/missed') });
+    const done = await settled(a, res.body.outbound_call_id);
+    expect(done.history.map((h: { state: string }) => h.state)).toEqual(['queued', 'dialing', 'ended', 'synced']);
+    expect(done.sync.map((s: { type: string }) => s.type)).toEqual(['gohighlevel']);
+    const cb = await eventually(async () => receiver.got.find((g) => g.path === '/missed'), 10_000, 'the callback');
+    expect(JSON.parse(cb.raw).call).toMatchObject({ call_outcome: 'not_connected', disconnection_reason: 'dial_no_answer', call_summary: null });
+  });
+
   it('an inbound Retell call (not placed by the hub) goes through the normal sync pipeline', async () => {
     const a = await setupAgent('agent_out_6');
     const call = {
