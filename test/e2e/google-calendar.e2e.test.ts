@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleCalendarSim, type GoogleCalendarSim } from '@hub/connector-google-calendar/sim';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { callDone, connectOAuth, oauthEnv, sampleCall } from '../helpers/oauth.js';
+import { expectNoSecretsLogged } from '../helpers/oauth.js';
 import { bookingEventId } from '../../connectors/google-calendar/src/hooks.js';
 
 let sim: GoogleCalendarSim;
@@ -77,5 +78,9 @@ describe('Google Calendar end to end', () => {
     await callDone(hub.api, AGENT, 'gc_call_2');
     const fresh = sim.events().find((e) => (e.start as { dateTime?: string }).dateTime === '2026-03-05T09:30:00-06:00');
     expect(fresh).toMatchObject({ end: { dateTime: '2026-03-05T10:15:00-06:00' }, attendees: [{ email: 'jane@example.com' }], sendUpdates: 'all' });
+  });
+
+  it('logs no client secret, token or authorization code', () => {
+    expectNoSecretsLogged(hub.logs, 'gcal-secret');
   });
 });

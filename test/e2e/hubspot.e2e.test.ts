@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHubspotSim, type HubspotSim } from '@hub/connector-hubspot/sim';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { PUBLIC_URL, authorize, callDone, connectOAuth, oauthEnv, sampleCall } from '../helpers/oauth.js';
+import { expectNoSecretsLogged } from '../helpers/oauth.js';
 
 let sim: HubspotSim;
 let hub: TestHub;
@@ -99,5 +100,9 @@ describe('HubSpot end to end', () => {
     const s2 = new URL(wrongType.body.authorize_url).searchParams.get('state');
     const mismatch = await fetch(`${hub.url}/api/integrations/salesforce/callback?code=x&state=${s2}`, { headers: { accept: 'application/json' } });
     expect(mismatch.status).toBe(400);
+  });
+
+  it('logs no client secret, token or authorization code', () => {
+    expectNoSecretsLogged(hub.logs, 'hubspot-secret');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSalesforceSim, type SalesforceSim } from '@hub/connector-salesforce/sim';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { callDone, connectOAuth, oauthEnv, sampleCall } from '../helpers/oauth.js';
+import { expectNoSecretsLogged } from '../helpers/oauth.js';
 
 let sim: SalesforceSim;
 let hub: TestHub;
@@ -79,5 +80,9 @@ describe('Salesforce end to end', () => {
     expect(done.integrations[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
     const logs = await hub.api('GET', '/api/agents/agent_sf_limit/sync-logs?status=failed');
     expect(logs.body.logs[0].error).toMatchObject({ code: 'HUB_ERR_CRM_RATE_LIMITED' });
+  });
+
+  it('logs no client secret, token or authorization code', () => {
+    expectNoSecretsLogged(hub.logs, 'sf-secret');
   });
 });

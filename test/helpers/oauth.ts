@@ -69,3 +69,12 @@ export function sampleCall(callId: string, extra: Record<string, unknown> = {}):
     ...extra,
   };
 }
+
+/** Asserts that no OAuth secret reached the hub's log: client secret, or any access/refresh token the simulator issued. */
+export function expectNoSecretsLogged(logs: string[], clientSecret: string): void {
+  const text = logs.join('\n');
+  expect(text.length).toBeGreaterThan(0);
+  expect(text).not.toContain(clientSecret);
+  expect(text).not.toMatch(/\b(at|rt)-[0-9a-f]{24}\b/);
+  expect(text).not.toMatch(/code-[0-9a-f]{24}/);
+}

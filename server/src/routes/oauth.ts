@@ -23,7 +23,9 @@ const CallbackQuery = Type.Object(
 export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = new OAuthService(app.hub);
 
-  app.get('/api/integrations/:type/callback', { config: { public: true }, schema: { params: CallbackParams, querystring: CallbackQuery } }, async (req, reply) => {
+  // The query carries the authorization code and the state: the access log must not see it, so
+  // this route logs at warn and says what happened itself, without the query.
+  app.get('/api/integrations/:type/callback', { config: { public: true }, logLevel: 'warn', schema: { params: CallbackParams, querystring: CallbackQuery } }, async (req, reply) => {
     let doc: IntegrationDoc;
     try {
       doc = await service.complete(req.params.type, req.query);
@@ -33,6 +35,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const status = err.code === 'HUB_ERR_CRM_TRANSIENT' ? 502 : err.statusCode >= 500 ? err.statusCode : 400;
       return answer(req, reply, status, { statusCode: status, code: err.code, error: status === 400 ? 'Bad Request' : 'Bad Gateway', message: err.message, ...(err.field ? { field: err.field } : {}) });
     }
+    app.log.info({ type: doc.type, integrationId: doc._id }, 'OAuth callback: integration connected');
     const success = app.hub.settings.oauthSuccessUrl;
     if (success) {
       const to = new URL(success);
