@@ -15,12 +15,15 @@ type LockDoc = {
 export class LockRepo {
   constructor(readonly col: DocCollection<LockDoc>) {}
 
-  /** Tries once to take the lease; true when taken. */
+  /**
+   * Tries once to take the lease; true when taken. Not re-entrant: an owner that holds the lease
+   * gets false too, so two tasks sharing an owner id can never both be inside.
+   */
   async tryAcquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     try {
       const doc = await this.col.findOneAndUpdate(
-        { _id: key, $or: [{ until: { $lt: now } }, { owner }] },
+        { _id: key, until: { $lt: now } },
         { $set: { owner, until: now + ttlMs } },
         { upsert: true, returnDocument: 'after' },
       );
