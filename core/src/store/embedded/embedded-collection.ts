@@ -3,6 +3,8 @@ import { Query } from 'mingo';
 import { DuplicateKeyError } from '../errors.js';
 import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '../types.js';
 import { prefilter } from './prefilter.js';
+import { compileNative } from './native-match.js';
+import { sortNative } from './native-sort.js';
 import { defaultIndexName, UniqueIndex, type IndexSpec } from './unique-index.js';
 import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
 
@@ -132,36 +134,21 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
 
   /** Matching stored docs (not copies), sorted, skipped, limited and projected as asked. */
   private select(filter: Filter, options: FindOptions): Doc[] {
-    if (options.limit === 1 && options.sort !== undefined && options.skip === undefined && options.projection === undefined) {
-      const first = this.firstBySort(filter, options.sort);
-      if (first !== undefined) return first;
+    const native = options.projection === undefined ? compileNative(filter) : null;
+    if (native) {
+      let query: Query | undefined;
+      const matches = this.candidates(filter).filter((doc) => native(doc) ?? (query ??= new Query(filter)).test(doc));
+      const ordered = options.sort === undefined ? matches : sortNative(matches, options.sort, options.limit === 1 && !options.skip);
+      if (ordered) {
+        const from = options.skip ?? 0;
+        return options.limit !== undefined && options.limit > 0 ? ordered.slice(from, from + options.limit) : ordered.slice(from);
+      }
     }
     let cursor = new Query(filter).find<Doc>(this.candidates(filter), options.projection);
     if (options.sort !== undefined) cursor = cursor.sort(options.sort);
     if (options.skip !== undefined) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined && options.limit > 0) cursor = cursor.limit(options.limit);
     return cursor.all();
-  }
-
-  /**
-   * The first match in sort order by one linear pass instead of a full sort: a queue claim asks for
-   * the earliest of thousands of due jobs many times a second. Only for top-level number or string
-   * sort keys; anything else (missing, nested, mixed shapes) returns undefined and mingo sorts.
-   */
-  private firstBySort(filter: Filter, sort: Record<string, 1 | -1>): Doc[] | undefined {
-    const keys = Object.entries(sort);
-    if (keys.some(([k]) => k.includes('.'))) return undefined;
-    const query = new Query(filter);
-    let best: Doc | undefined;
-    for (const doc of this.candidates(filter)) {
-      if (!query.test(doc)) continue;
-      for (const [k] of keys) {
-        const t = typeof doc[k];
-        if (t !== 'number' && t !== 'string') return undefined;
-      }
-      if (best === undefined || compareBy(doc, best, keys) < 0) best = doc;
-    }
-    return best === undefined ? [] : [best];
   }
 
   /** The docs that may match: one by _id without a scan, else those passing the cheap prefilter. */
@@ -228,16 +215,4 @@ function toStored(doc: Doc): Doc {
 
 function sameKeys(a: Record<string, 1 | -1>, b: Record<string, 1 | -1>): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Mongo order for number and string keys: numbers before strings, then natural order; ties keep insertion order. */
-function compareBy(a: Doc, b: Doc, keys: Array<[string, 1 | -1]>): number {
-  for (const [k, dir] of keys) {
-    const x = a[k] as number | string;
-    const y = b[k] as number | string;
-    if (x === y) continue;
-    const c = typeof x !== typeof y ? (typeof x === 'number' ? -1 : 1) : x < y ? -1 : 1;
-    return c * dir;
-  }
-  return 0;
 }
