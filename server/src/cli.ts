@@ -1,3 +1,4 @@
+import { OutboundService, startOutboundWorker } from '@hub/core';
 import { loadSettings } from './settings.js';
 import { bootstrap } from './bootstrap.js';
 import { createLogger, startWorker } from './runtime.js';
@@ -15,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     const name = rest.join(' ').trim();
     if (!name) return fail('tenant create needs a name, e.g. pnpm hub tenant create "Acme Roofing"');
     const settings = loadSettings();
-    const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions());
+    const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions(settings));
     const created = await hub.repos.tenants.create(name);
     await hub.engine.close();
     process.stdout.write(`${JSON.stringify(created)}\n`);
@@ -24,14 +25,18 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'worker') {
     const settings = loadSettings();
     const logger = createLogger(settings.logLevel);
-    const hub = await bootstrap(settings, logger, extensions());
+    const hub = await bootstrap(settings, logger, extensions(settings));
     const worker = startWorker(hub, settings, logger);
-    logger.info({ worker: worker.id, store: hub.engine.kind }, 'worker running');
+    // The outbound queue (placing calls, settling Retell results, callbacks) runs here too.
+    const out = new OutboundService(hub, { analysisWaitMs: settings.retellAnalysisWaitMs });
+    await out.init();
+    const outbound = startOutboundWorker(out, { concurrency: settings.workerConcurrency });
+    logger.info({ worker: worker.id, store: hub.engine.kind }, 'worker running (sync and outbound queues)');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    await worker.stop();
+    await Promise.all([worker.stop(), outbound.stop()]);
     await hub.engine.close();
     return 0;
   }

@@ -1,6 +1,7 @@
 import { normalizeCall, type CallData } from '../sync/call-data.js';
 import { checkConditions } from '../sync/conditions.js';
 import { toE164 } from '../sync/phone.js';
+import { stepPlan } from '../sync/steps.js';
 import type { HubServices } from '../services.js';
 import type { JobDoc } from '../store/repos/documents.js';
 
@@ -24,7 +25,9 @@ export async function ingestCall(hub: HubServices, tenantId: string, agentId: st
   const integrations = (await hub.repos.integrations.list(tenantId, agentId)).filter((i) => i.status !== 'disabled' && i.createdAt <= call.receivedAt);
   const jobs: JobDoc[] = [];
   for (const integration of integrations) {
-    if (!hub.registry.get(integration.type)) continue;
+    const connector = hub.registry.get(integration.type);
+    // A connector with no sync steps (a voice provider such as Retell) gets no job to show as a sync.
+    if (!connector || stepPlan(connector.manifest).length === 0) continue;
     const decision = await checkConditions(call.data, integration.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }));
     const { job } = await hub.queue.enqueue({
       tenantId, agentId, callId: call.callId, integrationId: integration._id, type: integration.type,

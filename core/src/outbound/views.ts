@@ -3,8 +3,7 @@ import type { OutboundService } from './outbound-service.js';
 
 /** An outbound call as the API shows it: state, provider call id, and how its sync jobs stand. */
 export async function outboundCallView(out: OutboundService, doc: OutboundCallDoc): Promise<Record<string, unknown>> {
-  // The voice integration gets an empty sync job too (ingestCall queues one per integration); it is noise here.
-  const jobs = (doc.providerCallId ? await out.hub.queue.forCall(doc.tenantId, doc.agentId, doc.providerCallId) : []).filter((j) => j.integrationId !== doc.voiceIntegrationId);
+  const jobs = doc.providerCallId ? await out.hub.queue.forCall(doc.tenantId, doc.agentId, doc.providerCallId) : [];
   // Also under the provider's own name (`retell_call_id`), which is what a tenant looks for in its dashboard.
   const type = (await out.hub.repos.integrations.byId(doc.voiceIntegrationId))?.type;
   return {
