@@ -118,7 +118,7 @@ export class ConnectorHttp {
       return { status: res.statusCode, headers: res.headers, body: parseBody(res.body, res.headers['content-type']), durationMs: performance.now() - started };
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
-      const summary: ExchangeSummary = { method: req.method, url: this.safeUrl(outgoing.url), durationMs: performance.now() - started, action: 'retry', reason: `network error ${code}` };
+      const summary: ExchangeSummary = { method: req.method, url: this.safeUrl(outgoing.url), durationMs: Math.round(performance.now() - started), action: 'retry', reason: `network error ${code}` };
       this.opts.onExchange?.(summary);
       if (code === 'HUB_UNSAFE_ADDRESS') throw new HubError('HUB_ERR_UNSAFE_URL', `${outgoing.url.hostname} resolves to a private or loopback address`, { retryable: false });
       if (signal?.aborted) throw new HubError('HUB_ERR_CRM_TRANSIENT', 'request aborted', { cause: err });
@@ -160,7 +160,9 @@ export class ConnectorHttp {
 
   // Catch-hook URLs are themselves secrets, and query strings can carry keys.
   private safeUrl(url: URL): string {
-    return redactText(`${url.origin}${url.pathname}`, this.opts.secrets());
+    const full = `${url.origin}${url.pathname}`;
+    // Keep the host readable in errors when the whole URL is the secret (a catch hook).
+    return redactText(full, this.opts.secrets()) === full ? full : `${url.origin}/[redacted]`;
   }
 }
 
