@@ -72,9 +72,9 @@ export function toCustomFields(defs: FieldDef[], loose: Record<string, unknown>)
 }
 
 /** The location's contact custom fields. */
-export async function contactFieldDefs(ctx: HookContext, version: string): Promise<FieldDef[]> {
+export async function contactFieldDefs(ctx: HookContext): Promise<FieldDef[]> {
   const locationId = encodeURIComponent(String(ctx.config.location_id));
-  const answer = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/locations/${locationId}/customFields`, query: { model: 'contact' }, headers: { Version: version } });
+  const answer = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/locations/${locationId}/customFields`, query: { model: 'contact' } });
   const body = answer.body as { customFields?: FieldDef[] } | undefined;
   return body?.customFields ?? [];
 }

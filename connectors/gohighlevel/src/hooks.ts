@@ -2,17 +2,17 @@
 import { applySimpleMappings, HubError, isHubError, type Hook, type HookContext } from '@hub/core';
 import { contactFieldDefs, splitFields, toCustomFields } from './custom-fields.js';
 
-const V2 = '2021-07-28';
-// Calendar endpoints declare their own API version in the published spec.
-const CALENDARS = '2021-04-15';
+// The manifest's default `Version` header (2021-07-28) reaches hooks too; calendar endpoints
+// declare their own API version in the published spec, so their requests set it.
+const CALENDARS = { Version: '2021-04-15' };
 
 function withoutEmpty(obj: Record<string, unknown>): Record<string, unknown> {
   // A null email or phone in an upsert would blank what the contact already has.
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 }
 
-async function post(ctx: HookContext, path: string, body: unknown, version = V2): Promise<Record<string, unknown>> {
-  const answer = await ctx.http.send({ method: 'POST', url: `${ctx.baseUrl}${path}`, headers: { Version: version }, body });
+async function post(ctx: HookContext, path: string, body: unknown, headers?: Record<string, string>): Promise<Record<string, unknown>> {
+  const answer = await ctx.http.send({ method: 'POST', url: `${ctx.baseUrl}${path}`, headers, body });
   return (answer.body ?? {}) as Record<string, unknown>;
 }
 
@@ -27,7 +27,7 @@ export const upsertContact: Hook = async (ctx, input) => {
   const { known, loose } = splitFields(body);
   let unmatched: string[] = [];
   if (Object.keys(loose).length) {
-    const resolved = toCustomFields(await contactFieldDefs(ctx, V2), loose);
+    const resolved = toCustomFields(await contactFieldDefs(ctx), loose);
     unmatched = resolved.unmatched;
     if (unmatched.length) ctx.log.warn({ connector: 'gohighlevel', unmatched }, 'mapped fields match no custom field of the location; left out');
     if (resolved.entries.length) known.customFields = [...((known.customFields as unknown[] | undefined) ?? []), ...resolved.entries];

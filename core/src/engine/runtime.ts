@@ -120,11 +120,16 @@ export class ConnectorRuntime {
   private async buildRequest(op: OperationSpec, scope: Record<string, unknown>): Promise<HttpRequest> {
     const req = op.request!;
     const url = req.url ? await this.template(req.url, scope, false) : `${await this.baseUrl(scope)}${await this.template(req.path ?? '', scope, true)}`;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...this.connector.manifest.http.headers, ...req.headers })) headers[k] = await this.template(v, scope, false);
+    const headers = await this.headers({ ...this.connector.manifest.http.headers, ...req.headers }, scope);
     const query = req.query ? ((await evaluate(req.query, scope, MANIFEST_LIMITS, 'request.query')) as Record<string, unknown> | undefined) : undefined;
     const body = req.body ? await evaluate(req.body, scope, MANIFEST_LIMITS, 'request.body') : undefined;
     return { method: req.method, url, headers, query, body, form: req.form, accept: op.notFound };
+  }
+
+  private async headers(templates: Record<string, string> | undefined, scope: Record<string, unknown>): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(templates ?? {})) out[k] = await this.template(v, scope, false);
+    return out;
   }
 
   private async template(text: string, scope: Record<string, unknown>, encode: boolean): Promise<string> {
@@ -141,9 +146,13 @@ export class ConnectorRuntime {
   }
 
   private async hookContext(ctx: OperationContext): Promise<HookContext> {
+    const scope = this.manifestContext(ctx, {});
+    // Hooks get the manifest's default headers like declared requests do; a hook's own header wins
+    // (the client lower-cases names, and the later entry of the same name is the one sent).
+    const defaults = await this.headers(this.connector.manifest.http.headers, scope);
     return {
-      http: { send: (req: HttpRequest): Promise<HttpAnswer> => this.http.send(req, this.run.signal) },
-      baseUrl: await this.baseUrl(this.manifestContext(ctx, {})),
+      http: { send: (req: HttpRequest): Promise<HttpAnswer> => this.http.send({ ...req, headers: { ...defaults, ...req.headers } }, this.run.signal) },
+      baseUrl: await this.baseUrl(scope),
       config: this.connection.config,
       connection: this.connection.view,
       call: ctx.call,

@@ -14,7 +14,7 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 /** What a hook is given: the engine's client and helpers for one connection. Nothing else. */
 export interface HookContext {
-  /** sends a request through the connection's authenticated, rate-limited, classified client */
+  /** sends a request through the connection's authenticated, rate-limited, classified client, with the manifest's default headers (the request's own win) */
   http: { send(req: HttpRequest): Promise<HttpAnswer> };
   /** the manifest's base URL for this connection, templated */
   baseUrl: string;

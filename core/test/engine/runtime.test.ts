@@ -86,6 +86,26 @@ describe('ConnectorRuntime', () => {
     await expect(loop.map('contact', { call, steps: {} })).rejects.toThrow(/mapping "contact" failed/);
   });
 
+  it('hook requests get the templated default headers, and a header the hook sets itself wins', async () => {
+    const c = connector({
+      http: { baseUrl: BASE, headers: { 'X-Version': '{{ config.version }}', 'X-Client': 'hub' } },
+      operations: { addNote: { hook: 'note' } },
+      hooks: ['note'],
+    });
+    const hooked: Connector = {
+      ...c,
+      hooks: {
+        note: async (ctx) => {
+          await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/plain` });
+          return (await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/own`, headers: { 'x-version': '2021-04-15' } })).body;
+        },
+      },
+    };
+    nock(BASE, { reqheaders: { 'x-version': '2', 'x-client': 'hub' } }).get('/plain').query(true).reply(200, {});
+    nock(BASE, { reqheaders: { 'x-version': '2021-04-15', 'x-client': 'hub' } }).get('/own').query(true).reply(200, { ok: true });
+    expect(await runtime(hooked).execute('addNote', {}, { call, steps: {} })).toEqual({ ok: true });
+  });
+
   it('evaluates `when`', async () => {
     const c = connector({ capabilities: ['workflows'], operations: { triggerWorkflow: { when: '$exists(config.workflow_id)', request: { method: 'POST', path: '/wf' } } } });
     expect(await runtime(c).applies('triggerWorkflow', { call, steps: {} })).toBe(false);
