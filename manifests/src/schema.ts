@@ -144,6 +144,12 @@ export const ManifestSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     id: Type.String({ pattern: '^[a-z0-9-]+$' }),
+    aliases: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), {
+        uniqueItems: true,
+        description: 'other names the connector answers to in URLs, e.g. "google" for the OAuth callback path /api/integrations/google/callback',
+      }),
+    ),
     name: Type.String({ minLength: 1 }),
     version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+' }),
     manifestVersion: Type.Literal(1),

@@ -90,6 +90,27 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/**
+ * HUB_OAUTH_<ID>_REDIRECT_URI: the redirect URI the deployment registered with the provider, when it
+ * is not the default (e.g. the original spec's /api/integrations/google/callback). The hub must
+ * serve it, so its path has to end in /api/integrations/<id or alias>/callback.
+ */
+function readRedirectUri(env: NodeJS.ProcessEnv, id: string, problems: string[]): { redirectUri?: string } {
+  const value = env[`HUB_OAUTH_${id}_REDIRECT_URI`];
+  if (!value) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    /* reported below */
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || !/\/api\/integrations\/[a-z0-9-]+\/callback$/.test(url.pathname) || url.search || url.hash) {
+    problems.push(`HUB_OAUTH_${id}_REDIRECT_URI: must be an http(s) URL ending in /api/integrations/<type>/callback, with no query (got "${value}")`);
+    return {};
+  }
+  return { redirectUri: value };
+}
+
 /** Collects HUB_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET pairs; a half-configured app is a problem. */
 function readOAuthApps(env: NodeJS.ProcessEnv, problems: string[]): Record<string, OAuthApp> {
   const apps: Record<string, OAuthApp> = {};
@@ -103,7 +124,7 @@ function readOAuthApps(env: NodeJS.ProcessEnv, problems: string[]): Record<strin
     const clientSecret = env[`HUB_OAUTH_${id}_CLIENT_SECRET`];
     if (!clientId) problems.push(`HUB_OAUTH_${id}_CLIENT_ID: is required when HUB_OAUTH_${id}_CLIENT_SECRET is set`);
     else if (!clientSecret) problems.push(`HUB_OAUTH_${id}_CLIENT_SECRET: is required when HUB_OAUTH_${id}_CLIENT_ID is set`);
-    else apps[id] = { clientId, clientSecret };
+    else apps[id] = { clientId, clientSecret, ...readRedirectUri(env, id, problems) };
   }
   return apps;
 }

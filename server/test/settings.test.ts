@@ -26,6 +26,13 @@ describe('settings', () => {
     expect(() => loadSettings({ HUB_CONNECTOR_OVERRIDES: '{"hubspot":{"baseUrl":"not a url"}}' })).toThrow(/HUB_CONNECTOR_OVERRIDES\/hubspot\/baseUrl/);
   });
 
+  it('reads a registered OAuth redirect URI and refuses one the hub cannot serve', () => {
+    const app = { HUB_OAUTH_GOOGLE_CALENDAR_CLIENT_ID: 'id', HUB_OAUTH_GOOGLE_CALENDAR_CLIENT_SECRET: 'secret' };
+    const s = loadSettings({ ...app, HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: 'https://hub.example.com/api/integrations/google/callback' });
+    expect(s.oauthApps.GOOGLE_CALENDAR).toEqual({ clientId: 'id', clientSecret: 'secret', redirectUri: 'https://hub.example.com/api/integrations/google/callback' });
+    expect(() => loadSettings({ ...app, HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: 'https://hub.example.com/oauth/google' })).toThrow(/HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: must be an http\(s\) URL ending in \/api\/integrations\/<type>\/callback/);
+  });
+
   it('generates a key into the data folder once when HUB_SECRET_KEY is unset, and warns', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keys-'));
     const warnings: string[] = [];

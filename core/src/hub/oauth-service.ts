@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { OAuth2Spec } from '@hub/manifests';
 import { HubError, inputError } from '../errors/hub-error.js';
 import { oauth2Strategies, tokenClientFor } from '../auth/oauth2/strategy.js';
+import { oauthAppKey } from '../auth/oauth2/token-client.js';
 import { RepoCredentialStore } from '../auth/oauth2/credential-store.js';
 import type { OAuthStrategyFactory } from '../auth/index.js';
 import { tokensFromAnswer } from '../auth/oauth2/tokens.js';
@@ -35,9 +36,19 @@ export class OAuthService {
     return auth?.type === 'oauth2' ? auth : undefined;
   }
 
-  /** Where the provider sends the browser back: `${HUB_PUBLIC_URL}/api/integrations/<type>/callback`. */
+  /**
+   * Where the provider sends the browser back: the URI the deployment registered
+   * (HUB_OAUTH_<ID>_REDIRECT_URI, whose callback may name an alias such as the original spec's
+   * `google`), else `${HUB_PUBLIC_URL}/api/integrations/<type>/callback`.
+   */
   redirectUri(type: string): string {
-    return `${this.hub.settings.publicUrl}/api/integrations/${type}/callback`;
+    const registered = this.hub.settings.oauthApps?.[oauthAppKey(type)]?.redirectUri;
+    if (!registered) return `${this.hub.settings.publicUrl}/api/integrations/${type}/callback`;
+    const name = /\/api\/integrations\/([a-z0-9-]+)\/callback$/.exec(new URL(registered).pathname)?.[1];
+    if (!name || this.hub.registry.resolve(name)?.manifest.id !== type) {
+      throw new HubError('HUB_ERR_OAUTH', `HUB_OAUTH_${oauthAppKey(type)}_REDIRECT_URI: its callback path names "${name}", which is neither ${type} nor one of its aliases`, { statusCode: 503, retryable: false });
+    }
+    return registered;
   }
 
   /** A fresh authorize URL for an integration (a new single-use state each time). */
@@ -47,12 +58,13 @@ export class OAuthService {
     const apps = this.hub.settings.oauthApps ?? {};
     const client = tokenClientFor(spec, doc.type, apps);
     const verifier = spec.pkce ? randomBytes(48).toString('base64url') : undefined;
-    const state = await this.states.create({ tenantId: doc.tenantId, agentId: doc.agentId, connectorId: doc.type, integrationId: doc._id, codeVerifier: verifier });
+    const redirectUri = this.redirectUri(doc.type);
+    const state = await this.states.create({ tenantId: doc.tenantId, agentId: doc.agentId, connectorId: doc.type, integrationId: doc._id, codeVerifier: verifier, redirectUri });
     const url = new URL(spec.authorizeUrl);
     const params: Record<string, string> = {
       response_type: 'code',
       client_id: client.clientId,
-      redirect_uri: this.redirectUri(doc.type),
+      redirect_uri: redirectUri,
       scope: spec.scopes.join(spec.scopeSeparator ?? ' '),
       state,
       ...spec.authorizeParams,
@@ -62,10 +74,14 @@ export class OAuthService {
     return url.toString();
   }
 
-  /** Completes a callback: checks the state, exchanges the code, stores the tokens, connects the integration. */
-  async complete(type: string, query: CallbackQuery): Promise<IntegrationDoc> {
+  /**
+   * Completes a callback reached at /api/integrations/<name>/callback (name: a connector id or
+   * alias): checks the state, exchanges the code, stores the tokens, connects the integration.
+   */
+  async complete(name: string, query: CallbackQuery): Promise<IntegrationDoc> {
+    const type = this.hub.registry.resolve(name)?.manifest.id ?? name;
     const spec = this.spec(type);
-    if (!spec) throw inputError('type', `${type} is not an OAuth integration type`);
+    if (!spec) throw inputError('type', `${name} is not an OAuth integration type`);
     if (query.error) {
       // Burn the state so a denied flow cannot be replayed.
       if (query.state) await this.states.consume(query.state);
@@ -80,7 +96,7 @@ export class OAuthService {
     if (grant.connectorId !== type) throw new HubError('HUB_ERR_OAUTH', `query.state: was issued for ${grant.connectorId}, not ${type}`, { field: 'query.state' });
     const doc = await this.hub.repos.integrations.byId(grant.integrationId);
     if (!doc || doc.tenantId !== grant.tenantId || doc.agentId !== grant.agentId) throw new HubError('HUB_ERR_OAUTH', 'query.state: the integration it was issued for no longer exists', { field: 'query.state' });
-    const answer = await tokenClientFor(spec, type, this.hub.settings.oauthApps ?? {}).exchange(query.code, this.redirectUri(type), grant.codeVerifier);
+    const answer = await tokenClientFor(spec, type, this.hub.settings.oauthApps ?? {}).exchange(query.code, grant.redirectUri ?? this.redirectUri(type), grant.codeVerifier);
     const { credentials, account } = tokensFromAnswer(answer, spec, Date.now());
     await this.hub.repos.integrations.saveCredentials(doc._id, credentials, { ...doc.account, ...account });
     await this.hub.repos.integrations.setStatus(doc._id, 'connected');

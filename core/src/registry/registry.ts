@@ -27,7 +27,11 @@ export class RegistryError extends Error {
 
 /** The connectors this hub can use, by id. Frozen after load. */
 export class Registry {
-  private constructor(private readonly byId: ReadonlyMap<string, Connector>) {}
+  private readonly byAlias: ReadonlyMap<string, Connector>;
+
+  private constructor(private readonly byId: ReadonlyMap<string, Connector>) {
+    this.byAlias = new Map([...byId.values()].flatMap((c) => (c.manifest.aliases ?? []).map((a) => [a, c] as const)));
+  }
 
   /** Discovers connector packages below the given folders, validates and freezes them. */
   static async load(opts: { dirs: string[]; overrides?: ConnectorOverrides }): Promise<Registry> {
@@ -43,6 +47,7 @@ export class Registry {
       }
       found.set(loaded.manifest.id, deepFreeze({ ...loaded, manifest: applyOverrides(loaded.manifest, opts.overrides?.[loaded.manifest.id]) }));
     }
+    problems.push(...aliasClashes(found));
     for (const id of Object.keys(opts.overrides ?? {})) {
       if (!found.has(id)) problems.push({ file: 'HUB_CONNECTOR_OVERRIDES', path: `/${id}`, message: 'names no known connector' });
     }
@@ -60,10 +65,29 @@ export class Registry {
     return this.byId.get(id);
   }
 
+  /** The connector with this id or alias (URLs that name a connector, such as OAuth callbacks). */
+  resolve(idOrAlias: string): Connector | undefined {
+    return this.byId.get(idOrAlias) ?? this.byAlias.get(idOrAlias);
+  }
+
   /** Every connector, sorted by id. */
   list(): Connector[] {
     return [...this.byId.values()].sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
   }
+}
+
+// An alias that is another connector's id or alias would make a callback URL ambiguous.
+function aliasClashes(found: ReadonlyMap<string, Connector>): LoadProblem[] {
+  const problems: LoadProblem[] = [];
+  const owner = new Map<string, string>([...found.keys()].map((id) => [id, id]));
+  for (const c of found.values()) {
+    (c.manifest.aliases ?? []).forEach((alias, i) => {
+      const taken = owner.get(alias);
+      if (taken) problems.push({ file: join(c.dir, 'manifest.json'), path: `/aliases/${i}`, message: `"${alias}" is already ${taken === alias ? 'the id' : 'an alias'} of ${taken}` });
+      else owner.set(alias, c.manifest.id);
+    });
+  }
+  return problems;
 }
 
 /** Finds package folders whose package.json has `hub.connector`, below each of the given folders. */

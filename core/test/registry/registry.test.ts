@@ -66,6 +66,18 @@ describe('Registry', () => {
     expect(err.message).toContain('HUB_CONNECTOR_OVERRIDES: /hubspot names no known connector');
   });
 
+  it('resolves aliases, and refuses an alias that is another connector\'s id or alias', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'reg-'));
+    await pkg(root, 'zap', { ...zapier, aliases: ['zap'] });
+    const reg = await Registry.load({ dirs: [root] });
+    expect(reg.resolve('zap')?.manifest.id).toBe('zapier');
+    expect(reg.get('zap')).toBeUndefined();
+    await pkg(root, 'other', { ...zapier, id: 'other', aliases: ['zapier', 'zap'] });
+    const err = await loadError(root);
+    // Packages load in folder order, so "other" claims "zap" first.
+    expect(err.problems.map((p) => `${p.path} ${p.message}`).sort()).toEqual(['/aliases/0 "zap" is already an alias of other', '/aliases/0 "zapier" is already the id of zapier']);
+  });
+
   it('applies endpoint overrides', async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-'));
     await pkg(root, 'zap', zapier);

@@ -6,6 +6,8 @@ import { HubError, isHubError } from '../../errors/hub-error.js';
 export interface OAuthApp {
   clientId: string;
   clientSecret: string;
+  /** the redirect URI registered with the provider, when it is not the hub's default (HUB_OAUTH_<ID>_REDIRECT_URI) */
+  redirectUri?: string;
 }
 
 /** A token endpoint's answer, as the provider sent it. */

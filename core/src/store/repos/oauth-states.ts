@@ -10,6 +10,8 @@ export type OAuthStateDoc = {
   connectorId: string;
   integrationId: string;
   verifier?: Sealed;
+  /** the redirect URI the authorize request carried: the code exchange must send the same one */
+  redirectUri?: string;
   expiresAt: number;
   usedAt?: string;
   createdAt: string;
@@ -22,6 +24,7 @@ export interface OAuthStateGrant {
   connectorId: string;
   integrationId: string;
   codeVerifier?: string;
+  redirectUri?: string;
 }
 
 /** How long a state stays valid: long enough to log in and consent, short enough to be useless later. */
@@ -44,6 +47,7 @@ export class OAuthStateRepo {
       _id: hashSecret(state),
       tenantId: grant.tenantId, agentId: grant.agentId, connectorId: grant.connectorId, integrationId: grant.integrationId,
       ...(grant.codeVerifier ? { verifier: this.keyring.seal(grant.codeVerifier) } : {}),
+      ...(grant.redirectUri ? { redirectUri: grant.redirectUri } : {}),
       expiresAt: now + OAUTH_STATE_TTL_MS,
       createdAt: new Date(now).toISOString(),
     });
@@ -58,6 +62,6 @@ export class OAuthStateRepo {
     if (!doc) return { ok: false, reason: (await this.col.findOne({ _id: id })) ? 'used' : 'unknown' };
     if (doc.expiresAt < this.now()) return { ok: false, reason: 'expired' };
     const { tenantId, agentId, connectorId, integrationId } = doc;
-    return { ok: true, grant: { tenantId, agentId, connectorId, integrationId, ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}) } };
+    return { ok: true, grant: { tenantId, agentId, connectorId, integrationId, ...(doc.redirectUri ? { redirectUri: doc.redirectUri } : {}), ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}) } };
   }
 }
