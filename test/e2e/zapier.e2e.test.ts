@@ -1,28 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZapierSim } from '@hub/connector-zapier/sim';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
+import { sampleCall } from '../helpers/fixtures.js';
 
 type ZapSim = Awaited<ReturnType<typeof startZapierSim>>;
 let hub: TestHub;
 let zap: ZapSim;
 let hookUrl: string;
 
-const call = {
-  call_id: 'call_abc123',
-  agent_id: 'agent_xyz789',
-  customer_name: 'Jane Smith',
-  customer_phone: '+14079780655',
-  customer_email: 'jane@example.com',
-  call_outcome: 'appointment_booked',
-  call_summary: 'Customer scheduled roof inspection',
-  call_sentiment: 'positive',
-  transcript: 'Full transcript...',
-  recording_url: 'https://recordings.example.com/call_abc123.mp3',
-  started_at: '2026-02-15T14:30:00Z',
-  ended_at: '2026-02-15T14:35:00Z',
-  duration_seconds: 300,
-  appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York', durationMinutes: 60 },
-};
+const call = { ...sampleCall('call_abc123'), agent_id: 'agent_xyz789' };
 
 beforeAll(async () => {
   zap = await startZapierSim();

@@ -1,3 +1,4 @@
+import { sampleCall as specCall } from './fixtures.js';
 import type { OperationName, StepName } from '@hub/manifests';
 
 export type { Connector, OperationName };
@@ -30,21 +31,10 @@ export function connectorRuntime(
   );
 }
 
-/** A call in the original spec's shape; fields given override the defaults. */
+/** A call in the original spec's shape, normalised as the engine sees it; fields given override the defaults. */
 export function sampleCall(over: Partial<CallData> & Record<string, unknown> = {}): Record<string, unknown> {
-  return normalizeCall({
-    call_id: `call_${Math.random().toString(36).slice(2, 10)}`,
-    customer_name: 'Jane Smith',
-    customer_phone: '+14079780655',
-    customer_email: 'jane@example.com',
-    call_outcome: 'appointment_booked',
-    call_summary: 'Customer scheduled roof inspection',
-    call_sentiment: 'positive',
-    recording_url: 'https://example.com/rec/1.mp3',
-    started_at: '2026-02-15T14:30:00Z',
-    ended_at: '2026-02-15T14:35:00Z',
-    ...over,
-  } as CallData, 'agent_test');
+  // Without an appointment unless a test books one: most connector tests are about the other steps.
+  return normalizeCall(specCall(`call_${Math.random().toString(36).slice(2, 10)}`, { appointment_booked: null, transcript: null, ...over }) as CallData, 'agent_test');
 }
 
 /** The context of one job's operations: the call and the outputs of its finished steps. */
