@@ -35,7 +35,7 @@ export function loadKeyring(settings: Settings, logger: Logger): Keyring {
 
 /** Opens the store, loads the connectors and assembles the engine. */
 export async function bootstrap(settings: Settings, logger: Logger, extras: BootstrapExtras = {}): Promise<HubServices> {
-  const registry = await Registry.load({ dirs: extras.connectorDirs ?? [CONNECTORS_DIR], overrides: settings.overrides });
+  const registry = await Registry.load({ dirs: extras.connectorDirs ?? [CONNECTORS_DIR, ...settings.connectorDirs], overrides: settings.overrides });
   const keyring = loadKeyring(settings, logger);
   const engine = await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir });
   const hub = new HubServices(

@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { OverridesSchema, type ConnectorOverrides, type OAuthApp } from '@hub/core';
@@ -16,6 +17,7 @@ const EnvSchema = Type.Object({
   HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
   HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
+  HUB_CONNECTOR_DIRS: Type.Optional(Type.String({ minLength: 1 })),
   HUB_RETELL_ANALYSIS_WAIT_MS: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })),
   HUB_OAUTH_SUCCESS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
@@ -37,6 +39,8 @@ export interface Settings {
   maxAttempts: number;
   /** how long a Retell call_ended without analysis waits for call_analyzed before syncing what it has */
   retellAnalysisWaitMs: number;
+  /** more folders of connector packages, beside the built-in ones (HUB_CONNECTOR_DIRS, path-delimited) */
+  connectorDirs: string[];
   logLevel: string;
   /** OAuth apps from HUB_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET, keyed by <ID> */
   oauthApps: Record<string, OAuthApp>;
@@ -84,6 +88,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
     maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
     retellAnalysisWaitMs: Number(e.HUB_RETELL_ANALYSIS_WAIT_MS ?? 120_000),
+    connectorDirs: (e.HUB_CONNECTOR_DIRS ?? '').split(delimiter).filter(Boolean),
     logLevel: e.LOG_LEVEL ?? 'info',
     oauthApps,
     oauthSuccessUrl: e.HUB_OAUTH_SUCCESS_URL || undefined,
