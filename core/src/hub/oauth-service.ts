@@ -51,15 +51,20 @@ export class OAuthService {
     return registered;
   }
 
-  /** A fresh authorize URL for an integration (a new single-use state each time). */
+  /**
+   * An authorize URL for an integration. Its single-use state is reused while it is unused and has
+   * a couple of minutes left, so listing integrations does not write a state per view.
+   */
   async authorizeUrl(doc: IntegrationDoc): Promise<string> {
     const spec = this.spec(doc.type);
     if (!spec) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} does not use OAuth`);
     const apps = this.hub.settings.oauthApps ?? {};
     const client = tokenClientFor(spec, doc.type, apps);
-    const verifier = spec.pkce ? randomBytes(48).toString('base64url') : undefined;
     const redirectUri = this.redirectUri(doc.type);
-    const state = await this.states.create({ tenantId: doc.tenantId, agentId: doc.agentId, connectorId: doc.type, integrationId: doc._id, codeVerifier: verifier, redirectUri });
+    const kept = await this.states.reusable(doc._id, redirectUri);
+    // A kept state carries its own verifier (or none): PKCE follows what the state was made with.
+    const verifier = kept ? kept.codeVerifier : spec.pkce ? randomBytes(48).toString('base64url') : undefined;
+    const state = kept?.state ?? (await this.states.create({ tenantId: doc.tenantId, agentId: doc.agentId, connectorId: doc.type, integrationId: doc._id, codeVerifier: verifier, redirectUri }));
     const url = new URL(spec.authorizeUrl);
     const params: Record<string, string> = {
       response_type: 'code',
