@@ -3,6 +3,8 @@ import { HubError, isHubError, notFound } from '../errors/hub-error.js';
 import type { HubServices } from '../services.js';
 import { normalizeCall } from '../sync/call-data.js';
 import { toE164 } from '../sync/phone.js';
+import { contactKeys, findOrCreateContact } from '../sync/contact-step.js';
+import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import { runtimeFor } from './test-service.js';
 
@@ -74,9 +76,27 @@ export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req
     call_summary: req.notes ?? null,
     appointment_booked: { date: req.date, time: req.time, timezone: req.timezone, durationMinutes: req.durationMinutes, title: req.title, ...(req.notes ? { notes: req.notes } : {}) },
   }, doc.agentId) as Record<string, unknown>;
-  const ctx = { call, steps: {} };
-  const result = await guarded(hub, doc, async () => rt.execute('bookAppointment', await rt.map('appointment', ctx), ctx));
-  return { integration_id: doc._id, type: doc.type, booked: true, appointment: result };
+  const ctx: OperationContext = { call, steps: {} };
+  const result = await guarded(hub, doc, async () => {
+    const contact = await bookingContact(hub, rt, doc, ctx);
+    if (contact) ctx.steps.contact = contact;
+    return rt.execute('bookAppointment', await rt.map('appointment', ctx), ctx);
+  });
+  const contactId = (ctx.steps.contact as { id?: string } | undefined)?.id;
+  return { integration_id: doc._id, type: doc.type, booked: true, ...(contactId ? { contact_id: contactId } : {}), appointment: result };
+}
+
+/**
+ * The customer a booking is for, found or created exactly as a synced call's contact step does
+ * (same lease, same remembered links), so the CRM files the appointment on their record and a
+ * later call from them finds the same contact. Undefined when the connector keeps no contacts or
+ * the request names no phone or email.
+ */
+async function bookingContact(hub: HubServices, rt: ConnectorRuntime, doc: IntegrationDoc, ctx: OperationContext): Promise<Record<string, unknown> | undefined> {
+  if (!rt.connector.manifest.capabilities.includes('contacts') || contactKeys(ctx.call).length === 0) return undefined;
+  const op = rt.has('upsertContact') ? 'upsertContact' : 'createContact';
+  if (!rt.has(op) || !(await rt.applies(op, ctx))) return undefined;
+  return findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner: `booking:${doc._id}`, tenantId: doc.tenantId });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
