@@ -1,5 +1,5 @@
 /** GoHighLevel custom fields: turning loose contact keys into `customFields` entries by id. */
-import type { HookContext } from '@hub/core';
+import { HubError, type HookContext } from '@hub/core';
 
 /** The contact fields `POST /contacts/upsert` knows (UpsertContactDto in contacts.json); anything else is a custom field. */
 export const UPSERT_FIELDS = new Set([
@@ -71,9 +71,19 @@ export function toCustomFields(defs: FieldDef[], loose: Record<string, unknown>)
   return { entries, unmatched };
 }
 
+/**
+ * The connection's location: `config.location_id`, else the one an OAuth token was issued for
+ * (kept from the token answer as `account.locationId`).
+ */
+export function locationOf(ctx: HookContext): string {
+  const id = ctx.config.location_id ?? ctx.connection.account.locationId;
+  if (typeof id !== 'string' || !id) throw new HubError('HUB_ERR_MAPPING', 'gohighlevel: no location: set config.location_id', { field: 'config.location_id', retryable: false });
+  return id;
+}
+
 /** The location's contact custom fields. */
 export async function contactFieldDefs(ctx: HookContext): Promise<FieldDef[]> {
-  const locationId = encodeURIComponent(String(ctx.config.location_id));
+  const locationId = encodeURIComponent(locationOf(ctx));
   const answer = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/locations/${locationId}/customFields`, query: { model: 'contact' } });
   const body = answer.body as { customFields?: FieldDef[] } | undefined;
   return body?.customFields ?? [];

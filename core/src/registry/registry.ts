@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { validateManifest, type ManifestProblem } from '@hub/manifests';
 import type { Connector, Hook } from '../engine/types.js';
 import { applyOverrides, type ConnectorOverrides } from './overrides.js';
+import { readManifestFile } from './extends.js';
 
 /** The `hub` key of a connector package's package.json. */
 interface PackageMeta {
@@ -121,7 +122,7 @@ export async function loadPackage(dir: string, problems: LoadProblem[]): Promise
   const file = join(dir, meta.connector);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = await readManifestFile(file);
   } catch (err) {
     problems.push({ file, path: '/', message: `cannot be read as JSON: ${(err as Error).message}` });
     return undefined;
