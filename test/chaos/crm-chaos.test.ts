@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHubspotSim, type HubspotSim } from '@hub/connector-hubspot/sim';
+import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { PUBLIC_URL, callDone, connectOAuth, expectNoSecretsLogged } from '../helpers/oauth.js';
+import { faultPlan, prng, type FaultMix } from './fault-plan.js';
+
+// CHAOS_SEED replays a run: the seed decides every fault, and it is printed with each failure.
+const SEED = Number(process.env.CHAOS_SEED ?? 20260215);
+const CALLS = 40;
+const PHONES = 15;
+const AGENT = 'agent_chaos';
+const mix: FaultMix = { rateLimited: 0.05, serverError: 0.04, unavailable: 0.04, slow: 0.05, dropped: 0.03 };
+const tag = (i: number) => `[chaos-${String(i).padStart(2, '0')}]`;
+const phoneOf = (i: number) => `+1407555${2000 + (i % PHONES)}`;
+
+let hs: HubspotSim;
+let ghl: GohighlevelSim;
+let hub: TestHub;
+const plans: Record<string, unknown> = {};
+
+/** The i-th call: phones repeat every PHONES calls; half the callers also give an email. */
+function call(i: number): Record<string, unknown> {
+  const p = i % PHONES;
+  return {
+    call_id: `chaos_${i}`, customer_name: `Caller ${p} Chaos`, customer_phone: phoneOf(i), customer_email: p % 2 === 0 ? `caller${p}@example.com` : null,
+    call_outcome: 'message_taken', call_summary: `Asked about a roof repair ${tag(i)}`, call_sentiment: 'neutral',
+    started_at: '2026-02-15T14:30:00Z', ended_at: '2026-02-15T14:35:00Z', duration_seconds: 300,
+  };
+}
+
+beforeAll(async () => {
+  // Search lags writes, as HubSpot's does, so duplicates cannot be avoided by searching alone.
+  hs = await startHubspotSim({ searchPerSecond: 20, searchIndexLagMs: 1000 });
+  ghl = await startGohighlevelSim();
+  hub = await startTestHub({
+    HUB_PUBLIC_URL: PUBLIC_URL,
+    HUB_CONNECTOR_OVERRIDES: JSON.stringify({ hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` }, gohighlevel: { baseUrl: ghl.url } }),
+    HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client', HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
+    HUB_RETRY_BASE_MS: '20', HUB_MAX_ATTEMPTS: '15', HUB_WORKER_CONCURRENCY: '8',
+  }, { connectors: ['hubspot', 'gohighlevel'] });
+  await connectOAuth(hub, hub.api, AGENT, { type: 'hubspot' });
+  const g = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } });
+  expect(g.status).toBe(201);
+  // Faults start once both are connected: the chaos is in the syncing, not in the setup.
+  const random = prng(SEED);
+  for (const [name, sim, path] of [['hubspot', hs, /^\/(crm|automation)\//], ['gohighlevel', ghl, /^\/(contacts|opportunities|calendars|workflows)\//]] as const) {
+    const { faults, summary } = faultPlan(random, path, 400, mix);
+    for (const f of faults) sim.inject(f);
+    plans[name] = summary;
+  }
+}, 30_000);
+afterAll(async () => {
+  await hub?.close();
+  await hs?.close();
+  await ghl?.close();
+});
+
+describe(`chaos: HubSpot and GoHighLevel under random faults (CHAOS_SEED=${SEED})`, () => {
+  it('every call syncs exactly once: one contact per phone, one note per call, one call log per call', { timeout: 90_000 }, async () => {
+    const why = `CHAOS_SEED=${SEED}, plans ${JSON.stringify(plans)}`;
+    const post = (i: number) => hub.api('POST', `/api/agents/${AGENT}/calls`, call(i));
+    for (let start = 0; start < CALLS; start += 10) {
+      // Every fourth call is delivered twice at once, as a platform retrying a slow answer would.
+      const batch = Array.from({ length: 10 }, (_, k) => start + k).flatMap((i) => (i % 4 === 0 ? [post(i), post(i)] : [post(i)]));
+      for (const res of await Promise.all(batch)) expect(res.status, why).toBe(202);
+      // Halfway through, every HubSpot access token expires and the first refresh meets a 503.
+      if (start === 10) {
+        hs.inject({ path: '/oauth/v1/token', status: 503, times: 1 });
+        hs.oauth.expireAccessTokens();
+      }
+    }
+    for (let i = 0; i < CALLS; i++) {
+      const done = await callDone(hub.api, AGENT, `chaos_${i}`, 60_000);
+      expect(done.integrations.map((j: { type: string; status: string }) => `${j.type}:${j.status}`).sort(), `${why}\n${JSON.stringify(done)}`).toEqual(['gohighlevel:succeeded', 'hubspot:succeeded']);
+    }
+
+    const hsContacts = hs.state.collection<{ properties: Record<string, string> }>('contacts').all();
+    const ghlContacts = ghl.contacts.all() as Array<{ phone?: string }>;
+    for (let p = 0; p < PHONES; p++) {
+      expect(hsContacts.filter((c) => c.properties.phone === phoneOf(p)), `${why}: HubSpot contacts for ${phoneOf(p)}`).toHaveLength(1);
+      expect(ghlContacts.filter((c) => c.phone === phoneOf(p)), `${why}: GoHighLevel contacts for ${phoneOf(p)}`).toHaveLength(1);
+    }
+    expect(hsContacts).toHaveLength(PHONES);
+    expect(ghlContacts).toHaveLength(PHONES);
+    const hsNotes = hs.state.collection<{ properties: Record<string, string> }>('notes').all().map((n) => n.properties.hs_note_body);
+    const hsCalls = hs.state.collection<{ properties: Record<string, string> }>('calls').all().map((c) => c.properties.hs_call_body);
+    const ghlNotes = (ghl.notes.all() as Array<{ body?: string }>).map((n) => n.body ?? '');
+    for (let i = 0; i < CALLS; i++) {
+      expect(hsNotes.filter((b) => b.includes(tag(i))), `${why}: HubSpot notes of call ${i}`).toHaveLength(1);
+      expect(hsCalls.filter((b) => b.includes(tag(i))), `${why}: HubSpot call logs of call ${i}`).toHaveLength(1);
+      expect(ghlNotes.filter((b) => b.includes(tag(i))), `${why}: GoHighLevel notes of call ${i}`).toHaveLength(1);
+    }
+
+    // The run met every kind of fault, and the expired token was refreshed.
+    const statuses = [...hs.requests, ...ghl.requests].map((r) => r.status);
+    for (const s of [429, 500, 503]) expect(statuses, `${why}: no ${s} was served`).toContain(s);
+    expect(statuses.filter((s) => s === undefined).length, `${why}: no connection was dropped`).toBeGreaterThan(0);
+    expect(hs.oauth.refreshCount, why).toBeGreaterThanOrEqual(1);
+    expect(hs.violations, why).toEqual([]);
+    expect(ghl.violations, why).toEqual([]);
+  });
+
+  it('the hub logged no client secret, token, authorization code or API key', () => {
+    expectNoSecretsLogged(hub.logs, 'hubspot-secret');
+    expect(hub.logs.join('\n')).not.toContain(ghl.token);
+  });
+});
