@@ -119,3 +119,66 @@ describe('GoHighLevel end to end', () => {
     }
   });
 });
+
+describe('GoHighLevel availability and booking routes', () => {
+  const agent = 'agent_sched';
+  const base = `/api/agents/${agent}/integrations/gohighlevel`;
+
+  /** The calendar's free slots for one local day, asked of the simulator directly. */
+  async function simSlots(date: string, timezone: string): Promise<string[]> {
+    const url = new URL(`${sim.url}/calendars/cal_sim_1/free-slots`);
+    const start = Date.parse(`${date}T00:00:00Z`) - 86_400_000;
+    url.searchParams.set('startDate', String(start));
+    url.searchParams.set('endDate', String(start + 3 * 86_400_000));
+    url.searchParams.set('timezone', timezone);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${sim.token}`, version: '2021-04-15' } });
+    return ((await res.json()) as Record<string, { slots: string[] }>)[date]?.slots ?? [];
+  }
+
+  beforeAll(async () => {
+    sim.reset();
+    const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'gohighlevel', api_key: sim.token, config: { location_id: sim.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1' } });
+    expect(res.status).toBe(201);
+  });
+
+  it('availability answers the calendar free slots of the day in the asked zone; a booking takes one', async () => {
+    const date = futureWeekday();
+    for (const zone of ['America/New_York', 'America/Los_Angeles']) {
+      const res = await hub.api('GET', `${base}/availability?date=${date}&timezone=${encodeURIComponent(zone)}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ type: 'gohighlevel', date, timezone: zone });
+      expect(res.body.slots).toEqual(await simSlots(date, zone));
+    }
+    const before = (await hub.api('GET', `${base}/availability?date=${date}&timezone=America/New_York`)).body.slots as string[];
+    expect(before.length).toBe(16);
+    const eleven = before.find((s) => s.startsWith(`${date}T11:00`))!;
+
+    const booked = await hub.api('POST', `${base}/book`, { title: 'Roof inspection', date, time: '11:00', timezone: 'America/New_York', durationMinutes: 30, customer_name: 'Ned Flanders', customer_phone: '+1 415 555 0199' });
+    expect(booked.status).toBe(201);
+    expect(booked.body).toMatchObject({ booked: true, contact_id: expect.any(String), appointment: { startTime: eleven } });
+    expect(sim.appointments.all()).toMatchObject([{ calendarId: 'cal_sim_1', title: 'Roof inspection', startTime: eleven, contactId: booked.body.contact_id }]);
+    expect(sim.contacts.find((c) => c.phone === '+14155550199')).toHaveLength(1);
+
+    const after = (await hub.api('GET', `${base}/availability?date=${date}&timezone=America/New_York`)).body.slots as string[];
+    expect(after).toEqual(before.filter((s) => s !== eleven));
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('a booking with no caller to file it on, a bad date or a bad time zone answers 400 naming the field', async () => {
+    const date = futureWeekday();
+    const noContact = await hub.api('POST', `${base}/book`, { title: 'Nobody', date, time: '12:00', timezone: 'America/New_York', durationMinutes: 30 });
+    expect(noContact.status).toBe(400);
+    expect(noContact.body.field).toBe('customer_phone');
+    for (const [query, field] of [[`date=2026-02-30&timezone=America/New_York`, 'date'], [`date=tomorrow&timezone=America/New_York`, 'date'], [`date=${date}&timezone=Mars/Olympus`, 'timezone']]) {
+      const res = await hub.api('GET', `${base}/availability?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.field, query).toContain(field);
+    }
+    const badZone = await hub.api('POST', `${base}/book`, { title: 'x', date, time: '12:00', timezone: 'Nowhere/Else', durationMinutes: 30, customer_phone: '+14155550199' });
+    expect([badZone.status, badZone.body.field]).toEqual([400, 'body.timezone']);
+    const badDate = await hub.api('POST', `${base}/book`, { title: 'x', date: '2026-02-31', time: '12:00', timezone: 'America/New_York', durationMinutes: 30, customer_phone: '+14155550199' });
+    expect(badDate.status).toBe(400);
+    expect(badDate.body.field).toContain('date');
+    expect(sim.appointments.size).toBe(1);
+  });
+});

@@ -98,3 +98,65 @@ describe('Housecall Pro end to end', () => {
     expect(hub.logs.join('\n')).not.toContain(sim.apiKey);
   });
 });
+
+describe('Housecall Pro availability and booking routes', () => {
+  const DATE = '2030-01-08';
+  const base = (agent: string) => `/api/agents/${agent}/integrations/housecallpro`;
+  const slotsOf = async (agent: string, date = DATE) => {
+    const res = await hub.api('GET', `${base(agent)}/availability?date=${date}&timezone=America/New_York`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it("availability is business hours minus the day's jobs; a booking for a known caller makes a scheduled job on their address", async () => {
+    const agent = 'agent_hcp_sched';
+    await connect(agent);
+    expect((await slotsOf(agent)).slots).toEqual(['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-05:00`));
+    // A synced call books 10:00-12:00 for the configured employee.
+    await hub.api('POST', `/api/agents/${agent}/calls`, call('call_sched_1', { appointment_booked: { date: DATE, time: '10:00', timezone: 'America/New_York' } }));
+    expect((await finished(agent, 'call_sched_1')).status).toBe('succeeded');
+    const day = await slotsOf(agent);
+    expect(day).toMatchObject({ type: 'housecallpro', date: DATE, timezone: 'America/New_York', slotMinutes: 120, busy: 1 });
+    expect(day.slots).toEqual(['08:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-05:00`));
+
+    const booked = await hub.api('POST', `${base(agent)}/book`, { title: 'Water heater install', date: DATE, time: '14:00', timezone: 'America/New_York', durationMinutes: 120, customer_phone: '(407) 978-0655', notes: 'Bring a 50 gallon tank' });
+    expect(booked.status).toBe(201);
+    expect(booked.body).toMatchObject({ booked: true, contact_id: sim.customers.all()[0].id, appointment: { created: true, scheduled_start: '2030-01-08T19:00:00.000Z' } });
+    expect(sim.customers.size).toBe(1);
+    const job = sim.jobs.find((j) => j.id === booked.body.appointment.id)[0];
+    expect(job).toMatchObject({ schedule: { scheduled_start: '2030-01-08T19:00:00.000Z', scheduled_end: '2030-01-08T21:00:00.000Z' }, assigned_employees: [expect.objectContaining({ id: 'pro_sim_1' })], address: { street: '742 Evergreen Terrace' } });
+    expect(job.notes).toEqual([expect.objectContaining({ content: 'Water heater install: Bring a 50 gallon tank' })]);
+    expect((await slotsOf(agent)).slots).toEqual(['08:00', '12:00', '16:00'].map((t) => `${DATE}T${t}:00-05:00`));
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('a booking for a new caller takes the address from the request; without one, or without a caller, it answers 400 naming the field', async () => {
+    const agent = 'agent_hcp_book';
+    await connect(agent);
+    const body = { title: 'Leak check', date: DATE, time: '08:00', timezone: 'America/New_York', durationMinutes: 60 };
+    const noCaller = await hub.api('POST', `${base(agent)}/book`, body);
+    expect([noCaller.status, noCaller.body.field]).toEqual([400, 'customer_phone']);
+    const noAddress = await hub.api('POST', `${base(agent)}/book`, { ...body, customer_name: 'Moe Szyslak', customer_phone: '+14155550111' });
+    expect([noAddress.status, noAddress.body.field]).toEqual([400, 'address']);
+    expect(sim.jobs.size).toBe(0);
+    const ok = await hub.api('POST', `${base(agent)}/book`, { ...body, customer_name: 'Moe Szyslak', customer_phone: '+14155550111', address: "57 Walnut St, Springfield, IL 62704" });
+    expect(ok.status).toBe(201);
+    expect(sim.customers.size).toBe(1);
+    expect(sim.jobs.all()).toMatchObject([{ address: { street: '57 Walnut St', city: 'Springfield', zip: '62704' }, schedule: { scheduled_start: '2030-01-08T13:00:00.000Z', scheduled_end: '2030-01-08T14:00:00.000Z' } }]);
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('a bad date or time zone answers 400 naming the field', async () => {
+    const agent = 'agent_hcp_bad';
+    await connect(agent);
+    for (const [query, field] of [['date=2030-02-30&timezone=America/New_York', 'date'], ['date=08-01-2030', 'date'], [`date=${DATE}&timezone=Atlantis/Central`, 'timezone']]) {
+      const res = await hub.api('GET', `${base(agent)}/availability?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.field, query).toContain(field);
+    }
+    const res = await hub.api('POST', `${base(agent)}/book`, { title: 'x', date: DATE, time: '25:00', timezone: 'America/New_York', durationMinutes: 60, customer_phone: '+14155550111' });
+    expect(res.status).toBe(400);
+    expect(res.body.field).toContain('time');
+    expect(sim.requests).toEqual([]);
+  });
+});

@@ -49,6 +49,10 @@ interface Appointment {
  * slot that day (flagged `rescheduled`), so a booking the caller agreed to is never silently lost.
  */
 export const bookAppointment: Hook = async (ctx, input) => {
+  // A synced call always has its contact by now; the booking route has one only when it was told who.
+  if (!(ctx.steps.contact as { id?: unknown } | undefined)?.id) {
+    throw new HubError('HUB_ERR_VALIDATION', 'customer_phone: a GoHighLevel appointment belongs to a contact; give customer_phone or customer_email', { field: 'customer_phone', retryable: false });
+  }
   const appt = ctx.call.appointment_booked as Appointment;
   const free = (await ctx.run('getAvailability', { date: appt.date, timezone: appt.timezone })) as { slots?: string[] } | null;
   const slots = free?.slots ?? [];

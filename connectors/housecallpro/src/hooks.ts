@@ -80,10 +80,24 @@ export const createJob: Hook = async (ctx, input) => {
   const customerId = String(job.customer_id ?? (ctx.steps.contact as Obj | undefined)?.id ?? '');
   if (!customerId) throw new HubError('HUB_ERR_MAPPING', 'housecallpro: the job has no customer_id', { retryable: false });
   const addressId = await jobAddress(ctx, customerId);
-  if (!addressId) return { id: null, created: false, reason: 'the customer has no address and the call gave none (custom field address or customer_address)' };
+  if (!addressId) return { id: null, created: false, reason: 'the customer has no address and the call gave none (custom field address or customer_address, or address in a booking)' };
   const created = await send(ctx, 'POST', '/jobs', { body: { ...job, customer_id: customerId, address_id: addressId } });
   const schedule = (created.schedule ?? {}) as Obj;
   return { id: created.id, created: true, address_id: addressId, invoice_number: created.invoice_number, scheduled_start: schedule.scheduled_start ?? null };
+};
+
+/**
+ * The booking route's appointment as a job. Housecall Pro schedules jobs, not appointments, and a
+ * job needs a customer with an address; without one the booking fails naming what to send rather
+ * than answering "booked" with nothing booked.
+ */
+export const bookJob: Hook = async (ctx, input) => {
+  if (!(ctx.steps.contact as Obj | undefined)?.id) {
+    throw new HubError('HUB_ERR_VALIDATION', 'customer_phone: a Housecall Pro job belongs to a customer; give customer_phone or customer_email', { field: 'customer_phone', retryable: false });
+  }
+  const job = (await createJob(ctx, input)) as Obj;
+  if (!job.created) throw new HubError('HUB_ERR_VALIDATION', `address: ${String(job.reason)}`, { field: 'address', retryable: false });
+  return job;
 };
 
 /**

@@ -25,6 +25,8 @@ export interface BookingRequest {
   customer_name?: string;
   customer_email?: string;
   customer_phone?: string;
+  /** where the appointment is; reaches connectors as the call's custom field `address` */
+  address?: string;
 }
 
 /** An agent's integration named by id or by type (the first connected one of that type). */
@@ -74,6 +76,7 @@ export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req
     customer_email: req.customer_email ?? null,
     customer_phone: toE164(req.customer_phone ?? null) ?? req.customer_phone ?? null,
     call_summary: req.notes ?? null,
+    ...(req.address ? { address: req.address } : {}),
     appointment_booked: { date: req.date, time: req.time, timezone: req.timezone, durationMinutes: req.durationMinutes, title: req.title, ...(req.notes ? { notes: req.notes } : {}) },
   }, doc.agentId) as Record<string, unknown>;
   const ctx: OperationContext = { call, steps: {} };

@@ -19,6 +19,7 @@ const BookBody = Type.Object(
     customer_name: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     customer_email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     customer_phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'where the appointment is, for CRMs that book at an address (Housecall Pro jobs)' })),
   },
   { additionalProperties: false },
 );
@@ -27,15 +28,23 @@ const BookBody = Type.Object(
 export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/agents/:agentId/integrations/:integrationId/availability', { schema: { params: Params, querystring: AvailabilityQuery } }, async (req) => {
     const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
-    return checkAvailability(app.hub, doc, { date: req.query.date, timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone') });
+    return checkAvailability(app.hub, doc, { date: validDate(req.query.date, 'querystring.date'), timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone') });
   });
 
   app.post('/api/agents/:agentId/integrations/:integrationId/book', { schema: { params: Params, body: BookBody } }, async (req, reply) => {
     const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
+    validDate(req.body.date, 'body.date');
     validZone(req.body.timezone, 'body.timezone');
     return reply.status(201).send(await bookAppointment(app.hub, doc, req.body));
   });
 };
+
+// The pattern lets 2026-02-30 through; only a day the calendar has is a date.
+function validDate(date: string, field: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== date) throw inputError(field, `"${date}" is not a calendar date`);
+  return date;
+}
 
 // The pattern only checks the shape; Intl knows which zones exist.
 function validZone(zone: string, field: string): string {
