@@ -146,6 +146,23 @@ describe('Housecall Pro availability and booking routes', () => {
     expect(sim.violations).toEqual([]);
   });
 
+  it("with no timezone configured, availability follows the company's own zone (GET /company), read once per request", async () => {
+    const agent = 'agent_hcp_zone';
+    const id = await connect(agent);
+    expect((await hub.api('GET', `/api/agents/${agent}/integrations/${id}`)).body.config).not.toHaveProperty('timezone');
+    sim.options.company.time_zone = 'America/Denver';
+    try {
+      const day = await slotsOf(agent);
+      expect(day).toMatchObject({ timezone: 'America/Denver', slots: ['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-07:00`) });
+      expect(sim.requests.filter((r) => r.path === '/company')).toHaveLength(1);
+    } finally {
+      sim.options.company.time_zone = 'America/New_York';
+    }
+    await connect('agent_hcp_zone_set', { default_employee_id: 'pro_sim_1', timezone: 'America/Chicago' });
+    expect((await slotsOf('agent_hcp_zone_set')).slots[0]).toBe(`${DATE}T08:00:00-06:00`);
+    expect(sim.requests.filter((r) => r.path === '/company')).toHaveLength(1);
+  });
+
   it('a bad date or time zone answers 400 naming the field', async () => {
     const agent = 'agent_hcp_bad';
     await connect(agent);

@@ -105,6 +105,12 @@ export function addJobNote(ctx: HcpCtx, jobId: string, body: Record<string, unkn
   return { status: 201, body: note };
 }
 
+/** `GET /company`: the Company schema, with the company's time zone. */
+export function getCompany(ctx: HcpCtx): Reply {
+  const c = ctx.opts.company;
+  return { status: 200, body: { id: c.id, name: c.name, support_email: 'office@sim.test', phone_number: '4155550000', website: 'https://sim.test', default_arrival_window: '0', time_zone: c.time_zone } };
+}
+
 /** `GET /employees`. */
 export function listEmployees(ctx: HcpCtx, q: Record<string, unknown>): Reply {
   const employees = ctx.opts.employees.map((e) => ({

@@ -25,8 +25,8 @@ export interface HousecallproSimOptions {
    */
   rateLimit?: { limit: number; windowMs: number };
   specFile?: string;
-  /** Company identity copied into customers and jobs. */
-  company?: { id: string; name: string };
+  /** Company identity copied into customers and jobs; `time_zone` is what `GET /company` reports. */
+  company?: { id: string; name: string; time_zone?: string };
 }
 
 /** The default Company API key. */
@@ -43,7 +43,7 @@ export function resolveHcpOptions(o: HousecallproSimOptions = {}) {
       { id: 'pro_sim_2', first_name: 'Sam', last_name: 'Sparks', email: 'sam@sim.test', mobile_number: '4155550002', role: 'field tech', color_hex: 'e53935', tags: [] },
     ],
     rateLimit: o.rateLimit ?? { limit: 300, windowMs: 60_000 },
-    company: o.company ?? { id: 'company_sim_1', name: 'Sim Home Services' },
+    company: { time_zone: 'America/New_York', ...(o.company ?? { id: 'company_sim_1', name: 'Sim Home Services' }) },
   };
 }
 

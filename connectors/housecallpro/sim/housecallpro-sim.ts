@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { loadOpenApi, specsDir, startSimulator, type Collection, type RateUsage, type Simulator } from '@hub/simkit';
 import { addAddress, createCustomer, getCustomer, listCustomers, updateCustomer, type HcpCtx, type HcpCustomer, type HcpJob, type Reply } from './hcp-customers.js';
-import { addJobNote, createJob, getJob, listEmployees, listJobs } from './hcp-jobs.js';
+import { addJobNote, createJob, getCompany, getJob, listEmployees, listJobs } from './hcp-jobs.js';
 import { resolveHcpOptions, type HousecallproSimOptions, type ResolvedHcpOptions } from './hcp-state.js';
 
 /** The running simulator with Housecall Pro handles. */
@@ -85,4 +85,5 @@ function registerRoutes(sim: Simulator, opts: ResolvedHcpOptions): void {
   route('GET', '/jobs/:id', (c, req) => getJob(c, p(req).id));
   route('POST', '/jobs/:job_id/notes', (c, req) => addJobNote(c, p(req).job_id, b(req)));
   route('GET', '/employees', (c, req) => listEmployees(c, q(req)));
+  route('GET', '/company', (c) => getCompany(c));
 }

@@ -1,7 +1,10 @@
 /** Housecall Pro has no free-slots API: availability is business hours minus the day's scheduled jobs. */
 import { HubError, localDayBounds, openSlots, type BusyInterval, type Hook, type HookContext } from '@hub/core';
+import { companyZone } from './company-zone.js';
 
 type Obj = Record<string, unknown>;
+/** The zone when neither the tenant nor the company names one. */
+export const DEFAULT_ZONE = 'America/New_York';
 const CANCELED = new Set(['user canceled', 'pro canceled']);
 const MAX_PAGES = 20;
 
@@ -34,7 +37,7 @@ export const getAvailability: Hook = async (ctx, input) => {
   if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new HubError('HUB_ERR_VALIDATION', 'date must be YYYY-MM-DD', { field: 'date', retryable: false });
   const c = ctx.config;
   // Business hours are the company's, so slots are computed and answered in its zone.
-  const zone = String(c.timezone ?? 'America/New_York');
+  const zone = typeof c.timezone === 'string' && c.timezone ? c.timezone : await companyZone(ctx, DEFAULT_ZONE);
   const window = localDayBounds(date, zone);
   const jobs = await scheduledJobs(ctx, window, typeof c.default_employee_id === 'string' ? c.default_employee_id : undefined);
   const slots = openSlots({
