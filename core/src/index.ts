@@ -41,3 +41,4 @@ export * from './hub/test-service.js';
 export * from './hub/oauth-service.js';
 export * from './hub/scheduling-service.js';
 export * from './outbound/index.js';
+export * from './hub/mapping-service.js';

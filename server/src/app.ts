@@ -7,6 +7,7 @@ import { tenantAuthPlugin } from './plugins/tenant-auth.js';
 import { metaRoutes } from './routes/meta.js';
 import { integrationRoutes, type IntegrationDecorator } from './routes/integrations.js';
 import { callRoutes } from './routes/calls.js';
+import { mappingRoutes } from './routes/mappings.js';
 
 /** What buildApp needs: the engine, and optional extension routes (OAuth, outbound). */
 export interface AppOptions {
@@ -33,6 +34,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes);
   await app.register(integrationRoutes, { decorate: opts.decorateIntegration });
   await app.register(callRoutes);
+  await app.register(mappingRoutes);
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

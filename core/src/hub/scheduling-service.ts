@@ -37,12 +37,13 @@ export async function resolveIntegration(hub: HubServices, tenantId: string, age
   return doc;
 }
 
-function ready(doc: IntegrationDoc): void {
+/** Refuses an integration that is not connected (pending authorization, needs reauth, disabled). */
+export function ready(doc: IntegrationDoc): void {
   if (doc.status !== 'connected') throw new HubError('HUB_ERR_CONFLICT', `integration ${doc._id} is ${doc.status}; connect it first`);
 }
 
-// A CRM that refuses our credentials here must show needs_reauth, as it would after a failed sync.
-async function guarded<T>(hub: HubServices, doc: IntegrationDoc, fn: () => Promise<T>): Promise<T> {
+/** Runs fn; a CRM that refuses our credentials marks the integration needs_reauth, as a failed sync would. */
+export async function guarded<T>(hub: HubServices, doc: IntegrationDoc, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
