@@ -120,6 +120,19 @@ describe('embedded engine: compaction', () => {
     expect(await rc.findOne({ _id: 'd499' })).toEqual({ _id: 'd499', i: 499 });
   });
 
+  it('lets the log grow to the size of the snapshot before rewriting it (compaction stays amortised)', async () => {
+    const engine = await openStore({ compactAfterRecords: 10 });
+    const c = engine.collection('c');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => c.insertOne({ _id: `d${i}`, pad: 'x'.repeat(500) })));
+    await engine.compact();
+    const snapshot = (await stat(join(tmp.dir, 'snapshot.jsonl'))).mtimeMs;
+    // 50 small updates pass the record threshold many times over, but their log is far smaller than the snapshot.
+    for (let i = 0; i < 50; i++) await c.updateOne({ _id: `d${i}` }, { $set: { n: i } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await stat(join(tmp.dir, 'snapshot.jsonl'))).mtimeMs).toBe(snapshot);
+    expect(await logBytes()).toBeGreaterThan(0);
+  });
+
   it('compacts at open when the log is already over the threshold', async () => {
     const first = await openStore();
     for (let i = 0; i < 120; i++) await first.collection('c').insertOne({ _id: `d${i}`, i });

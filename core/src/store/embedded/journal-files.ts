@@ -1,4 +1,4 @@
-import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Doc } from '../types.js';
 
@@ -97,13 +97,14 @@ export async function replayLog(path: string, onRecord: (r: JournalRecord) => vo
   return { records, bytes: end };
 }
 
-/** Writes a snapshot atomically: temp file, fsync, rename over the old one, fsync the folder. */
-export async function writeSnapshot(dir: string, gen: number, source: SnapshotSource): Promise<void> {
+/** Writes a snapshot atomically: temp file, fsync, rename over the old one, fsync the folder. Returns its size in bytes. */
+export async function writeSnapshot(dir: string, gen: number, source: SnapshotSource): Promise<number> {
   const tmp = join(dir, `${SNAPSHOT}.tmp`);
   const fh = await open(tmp, 'w');
   try {
     let chunk = `${JSON.stringify({ v: SNAPSHOT_VERSION, gen })}\n`;
     let count = 0;
+    let size = 0;
     for (const [c, docs] of source) {
       const prefix = `{"c":${JSON.stringify(c)},"d":`;
       for (const doc of docs) {
@@ -111,17 +112,28 @@ export async function writeSnapshot(dir: string, gen: number, source: SnapshotSo
         count++;
         if (chunk.length >= WRITE_CHUNK) {
           await fh.writeFile(chunk);
+          size += Buffer.byteLength(chunk);
           chunk = '';
         }
       }
     }
-    await fh.writeFile(`${chunk}${JSON.stringify({ end: count })}\n`);
+    const last = `${chunk}${JSON.stringify({ end: count })}\n`;
+    await fh.writeFile(last);
+    size += Buffer.byteLength(last);
     await fh.sync();
-  } finally {
     await fh.close();
+    await rename(tmp, join(dir, SNAPSHOT));
+    await fsyncDir(dir);
+    return size;
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
   }
-  await rename(tmp, join(dir, SNAPSHOT));
-  await fsyncDir(dir);
+}
+
+/** The size of the current snapshot in bytes (0 when there is none). */
+export async function snapshotSize(dir: string): Promise<number> {
+  return (await stat(join(dir, SNAPSHOT)).catch(() => null))?.size ?? 0;
 }
 
 /** Deletes the log files older than `gen`, which a snapshot now covers. */

@@ -6,6 +6,7 @@ import {
   readSnapshot,
   removeLogsBefore,
   replayLog,
+  snapshotSize,
   writeSnapshot,
   type JournalRecord,
   type SnapshotSource,
@@ -46,6 +47,7 @@ export class Journal {
   private failure: unknown = null;
   private records = 0;
   private bytes = 0;
+  private snapshotBytes = 0;
 
   private constructor(
     private readonly dir: string,
@@ -73,6 +75,7 @@ export class Journal {
     const journal = new Journal(dir, fh, gen, target, limits);
     journal.records = records;
     journal.bytes = bytes;
+    journal.snapshotBytes = await snapshotSize(dir);
     await removeLogsBefore(dir, snapshotGen);
     if (gens.length > 1 || journal.overLimit()) await journal.compact();
     return journal;
@@ -166,7 +169,7 @@ export class Journal {
   private async writeSnapshot(gen: number, state: SnapshotSource, old: FileHandle): Promise<void> {
     try {
       await old.close();
-      await writeSnapshot(this.dir, gen, state);
+      this.snapshotBytes = await writeSnapshot(this.dir, gen, state);
       await removeLogsBefore(this.dir, gen);
     } catch (err) {
       // The old logs stay until a snapshot covers them, so a failed compaction loses nothing.
@@ -174,8 +177,10 @@ export class Journal {
     }
   }
 
+  // The log must also have outgrown the last snapshot: otherwise a large store would rewrite its
+  // whole snapshot every few thousand writes, and compaction would cost more the longer the hub runs.
   private overLimit(): boolean {
-    return this.records >= this.limits.records || this.bytes >= this.limits.bytes;
+    return (this.records >= this.limits.records || this.bytes >= this.limits.bytes) && this.bytes >= this.snapshotBytes;
   }
 
   private whenIdle(): Promise<void> {
