@@ -3,7 +3,6 @@ import { checkConditions } from '../sync/conditions.js';
 import { toE164 } from '../sync/phone.js';
 import { stepPlan } from '../sync/steps.js';
 import type { HubServices } from '../services.js';
-import type { JobDoc } from '../store/repos/documents.js';
 
 /** The sync endpoint's answer: the call id and the jobs it queued. */
 export interface IngestResult {
@@ -15,27 +14,35 @@ export interface IngestResult {
 /**
  * Takes one finished call: stores it once, checks each integration's sync conditions and queues a
  * job per match. A repeat delivery finds the same call and the same jobs (unique indexes), so
- * nothing syncs twice, even when two deliveries race.
+ * nothing syncs twice, even when two deliveries race. The call and its jobs are written together,
+ * so the answer waits for one durable write, not one per CRM; workers are woken only after all of
+ * them are stored, so none can claim a job whose call is not there yet.
  */
 export async function ingestCall(hub: HubServices, tenantId: string, agentId: string, raw: CallData): Promise<IngestResult> {
   const data = normalizeCall(raw, agentId);
   const phone = toE164(data.customer_phone as string | null);
   if (phone) data.customer_phone = phone;
-  const { call, created } = await hub.repos.calls.record(tenantId, agentId, data);
-  const integrations = (await hub.repos.integrations.list(tenantId, agentId)).filter((i) => i.status !== 'disabled' && i.createdAt <= call.receivedAt);
-  const jobs: JobDoc[] = [];
-  for (const integration of integrations) {
-    const connector = hub.registry.get(integration.type);
+  const existing = await hub.repos.calls.find(tenantId, agentId, data.call_id);
+  const receivedAt = existing?.receivedAt ?? new Date().toISOString();
+  const callData = existing?.data ?? data;
+  const integrations = (await hub.repos.integrations.list(tenantId, agentId)).filter((i) => {
+    const connector = hub.registry.get(i.type);
     // A connector with no sync steps (a voice provider such as Retell) gets no job to show as a sync.
-    if (!connector || stepPlan(connector.manifest).length === 0) continue;
-    const decision = await checkConditions(call.data, integration.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }));
-    const { job } = await hub.queue.enqueue({
-      tenantId, agentId, callId: call.callId, integrationId: integration._id, type: integration.type,
-      ...(decision.sync ? {} : { skipReason: decision.reason }),
-    });
-    if (job.status !== 'skipped') jobs.push(job);
-  }
-  return { call_id: call.callId, duplicate: !created, jobs: jobs.map((j) => ({ id: j._id, integration_id: j.integrationId, type: j.type })) };
+    return i.status !== 'disabled' && i.createdAt <= receivedAt && connector !== undefined && stepPlan(connector.manifest).length > 0;
+  });
+  const decisions = await Promise.all(integrations.map((i) => checkConditions(callData, i.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }))));
+  const [recorded, ...enqueued] = await Promise.all([
+    existing ? { call: existing, created: false } : hub.repos.calls.record(tenantId, agentId, data, receivedAt),
+    ...integrations.map((integration, n) =>
+      hub.queue.enqueue(
+        { tenantId, agentId, callId: data.call_id, integrationId: integration._id, type: integration.type, ...(decisions[n].sync ? {} : { skipReason: decisions[n].reason }) },
+        { notify: false },
+      ),
+    ),
+  ]);
+  if (enqueued.some((e) => e.created)) hub.queue.wake();
+  const jobs = enqueued.map((e) => e.job).filter((j) => j.status !== 'skipped');
+  return { call_id: recorded.call.callId, duplicate: !recorded.created, jobs: jobs.map((j) => ({ id: j._id, integration_id: j.integrationId, type: j.type })) };
 }
 
 /** Per-integration status of one call, with every step's CRM ids or error. */

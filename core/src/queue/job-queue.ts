@@ -34,7 +34,7 @@ export class JobQueue {
   }
 
   /** Adds a job once per (tenant, agent, call, integration); a repeat returns the existing job. */
-  async enqueue(spec: JobSpec): Promise<{ job: JobDoc; created: boolean }> {
+  async enqueue(spec: JobSpec, opts: { notify?: boolean } = {}): Promise<{ job: JobDoc; created: boolean }> {
     const now = new Date();
     const { skipReason, ...rest } = spec;
     const job: JobDoc = {
@@ -57,7 +57,7 @@ export class JobQueue {
       if (!existing) throw err;
       return { job: existing, created: false };
     }
-    if (!skipReason) this.notify();
+    if (!skipReason && opts.notify !== false) this.notify();
     return { job, created: true };
   }
 
@@ -132,6 +132,11 @@ export class JobQueue {
   /** The jobs of one call. */
   async forCall(tenantId: string, agentId: string, callId: string): Promise<JobDoc[]> {
     return this.col.find({ tenantId, agentId, callId }, { sort: { createdAt: 1 } }).toArray();
+  }
+
+  /** Tells this process's workers that jobs are ready (after enqueueing with notify: false). */
+  wake(): void {
+    this.notify();
   }
 
   private notify(): void {

@@ -19,7 +19,9 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     return void (await hub.queue.fail(job, owner, errorJson(err), false));
   }
   const connector = hub.registry.get(integration.type)!;
-  const call = await hub.repos.calls.get(job.tenantId, job.agentId, job.callId);
+  const call = await hub.repos.calls.find(job.tenantId, job.agentId, job.callId);
+  // The call and its jobs are written together; if the call's write failed, a later delivery brings it.
+  if (!call) return void (await hub.queue.fail(job, owner, errorJson(new HubError('HUB_ERR_NOT_FOUND', `call ${job.callId} is not stored`, { retryable: true })), true));
   const steps: Record<string, unknown> = {};
   for (const [name, rec] of Object.entries(job.steps)) if (rec.status === 'succeeded') steps[name] = rec.output;
   const ctx: OperationContext = { call: call.data, steps };

@@ -6,6 +6,7 @@ import { prefilter } from './prefilter.js';
 import { compileNative } from './native-match.js';
 import { sortNative } from './native-sort.js';
 import { defaultIndexName, UniqueIndex, type IndexSpec } from './unique-index.js';
+import { FieldIndex, indexedIds } from './field-index.js';
 import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
 
 /** What a collection needs from its engine: an open check and the journal. */
@@ -27,6 +28,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   readonly docs = new Map<string, Doc>();
   private readonly specs = new Map<string, IndexSpec>();
   private readonly unique: UniqueIndex[] = [];
+  private readonly fields = new Map<string, FieldIndex>();
+  /** Insertion order of ids, so index lookups return docs in the same order a scan would. */
+  private readonly seq = new Map<string, number>();
+  private nextSeq = 0;
+  private numbered = false;
 
   constructor(
     readonly name: string,
@@ -128,6 +134,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
       index.build(this.docs.values());
       this.unique.push(index);
     }
+    const first = Object.keys(keys)[0];
+    if (!first.includes('.') && !this.fields.has(first)) {
+      const index = new FieldIndex(first);
+      index.build(this.docs.values());
+      this.fields.set(first, index);
+    }
     this.specs.set(name, spec);
     return name;
   }
@@ -151,15 +163,36 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
     return cursor.all();
   }
 
-  /** The docs that may match: one by _id without a scan, else those passing the cheap prefilter. */
+  /** The docs that may match: one by _id, else an index's bucket, else a scan with the cheap prefilter; always in insertion order. */
   private candidates(filter: Filter): Doc[] {
     if (typeof filter._id === 'string') {
       const doc = this.docs.get(filter._id);
       return doc === undefined ? [] : [doc];
     }
+    for (const index of this.unique) {
+      const owner = index.lookup(filter);
+      if (owner === null) return [];
+      if (owner !== undefined) return [this.docs.get(owner)!];
+    }
     const mayMatch = prefilter(filter);
+    const ids = this.fields.size > 0 ? indexedIds(filter, this.fields) : undefined;
+    if (ids !== undefined && ids.size < this.docs.size) {
+      const docs = [...ids].map((id) => this.docs.get(id)).filter((d): d is Doc => d !== undefined);
+      if (docs.length > 1) docs.sort((a, b) => this.orderOf(a._id) - this.orderOf(b._id));
+      return mayMatch === null ? docs : docs.filter(mayMatch);
+    }
     const docs = [...this.docs.values()];
     return mayMatch === null ? docs : docs.filter(mayMatch);
+  }
+
+  // Docs loaded at open are numbered in Map (insertion) order the first time an order is needed;
+  // from then on each new id is numbered as it is written.
+  private orderOf(id: string): number {
+    if (!this.numbered) {
+      for (const key of this.docs.keys()) this.seq.set(key, this.nextSeq++);
+      this.numbered = true;
+    }
+    return this.seq.get(id) ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** Applies `update` to `targets` as one journal record; returns the new images of the docs that changed. */
@@ -197,8 +230,15 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   private write(puts: Doc[], dels: string[], before: Doc[]): Promise<void> {
     for (const index of this.unique) index.check(puts, dels);
     for (const index of this.unique) index.apply(before, puts);
-    for (const id of dels) this.docs.delete(id);
-    for (const doc of puts) this.docs.set(doc._id, doc);
+    for (const index of this.fields.values()) index.apply(before, puts);
+    for (const id of dels) {
+      this.docs.delete(id);
+      this.seq.delete(id);
+    }
+    for (const doc of puts) {
+      if (this.numbered && !this.docs.has(doc._id)) this.seq.set(doc._id, this.nextSeq++);
+      this.docs.set(doc._id, doc);
+    }
     return this.host.commit(this.name, puts, dels);
   }
 

@@ -22,6 +22,7 @@ export function defaultIndexName(keys: Record<string, 1 | -1>): string {
 export class UniqueIndex {
   private readonly owners = new Map<string, string>();
   private readonly fields: string[];
+  private sawArray = false;
 
   constructor(
     readonly spec: IndexSpec,
@@ -57,6 +58,22 @@ export class UniqueIndex {
     }
   }
 
+  /**
+   * The id holding the key a filter names by plain equality on every indexed field (null when no doc
+   * does), or undefined when the filter does not name a whole key. Array values are keyed whole, so
+   * an index that has seen one never answers (Mongo would match elements).
+   */
+  lookup(filter: Record<string, unknown>): string | null | undefined {
+    if (this.sawArray) return undefined;
+    const values: unknown[] = [];
+    for (const f of this.fields) {
+      const v = filter[f];
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+      values.push(v);
+    }
+    return this.owners.get(JSON.stringify(values)) ?? null;
+  }
+
   /** Moves the keys of a checked batch: `before` are the old images of changed docs. */
   apply(before: Doc[], puts: Doc[]): void {
     for (const doc of before) {
@@ -67,7 +84,9 @@ export class UniqueIndex {
   }
 
   private keyOf(doc: Doc): string {
-    return JSON.stringify(this.fields.map((f) => valueAt(doc, f) ?? null));
+    const values = this.fields.map((f) => valueAt(doc, f) ?? null);
+    if (values.some(Array.isArray)) this.sawArray = true;
+    return JSON.stringify(values);
   }
 
   private duplicate(doc: Doc): DuplicateKeyError {

@@ -15,8 +15,8 @@ export class CallRepo {
   }
 
   /** Stores a call once; `created` is false when it was already there (then the stored one is returned). */
-  async record(tenantId: string, agentId: string, data: CallData): Promise<{ call: CallDoc; created: boolean }> {
-    const doc: CallDoc = { _id: `call_${randomUUID()}`, tenantId, agentId, callId: data.call_id, data, receivedAt: new Date().toISOString() };
+  async record(tenantId: string, agentId: string, data: CallData, receivedAt = new Date().toISOString()): Promise<{ call: CallDoc; created: boolean }> {
+    const doc: CallDoc = { _id: `call_${randomUUID()}`, tenantId, agentId, callId: data.call_id, data, receivedAt };
     try {
       await this.col.insertOne(doc);
       return { call: doc, created: true };
@@ -26,6 +26,11 @@ export class CallRepo {
       if (!existing) throw err;
       return { call: existing, created: false };
     }
+  }
+
+  /** A tenant's call by its call_id, or null. */
+  async find(tenantId: string, agentId: string, callId: string): Promise<CallDoc | null> {
+    return this.col.findOne({ tenantId, agentId, callId });
   }
 
   /** A tenant's call by its call_id. */

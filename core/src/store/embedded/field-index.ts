@@ -1,0 +1,95 @@
+import type { Doc, Filter } from '../types.js';
+
+type Primitive = string | number | boolean;
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Equality buckets on one top-level field: value → ids. Every index a repository creates gets one
+ * on its first key, so lookups by tenant, call id, status or key hash stop scanning the whole
+ * collection as it grows. Docs with the field missing or null are not bucketed (filters on null
+ * are not answered here), and once any doc holds an array there the index stops answering,
+ * because MongoDB would match its elements.
+ */
+export class FieldIndex {
+  private readonly buckets = new Map<string, Set<string>>();
+  private sawArray = false;
+
+  constructor(readonly field: string) {}
+
+  /** Indexes existing docs. */
+  build(docs: Iterable<Doc>): void {
+    for (const doc of docs) this.add(doc);
+  }
+
+  /** Moves a write's docs: `before` are the old images (of updated and deleted docs), `puts` the new. */
+  apply(before: Doc[], puts: Doc[]): void {
+    for (const doc of before) this.remove(doc);
+    for (const doc of puts) this.add(doc);
+  }
+
+  /** The ids that can match a condition on this field, or undefined when this index cannot tell. */
+  idsFor(cond: unknown): ReadonlySet<string> | undefined {
+    if (this.sawArray) return undefined;
+    if (isPrimitive(cond)) return this.buckets.get(keyOf(cond)) ?? EMPTY;
+    if (typeof cond !== 'object' || cond === null || Array.isArray(cond)) return undefined;
+    const ops = Object.keys(cond);
+    const list = (cond as { $in?: unknown; $eq?: unknown }).$in;
+    const eq = (cond as { $eq?: unknown }).$eq;
+    if (ops.length === 1 && ops[0] === '$eq' && isPrimitive(eq)) return this.buckets.get(keyOf(eq)) ?? EMPTY;
+    if (ops.length !== 1 || !Array.isArray(list) || !list.every(isPrimitive)) return undefined;
+    const out = new Set<string>();
+    for (const v of list) for (const id of this.buckets.get(keyOf(v)) ?? EMPTY) out.add(id);
+    return out;
+  }
+
+  private add(doc: Doc): void {
+    const v = doc[this.field];
+    if (Array.isArray(v)) this.sawArray = true;
+    if (!isPrimitive(v)) return;
+    const k = keyOf(v);
+    let bucket = this.buckets.get(k);
+    if (!bucket) this.buckets.set(k, (bucket = new Set()));
+    bucket.add(doc._id);
+  }
+
+  private remove(doc: Doc): void {
+    const v = doc[this.field];
+    if (!isPrimitive(v)) return;
+    const k = keyOf(v);
+    const bucket = this.buckets.get(k);
+    bucket?.delete(doc._id);
+    if (bucket?.size === 0) this.buckets.delete(k);
+  }
+}
+
+/**
+ * The smallest id set the indexes can prove holds every match of a filter (conditions of a plain
+ * object are ANDed, so any one of them bounds the result; an $or is bounded only when each branch
+ * is), or undefined when no index applies.
+ */
+export function indexedIds(filter: Filter, indexes: ReadonlyMap<string, FieldIndex>): ReadonlySet<string> | undefined {
+  let best: ReadonlySet<string> | undefined;
+  const consider = (ids: ReadonlySet<string> | undefined) => {
+    if (ids !== undefined && (best === undefined || ids.size < best.size)) best = ids;
+  };
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(cond)) for (const part of cond as Filter[]) consider(indexedIds(part, indexes));
+    else if (key === '$or' && Array.isArray(cond) && cond.length > 0) {
+      const parts = (cond as Filter[]).map((part) => indexedIds(part, indexes));
+      if (parts.every((p) => p !== undefined)) {
+        const union = new Set<string>();
+        for (const p of parts as ReadonlySet<string>[]) for (const id of p) union.add(id);
+        consider(union);
+      }
+    } else if (!key.startsWith('$')) consider(indexes.get(key)?.idsFor(cond));
+  }
+  return best;
+}
+
+function keyOf(v: Primitive): string {
+  return `${typeof v}:${String(v)}`;
+}
+
+function isPrimitive(value: unknown): value is Primitive {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
+}
