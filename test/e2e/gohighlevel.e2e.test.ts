@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
+import { firstIntegrationDone } from '../helpers/fixtures.js';
 
 let hub: TestHub;
 let sim: GohighlevelSim;
@@ -26,13 +27,7 @@ const call = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function finished(agent: string, callId: string): Promise<any> {
-  return eventually(async () => {
-    const r = await hub.api('GET', `/api/agents/${agent}/calls/${callId}`);
-    const s = r.body.integrations?.[0]?.status;
-    return (s === 'succeeded' || s === 'failed') && r.body.integrations[0];
-  }, 15_000, `call ${callId} to finish`);
-}
+const finished = (agent: string, callId: string): Promise<any> => firstIntegrationDone(hub.api, agent, callId);
 
 beforeAll(async () => {
   sim = await startGohighlevelSim();

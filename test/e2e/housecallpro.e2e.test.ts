@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHousecallproSim, type HousecallproSim } from '../../connectors/housecallpro/sim/index.js';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { firstIntegrationDone } from '../helpers/fixtures.js';
 
 let hub: TestHub;
 let sim: HousecallproSim;
@@ -19,13 +20,7 @@ const call = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function finished(agent: string, callId: string): Promise<any> {
-  return eventually(async () => {
-    const r = await hub.api('GET', `/api/agents/${agent}/calls/${callId}`);
-    const s = r.body.integrations?.[0]?.status;
-    return (s === 'succeeded' || s === 'failed') && r.body.integrations[0];
-  }, 15_000, `call ${callId} to finish`);
-}
+const finished = (agent: string, callId: string): Promise<any> => firstIntegrationDone(hub.api, agent, callId);
 
 async function connect(agent: string, config: Record<string, unknown> = { default_employee_id: 'pro_sim_1' }): Promise<string> {
   const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'housecallpro', api_key: sim.apiKey, config });

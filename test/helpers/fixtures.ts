@@ -31,3 +31,8 @@ export function sampleCall(callId: string, extra: Record<string, unknown> = {}):
     ...extra,
   };
 }
+
+/** Waits until a call's jobs have finished and returns its first integration's status entry. */
+export async function firstIntegrationDone(api: Api, agentId: string, callId: string, timeoutMs = 15_000): Promise<any> {
+  return (await callDone(api, agentId, callId, timeoutMs)).integrations[0];
+}
