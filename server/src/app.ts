@@ -8,6 +8,7 @@ import { metaRoutes } from './routes/meta.js';
 import { integrationRoutes, type IntegrationDecorator } from './routes/integrations.js';
 import { callRoutes } from './routes/calls.js';
 import { mappingRoutes } from './routes/mappings.js';
+import { adminRoutes } from './routes/admin.js';
 
 /** What buildApp needs: the engine, and optional extension routes (OAuth, outbound). */
 export interface AppOptions {
@@ -16,6 +17,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** adds fields to every integration answer (e.g. an OAuth authorize_url) */
   decorateIntegration?: IntegrationDecorator;
+  /** enables the admin routes (POST /admin/tenants) */
+  adminKey?: string;
   /** more route plugins, registered after the core ones */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -35,6 +38,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(integrationRoutes, { decorate: opts.decorateIntegration });
   await app.register(callRoutes);
   await app.register(mappingRoutes);
+  if (opts.adminKey) await app.register(adminRoutes, { adminKey: opts.adminKey });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -16,7 +16,10 @@ async function main(argv: string[]): Promise<number> {
     const name = rest.join(' ').trim();
     if (!name) return fail('tenant create needs a name, e.g. pnpm hub tenant create "Acme Roofing"');
     const settings = loadSettings();
-    const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions(settings));
+    const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions(settings)).catch((err: Error) => {
+      if (!/in use by process/.test(err.message)) throw err;
+      throw new Error(`${err.message}\nWhile the hub runs, create tenants over HTTP instead: set HUB_ADMIN_KEY and POST /admin/tenants {"name": "…"}.`);
+    });
     const created = await hub.repos.tenants.create(name);
     await hub.engine.close();
     process.stdout.write(`${JSON.stringify(created)}\n`);

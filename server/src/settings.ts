@@ -18,6 +18,7 @@ const EnvSchema = Type.Object({
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
   HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
   HUB_CONNECTOR_DIRS: Type.Optional(Type.String({ minLength: 1 })),
+  HUB_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'at least 24 characters' })),
   HUB_RETELL_ANALYSIS_WAIT_MS: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })),
   HUB_OAUTH_SUCCESS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
@@ -39,6 +40,8 @@ export interface Settings {
   maxAttempts: number;
   /** how long a Retell call_ended without analysis waits for call_analyzed before syncing what it has */
   retellAnalysisWaitMs: number;
+  /** enables POST /admin/tenants for the platform (HUB_ADMIN_KEY) */
+  adminKey?: string;
   /** more folders of connector packages, beside the built-in ones (HUB_CONNECTOR_DIRS, path-delimited) */
   connectorDirs: string[];
   logLevel: string;
@@ -88,6 +91,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
     maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
     retellAnalysisWaitMs: Number(e.HUB_RETELL_ANALYSIS_WAIT_MS ?? 120_000),
+    adminKey: e.HUB_ADMIN_KEY || undefined,
     connectorDirs: (e.HUB_CONNECTOR_DIRS ?? '').split(delimiter).filter(Boolean),
     logLevel: e.LOG_LEVEL ?? 'info',
     oauthApps,
