@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Query } from 'mingo';
 import { DuplicateKeyError } from '../errors.js';
 import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '../types.js';
-import { prefilter } from './prefilter.js';
 import { compileNative } from './native-match.js';
 import { sortNative } from './native-sort.js';
-import { defaultIndexName, UniqueIndex, type IndexSpec } from './unique-index.js';
-import { FieldIndex, indexedIds } from './field-index.js';
+import { defaultIndexName, type IndexSpec } from './unique-index.js';
+import { CollectionIndexes } from './collection-indexes.js';
 import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
 
 /** What a collection needs from its engine: an open check and the journal. */
@@ -27,17 +26,14 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   /** The docs by `_id`, in insertion order (MongoDB's natural order, near enough). */
   readonly docs = new Map<string, Doc>();
   private readonly specs = new Map<string, IndexSpec>();
-  private readonly unique: UniqueIndex[] = [];
-  private readonly fields = new Map<string, FieldIndex>();
-  /** Insertion order of ids, so index lookups return docs in the same order a scan would. */
-  private readonly seq = new Map<string, number>();
-  private nextSeq = 0;
-  private numbered = false;
+  private readonly indexes: CollectionIndexes;
 
   constructor(
     readonly name: string,
     private readonly host: CollectionHost,
-  ) {}
+  ) {
+    this.indexes = new CollectionIndexes(name, this.docs);
+  }
 
   async insertOne(doc: T): Promise<{ acknowledged: true; insertedId: string }> {
     this.host.assertOpen();
@@ -129,17 +125,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
         code: 85,
       });
     }
-    if (spec.unique) {
-      const index = new UniqueIndex(spec, this.name);
-      index.build(this.docs.values());
-      this.unique.push(index);
-    }
-    const first = Object.keys(keys)[0];
-    if (!first.includes('.') && !this.fields.has(first)) {
-      const index = new FieldIndex(first);
-      index.build(this.docs.values());
-      this.fields.set(first, index);
-    }
+    this.indexes.add(spec);
     this.specs.set(name, spec);
     return name;
   }
@@ -149,50 +135,18 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
     const native = options.projection === undefined ? compileNative(filter) : null;
     if (native) {
       let query: Query | undefined;
-      const matches = this.candidates(filter).filter((doc) => native(doc) ?? (query ??= new Query(filter)).test(doc));
+      const matches = this.indexes.candidates(filter).filter((doc) => native(doc) ?? (query ??= new Query(filter)).test(doc));
       const ordered = options.sort === undefined ? matches : sortNative(matches, options.sort, options.limit === 1 && !options.skip);
       if (ordered) {
         const from = options.skip ?? 0;
         return options.limit !== undefined && options.limit > 0 ? ordered.slice(from, from + options.limit) : ordered.slice(from);
       }
     }
-    let cursor = new Query(filter).find<Doc>(this.candidates(filter), options.projection);
+    let cursor = new Query(filter).find<Doc>(this.indexes.candidates(filter), options.projection);
     if (options.sort !== undefined) cursor = cursor.sort(options.sort);
     if (options.skip !== undefined) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined && options.limit > 0) cursor = cursor.limit(options.limit);
     return cursor.all();
-  }
-
-  /** The docs that may match: one by _id, else an index's bucket, else a scan with the cheap prefilter; always in insertion order. */
-  private candidates(filter: Filter): Doc[] {
-    if (typeof filter._id === 'string') {
-      const doc = this.docs.get(filter._id);
-      return doc === undefined ? [] : [doc];
-    }
-    for (const index of this.unique) {
-      const owner = index.lookup(filter);
-      if (owner === null) return [];
-      if (owner !== undefined) return [this.docs.get(owner)!];
-    }
-    const mayMatch = prefilter(filter);
-    const ids = this.fields.size > 0 ? indexedIds(filter, this.fields) : undefined;
-    if (ids !== undefined && ids.size < this.docs.size) {
-      const docs = [...ids].map((id) => this.docs.get(id)).filter((d): d is Doc => d !== undefined);
-      if (docs.length > 1) docs.sort((a, b) => this.orderOf(a._id) - this.orderOf(b._id));
-      return mayMatch === null ? docs : docs.filter(mayMatch);
-    }
-    const docs = [...this.docs.values()];
-    return mayMatch === null ? docs : docs.filter(mayMatch);
-  }
-
-  // Docs loaded at open are numbered in Map (insertion) order the first time an order is needed;
-  // from then on each new id is numbered as it is written.
-  private orderOf(id: string): number {
-    if (!this.numbered) {
-      for (const key of this.docs.keys()) this.seq.set(key, this.nextSeq++);
-      this.numbered = true;
-    }
-    return this.seq.get(id) ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** Applies `update` to `targets` as one journal record; returns the new images of the docs that changed. */
@@ -228,17 +182,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
    * the indexes and hands the record to the journal. `before` are the old images of changed docs.
    */
   private write(puts: Doc[], dels: string[], before: Doc[]): Promise<void> {
-    for (const index of this.unique) index.check(puts, dels);
-    for (const index of this.unique) index.apply(before, puts);
-    for (const index of this.fields.values()) index.apply(before, puts);
-    for (const id of dels) {
-      this.docs.delete(id);
-      this.seq.delete(id);
-    }
-    for (const doc of puts) {
-      if (this.numbered && !this.docs.has(doc._id)) this.seq.set(doc._id, this.nextSeq++);
-      this.docs.set(doc._id, doc);
-    }
+    this.indexes.check(puts, dels);
+    this.indexes.apply(before, puts, dels);
+    for (const id of dels) this.docs.delete(id);
+    for (const doc of puts) this.docs.set(doc._id, doc);
     return this.host.commit(this.name, puts, dels);
   }
 

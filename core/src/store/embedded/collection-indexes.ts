@@ -1,0 +1,78 @@
+import type { Doc, Filter } from '../types.js';
+import { FieldIndex, indexedIds } from './field-index.js';
+import { prefilter } from './prefilter.js';
+import { UniqueIndex, type IndexSpec } from './unique-index.js';
+
+/**
+ * The in-memory indexes of one embedded collection: unique keys (enforced), equality buckets on each
+ * index's first field (for lookups), and the insertion order of ids, so that an index lookup
+ * returns docs in the same order a scan would.
+ */
+export class CollectionIndexes {
+  private readonly unique: UniqueIndex[] = [];
+  private readonly fields = new Map<string, FieldIndex>();
+  private readonly seq = new Map<string, number>();
+  private nextSeq = 0;
+  private numbered = false;
+
+  constructor(private readonly collection: string, private readonly docs: Map<string, Doc>) {}
+
+  /** Adds the structures an index definition needs, built over the current docs. */
+  add(spec: IndexSpec): void {
+    if (spec.unique) {
+      const index = new UniqueIndex(spec, this.collection);
+      index.build(this.docs.values());
+      this.unique.push(index);
+    }
+    const first = Object.keys(spec.keys)[0];
+    if (!first.includes('.') && !this.fields.has(first)) {
+      const index = new FieldIndex(first);
+      index.build(this.docs.values());
+      this.fields.set(first, index);
+    }
+  }
+
+  /** Throws the duplicate key error if the write would break a unique index; changes nothing. */
+  check(puts: Doc[], dels: string[]): void {
+    for (const index of this.unique) index.check(puts, dels);
+  }
+
+  /** Moves a checked write into the indexes (`before` are the old images of changed or deleted docs). */
+  apply(before: Doc[], puts: Doc[], dels: string[]): void {
+    for (const index of this.unique) index.apply(before, puts);
+    for (const index of this.fields.values()) index.apply(before, puts);
+    for (const id of dels) this.seq.delete(id);
+    if (this.numbered) for (const doc of puts) if (!this.seq.has(doc._id)) this.seq.set(doc._id, this.nextSeq++);
+  }
+
+  /** The docs that may match: one by _id or a unique key, else an index's bucket, else a prefiltered scan; in insertion order. */
+  candidates(filter: Filter): Doc[] {
+    if (typeof filter._id === 'string') {
+      const doc = this.docs.get(filter._id);
+      return doc === undefined ? [] : [doc];
+    }
+    for (const index of this.unique) {
+      const owner = index.lookup(filter);
+      if (owner === null) return [];
+      if (owner !== undefined) return [this.docs.get(owner)!];
+    }
+    const mayMatch = prefilter(filter);
+    const ids = this.fields.size > 0 ? indexedIds(filter, this.fields) : undefined;
+    let docs: Doc[];
+    if (ids !== undefined && ids.size < this.docs.size) {
+      docs = [...ids].map((id) => this.docs.get(id)).filter((d): d is Doc => d !== undefined);
+      if (docs.length > 1) docs.sort((a, b) => this.orderOf(a._id) - this.orderOf(b._id));
+    } else docs = [...this.docs.values()];
+    return mayMatch === null ? docs : docs.filter(mayMatch);
+  }
+
+  // Docs loaded at open are numbered in Map (insertion) order the first time an order is needed;
+  // from then on apply() numbers each new id as it is written.
+  private orderOf(id: string): number {
+    if (!this.numbered) {
+      for (const key of this.docs.keys()) if (!this.seq.has(key)) this.seq.set(key, this.nextSeq++);
+      this.numbered = true;
+    }
+    return this.seq.get(id) ?? Number.MAX_SAFE_INTEGER;
+  }
+}
