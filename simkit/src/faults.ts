@@ -16,6 +16,11 @@ export interface Fault {
   delayMs?: number;
   /** Destroy the socket without answering. */
   drop?: boolean;
+  /**
+   * Let the real handler run (its writes stay), then destroy the socket before the answer is sent:
+   * the client cannot tell whether the request took effect (a lost answer).
+   */
+  dropAfter?: boolean;
 }
 
 /** A fault as sent to `POST /__sim/faults`: `pathRegex` carries a RegExp, `times: -1` means forever. */

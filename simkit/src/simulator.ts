@@ -104,6 +104,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const resetFns: Array<() => void> = [];
   const recOf = new WeakMap<FastifyRequest, RecordedRequest>();
   const usageOf = new WeakMap<FastifyRequest, RateUsage[]>();
+  const dropAnswer = new WeakSet<FastifyRequest>();
   let port = 0;
 
   const sim: Simulator = {
@@ -159,6 +160,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       req.raw.socket.destroy();
       return reply;
     }
+    if (fault?.dropAfter) dropAnswer.add(req);
     if (fault?.status !== undefined) {
       const body = fault.body ?? errorBody(fault.status, 'Injected fault', codeFor(fault.status));
       return sendSimError(reply, new SimError(fault.status, body, fault.headers ?? {}));
@@ -176,6 +178,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
+    // The handler has run and its writes stand; the socket goes before a byte of the answer does.
+    if (dropAnswer.has(req)) req.raw.socket.destroy();
     if (opts.headers && !pathOf(req).startsWith('/__sim/')) reply.headers(opts.headers(req, usageOf.get(req)));
     return payload;
   });

@@ -73,4 +73,23 @@ describe('fault injection', () => {
     await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).rejects.toThrow();
     expect(sim.requests[0].status).toBeUndefined();
   });
+
+  it('drops the answer after the handler ran: the write stands, the client gets no answer', async () => {
+    sim = await start();
+    sim.inject({ method: 'POST', path: '/items', dropAfter: true });
+    await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' })).rejects.toThrow();
+    expect(sim.state.collection('items').all()).toEqual([{ name: 'a', id: '1' }]);
+    // Used up: the next request is answered, and only once more written.
+    const res = await fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"b"}' });
+    expect(res.status).toBe(200);
+    expect(sim.state.collection('items').size).toBe(2);
+  });
+
+  it('takes dropAfter over HTTP', async () => {
+    sim = await start();
+    const add = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/items', dropAfter: true }) });
+    expect(add.status).toBe(201);
+    await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).rejects.toThrow();
+    expect(sim.state.collection('items').size).toBe(1);
+  });
 });
