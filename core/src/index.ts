@@ -2,7 +2,7 @@ export * from './errors/hub-error.js';
 export * from './errors/classify.js';
 export * from './mapping/expressions.js';
 export * from './mapping/simple-mappings.js';
-export { expressionFunctions, callNote } from './mapping/functions.js';
+export { expressionFunctions, callNote, callMarker, hasCallMarker } from './mapping/functions.js';
 export * from './http/client.js';
 export * from './http/limiter.js';
 export * from './http/safe-url.js';

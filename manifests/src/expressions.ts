@@ -24,13 +24,15 @@ export function listExpressions(m: Manifest): FoundExpression[] {
     if (!op) continue;
     const at = `/operations/${name}`;
     plain(`${at}/when`, op.when);
-    plain(`${at}/output`, op.output);
-    if (op.request) {
-      template(`${at}/request/path`, op.request.path);
-      template(`${at}/request/url`, op.request.url);
-      plain(`${at}/request/query`, op.request.query);
-      plain(`${at}/request/body`, op.request.body);
-      for (const [k, v] of Object.entries(op.request.headers ?? {})) template(`${at}/request/headers/${k}`, v);
+    for (const [where, spec] of [[at, op], [`${at}/recover`, op.recover]] as const) {
+      if (!spec) continue;
+      plain(`${where}/output`, spec.output);
+      if (!spec.request) continue;
+      template(`${where}/request/path`, spec.request.path);
+      template(`${where}/request/url`, spec.request.url);
+      plain(`${where}/request/query`, spec.request.query);
+      plain(`${where}/request/body`, spec.request.body);
+      for (const [k, v] of Object.entries(spec.request.headers ?? {})) template(`${where}/request/headers/${k}`, v);
     }
   }
   for (const [name, expr] of Object.entries(m.mappings ?? {})) plain(`/mappings/${name}`, expr);

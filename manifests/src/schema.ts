@@ -123,6 +123,24 @@ export const RequestSpec = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * An operation's recovery lookup: after an attempt whose answer was lost, it finds what that attempt
+ * created (a declared request and how to read its answer, or a named hook); null means "nothing".
+ */
+export const Recovery = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    request: Type.Optional(RequestSpec),
+    output: Type.Optional(Expr),
+    notFound: Type.Optional(Type.Array(Type.Integer())),
+    hook: Type.Optional(Name),
+  },
+  {
+    additionalProperties: false,
+    description: 'run instead of the operation when an earlier attempt may have created the record; a non-null output is the step output',
+  },
+);
+
 /** One engine operation: a declared request and how to read its answer, or a named hook. */
 export const Operation = Type.Object(
   {
@@ -132,6 +150,7 @@ export const Operation = Type.Object(
     output: Type.Optional(Expr),
     notFound: Type.Optional(Type.Array(Type.Integer())),
     hook: Type.Optional(Name),
+    recover: Type.Optional(Recovery),
   },
   { additionalProperties: false },
 );
@@ -175,6 +194,8 @@ export const ManifestSchema = Type.Object(
 export type Manifest = Static<typeof ManifestSchema>;
 /** A declared operation. */
 export type OperationSpec = Static<typeof Operation>;
+/** An operation's recovery lookup. */
+export type RecoverySpec = Static<typeof Recovery>;
 /** The request part of an operation. */
 export type RequestSpecT = Static<typeof RequestSpec>;
 /** One error-policy rule. */

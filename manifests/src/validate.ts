@@ -51,10 +51,12 @@ function crossChecks(m: Manifest): ManifestProblem[] {
   const hooks = new Set(m.hooks ?? []);
   for (const [name, op] of Object.entries(m.operations)) {
     if (!op) continue;
-    const at = `/operations/${name}`;
-    if (!op.request && !op.hook) problems.push({ path: at, message: 'needs a request or a hook' });
-    if (op.request && !op.request.path && !op.request.url) problems.push({ path: `${at}/request`, message: 'needs path or url' });
-    if (op.hook && !hooks.has(op.hook)) problems.push({ path: `${at}/hook`, message: `names hook "${op.hook}", which is not listed in /hooks` });
+    for (const [at, spec] of [[`/operations/${name}`, op], [`/operations/${name}/recover`, op.recover]] as const) {
+      if (!spec) continue;
+      if (!spec.request && !spec.hook) problems.push({ path: at, message: 'needs a request or a hook' });
+      if (spec.request && !spec.request.path && !spec.request.url) problems.push({ path: `${at}/request`, message: 'needs path or url' });
+      if (spec.hook && !hooks.has(spec.hook)) problems.push({ path: `${at}/hook`, message: `names hook "${spec.hook}", which is not listed in /hooks` });
+    }
   }
   for (const { path, expr } of listExpressions(m)) {
     try {

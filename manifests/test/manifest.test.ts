@@ -41,6 +41,11 @@ describe('validateManifest reports every problem with its JSON path', () => {
     ['a body that does not compile', (m: any) => (m.operations.sendEvent.request.body = '{ "a": '), '/operations/sendEvent/request/body JSONata does not compile'],
     ['a template part that does not compile', (m: any) => (m.http.baseUrl = 'https://x/{{ ( }}'), '/http/baseUrl JSONata does not compile'],
     ['a mapping that does not compile', (m: any) => (m.mappings.event = '$$$('), '/mappings/event JSONata does not compile'],
+    ['a recovery lookup with neither request nor hook', (m: any) => (m.operations.sendEvent.recover = { output: 'x' }), '/operations/sendEvent/recover needs a request or a hook'],
+    ['a recovery hook that is not listed', (m: any) => (m.operations.sendEvent.recover = { hook: 'findSent' }), '/operations/sendEvent/recover/hook names hook "findSent"'],
+    ['a recovery output that does not compile', (m: any) => (m.operations.sendEvent.recover = { request: { method: 'GET', path: '/x' }, output: '$$$(' }), '/operations/sendEvent/recover/output JSONata does not compile'],
+    ['a recovery query that does not compile', (m: any) => (m.operations.sendEvent.recover = { request: { method: 'GET', path: '/x', query: '{ (' } }), '/operations/sendEvent/recover/request/query JSONata does not compile'],
+    ['an unknown key in a recovery lookup', (m: any) => (m.operations.sendEvent.recover = { hook: 'x', when: 'true' }), '/operations/sendEvent/recover/when is not a known property'],
     ['an unknown operation', (m: any) => (m.operations.fly = { hook: 'x' }), '/operations/fly is not a known property'],
     ['an unsupported manifestVersion', (m: any) => (m.manifestVersion = 7), '/manifestVersion must be an integer from 1 to 1'],
   ])('%s', (_name, change, expected) => {

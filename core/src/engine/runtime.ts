@@ -1,4 +1,4 @@
-import { parseTemplate, type OperationName, type OperationSpec } from '@hub/manifests';
+import { parseTemplate, type OperationName, type OperationSpec, type RecoverySpec } from '@hub/manifests';
 import { HubError } from '../errors/hub-error.js';
 import { ConnectorHttp, type ExchangeSummary, type HttpAnswer, type HttpRequest } from '../http/client.js';
 import { RateLimiter } from '../http/limiter.js';
@@ -100,12 +100,25 @@ export class ConnectorRuntime {
   async execute(name: OperationName | string, input: unknown, ctx: OperationContext): Promise<unknown> {
     const op = (this.connector.manifest.operations as Record<string, OperationSpec | undefined>)[name];
     if (!op) throw new HubError('HUB_ERR_CAPABILITY', `${this.connector.manifest.id} has no operation ${name}`);
+    return this.perform(name, op, input, ctx);
+  }
+
+  /**
+   * Runs an operation's recovery lookup with the input the operation was given: what an earlier
+   * attempt whose answer was lost created, or null (also when the operation declares no lookup).
+   */
+  async recover(name: OperationName, input: unknown, ctx: OperationContext): Promise<unknown> {
+    const spec = this.connector.manifest.operations[name]?.recover;
+    return spec ? ((await this.perform(`${name}.recover`, spec, input, ctx)) ?? null) : null;
+  }
+
+  private async perform(label: string, op: RecoverySpec, input: unknown, ctx: OperationContext): Promise<unknown> {
     if (op.hook) return this.connector.hooks[op.hook](await this.hookContext(ctx), input);
     const scope = this.manifestContext(ctx, { input });
     const answer = await this.http.send(await this.buildRequest(op, scope), this.run.signal);
     if (op.notFound?.includes(answer.status)) return null;
     const response = { status: answer.status, headers: answer.headers, body: answer.body };
-    return op.output ? ((await evaluate(op.output, { ...scope, response }, MANIFEST_LIMITS, `${name}.output`)) ?? null) : (answer.body ?? null);
+    return op.output ? ((await evaluate(op.output, { ...scope, response }, MANIFEST_LIMITS, `${label}.output`)) ?? null) : (answer.body ?? null);
   }
 
   /** The base URL for this connection, templated. */
@@ -117,7 +130,7 @@ export class ConnectorRuntime {
     return this.context(ctx, { credentials: this.connection.credentials, ...extra });
   }
 
-  private async buildRequest(op: OperationSpec, scope: Record<string, unknown>): Promise<HttpRequest> {
+  private async buildRequest(op: RecoverySpec, scope: Record<string, unknown>): Promise<HttpRequest> {
     const req = op.request!;
     const url = req.url ? await this.template(req.url, scope, false) : `${await this.baseUrl(scope)}${await this.template(req.path ?? '', scope, true)}`;
     const headers = await this.headers({ ...this.connector.manifest.http.headers, ...req.headers }, scope);

@@ -38,9 +38,29 @@ export const expressionFunctions: Record<string, (...args: never[]) => unknown> 
   isoToMillis: (iso: string | null) => (iso ? Date.parse(iso) : undefined),
   /** `$addDays(iso, n)`: YYYY-MM-DD n days after the date of iso (default: today, UTC) */
   addDays: (iso: string | null, days: number) => DateTime.fromISO(iso ?? DateTime.utc().toISO()!, { zone: 'utc' }).plus({ days }).toISODate(),
-  /** `$callNote(call)`: the standard note text: outcome, sentiment, duration, recording, summary */
+  /** `$callNote(call)`: the standard note text: outcome, sentiment, duration, recording, the call's marker, summary */
   callNote: (call: Record<string, unknown>) => callNote(call),
+  /** `$callMarker(call)`: "Call ID: <call_id>", the line that lets a recovery lookup find what the hub wrote for a call */
+  callMarker: (call: Record<string, unknown>) => callMarker(call),
+  /** `$hasCallMarker(text, call)`: true when text carries this call's marker (not one of a longer id) */
+  hasCallMarker: (text: unknown, call: Record<string, unknown>) => hasCallMarker(text, call),
 };
+
+/** The marker naming a call in the records the hub writes, e.g. "Call ID: call_abc123". */
+export function callMarker(call: Record<string, unknown>): string {
+  return `Call ID: ${String(call.call_id ?? '')}`;
+}
+
+/** True when text (plain or HTML) carries the call's marker, ending where the id ends. */
+export function hasCallMarker(text: unknown, call: Record<string, unknown>): boolean {
+  if (typeof text !== 'string' || !call.call_id) return false;
+  const marker = callMarker(call);
+  // "call_1" must not match the marker of "call_12": the id has to end at a non-id character.
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+    if (!/[A-Za-z0-9_.:-]/.test(text.charAt(at + marker.length))) return true;
+  }
+  return false;
+}
 
 /** The note text the connectors write for a call. */
 export function callNote(call: Record<string, unknown>): string {
@@ -52,6 +72,7 @@ export function callNote(call: Record<string, unknown>): string {
   const appt = call.appointment_booked as Appt | null;
   if (appt) lines.push(`Appointment booked: ${appt.date} ${appt.time} (${appt.timezone})`);
   if (call.recording_url) lines.push(`Recording: ${String(call.recording_url)}`);
+  if (call.call_id) lines.push(callMarker(call));
   if (call.call_summary) lines.push('', String(call.call_summary));
   return lines.join('\n');
 }

@@ -33,7 +33,8 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     { signal, onExchange: (s) => requests.push(s) },
   );
   for (const step of stepPlan(connector.manifest)) {
-    if (job.steps[step]) continue;
+    const prior = job.steps[step];
+    if (prior && prior.status !== 'started') continue;
     const started = performance.now();
     requests = [];
     const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) =>
@@ -44,10 +45,12 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
         await checkpoint(hub, job, owner, step, { status: 'skipped', reason: skip, at: new Date().toISOString() });
         continue;
       }
-      const output = step === 'contact' ? await findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId }) : await rt.execute(STEPS[step].operation, await rt.map(step, ctx), ctx);
+      const { output, recovered } = step === 'contact'
+        ? { output: await findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId }), recovered: false }
+        : await runOperationStep(hub, job, owner, rt, step, ctx);
       steps[step] = output;
       await checkpoint(hub, job, owner, step, { status: 'succeeded', output, at: new Date().toISOString() });
-      await log('success', { crmIds: output });
+      await log('success', { crmIds: output, ...(recovered ? { recovered } : {}) });
     } catch (err) {
       const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
       await log('failed', { error: errorJson(e) });
@@ -58,6 +61,25 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     }
   }
   await hub.queue.succeed(job._id, owner);
+}
+
+/**
+ * Runs a step's operation so that a lost answer never writes twice. The step is marked started before
+ * its first request; a step found started had an attempt whose outcome is unknown (the answer was lost
+ * or the hub stopped before the checkpoint), so the operation's recovery lookup, when the manifest
+ * declares one, is asked first what that attempt created. The contact step needs no mark: it is a
+ * find-or-create already.
+ */
+async function runOperationStep(hub: HubServices, job: JobDoc, owner: string, rt: ConnectorRuntime, step: StepName, ctx: OperationContext): Promise<{ output: unknown; recovered: boolean }> {
+  const operation = STEPS[step].operation;
+  const input = await rt.map(step, ctx);
+  if (job.steps[step]?.status === 'started') {
+    const found = await rt.recover(operation, input, ctx);
+    if (found !== null) return { output: found, recovered: true };
+  } else {
+    await checkpoint(hub, job, owner, step, { status: 'started', at: new Date().toISOString() });
+  }
+  return { output: await rt.execute(operation, input, ctx), recovered: false };
 }
 
 async function checkpoint(hub: HubServices, job: JobDoc, owner: string, step: StepName, record: StepRecord): Promise<void> {

@@ -106,6 +106,31 @@ describe('ConnectorRuntime', () => {
     expect(await runtime(hooked).execute('addNote', {}, { call, steps: {} })).toEqual({ ok: true });
   });
 
+  it('runs a declared recovery lookup with the operation\'s input, matching the call\'s marker', async () => {
+    const c = connector({
+      operations: {
+        addNote: {
+          request: { method: 'POST', path: '/notes', body: 'input' },
+          recover: {
+            request: { method: 'GET', path: '/people/{{ contact.id }}/notes', query: "{ 'limit': 50, 'kind': input.kind }" },
+            output: "( $n := response.body.data[$hasCallMarker(content, $$.call)][0]; $n ? { 'id': $string($n.id) } : null )",
+          },
+        },
+      },
+    });
+    nock(BASE).get('/people/p1/notes').query({ limit: '50', kind: 'call', api_token: 'tok_123456789' })
+      .reply(200, { data: [{ id: 1, content: 'Call ID: c12<br>other' }, { id: 2, content: 'AI phone call<br>Call ID: c1<br>Wants a quote' }] });
+    const ctx = { call, steps: { contact: { id: 'p1' } } };
+    expect(await runtime(c).recover('addNote', { kind: 'call' }, ctx)).toEqual({ id: '2' });
+    nock(BASE).get('/people/p1/notes').query(true).reply(200, { data: [{ id: 1, content: 'Call ID: c12' }] });
+    expect(await runtime(c).recover('addNote', { kind: 'call' }, ctx)).toBeNull();
+  });
+
+  it('an operation without a recovery lookup recovers nothing and sends nothing', async () => {
+    const c = connector({ operations: { addNote: { request: { method: 'POST', path: '/notes', body: 'input' } } } });
+    expect(await runtime(c).recover('addNote', {}, { call, steps: {} })).toBeNull();
+  });
+
   it('evaluates `when`', async () => {
     const c = connector({ capabilities: ['workflows'], operations: { triggerWorkflow: { when: '$exists(config.workflow_id)', request: { method: 'POST', path: '/wf' } } } });
     expect(await runtime(c).applies('triggerWorkflow', { call, steps: {} })).toBe(false);

@@ -3,7 +3,7 @@ import { checkConditions } from '../../src/sync/conditions.js';
 import { normalizeCall } from '../../src/sync/call-data.js';
 import { toE164 } from '../../src/sync/phone.js';
 import { nextDelay } from '../../src/queue/backoff.js';
-import { callNote } from '../../src/mapping/functions.js';
+import { callNote, hasCallMarker } from '../../src/mapping/functions.js';
 
 const call = normalizeCall({ call_id: 'c', call_outcome: 'appointment_booked', duration_seconds: 90, customer_email: 'a@b.co' }, 'ag');
 
@@ -45,6 +45,14 @@ describe('CallData', () => {
     expect(text).toContain('Duration: 2m 5s');
     expect(text).toContain('Recording: https://r/1.mp3');
     expect(text.endsWith('Call back')).toBe(true);
+  });
+  it('marks the note with the call id, and finds the marker of that call only', () => {
+    const text = callNote({ call_id: 'call_1', call_summary: 'Call back' });
+    expect(text).toContain('\nCall ID: call_1\n');
+    expect(hasCallMarker(text.replace(/\n/g, '<br>'), { call_id: 'call_1' })).toBe(true);
+    expect(hasCallMarker(text, { call_id: 'call' })).toBe(false);
+    expect(hasCallMarker(callNote({ call_id: 'call_12' }), { call_id: 'call_1' })).toBe(false);
+    expect(hasCallMarker(null, { call_id: 'call_1' })).toBe(false);
   });
 });
 

@@ -46,9 +46,10 @@ export type CallDoc = {
 /** Where a sync job stands. */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
-/** The checkpoint of one finished step: what the CRM gave back. */
+/** The checkpoint of one step: started (outcome unknown), or finished with what the CRM gave back. */
 export interface StepRecord {
-  status: 'succeeded' | 'skipped';
+  /** `started`: an attempt began writing and its outcome is unknown until the step finishes */
+  status: 'started' | 'succeeded' | 'skipped';
   output?: unknown;
   reason?: string;
   at: string;
@@ -91,6 +92,8 @@ export type SyncLogDoc = {
   attempt: number;
   durationMs: number;
   crmIds?: unknown;
+  /** true when the step's output was found by its recovery lookup instead of being created again */
+  recovered?: boolean;
   error?: Record<string, unknown>;
   requests: unknown[];
   createdAt: string;
