@@ -128,6 +128,12 @@ export function createNote(ctx: GhlCtx, contactId: string, body: Record<string, 
   return { status: 201, body: { note: publicContact(note as GhlContact) } };
 }
 
+/** `GET /contacts/{contactId}/notes`: every note of the contact, `{notes}`. */
+export function listNotes(ctx: GhlCtx, contactId: string): Reply {
+  if (!ownContact(ctx, contactId)) return ghlError(400, 'Contact not found');
+  return { status: 200, body: { notes: ctx.notes.find((n) => n.contactId === contactId).map((n) => publicContact(n as GhlContact)) } };
+}
+
 /** `POST /contacts/{contactId}/workflow/{workflowId}`: enrols the contact; answers `{succeded: true}` (sic). */
 export function addToWorkflow(ctx: GhlCtx, contactId: string, workflowId: string, body: Record<string, unknown>): Reply {
   if (!ownContact(ctx, contactId)) return ghlError(400, 'Contact not found');

@@ -1,7 +1,7 @@
 /** Loopback simulator of the GoHighLevel API v2 (services.leadconnectorhq.com). */
 import { join } from 'node:path';
 import { bearerOf, loadOpenApi, specsDir, startSimulator, type Collection, type OAuthServer, type RateUsage, type Simulator } from '@hub/simkit';
-import { addToWorkflow, createNote, findDuplicateContact, getContact, upsertContact, type GhlContact, type GhlCtx, type Reply } from './ghl-contacts.js';
+import { addToWorkflow, createNote, findDuplicateContact, getContact, listNotes, upsertContact, type GhlContact, type GhlCtx, type Reply } from './ghl-contacts.js';
 import { createAppointment, getFreeSlots } from './ghl-calendars.js';
 import { createOpportunity, listCustomFields } from './ghl-opportunities.js';
 import { resolveGhlOptions, type GohighlevelSimOptions, type ResolvedGhlOptions } from './ghl-state.js';
@@ -102,6 +102,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedGhlOptions): void {
   route('GET', '/contacts/search/duplicate', (ctx, req) => findDuplicateContact(ctx, q(req)));
   route('GET', '/contacts/:contactId', (ctx, req) => getContact(ctx, p(req).contactId));
   route('POST', '/contacts/:contactId/notes', (ctx, req) => createNote(ctx, p(req).contactId, b(req)));
+  route('GET', '/contacts/:contactId/notes', (ctx, req) => listNotes(ctx, p(req).contactId));
   route('POST', '/contacts/:contactId/workflow/:workflowId', (ctx, req) => addToWorkflow(ctx, p(req).contactId, p(req).workflowId, b(req)));
   route('GET', '/calendars/:calendarId/free-slots', (ctx, req) => getFreeSlots(ctx, p(req).calendarId, q(req)));
   route('POST', '/calendars/events/appointments', (ctx, req) => createAppointment(ctx, b(req)));

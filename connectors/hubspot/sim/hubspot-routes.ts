@@ -53,6 +53,15 @@ export function registerHubspotRoutes(sim: Simulator, objects: HubspotObjects, o
     return runSearch(objects.col(type).col.all(), req.body as Body);
   });
 
+  app.post('/crm/v3/objects/:type/batch/read', async (req) => {
+    const { type } = req.params as { type: string };
+    const body = req.body as { inputs?: Array<{ id: string }>; properties?: string[]; idProperty?: string };
+    const startedAt = new Date().toISOString();
+    // Reads by id go to the database, not the search index: a write a moment ago is there.
+    const found = (body.inputs ?? []).map((i) => objects.lookup(type, i.id, body.idProperty)).filter((o): o is CrmObject => o !== undefined && !o.archived);
+    return { status: 'COMPLETE', results: found.map((o) => toPublic(o, body.properties ?? [])), startedAt, completedAt: new Date().toISOString() };
+  });
+
   app.post('/crm/v3/objects/:type/batch/upsert', async (req) => {
     const { type } = req.params as { type: string };
     const inputs = ((req.body as Body).inputs ?? []) as Array<{ id: string; idProperty?: string; properties: Record<string, string> }>;

@@ -28,6 +28,21 @@ export function createNote(ctx: PdCtx, body: Record<string, unknown>): Reply {
   return pdOk(out(note), 201);
 }
 
+/**
+ * `GET /v1/notes`: filtered by person_id / deal_id, sorted by `sort` ("add_time DESC"; default id
+ * ascending), paged by start and limit; `data` is null when nothing matches, as Pipedrive answers.
+ */
+export function listNotes(ctx: PdCtx, q: Record<string, unknown>): Reply {
+  let all = ctx.notes.all().filter((n) => (q.person_id === undefined || String(n.person_id) === String(q.person_id)) && (q.deal_id === undefined || String(n.deal_id) === String(q.deal_id)));
+  const [field, dir] = String(q.sort ?? 'id ASC').trim().split(/\s+/);
+  const key = (n: Record<string, unknown>) => (field === 'id' ? Number(n.id) : String(n[field] ?? ''));
+  all = [...all].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : Number(a.id) - Number(b.id)) * (dir?.toUpperCase() === 'DESC' ? -1 : 1));
+  const start = Number(q.start ?? 0) || 0;
+  const limit = Math.min(Number(q.limit ?? 100) || 100, 500);
+  const page = all.slice(start, start + limit).map(out);
+  return pdOk(page.length ? page : null, 200, { pagination: pagination(start, limit, all.length) });
+}
+
 /** `POST /v1/activities`: type must be one of the account's activity types. */
 export function createActivity(ctx: PdCtx, body: Record<string, unknown>): Reply {
   const type = typeof body.type === 'string' ? body.type : 'task';

@@ -1,7 +1,7 @@
 /** Loopback simulator of the Pipedrive API v1 ({company}.pipedrive.com/api/v1, served here under /v1). */
 import { bearerOf, startSimulator, type Collection, type RateUsage, type Simulator } from '@hub/simkit';
 import { createPerson, getPerson, searchPersons, type PdCtx, type PdFields } from './pipedrive-persons.js';
-import { createActivity, createDeal, createNote, currentUser, listPersonFields } from './pipedrive-records.js';
+import { createActivity, createDeal, createNote, currentUser, listNotes, listPersonFields } from './pipedrive-records.js';
 import { pdErrorBody, resolvePipedriveOptions, type PipedriveSimOptions, type Reply, type ResolvedPipedriveOptions } from './pipedrive-state.js';
 import { checkBody, RULES, type FieldRule } from './pipedrive-validate.js';
 
@@ -85,6 +85,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedPipedriveOptions): void {
   route('GET', '/v1/persons/:id', (req) => getPerson(ctx, (req.params as { id: string }).id));
   route('POST', '/v1/persons', (req) => createPerson(ctx, body(req)), RULES.person);
   route('POST', '/v1/notes', (req) => createNote(ctx, body(req)), RULES.note);
+  route('GET', '/v1/notes', (req) => listNotes(ctx, query(req)));
   route('POST', '/v1/activities', (req) => createActivity(ctx, body(req)), RULES.activity);
   route('POST', '/v1/deals', (req) => createDeal(ctx, body(req)), RULES.deal);
   route('GET', '/v1/personFields', (req) => listPersonFields(ctx, query(req)));

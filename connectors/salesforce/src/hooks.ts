@@ -55,3 +55,15 @@ export const createContact: Hook = async (ctx, input) => {
   const first = errors[0];
   throw new HubError('HUB_ERR_CRM_REJECTED', `salesforce answered 400: ${first ? `${first.errorCode ?? ''}: ${first.message ?? ''}` : 'bad request'}`, { retryable: false, details: { status: 400 } });
 };
+
+/**
+ * Recovery lookup of the call Task: the one whose CallObject (the CTI call id field) is this call's
+ * id. SOQL reads the database, so a Task written a moment ago is found (SOSL would lag).
+ */
+export const findCallTask: Hook = async (ctx) => {
+  const callId = ctx.call.call_id;
+  if (typeof callId !== 'string' || callId === '') return null;
+  const res = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}${API}/query`, query: { q: `SELECT Id FROM Task WHERE CallObject = ${soqlString(callId)} LIMIT 1` } });
+  const id = (res.body as { records?: Array<{ Id: string }> }).records?.[0]?.Id;
+  return id ? { id } : null;
+};

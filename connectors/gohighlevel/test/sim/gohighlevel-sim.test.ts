@@ -137,6 +137,10 @@ describe('response shapes', () => {
     const id = up.body.contact.id;
     expect(contacts('GET', '/contacts/{contactId}', 200, (await call('GET', `/contacts/${id}`)).body)).toEqual([]);
     expect(contacts('POST', '/contacts/{contactId}/notes', 201, (await call('POST', `/contacts/${id}/notes`, { body: { body: 'n' } })).body)).toEqual([]);
+    const notes = await call('GET', `/contacts/${id}/notes`);
+    expect(contacts('GET', '/contacts/{contactId}/notes', 200, notes.body)).toEqual([]);
+    expect(notes.body.notes.map((n: { body: string }) => n.body)).toEqual(['n']);
+    expect((await call('GET', '/contacts/missing/notes')).status).toBe(400);
     expect(contacts('POST', '/contacts/{contactId}/workflow/{workflowId}', 200, (await call('POST', `/contacts/${id}/workflow/wf_sim_1`, { body: {} })).body)).toEqual([]);
     const free = await call('GET', `/calendars/cal_sim_1/free-slots?startDate=${ms('2030-01-07T00:00:00Z')}&endDate=${ms('2030-01-09T00:00:00Z')}`, { version: CAL });
     expect(calendars('GET', '/calendars/{calendarId}/free-slots', 200, free.body)).toEqual([]);

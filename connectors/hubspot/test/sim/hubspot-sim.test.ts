@@ -59,6 +59,24 @@ describe('HubSpot simulator', () => {
     expect((await call('POST', '/crm/v3/objects/contacts/search', search('lag@x.co'))).json.total).toBe(1);
   });
 
+  it('reads a batch by id at once, while search still lags: a note just written is found through the contact\'s associations', async () => {
+    sim = await startHubspotSim({ searchIndexLagMs: 60_000 });
+    await call('POST', '/crm/v3/objects/contacts', contact('r@x.co'));
+    const ts = '2026-03-01T10:00:00.000Z';
+    const to = [{ to: { id: '1' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }];
+    await call('POST', '/crm/v3/objects/notes', { properties: { hs_note_body: 'Call ID: c1', hs_timestamp: ts }, associations: to });
+    const assoc = await call('GET', '/crm/v4/objects/contacts/1/associations/notes?limit=500');
+    const ids = assoc.json.results.map((r: J) => ({ id: String(r.toObjectId) }));
+    const read = await call('POST', '/crm/v3/objects/notes/batch/read', { inputs: [...ids, { id: '99' }], properties: ['hs_note_body'], propertiesWithHistory: [] });
+    expect(read.status).toBe(200);
+    expect(read.json).toMatchObject({ status: 'COMPLETE', results: [{ id: '1', properties: { hs_note_body: 'Call ID: c1' } }] });
+    expect(read.json.results).toHaveLength(1);
+    const search = { filterGroups: [{ filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN', value: 'c1' }] }], properties: [], sorts: [], limit: 10, after: '0' };
+    expect((await call('POST', '/crm/v3/objects/notes/search', search)).json.total).toBe(0);
+    expect((await call('POST', '/crm/v3/objects/notes/batch/read', { inputs: ids, properties: ['hs_note_body'] })).status).toBe(400);
+    sim.violations.length = 0;
+  });
+
   it('upserts by email in batch, creates engagements and deals with inline associations, enrolls in workflows', async () => {
     sim = await startHubspotSim();
     const up = await call('POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: [{ id: 'u@x.co', idProperty: 'email', properties: { firstname: 'U' } }] });

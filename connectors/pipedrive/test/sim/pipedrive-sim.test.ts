@@ -68,6 +68,18 @@ describe('notes, activities and deals', () => {
     expect(sim.notes.size).toBe(1);
   });
 
+  it('lists a person\'s notes newest first, null data when there are none', async () => {
+    await person();
+    await person({ name: 'Bob Other' });
+    for (const [content, person_id] of [['first', 1], ['other', 2], ['second', 1]] as const) await api('POST', '/v1/notes', { content, person_id });
+    const r = await api('GET', '/v1/notes?person_id=1&sort=add_time%20DESC&limit=100');
+    expect(r.status).toBe(200);
+    expect(r.body.data.map((n: { content: string }) => n.content)).toEqual(['second', 'first']);
+    expect(r.body.additional_data.pagination).toMatchObject({ start: 0, more_items_in_collection: false });
+    expect((await api('GET', '/v1/notes?person_id=1&limit=1')).body.additional_data.pagination).toMatchObject({ more_items_in_collection: true, next_start: 1 });
+    expect((await api('GET', '/v1/notes?person_id=7')).body).toMatchObject({ success: true, data: null });
+  });
+
   it('creates a call activity and checks its date, time, duration and type', async () => {
     await person();
     const ok = await api('POST', '/v1/activities', { subject: 'Call with Ada', type: 'call', due_date: '2030-01-07', due_time: '15:00', duration: '00:30', person_id: 1, done: 1 });
