@@ -11,6 +11,8 @@ const CALLS = 40;
 const PHONES = 15;
 const AGENT = 'agent_chaos';
 const mix: FaultMix = { rateLimited: 0.05, serverError: 0.04, unavailable: 0.04, slow: 0.05, dropped: 0.03 };
+// Note and call-log creates also lose answers after the CRM wrote: only a recovery lookup keeps them single.
+const createMix: FaultMix = { ...mix, droppedAfter: 0.15 };
 const tag = (i: number) => `[chaos-${String(i).padStart(2, '0')}]`;
 const phoneOf = (i: number) => `+1407555${2000 + (i % PHONES)}`;
 
@@ -18,6 +20,7 @@ let hs: HubspotSim;
 let ghl: GohighlevelSim;
 let hub: TestHub;
 const plans: Record<string, unknown> = {};
+const lostAnswers: Record<string, number> = {};
 
 /** The i-th call: phones repeat every PHONES calls; half the callers also give an email. */
 function call(i: number): Record<string, unknown> {
@@ -44,10 +47,17 @@ beforeAll(async () => {
   expect(g.status).toBe(201);
   // Faults start once both are connected: the chaos is in the syncing, not in the setup.
   const random = prng(SEED);
-  for (const [name, sim, path] of [['hubspot', hs, /^\/(crm|automation)\//], ['gohighlevel', ghl, /^\/(contacts|opportunities|calendars|workflows)\//]] as const) {
+  const sims = [
+    ['hubspot', hs, /^\/(crm|automation)\//, /^\/crm\/v3\/objects\/(notes|calls)$/],
+    ['gohighlevel', ghl, /^\/(contacts|opportunities|calendars|workflows)\//, /^\/contacts\/[^/]+\/notes$/],
+  ] as const;
+  for (const [name, sim, path, creates] of sims) {
+    // The create plan goes first: the simulator takes the first matching fault, so creates meet it until it runs out.
+    const forCreates = faultPlan(random, creates, 60, createMix, 'POST');
     const { faults, summary } = faultPlan(random, path, 400, mix);
-    for (const f of faults) sim.inject(f);
-    plans[name] = summary;
+    for (const f of [...forCreates.faults, ...faults]) sim.inject(f);
+    plans[name] = { ...summary, creates: forCreates.summary };
+    lostAnswers[name] = forCreates.summary.droppedAfter;
   }
 }, 30_000);
 afterAll(async () => {
@@ -99,6 +109,11 @@ describe(`chaos: HubSpot and GoHighLevel under random faults (CHAOS_SEED=${SEED}
     expect(hs.oauth.refreshCount, why).toBeGreaterThanOrEqual(1);
     expect(hs.violations, why).toEqual([]);
     expect(ghl.violations, why).toEqual([]);
+    // Answers were lost after the CRM wrote, and the retries recovered those records instead of writing again.
+    expect(lostAnswers.hubspot, why).toBeGreaterThan(0);
+    expect(lostAnswers.gohighlevel, why).toBeGreaterThan(0);
+    const logs = (await hub.api('GET', `/api/agents/${AGENT}/sync-logs?status=success&limit=1000`)).body.logs as Array<{ type: string; recovered?: boolean }>;
+    for (const type of ['hubspot', 'gohighlevel']) expect(logs.filter((l) => l.type === type && l.recovered).length, `${why}: ${type} recoveries`).toBeGreaterThan(0);
   });
 
   it('the hub logged no client secret, token, authorization code or API key', () => {

@@ -19,30 +19,34 @@ export interface FaultMix {
   unavailable: number;
   slow: number;
   dropped: number;
+  /** the CRM writes, then the connection drops before its answer (a lost answer) */
+  droppedAfter?: number;
 }
 
 /** Counts of what a plan holds, to report and to prove the run met every kind. */
 export type PlanSummary = Record<keyof FaultMix | 'none', number>;
 
 /**
- * A sequence of one-shot faults for API paths. The simulator takes the first matching fault per
- * request, so a plan of mostly pass-through entries (a fault with no status, delay or drop lets the
- * real handler answer) scatters the real faults among the requests in a reproducible order. Every
- * fault happens before the simulator's handler runs: the CRM never writes what it then fails.
+ * A sequence of one-shot faults for API paths (of one method, when given). The simulator takes the
+ * first matching fault per request, so a plan of mostly pass-through entries (a fault with no status,
+ * delay or drop lets the real handler answer) scatters the real faults among the requests in a
+ * reproducible order. Every fault but `droppedAfter` happens before the simulator's handler runs;
+ * `droppedAfter` lets the CRM write and then loses its answer.
  */
-export function faultPlan(random: () => number, path: RegExp, length: number, mix: FaultMix): { faults: Fault[]; summary: PlanSummary } {
-  const summary: PlanSummary = { none: 0, rateLimited: 0, serverError: 0, unavailable: 0, slow: 0, dropped: 0 };
+export function faultPlan(random: () => number, path: RegExp, length: number, mix: FaultMix, method?: string): { faults: Fault[]; summary: PlanSummary } {
+  const summary: PlanSummary = { none: 0, rateLimited: 0, serverError: 0, unavailable: 0, slow: 0, dropped: 0, droppedAfter: 0 };
   const faults: Fault[] = [];
   for (let i = 0; i < length; i++) {
     let r = random();
-    const pick = (Object.keys(mix) as Array<keyof FaultMix>).find((k) => (r -= mix[k]) < 0) ?? 'none';
+    const pick = (Object.keys(mix) as Array<keyof FaultMix>).find((k) => (r -= mix[k] ?? 0) < 0) ?? 'none';
     summary[pick]++;
-    const base: Fault = { path, times: 1 };
+    const base: Fault = { path, times: 1, ...(method ? { method } : {}) };
     if (pick === 'rateLimited') faults.push({ ...base, status: 429, headers: { 'retry-after': '1' } });
     else if (pick === 'serverError') faults.push({ ...base, status: 500 });
     else if (pick === 'unavailable') faults.push({ ...base, status: 503 });
     else if (pick === 'slow') faults.push({ ...base, delayMs: 50 + Math.floor(random() * 400) });
     else if (pick === 'dropped') faults.push({ ...base, drop: true });
+    else if (pick === 'droppedAfter') faults.push({ ...base, dropAfter: true });
     else faults.push(base);
   }
   return { faults, summary };
