@@ -185,7 +185,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   app.addHook('onResponse', async (req, reply) => {
     const rec = recOf.get(req);
-    if (rec) rec.status = reply.statusCode;
+    // A lost answer was never received: record it like a drop, without a status.
+    if (rec && !dropAnswer.has(req)) rec.status = reply.statusCode;
   });
 
   registerAdminRoutes(sim);

@@ -79,6 +79,7 @@ describe('fault injection', () => {
     sim.inject({ method: 'POST', path: '/items', dropAfter: true });
     await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' })).rejects.toThrow();
     expect(sim.state.collection('items').all()).toEqual([{ name: 'a', id: '1' }]);
+    expect(sim.requests[0].status).toBeUndefined();
     // Used up: the next request is answered, and only once more written.
     const res = await fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"b"}' });
     expect(res.status).toBe(200);
