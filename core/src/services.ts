@@ -2,7 +2,8 @@ import type { StoreEngine } from './store/types.js';
 import type { Registry } from './registry/registry.js';
 import type { Keyring } from './security/crypto.js';
 import type { ConnectionView, Logger } from './engine/types.js';
-import type { RuntimeDeps } from './engine/runtime.js';
+import { ConnectorRuntime, type RunOptions, type RuntimeConnection, type RuntimeDeps } from './engine/runtime.js';
+import { HubError, isHubError } from './errors/hub-error.js';
 import { RateLimiter } from './http/limiter.js';
 import type { OAuthStrategyFactory } from './auth/index.js';
 import type { OAuthApp } from './auth/oauth2/token-client.js';
@@ -67,6 +68,19 @@ export class HubServices {
   async init(): Promise<void> {
     const r = this.repos;
     await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes()]);
+  }
+
+  /** A runtime for one stored integration; `connection` replaces parts of it (a mapping preview). */
+  runtimeFor(doc: IntegrationDoc, run: RunOptions = {}, connection: Partial<RuntimeConnection> = {}): ConnectorRuntime {
+    const connector = this.registry.get(doc.type);
+    if (!connector) throw new HubError('HUB_ERR_UNKNOWN_CONNECTOR', `connector ${doc.type} is not installed`);
+    const base: RuntimeConnection = { view: this.connectionView(doc), config: doc.config, credentials: this.repos.integrations.credentials(doc), fieldMappings: doc.fieldMappings, mappings: doc.mappings };
+    return new ConnectorRuntime(connector, { ...base, ...connection }, this.runtimeDeps, run);
+  }
+
+  /** The one rule for a CRM refusing credentials, wherever it happens: the integration needs reauthorizing. */
+  async noteAuthFailure(integrationId: string, err: unknown): Promise<void> {
+    if (isHubError(err) && err.code === 'HUB_ERR_CRM_AUTH') await this.repos.integrations.setStatus(integrationId, 'needs_reauth', err.message);
   }
 
   /** The non-secret view of a connection that manifests and hooks see. */

@@ -158,7 +158,8 @@ export class ConnectorRuntime {
     return out;
   }
 
-  private async hookContext(ctx: OperationContext): Promise<HookContext> {
+  /** The context a hook gets: the connection's client (with the manifest's default headers), config, mappings. */
+  async hookContext(ctx: OperationContext): Promise<HookContext> {
     const scope = this.manifestContext(ctx, {});
     // Hooks get the manifest's default headers like declared requests do; a hook's own header wins
     // (the client lower-cases names, and the later entry of the same name is the one sent).

@@ -1,12 +1,11 @@
 import { HubError, inputError } from '../errors/hub-error.js';
-import { ConnectorRuntime } from '../engine/runtime.js';
 import type { HubServices } from '../services.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import { normalizeCall, type CallData } from '../sync/call-data.js';
 import { STEPS, stepPlan } from '../sync/steps.js';
 import { checkTenantExpressions } from './integrations-service.js';
 import { guarded, ready } from './scheduling-service.js';
-import { runtimeFor, sampleCall } from './test-service.js';
+import { sampleCall } from './test-service.js';
 
 /** The contact id later steps see in a preview, where no CRM was asked. */
 export const PREVIEW_CONTACT_ID = '100000001';
@@ -23,7 +22,7 @@ export interface PreviewInput {
 /** The CRM's own field list (the connector's listFields), to write field mappings against. */
 export async function listFields(hub: HubServices, doc: IntegrationDoc): Promise<Record<string, unknown>> {
   ready(doc);
-  const rt = runtimeFor(hub, doc);
+  const rt = hub.runtimeFor(doc);
   if (!rt.has('listFields')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} does not list its fields`);
   const fields = await guarded(hub, doc, () => rt.execute('listFields', undefined, { call: {}, steps: {} }));
   return { integration_id: doc._id, type: doc.type, fields: Array.isArray(fields) ? fields : fields === null ? [] : [fields] };
@@ -36,11 +35,10 @@ export async function listFields(hub: HubServices, doc: IntegrationDoc): Promise
  */
 export async function previewMappings(hub: HubServices, doc: IntegrationDoc, input: PreviewInput): Promise<Record<string, unknown>> {
   checkTenantExpressions(input.mappings, undefined);
-  const base = runtimeFor(hub, doc);
+  const rt = hub.runtimeFor(doc, {}, { mappings: { ...doc.mappings, ...input.mappings }, fieldMappings: input.field_mappings ?? doc.fieldMappings });
   for (const name of Object.keys(input.mappings ?? {})) {
-    if (!base.connector.manifest.mappings?.[name]) throw inputError(`mappings.${name}`, `${doc.type} has no mapping named ${name}`);
+    if (!rt.connector.manifest.mappings?.[name]) throw inputError(`mappings.${name}`, `${doc.type} has no mapping named ${name}`);
   }
-  const rt = new ConnectorRuntime(base.connector, { ...base.connection, mappings: { ...doc.mappings, ...input.mappings }, fieldMappings: input.field_mappings ?? doc.fieldMappings }, hub.runtimeDeps);
   const call = input.call ? normalizeCall(input.call, doc.agentId) : sampleCall(doc.agentId);
   const ctx = { call: call as Record<string, unknown>, steps: { contact: { id: PREVIEW_CONTACT_ID } } as Record<string, unknown> };
   const steps: Record<string, unknown> = {};

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { HubError, isHubError, notFound } from '../errors/hub-error.js';
+import { HubError, notFound } from '../errors/hub-error.js';
 import type { HubServices } from '../services.js';
 import { normalizeCall } from '../sync/call-data.js';
 import { toE164 } from '../sync/phone.js';
 import { contactKeys, findOrCreateContact } from '../sync/contact-step.js';
 import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
-import { runtimeFor } from './test-service.js';
 
 /** `GET …/availability?date=&timezone=`. */
 export interface AvailabilityQuery {
@@ -47,7 +46,7 @@ export async function guarded<T>(hub: HubServices, doc: IntegrationDoc, fn: () =
   try {
     return await fn();
   } catch (err) {
-    if (isHubError(err) && err.code === 'HUB_ERR_CRM_AUTH') await hub.repos.integrations.setStatus(doc._id, 'needs_reauth', err.message);
+    await hub.noteAuthFailure(doc._id, err);
     throw err;
   }
 }
@@ -55,7 +54,7 @@ export async function guarded<T>(hub: HubServices, doc: IntegrationDoc, fn: () =
 /** Runs the connector's getAvailability for one day in a time zone. */
 export async function checkAvailability(hub: HubServices, doc: IntegrationDoc, query: AvailabilityQuery): Promise<Record<string, unknown>> {
   ready(doc);
-  const rt = runtimeFor(hub, doc);
+  const rt = hub.runtimeFor(doc);
   if (!rt.has('getAvailability')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot check availability`);
   const result = await guarded(hub, doc, () => rt.execute('getAvailability', query, { call: {}, steps: {} }));
   return { integration_id: doc._id, type: doc.type, date: query.date, timezone: query.timezone, ...(isRecord(result) ? result : { slots: result }) };
@@ -68,7 +67,7 @@ export async function checkAvailability(hub: HubServices, doc: IntegrationDoc, q
  */
 export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req: BookingRequest): Promise<Record<string, unknown>> {
   ready(doc);
-  const rt = runtimeFor(hub, doc);
+  const rt = hub.runtimeFor(doc);
   if (!rt.has('bookAppointment')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot book appointments`);
   const digest = createHash('sha256').update(JSON.stringify([doc._id, req.title, req.date, req.time, req.timezone, req.durationMinutes, req.customer_email ?? null, req.customer_phone ?? null])).digest('hex');
   const call = normalizeCall({

@@ -1,9 +1,9 @@
 import { HubError, isHubError } from '../errors/hub-error.js';
-import { ConnectorRuntime } from '../engine/runtime.js';
 import type { ExchangeSummary } from '../http/client.js';
 import type { HubServices } from '../services.js';
 import { normalizeCall, type CallData } from '../sync/call-data.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
+import { ready } from './scheduling-service.js';
 
 /** A sample call in the original spec's shape, for test events. */
 export function sampleCall(agentId: string): CallData {
@@ -29,24 +29,12 @@ export function sampleCall(agentId: string): CallData {
   );
 }
 
-/** Builds a runtime for one stored integration. */
-export function runtimeFor(hub: HubServices, doc: IntegrationDoc, onExchange?: (s: ExchangeSummary) => void, signal?: AbortSignal): ConnectorRuntime {
-  const connector = hub.registry.get(doc.type);
-  if (!connector) throw new HubError('HUB_ERR_UNKNOWN_CONNECTOR', `connector ${doc.type} is not installed`);
-  return new ConnectorRuntime(
-    connector,
-    { view: hub.connectionView(doc), config: doc.config, credentials: hub.repos.integrations.credentials(doc), fieldMappings: doc.fieldMappings, mappings: doc.mappings },
-    hub.runtimeDeps,
-    { onExchange, signal },
-  );
-}
-
 /** Runs the connector's testConnection with sample data (Zapier: the call_completed payload). */
 export async function testIntegration(hub: HubServices, doc: IntegrationDoc): Promise<Record<string, unknown>> {
   const requests: ExchangeSummary[] = [];
-  const rt = runtimeFor(hub, doc, (s) => requests.push(s));
+  const rt = hub.runtimeFor(doc, { onExchange: (s) => requests.push(s) });
   if (!rt.has('testConnection')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} has no connection test`);
-  if (doc.status !== 'connected') throw new HubError('HUB_ERR_CONFLICT', `integration ${doc._id} is ${doc.status}; connect it first`);
+  ready(doc);
   const ctx = { call: sampleCall(doc.agentId) as Record<string, unknown>, steps: {} };
   const input = rt.connector.manifest.mappings?.event ? await rt.map('event', ctx) : undefined;
   try {
@@ -54,7 +42,7 @@ export async function testIntegration(hub: HubServices, doc: IntegrationDoc): Pr
     return { ok: true, result, requests };
   } catch (err) {
     if (!isHubError(err)) throw err;
-    if (err.code === 'HUB_ERR_CRM_AUTH') await hub.repos.integrations.setStatus(doc._id, 'needs_reauth', err.message);
+    await hub.noteAuthFailure(doc._id, err);
     return { ok: false, error: err.toJSON(), requests };
   }
 }

@@ -5,6 +5,7 @@ import { noneStrategy } from '../auth/static-strategies.js';
 import { HubError, isHubError } from '../errors/hub-error.js';
 import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundService } from './outbound-service.js';
+import type { OutboundCallDoc } from './documents.js';
 
 /** The header a callback's signature travels in. */
 export const CALLBACK_SIGNATURE_HEADER = 'x-hub-signature';
@@ -25,9 +26,7 @@ export function verifyCallback(signingSecret: string, rawBody: string, header: s
 }
 
 /** The callback body: the outbound call, its provider call id, and the call as CallData. */
-async function callbackPayload(out: OutboundService, outboundCallId: string): Promise<Record<string, unknown> | undefined> {
-  const call = await out.calls.byId(outboundCallId);
-  if (!call?.callbackUrl) return undefined;
+async function callbackPayload(out: OutboundService, call: OutboundCallDoc): Promise<Record<string, unknown>> {
   const voice = call.providerCallId ? await out.voiceCalls.byId(`${call.voiceIntegrationId}:${call.providerCallId}`) : null;
   return {
     event: 'outbound_call.completed',
@@ -51,10 +50,10 @@ async function callbackPayload(out: OutboundService, outboundCallId: string): Pr
  */
 export async function runCallbackJob(out: OutboundService, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
   const id = job.callId.slice('callback:'.length);
-  const payload = await callbackPayload(out, id);
   const call = await out.calls.byId(id);
-  const hook = call ? await out.hooks.webhooks.findOne({ _id: call.webhookId }) : null;
-  if (!payload || !call?.callbackUrl || !hook) return out.queue.succeed(job._id, owner);
+  const hook = call?.callbackUrl ? await out.hooks.webhooks.findOne({ _id: call.webhookId }) : null;
+  if (!call?.callbackUrl || !hook) return out.queue.succeed(job._id, owner);
+  const payload = await callbackPayload(out, call);
   const secret = out.hub.keyring.open<string>(hook.signingSecret);
   const http = new ConnectorHttp({
     connectorId: 'callback', auth: noneStrategy, authContext: { connectionId: hook._id, credentials: {} }, limiter: new RateLimiter(undefined),

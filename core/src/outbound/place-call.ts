@@ -1,5 +1,4 @@
 import { HubError, isHubError } from '../errors/hub-error.js';
-import { runtimeFor } from '../hub/test-service.js';
 import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundCallDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
@@ -50,7 +49,7 @@ export async function runPlaceJob(out: OutboundService, job: JobDoc, owner: stri
     return void (await out.queue.fail(job, owner, error, false));
   }
   if (!(await out.calls.advance(id, 'dialing'))) return out.queue.succeed(job._id, owner);
-  const rt = runtimeFor(hub, integration, undefined, signal);
+  const rt = hub.runtimeFor(integration, { signal });
   const input = { to_number: call.phone, contact_name: call.contactName ?? null, contact_id: call.contactId ?? null, contact_data: call.contactData, metadata: callMetadata(call) };
   try {
     const output = (await rt.execute('placeCall', input, { call: {}, steps: {} })) as Record<string, unknown> | null;

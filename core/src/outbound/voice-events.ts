@@ -1,7 +1,4 @@
 import { HubError, inputError, notFound } from '../errors/hub-error.js';
-import { runtimeFor } from '../hub/test-service.js';
-import type { ConnectorRuntime } from '../engine/runtime.js';
-import type { HookContext } from '../engine/types.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import type { OutboundCallDoc, VoiceHookDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
@@ -29,23 +26,6 @@ export interface VoiceEventResult {
   action: string;
 }
 
-/** A hook context for event hooks: the connection's client and config, no call. */
-async function eventContext(out: OutboundService, rt: ConnectorRuntime): Promise<HookContext> {
-  const ctx = { call: {}, steps: {} };
-  return {
-    http: { send: (req) => rt.http.send(req) },
-    baseUrl: await rt.baseUrl(rt.context(ctx, { credentials: rt.connection.credentials })),
-    config: rt.connection.config,
-    connection: rt.connection.view,
-    call: {},
-    steps: {},
-    map: (name, extra) => rt.map(name, ctx, extra),
-    run: (operation, input) => rt.execute(operation, input, ctx),
-    log: out.hub.logger,
-    signal: new AbortController().signal,
-  };
-}
-
 /** The hub's outbound call an event belongs to: named in its metadata, and only within the same tenant and integration. */
 async function outboundFor(out: OutboundService, hook: VoiceHookDoc, ev: VoiceEvent): Promise<OutboundCallDoc | undefined> {
   const id = ev.metadata.hub_outbound_call_id;
@@ -65,8 +45,9 @@ export async function receiveVoiceEvent(out: OutboundService, type: string, hook
   const integration = await out.hub.repos.integrations.byId(hook.integrationId);
   const connector = out.hub.registry.get(type);
   if (!integration || !connector?.hooks.verifyEvent || !connector.hooks.readEvent) throw notFound('voice webhook', hookId);
-  const rt = runtimeFor(out.hub, integration);
-  const ctx = await eventContext(out, rt);
+  const rt = out.hub.runtimeFor(integration);
+  // Event hooks see no call: they read one out of the provider's payload.
+  const ctx = await rt.hookContext({ call: {}, steps: {} });
   const verdict = (await connector.hooks.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
   if (!verdict.ok) throw new HubError('HUB_ERR_UNAUTHORIZED', `signature refused: ${verdict.reason ?? 'invalid'}`, { field: 'headers' });
   let body: unknown;

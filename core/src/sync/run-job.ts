@@ -1,6 +1,6 @@
 import type { StepName } from '@hub/manifests';
 import { HubError, isHubError } from '../errors/hub-error.js';
-import { ConnectorRuntime, type OperationContext } from '../engine/runtime.js';
+import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { ExchangeSummary } from '../http/client.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import type { HubServices } from '../services.js';
@@ -13,26 +13,20 @@ import { STEPS, stepPlan } from './steps.js';
  */
 export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
   const integration = await hub.repos.integrations.byId(job.integrationId);
-  if (!integration) return void (await hub.queue.fail(job, owner, errorJson(new HubError('HUB_ERR_NOT_FOUND', 'the integration was deleted')), false));
+  if (!integration) return void (await hub.queue.fail(job, owner, new HubError('HUB_ERR_NOT_FOUND', 'the integration was deleted').toJSON(), false));
   if (integration.status !== 'connected') {
     const err = new HubError('HUB_ERR_CRM_AUTH', `the integration is ${integration.status}${integration.statusReason ? ` (${integration.statusReason})` : ''}; reconnect it, then retry`, { retryable: false });
-    return void (await hub.queue.fail(job, owner, errorJson(err), false));
+    return void (await hub.queue.fail(job, owner, err.toJSON(), false));
   }
-  const connector = hub.registry.get(integration.type)!;
   const call = await hub.repos.calls.find(job.tenantId, job.agentId, job.callId);
   // The call and its jobs are written together; if the call's write failed, a later delivery brings it.
-  if (!call) return void (await hub.queue.fail(job, owner, errorJson(new HubError('HUB_ERR_NOT_FOUND', `call ${job.callId} is not stored`, { retryable: true })), true));
+  if (!call) return void (await hub.queue.fail(job, owner, new HubError('HUB_ERR_NOT_FOUND', `call ${job.callId} is not stored`, { retryable: true }).toJSON(), true));
   const steps: Record<string, unknown> = {};
   for (const [name, rec] of Object.entries(job.steps)) if (rec.status === 'succeeded') steps[name] = rec.output;
   const ctx: OperationContext = { call: call.data, steps };
   let requests: ExchangeSummary[] = [];
-  const rt = new ConnectorRuntime(
-    connector,
-    { view: hub.connectionView(integration), config: integration.config, credentials: hub.repos.integrations.credentials(integration), fieldMappings: integration.fieldMappings, mappings: integration.mappings },
-    hub.runtimeDeps,
-    { signal, onExchange: (s) => requests.push(s) },
-  );
-  for (const step of stepPlan(connector.manifest)) {
+  const rt = hub.runtimeFor(integration, { signal, onExchange: (s) => requests.push(s) });
+  for (const step of stepPlan(rt.connector.manifest)) {
     const prior = job.steps[step];
     if (prior && prior.status !== 'started') continue;
     const started = performance.now();
@@ -53,9 +47,9 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
       await log('success', { crmIds: output, ...(recovered ? { recovered } : {}) });
     } catch (err) {
       const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
-      await log('failed', { error: errorJson(e) });
-      if (e.kind === 'auth' && e.code === 'HUB_ERR_CRM_AUTH') await hub.repos.integrations.setStatus(integration._id, 'needs_reauth', e.message);
-      const outcome = await hub.queue.fail(job, owner, { ...errorJson(e), step }, e.retryable, e.retryAfterMs);
+      await log('failed', { error: e.toJSON() });
+      await hub.noteAuthFailure(integration._id, e);
+      const outcome = await hub.queue.fail(job, owner, { ...e.toJSON(), step }, e.retryable, e.retryAfterMs);
       hub.logger.warn({ jobId: job._id, step, code: e.code, outcome }, 'sync step failed');
       return;
     }
@@ -95,8 +89,4 @@ async function skipReason(step: StepName, rt: ConnectorRuntime, ctx: OperationCo
   const op = step === 'contact' ? (rt.has('upsertContact') ? 'upsertContact' : 'createContact') : def.operation;
   if (!(await rt.applies(op, ctx))) return `${op} does not apply (its "when" is false)`;
   return undefined;
-}
-
-function errorJson(e: HubError): Record<string, unknown> {
-  return e.toJSON();
 }
