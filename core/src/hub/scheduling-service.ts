@@ -4,6 +4,7 @@ import type { HubServices } from '../services.js';
 import { normalizeCall } from '../sync/call-data.js';
 import { toE164 } from '../sync/phone.js';
 import { contactKeys, findOrCreateContact } from '../sync/contact-step.js';
+import { operationFor } from '../sync/steps.js';
 import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 
@@ -97,7 +98,7 @@ export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req
  */
 async function bookingContact(hub: HubServices, rt: ConnectorRuntime, doc: IntegrationDoc, ctx: OperationContext): Promise<Record<string, unknown> | undefined> {
   if (!rt.connector.manifest.capabilities.includes('contacts') || contactKeys(ctx.call).length === 0) return undefined;
-  const op = rt.has('upsertContact') ? 'upsertContact' : 'createContact';
+  const op = operationFor('contact', rt.connector.manifest);
   if (!rt.has(op) || !(await rt.applies(op, ctx))) return undefined;
   return findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner: `booking:${doc._id}`, tenantId: doc.tenantId });
 }

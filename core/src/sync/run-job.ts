@@ -5,7 +5,7 @@ import type { ExchangeSummary } from '../http/client.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import type { HubServices } from '../services.js';
 import { findOrCreateContact } from './contact-step.js';
-import { STEPS, stepPlan } from './steps.js';
+import { STEPS, operationFor, stepPlan } from './steps.js';
 
 /**
  * Runs one job's steps in order. Each finished step is checkpointed on the job with what the CRM
@@ -86,7 +86,7 @@ async function skipReason(step: StepName, rt: ConnectorRuntime, ctx: OperationCo
   const lacking = def.lacks(ctx.call);
   if (lacking) return lacking;
   if (def.needsContact && rt.connector.manifest.capabilities.includes('contacts') && !ctx.steps.contact) return 'there is no contact to attach it to';
-  const op = step === 'contact' ? (rt.has('upsertContact') ? 'upsertContact' : 'createContact') : def.operation;
+  const op = operationFor(step, rt.connector.manifest);
   if (!(await rt.applies(op, ctx))) return `${op} does not apply (its "when" is false)`;
   return undefined;
 }

@@ -49,3 +49,9 @@ export function stepPlan(manifest: Manifest): StepName[] {
     return declared && manifest.capabilities.includes(def.capability);
   });
 }
+
+/** The operation a step runs on a connector: the contact step upserts when it can, else creates (after a find). */
+export function operationFor(step: StepName, manifest: Manifest): OperationName {
+  if (step === 'contact') return manifest.operations.upsertContact ? 'upsertContact' : 'createContact';
+  return STEPS[step].operation;
+}
