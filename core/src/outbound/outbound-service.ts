@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { HubServices } from '../services.js';
-import { DUPLICATE_KEY_CODE } from '../store/types.js';
 import { JobQueue } from '../queue/job-queue.js';
 import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundCallDoc, OutboundWebhookDoc, VoiceCallDoc, VoiceHookDoc } from './documents.js';
@@ -55,18 +53,7 @@ export class OutboundService {
    * due time in one insert, so no worker can claim it early. A repeat returns the existing job.
    */
   async enqueue(kind: 'place' | 'settle' | 'callback', ref: { tenantId: string; agentId: string; integrationId: string; key: string }, runAt?: number): Promise<JobDoc> {
-    const spec = { tenantId: ref.tenantId, agentId: ref.agentId, callId: `${kind}:${ref.key}`, integrationId: ref.integrationId, type: kind };
-    if (runAt === undefined || runAt <= Date.now()) return (await this.queue.enqueue(spec)).job;
-    const existing = await this.queue.col.findOne(spec);
-    if (existing) return existing;
-    const now = new Date().toISOString();
-    const job: JobDoc = { ...spec, _id: `job_${randomUUID()}`, status: 'queued', attempts: 0, maxAttempts: this.queue.policy.maxAttempts, runAt, steps: {}, createdAt: now, updatedAt: now };
-    try {
-      await this.queue.col.insertOne(job);
-      return job;
-    } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
-      return (await this.queue.col.findOne(spec)) ?? job;
-    }
+    const spec = { tenantId: ref.tenantId, agentId: ref.agentId, callId: `${kind}:${ref.key}`, integrationId: ref.integrationId, type: kind, ...(runAt !== undefined ? { runAt } : {}) };
+    return (await this.queue.enqueue(spec)).job;
   }
 }

@@ -13,6 +13,8 @@ export interface JobSpec {
   integrationId: string;
   type: string;
   skipReason?: string;
+  /** when the job may first run (epoch ms); default now */
+  runAt?: number;
 }
 
 /** A durable job queue on the store: claim with a lease, back off, dead-letter, retry by API. */
@@ -36,7 +38,7 @@ export class JobQueue {
   /** Adds a job once per (tenant, agent, call, integration); a repeat returns the existing job. */
   async enqueue(spec: JobSpec, opts: { notify?: boolean } = {}): Promise<{ job: JobDoc; created: boolean }> {
     const now = new Date();
-    const { skipReason, ...rest } = spec;
+    const { skipReason, runAt, ...rest } = spec;
     const job: JobDoc = {
       ...rest,
       _id: `job_${randomUUID()}`,
@@ -44,7 +46,7 @@ export class JobQueue {
       ...(skipReason ? { reason: skipReason, finishedAt: now.toISOString() } : {}),
       attempts: 0,
       maxAttempts: this.policy.maxAttempts,
-      runAt: now.getTime(),
+      runAt: runAt ?? now.getTime(),
       steps: {},
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -57,7 +59,7 @@ export class JobQueue {
       if (!existing) throw err;
       return { job: existing, created: false };
     }
-    if (!skipReason && opts.notify !== false) this.notify();
+    if (!skipReason && opts.notify !== false) this.notifyAt(job.runAt);
     return { job, created: true };
   }
 
@@ -105,7 +107,7 @@ export class JobQueue {
     if (retryable && job.attempts < job.maxAttempts) {
       const runAt = now + nextDelay(job.attempts, this.policy, retryAfterMs);
       await this.col.updateOne({ _id: job._id, leaseOwner: owner }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '' } });
-      setTimeout(() => this.notify(), Math.max(0, runAt - now) + 5).unref();
+      this.notifyAt(runAt);
       return 'retrying';
     }
     await this.col.updateOne({ _id: job._id, leaseOwner: owner }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '' } });
@@ -137,6 +139,13 @@ export class JobQueue {
   /** Tells this process's workers that jobs are ready (after enqueueing with notify: false). */
   wake(): void {
     this.notify();
+  }
+
+  // A job due later wakes this process's workers then, so they need not wait for a poll.
+  private notifyAt(runAt: number): void {
+    const wait = runAt - Date.now();
+    if (wait <= 0) this.notify();
+    else setTimeout(() => this.notify(), wait + 5).unref();
   }
 
   private notify(): void {

@@ -30,6 +30,13 @@ describe('JobQueue', () => {
     expect(await queue.col.countDocuments({})).toBe(1);
   });
 
+  it('a job queued with runAt is not claimed before it is due', async () => {
+    await queue.enqueue({ ...spec, runAt: Date.now() + 80 });
+    expect(await queue.claim('w', 10_000)).toBeNull();
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await queue.claim('w', 10_000))?.callId).toBe('c1');
+  });
+
   it('never hands the same job to two claimers', async () => {
     for (let i = 0; i < 10; i++) await queue.enqueue({ ...spec, callId: `c${i}` });
     const claims = await Promise.all(Array.from({ length: 30 }, (_, i) => queue.claim(`w${i}`, 10_000)));
