@@ -17,3 +17,4 @@ export { SimError, defaultErrorBody, isSimError } from './sim-error.js';
 export type { ErrorBodyFn } from './sim-error.js';
 export { specsDir } from './specs-dir.js';
 export { responseChecker } from './response-check.js';
+export { simRequest, type SimAnswer } from './sim-request.js';

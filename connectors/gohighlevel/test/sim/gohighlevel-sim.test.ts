@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { specsDir } from '@hub/simkit';
+import { specsDir, simRequest } from '@hub/simkit';
 import { startGohighlevelSim, type GohighlevelSim } from '../../sim/index.js';
 import { responseChecker } from '@hub/simkit';
 
@@ -14,10 +14,7 @@ async function call(method: string, path: string, opts: { body?: unknown; versio
   const headers: Record<string, string> = {};
   if (opts.version !== null) headers.Version = opts.version ?? V2;
   if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? sim.token}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${sim.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  return simRequest(sim.url, method, path, { body: opts.body, headers });
 }
 
 const upsert = (body: Record<string, unknown>) => call('POST', '/contacts/upsert', { body: { locationId: sim.locationId, ...body } });

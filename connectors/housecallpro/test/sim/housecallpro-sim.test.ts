@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { specsDir } from '@hub/simkit';
+import { specsDir, simRequest } from '@hub/simkit';
 import { startHousecallproSim, type HousecallproSim } from '../../sim/index.js';
 import { responseChecker } from '@hub/simkit';
 
@@ -11,10 +11,7 @@ let sim: HousecallproSim;
 async function api(method: string, path: string, body?: unknown, auth?: string | null) {
   const headers: Record<string, string> = {};
   if (auth !== null) headers.authorization = auth ?? `Token ${sim.apiKey}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${sim.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  return simRequest(sim.url, method, path, { body, headers });
 }
 
 const address = { street: '1 Market St', city: 'San Francisco', state: 'CA', zip: '94105', country: 'US' };

@@ -1,3 +1,4 @@
+import { simRequest } from '@hub/simkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../../sim/index.js';
 
@@ -6,12 +7,8 @@ afterEach(async () => sim?.close());
 
 type J = Record<string, any>;
 async function call(method: string, path: string, body?: unknown, token = sim.accessToken()): Promise<{ status: number; json: J; headers: Headers }> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {}, headers: res.headers };
+  const r = await simRequest(sim.url, method, path, { body, headers: { authorization: `Bearer ${token}` } });
+  return { status: r.status, json: r.body ?? {}, headers: r.headers };
 }
 const search = (email: string) => ({ filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }] }], properties: ['email'], sorts: [], limit: 10, after: '0' });
 const contact = (email: string, extra: J = {}) => ({ properties: { email, firstname: 'Ann', ...extra }, associations: [] });

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { specsDir } from '@hub/simkit';
+import { specsDir, simRequest } from '@hub/simkit';
 import { startRetellSim, type RetellSim } from '../../sim/index.js';
 import { responseChecker } from '@hub/simkit';
 
@@ -43,13 +43,7 @@ let hook: Awaited<ReturnType<typeof startReceiver>>;
 const FROM = '+14155550000';
 
 async function api(method: string, path: string, body?: unknown, key?: string) {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key ?? sim.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  return simRequest(sim.url, method, path, { body, headers: { authorization: `Bearer ${key ?? sim.apiKey}` } });
 }
 const dial = (extra: Record<string, unknown> = {}) => api('POST', '/v2/create-phone-call', { from_number: FROM, to_number: '+14155550123', ...extra });
 

@@ -1,3 +1,4 @@
+import { simRequest } from '@hub/simkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SalesforceSim, startSalesforceSim } from '../../sim/index.js';
 
@@ -7,12 +8,8 @@ afterEach(async () => sim?.close());
 type J = Record<string, any>;
 const V = '/services/data/v62.0';
 async function call(method: string, path: string, body?: unknown, token = sim.accessToken(), headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
+  const r = await simRequest(sim.url, method, path, { body, headers: { authorization: `Bearer ${token}`, ...headers } });
+  return { status: r.status, json: r.body, headers: r.headers };
 }
 const q = (soql: string) => `${V}/query?q=${encodeURIComponent(soql)}`;
 
