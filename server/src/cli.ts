@@ -28,6 +28,11 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'worker') {
     const settings = loadSettings();
     const logger = createLogger(settings.logLevel);
+    // Listen for the stop signal before any job starts, so a stop never lands on the default handler mid-job.
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     const hub = await bootstrap(settings, logger, extensions(settings));
     const worker = startWorker(hub, settings, logger);
     // The outbound queue (placing calls, settling Retell results, callbacks) runs here too.
@@ -35,10 +40,7 @@ async function main(argv: string[]): Promise<number> {
     await out.init();
     const outbound = startOutboundWorker(out, { concurrency: settings.workerConcurrency });
     logger.info({ worker: worker.id, store: hub.engine.kind }, 'worker running (sync and outbound queues)');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await Promise.all([worker.stop(), outbound.stop()]);
     await hub.engine.close();
     return 0;
