@@ -61,6 +61,15 @@ describe('Zapier end to end', () => {
     expect(JSON.stringify(logs.body)).not.toContain('abcdef');
   });
 
+  it('since= narrows sync logs and stats to what happened after it', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await hub.api('GET', `/api/agents/agent_xyz789/sync-logs?since=${future}`)).body.logs).toEqual([]);
+    expect((await hub.api('GET', `/api/agents/agent_xyz789/sync-logs?since=${past}`)).body.logs.length).toBeGreaterThan(0);
+    expect((await hub.api('GET', `/api/stats/sync?since=${future}`)).body.types).toEqual([expect.objectContaining({ integration_type: 'zapier', total_syncs: 0, success_rate_percent: null })]);
+    expect((await hub.api('GET', '/api/agents/agent_xyz789/sync-logs?since=yesterday')).body.field).toBe('querystring.since');
+  });
+
   it('the test button sends the call_completed payload with sample data', async () => {
     const id = await connectZapier('agent_test');
     const before = zap.caught().length;
