@@ -15,7 +15,14 @@ export interface JobSpec {
   skipReason?: string;
   /** when the job may first run (epoch ms); default now */
   runAt?: number;
+  /** claim order: a due job of a lower lane is always claimed first (LANES.live by default) */
+  lane?: number;
+  /** the bulk import that queued it */
+  importId?: string;
 }
+
+/** Queue lanes, claimed in this order: live calls never wait behind a backfill. */
+export const LANES = { live: 0, backfill: 1 } as const;
 
 /** A durable job queue on the store: claim with a lease, back off, dead-letter, retry by API. */
 export class JobQueue {
@@ -26,7 +33,9 @@ export class JobQueue {
   /** Creates the indexes the queue relies on. */
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ tenantId: 1, agentId: 1, callId: 1, integrationId: 1 }, { unique: true });
-    await this.col.createIndex({ status: 1, runAt: 1 });
+    // The claim order: status, then lane (live before backfill), then due time.
+    await this.col.createIndex({ status: 1, lane: 1, runAt: 1 });
+    await this.col.createIndex({ importId: 1 });
   }
 
   /** Calls fn whenever a job becomes ready (in this process), so workers need not wait for a poll. */
@@ -38,10 +47,11 @@ export class JobQueue {
   /** Adds a job once per (tenant, agent, call, integration); a repeat returns the existing job. */
   async enqueue(spec: JobSpec, opts: { notify?: boolean } = {}): Promise<{ job: JobDoc; created: boolean }> {
     const now = new Date();
-    const { skipReason, runAt, ...rest } = spec;
+    const { skipReason, runAt, lane, ...rest } = spec;
     const job: JobDoc = {
       ...rest,
       _id: `job_${randomUUID()}`,
+      lane: lane ?? LANES.live,
       status: skipReason ? 'skipped' : 'queued',
       ...(skipReason ? { reason: skipReason, finishedAt: now.toISOString() } : {}),
       attempts: 0,
@@ -63,13 +73,13 @@ export class JobQueue {
     return { job, created: true };
   }
 
-  /** Claims the next due job (or one whose worker's lease ran out) for `owner`. */
+  /** Claims the next due job (or one whose worker's lease ran out) for `owner`: lowest lane first, then earliest. */
   async claim(owner: string, leaseMs: number): Promise<JobDoc | null> {
     const now = Date.now();
     return this.col.findOneAndUpdate(
       { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
       { $set: { status: 'running', leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() }, $inc: { attempts: 1 } },
-      { sort: { runAt: 1 }, returnDocument: 'after' },
+      { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' },
     );
   }
 

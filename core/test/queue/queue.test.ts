@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEmbeddedEngine } from '../../src/store/embedded/embedded-engine.js';
 import type { StoreEngine } from '../../src/store/types.js';
 import type { JobDoc } from '../../src/store/repos/documents.js';
-import { JobQueue } from '../../src/queue/job-queue.js';
+import { JobQueue, LANES } from '../../src/queue/job-queue.js';
 import { Worker } from '../../src/queue/worker.js';
 import { silentLogger } from '../../src/engine/types.js';
 
@@ -35,6 +35,14 @@ describe('JobQueue', () => {
     expect(await queue.claim('w', 10_000)).toBeNull();
     await new Promise((r) => setTimeout(r, 100));
     expect((await queue.claim('w', 10_000))?.callId).toBe('c1');
+  });
+
+  it('claims a live job before backfill jobs queued earlier, then the backfill in due order', async () => {
+    for (let i = 0; i < 5; i++) await queue.enqueue({ ...spec, callId: `old${i}`, lane: LANES.backfill, runAt: Date.now() - 1000 + i });
+    await queue.enqueue({ ...spec, callId: 'live' });
+    const order: string[] = [];
+    for (let job = await queue.claim('w', 10_000); job; job = await queue.claim('w', 10_000)) order.push(job.callId);
+    expect(order).toEqual(['live', 'old0', 'old1', 'old2', 'old3', 'old4']);
   });
 
   it('never hands the same job to two claimers', async () => {

@@ -67,6 +67,10 @@ export type JobDoc = {
   attempts: number;
   maxAttempts: number;
   runAt: number;
+  /** claim order (LANES in the queue): 0 live, 1 backfill; absent on jobs stored before lanes */
+  lane?: number;
+  /** the bulk import that queued it */
+  importId?: string;
   leaseUntil?: number;
   leaseOwner?: string;
   steps: Record<string, StepRecord>;
