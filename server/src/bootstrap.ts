@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { HubServices, Keyring, Registry, openStore, type Logger, type OAuthStrategyFactory } from '@hub/core';
+import { HubServices, Keyring, Registry, type Logger, type OAuthStrategyFactory } from '@hub/core';
+import { openStore } from '@hub/store';
 import type { Settings } from './settings.js';
 
 /** The workspace's connectors folder: every package in it with `hub.connector` is loaded. */

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEmbeddedEngine } from '../../core/src/store/index.js';
+import { openEmbeddedEngine } from '@hub/store';
 
 async function timed(label: string, count: number, run: () => Promise<void>): Promise<void> {
   const started = performance.now();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HubServices, Keyring, OutboundService, Registry, openStore, runOutboundJob, silentLogger, type IntegrationDoc } from '@hub/core';
+import { HubServices, Keyring, OutboundService, Registry, runOutboundJob, silentLogger, type IntegrationDoc } from '@hub/core';
+import { openStore } from '@hub/store';
 import { startRetellSim, type RetellSim } from '../../connectors/retell/sim/index.js';
 import { ROOT } from '../helpers/hub.js';
 

@@ -1,5 +1,5 @@
 /** GoHighLevel custom fields: turning loose contact keys into `customFields` entries by id. */
-import { HubError, type HookContext } from '@hub/core';
+import { HubError, type HookContext } from '@hub/core/sdk';
 
 /** The contact fields `POST /contacts/upsert` knows (UpsertContactDto in contacts.json); anything else is a custom field. */
 export const UPSERT_FIELDS = new Set([

@@ -1,5 +1,5 @@
 /** GoHighLevel hooks: only what one declared request cannot do. */
-import { applySimpleMappings, HubError, isHubError, type Hook, type HookContext } from '@hub/core';
+import { applySimpleMappings, HubError, isHubError, type Hook, type HookContext } from '@hub/core/sdk';
 import { contactFieldDefs, splitFields, toCustomFields } from './custom-fields.js';
 
 // The manifest's default `Version` header (2021-07-28) reaches hooks too; calendar endpoints

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HubError, localDayBounds, openSlots, type Hook, type HookContext } from '@hub/core';
+import { HubError, localDayBounds, openSlots, type Hook, type HookContext } from '@hub/core/sdk';
 
 interface Busy { start: string; end: string }
 interface FreeBusyAnswer { calendars?: Record<string, { busy?: Busy[]; errors?: Array<{ reason?: string }> }> }

@@ -1,5 +1,5 @@
 /** Housecall Pro has no free-slots API: availability is business hours minus the day's scheduled jobs. */
-import { HubError, localDayBounds, openSlots, type BusyInterval, type Hook, type HookContext } from '@hub/core';
+import { HubError, localDayBounds, openSlots, type BusyInterval, type Hook, type HookContext } from '@hub/core/sdk';
 import { companyZone } from './company-zone.js';
 
 type Obj = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** The company's own time zone, from `GET /company` (Company.time_zone in the published spec). */
-import type { HookContext } from '@hub/core';
+import type { HookContext } from '@hub/core/sdk';
 
 // The spec types time_zone as a bare string. An IANA name is used as it is; the Rails names a
 // Rails app may answer with instead are mapped for the US zones Housecall Pro serves.

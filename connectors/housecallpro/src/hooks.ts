@@ -1,5 +1,5 @@
 /** Housecall Pro hooks: search-then-create with addresses, jobs on an address, notes with a fallback. */
-import { HubError, type Hook, type HookContext } from '@hub/core';
+import { HubError, type Hook, type HookContext } from '@hub/core/sdk';
 import { callAddress, isComplete, sameStreet } from './address.js';
 
 export { getAvailability } from './availability.js';

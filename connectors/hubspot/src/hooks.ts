@@ -1,4 +1,4 @@
-import { HubError, type Hook, type HookContext } from '@hub/core';
+import { HubError, type Hook, type HookContext } from '@hub/core/sdk';
 
 type Props = Record<string, string>;
 interface SearchAnswer { results?: Array<{ id: string }> }

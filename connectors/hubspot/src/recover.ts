@@ -1,4 +1,4 @@
-import { hasCallMarker, type Hook, type HookContext } from '@hub/core';
+import { hasCallMarker, type Hook, type HookContext } from '@hub/core/sdk';
 
 interface AssociationPage { results?: Array<{ toObjectId: number | string }>; paging?: { next?: { after?: string } } }
 interface BatchRead { results?: Array<{ id: string; properties?: Record<string, string | null> }> }

@@ -1,4 +1,4 @@
-import { HubError, type Hook, type HookContext } from '@hub/core';
+import { HubError, type Hook, type HookContext } from '@hub/core/sdk';
 
 const API = '/services/data/v62.0';
 type Fields = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuth2Spec } from '@hub/manifests';
-import { openEmbeddedEngine } from '../../src/store/embedded/embedded-engine.js';
+import { openEmbeddedEngine } from '@hub/store';
 import type { StoreEngine } from '../../src/store/types.js';
 import { Keyring } from '../../src/security/crypto.js';
 import { IntegrationRepo } from '../../src/store/repos/integrations.js';

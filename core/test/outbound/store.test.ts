@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine } from '../../src/store/embedded/embedded-engine.js';
+import { openEmbeddedEngine } from '@hub/store';
 import { HubServices } from '../../src/services.js';
 import { Registry } from '../../src/registry/registry.js';
 import { Keyring } from '../../src/security/crypto.js';

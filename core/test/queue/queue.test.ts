@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine } from '../../src/store/embedded/embedded-engine.js';
+import { openEmbeddedEngine } from '@hub/store';
 import type { StoreEngine } from '../../src/store/types.js';
 import type { JobDoc } from '../../src/store/repos/documents.js';
 import { JobQueue, LANES } from '../../src/queue/job-queue.js';

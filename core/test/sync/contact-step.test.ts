@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { validateManifest } from '@hub/manifests';
 import { ConnectorRuntime } from '../../src/engine/runtime.js';
 import { silentLogger, type Connector, type Hook } from '../../src/engine/types.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '@hub/store';
 import { LockRepo } from '../../src/store/repos/locks.js';
 import { ContactLinkRepo } from '../../src/store/repos/contact-links.js';
 import { findOrCreateContact } from '../../src/sync/contact-step.js';

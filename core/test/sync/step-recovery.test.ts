@@ -10,7 +10,7 @@ import { hasCallMarker } from '../../src/mapping/functions.js';
 import { Registry } from '../../src/registry/registry.js';
 import { Keyring } from '../../src/security/crypto.js';
 import { HubServices } from '../../src/services.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '@hub/store';
 import { normalizeCall } from '../../src/sync/call-data.js';
 import { runSyncJob } from '../../src/sync/run-job.js';
 

@@ -1,5 +1,5 @@
 import { update as mingoUpdate, type UpdateExpression } from 'mingo/updater';
-import type { Doc, Filter, Update } from '../types.js';
+import type { Doc, Filter, Update } from '@hub/core';
 
 // Operators whose results stay plain JSON; $currentDate would store a Date, which the contract forbids.
 const SUPPORTED = new Set(['$set', '$unset', '$inc', '$mul', '$push', '$addToSet', '$pull', '$max', '$min', '$setOnInsert']);

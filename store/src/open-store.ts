@@ -1,6 +1,6 @@
 import { openEmbeddedEngine } from './embedded/embedded-engine.js';
 import { openMongoEngine } from './mongo/mongo-engine.js';
-import type { StoreEngine } from './types.js';
+import type { StoreEngine } from '@hub/core';
 
 /** Where the store lives: MongoDB when `mongodbUrl` is set, else the embedded engine in `dataDir`. */
 export interface OpenStoreOptions {

@@ -1,7 +1,7 @@
 import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
-import { compileNative } from '../../src/store/embedded/native-match.js';
-import type { Doc } from '../../src/store/types.js';
+import { compileNative } from '../src/embedded/native-match.js';
+import type { Doc } from '@hub/core';
 
 const docs: Doc[] = [
   { _id: '1', status: 'queued', runAt: 5, n: 1, s: 'b', nested: { k: 'x' }, flag: true },

@@ -1,4 +1,4 @@
-import type { Doc } from '../types.js';
+import type { Doc } from '@hub/core';
 
 /** Mongo order for number and string keys: numbers before strings, then natural order; ties keep insertion order. */
 function compareBy(a: Doc, b: Doc, keys: Array<[string, 1 | -1]>): number {

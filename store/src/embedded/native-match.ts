@@ -1,4 +1,4 @@
-import type { Doc, Filter } from '../types.js';
+import type { Doc, Filter } from '@hub/core';
 
 /** A matcher's verdict: true, false, or undefined when the native check cannot judge (mingo decides). */
 export type Verdict = boolean | undefined;

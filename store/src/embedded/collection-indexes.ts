@@ -1,4 +1,4 @@
-import type { Doc, Filter } from '../types.js';
+import type { Doc, Filter } from '@hub/core';
 import { FieldIndex, indexedIds } from './field-index.js';
 import { prefilter } from './prefilter.js';
 import { UniqueIndex, type IndexSpec } from './unique-index.js';

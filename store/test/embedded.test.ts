@@ -2,7 +2,7 @@ import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine, type EmbeddedEngine } from '../../src/store/index.js';
+import { openEmbeddedEngine, type EmbeddedEngine } from '../src/index.js';
 import { exited, readLines, spawnChild, tempDir } from './helpers.js';
 
 let tmp: { dir: string; remove(): Promise<void> };

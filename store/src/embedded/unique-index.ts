@@ -1,5 +1,5 @@
-import { DuplicateKeyError } from '../errors.js';
-import type { Doc } from '../types.js';
+import { DuplicateKeyError } from '@hub/core';
+import type { Doc } from '@hub/core';
 
 /** An index definition as createIndex received it; only unique ones are enforced. */
 export interface IndexSpec {

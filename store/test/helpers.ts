@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../../..');
+const repoRoot = resolve(here, '../..');
 const childScript = join(here, 'fixtures', 'store-child.ts');
 
 /** A fresh real folder under the OS temp dir, and its removal. */

@@ -1,6 +1,6 @@
 import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Doc } from '../types.js';
+import type { Doc } from '@hub/core';
 
 /** One journal record: the full images of the docs an operation wrote and the ids it deleted, in one collection. */
 export interface JournalRecord {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { MongoClient } from 'mongodb';
-import { openEmbeddedEngine, openMongoEngine } from '../../src/store/index.js';
+import { openEmbeddedEngine, openMongoEngine } from '../src/index.js';
 import { storeContract } from './contract.js';
 import { tempDir } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import type { Doc, Filter } from '../types.js';
+import type { Doc, Filter } from '@hub/core';
 
 type Primitive = string | number | boolean;
 

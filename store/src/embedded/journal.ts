@@ -11,7 +11,7 @@ import {
   type JournalRecord,
   type SnapshotSource,
 } from './journal-files.js';
-import type { Doc } from '../types.js';
+import type { Doc } from '@hub/core';
 
 /** When the journal compacts: after this many records or bytes since the last snapshot. */
 export interface CompactionThresholds {

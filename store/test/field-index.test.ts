@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine, type EmbeddedEngine } from '../../src/store/index.js';
-import type { DocCollection } from '../../src/store/types.js';
-import { FieldIndex } from '../../src/store/embedded/field-index.js';
+import { openEmbeddedEngine, type EmbeddedEngine } from '../src/index.js';
+import type { DocCollection } from '@hub/core';
+import { FieldIndex } from '../src/embedded/field-index.js';
 
 let engine: EmbeddedEngine;
 beforeEach(async () => {

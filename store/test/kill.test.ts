@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine } from '../../src/store/index.js';
+import { openEmbeddedEngine } from '../src/index.js';
 import { writerDoc } from './fixtures/writer-doc.js';
 import { exited, readLines, spawnChild, tempDir } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUPLICATE_KEY_CODE, type Doc, type DocCollection, type StoreEngine } from '../../src/store/index.js';
+import { DUPLICATE_KEY_CODE, type Doc, type DocCollection, type StoreEngine } from '@hub/core';
 
 /** An engine under test and how to throw it away afterwards. */
 export interface EngineFixture {

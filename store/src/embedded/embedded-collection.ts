@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Query } from 'mingo';
-import { DuplicateKeyError } from '../errors.js';
-import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '../types.js';
+import { DuplicateKeyError } from '@hub/core';
+import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '@hub/core';
 import { compileNative } from './native-match.js';
 import { sortNative } from './native-sort.js';
 import { defaultIndexName, type IndexSpec } from './unique-index.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Doc, DocCollection, StoreEngine } from '../types.js';
+import type { Doc, DocCollection, StoreEngine } from '@hub/core';
 import { EmbeddedCollection, type CollectionHost } from './embedded-collection.js';
 import type { JournalRecord, SnapshotSource } from './journal-files.js';
 import { Journal } from './journal.js';

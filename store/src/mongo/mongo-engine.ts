@@ -1,5 +1,5 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import type { Doc, DocCollection, StoreEngine } from '../types.js';
+import type { Doc, DocCollection, StoreEngine } from '@hub/core';
 
 /** Options of the MongoDB engine. */
 export interface MongoEngineOptions {
