@@ -73,14 +73,23 @@ export class JobQueue {
     return { job, created: true };
   }
 
-  /** Claims the next due job (or one whose worker's lease ran out) for `owner`: lowest lane first, then earliest. */
+  /**
+   * Claims the next due job (or one whose worker's lease ran out) for `owner`: lowest lane first, then
+   * earliest. A job whose attempts are used up (its workers kept dying mid-run, so nothing failed it)
+   * is dead-lettered, not run again.
+   */
   async claim(owner: string, leaseMs: number): Promise<JobDoc | null> {
-    const now = Date.now();
-    return this.col.findOneAndUpdate(
-      { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
-      { $set: { status: 'running', leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() }, $inc: { attempts: 1 } },
-      { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' },
-    );
+    for (;;) {
+      const now = Date.now();
+      const job = await this.col.findOneAndUpdate(
+        { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
+        { $set: { status: 'running', leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() }, $inc: { attempts: 1 } },
+        { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' },
+      );
+      if (!job || job.attempts <= job.maxAttempts) return job;
+      const error = { code: 'HUB_ERR_INTERNAL', message: `all ${job.maxAttempts} attempts ended without a result (the worker stopped or lost its lease each time)`, retryable: false };
+      await this.fail(job, owner, { ...error, ...(job.lastError ? { previous: job.lastError } : {}) }, false);
+    }
   }
 
   /**
@@ -110,17 +119,17 @@ export class JobQueue {
     await this.col.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { status: 'succeeded', finishedAt: now, updatedAt: now }, $unset: { leaseUntil: '', lastError: '' } });
   }
 
-  /** Schedules another attempt with backoff, or dead-letters after the last one. */
+  /** Schedules another attempt with backoff, or dead-letters after the last one (only a running job this owner holds). */
   async fail(job: JobDoc, owner: string, error: Record<string, unknown>, retryable: boolean, retryAfterMs?: number): Promise<'retrying' | 'dead'> {
     const now = Date.now();
     const iso = new Date(now).toISOString();
     if (retryable && job.attempts < job.maxAttempts) {
       const runAt = now + nextDelay(job.attempts, this.policy, retryAfterMs);
-      await this.col.updateOne({ _id: job._id, leaseOwner: owner }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '' } });
+      await this.col.updateOne({ _id: job._id, leaseOwner: owner, status: 'running' }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '' } });
       this.notifyAt(runAt);
       return 'retrying';
     }
-    await this.col.updateOne({ _id: job._id, leaseOwner: owner }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '' } });
+    await this.col.updateOne({ _id: job._id, leaseOwner: owner, status: 'running' }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '' } });
     return 'dead';
   }
 

@@ -86,7 +86,12 @@ export class Worker {
     try {
       await this.handle(job, this.id, this.abort.signal);
     } catch (err) {
-      this.opts.logger.error({ jobId: job._id, err: String(err) }, 'job handler crashed');
+      // A crash is one failed attempt like any other: counted, backed off, dead-lettered after the
+      // last one. Left running, the job would be re-claimed after every lease, forever.
+      const message = `the job crashed: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
+      this.opts.logger.error({ jobId: job._id, err: message }, 'job handler crashed');
+      const outcome = await this.queue.fail(job, this.id, { code: 'HUB_ERR_INTERNAL', message, retryable: true }, true).catch((e: Error) => `not recorded: ${e.message}`);
+      this.opts.logger.warn({ jobId: job._id, outcome }, 'crashed job failed');
     } finally {
       clearInterval(beat);
     }
