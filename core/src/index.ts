@@ -20,6 +20,7 @@ export * from './sync/phone.js';
 export * from './sync/slots.js';
 export * from './sync/steps.js';
 export * from './sync/contact-step.js';
+export * from './sync/step-runner.js';
 export * from './sync/run-job.js';
 export * from './queue/backoff.js';
 export * from './queue/job-queue.js';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ConnectorRuntime, STEPS, applyOverrides, discover, isHubError, loadPackage, normalizeCall, redact, redactText, silentLogger, toE164, validateConfig,
+  ConnectorRuntime, STEPS, applyOverrides, discover, isHubError, loadPackage, normalizeCall, redact, redactText, runStep, silentLogger, skipReason, toE164, validateConfig,
   type CallData, type Connector, type ExchangeSummary, type LoadProblem, type OAuthStrategyFactory,
 } from '@hub/core';
-import type { OperationName, StepName } from '@hub/manifests';
+import type { StepName } from '@hub/manifests';
 
 type Obj = Record<string, unknown>;
 
@@ -102,10 +102,12 @@ export async function tryOperation(positional: string[], flags: Record<string, s
     const step = stepOf(op);
     if (step && STEPS[step].needsContact && !ctx.steps.contact && connector.manifest.capabilities.includes('contacts')) {
       out('# the operation needs a contact: running the contact step first (or pass --steps \'{"contact":{"id":"…"}}\')');
-      ctx.steps.contact = await runContact(rt, ctx);
-      out(`# contact: ${JSON.stringify(ctx.steps.contact)}`);
+      const contact = await runStep(rt, 'contact', ctx);
+      out(contact.status === 'skipped' ? `# contact step skipped: ${contact.reason}` : `# contact: ${JSON.stringify(ctx.steps.contact)}`);
     }
-    if (!(await rt.applies(op as OperationName, ctx))) out(`# note: ${op}'s "when" is false for this call and config; the sync would skip it. Running it anyway.`);
+    // The sync's own skip rules, so what `try` says matches what a job would do.
+    const skip = step && step !== 'contact' ? await skipReason(step, rt, ctx) : undefined;
+    if (skip) out(`# note: the sync would skip this step (${skip}). Running ${op} anyway.`);
     const input = flags.input ? readJsonArg(flags.input, 'input') : await defaultInput(rt, op, ctx);
     out(`# ${id}.${op}`);
     const result = await rt.execute(op, input, ctx);
@@ -120,11 +122,4 @@ export async function tryOperation(positional: string[], flags: Record<string, s
   function indent(value: unknown): string {
     return JSON.stringify(redact(value, secrets), null, 2).split('\n').map((l) => `  ${l}`).join('\n');
   }
-}
-
-async function runContact(rt: ConnectorRuntime, ctx: { call: Obj; steps: Obj }): Promise<unknown> {
-  const input = await rt.map('contact', ctx);
-  if (rt.has('upsertContact')) return rt.execute('upsertContact', input, ctx);
-  const found = rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
-  return found ?? rt.execute('createContact', input, ctx);
 }

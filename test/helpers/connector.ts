@@ -1,8 +1,8 @@
 import { sampleCall as specCall } from './fixtures.js';
 import type { OperationName, StepName } from '@hub/manifests';
 
-export type { Connector, OperationName };
-import { ConnectorRuntime, STEPS, applyOverrides, loadPackage, normalizeCall, silentLogger, validateConfig, type CallData, type Connector, type ExchangeSummary, type LoadProblem, type RateLimiter } from '@hub/core';
+export type { Connector, OperationName, StepName };
+import { ConnectorRuntime, applyOverrides, loadPackage, normalizeCall, runStep, silentLogger, validateConfig, type CallData, type Connector, type ExchangeSummary, type LoadProblem, type RateLimiter } from '@hub/core';
 
 /** Loads one connector package (manifest validated, hooks imported) with its base URL pointed at a simulator. */
 export async function loadConnector(dir: string, baseUrl?: string): Promise<Connector> {
@@ -43,20 +43,15 @@ export interface StepContext {
   steps: Record<string, unknown>;
 }
 
-/** Runs the contact step (upsert, or find then create) like a job would, without the store's lease. */
+/** Runs the contact step with the engine's own step runner (upsert, or find then create), without the store's lease. */
 export async function contactStep(rt: ConnectorRuntime, ctx: StepContext): Promise<Record<string, unknown>> {
-  const input = await rt.map('contact', ctx);
-  let contact = rt.has('upsertContact') ? await rt.execute('upsertContact', input, ctx) : rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
-  if (!contact) contact = await rt.execute('createContact', input, ctx);
-  ctx.steps.contact = contact;
-  return contact as Record<string, unknown>;
+  const outcome = await runStep(rt, 'contact', ctx);
+  if (outcome.status === 'skipped') throw new Error(`the contact step was skipped: ${outcome.reason}`);
+  return outcome.output as Record<string, unknown>;
 }
 
-/** Runs further sync steps in order, each skipped like the engine skips it: missing operation, data the call lacks, a false `when`. */
-export async function runSteps(rt: ConnectorRuntime, ctx: StepContext, stepOps: Array<[string, OperationName]>): Promise<Record<string, unknown>> {
-  for (const [step, op] of stepOps) {
-    if (!rt.has(op) || STEPS[step as StepName]?.lacks(ctx.call) || !(await rt.applies(op, ctx))) continue;
-    ctx.steps[step] = await rt.execute(op, await rt.map(step, ctx), ctx);
-  }
+/** Runs further sync steps in order with the engine's step runner, so each is skipped exactly as a job skips it. */
+export async function runSteps(rt: ConnectorRuntime, ctx: StepContext, steps: StepName[]): Promise<Record<string, unknown>> {
+  for (const step of steps) await runStep(rt, step, ctx);
   return ctx.steps;
 }

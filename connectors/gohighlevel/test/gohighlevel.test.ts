@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { Connector } from '@hub/core';
-import type { OperationName } from '../../../test/helpers/connector.js';
+import type { StepName } from '../../../test/helpers/connector.js';
 import { startGohighlevelSim, type GohighlevelSim } from '../sim/index.js';
 import { connectorRuntime, contactStep, loadConnector, runSteps, sampleCall } from '../../../test/helpers/connector.js';
 
 const DIR = fileURLToPath(new URL('..', import.meta.url));
-const STEPS: Array<[string, OperationName]> = [['note', 'addNote'], ['appointment', 'bookAppointment'], ['workflow', 'triggerWorkflow'], ['opportunity', 'createOpportunity']];
+const STEPS: StepName[] = ['note', 'appointment', 'workflow', 'opportunity'];
 
 /** A weekday at least a week ahead, so the simulator's calendar (Mon-Fri 09:00-17:00 New York) has slots. */
 function futureWeekday(): string {

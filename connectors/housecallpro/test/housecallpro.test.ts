@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { Connector } from '@hub/core';
 import { startHousecallproSim, type HousecallproSim } from '../sim/index.js';
-import { connectorRuntime, contactStep, loadConnector, runSteps, sampleCall, type OperationName } from '../../../test/helpers/connector.js';
+import { connectorRuntime, contactStep, loadConnector, runSteps, sampleCall, type StepName } from '../../../test/helpers/connector.js';
 import { parseAddress } from '../src/address.js';
 
 const DIR = fileURLToPath(new URL('..', import.meta.url));
-const STEPS: Array<[string, OperationName]> = [['job', 'createJob'], ['note', 'addNote']];
+const STEPS: StepName[] = ['job', 'note'];
 const ADDRESS = '742 Evergreen Terrace, Springfield, IL 62704';
 
 let sim: HousecallproSim;

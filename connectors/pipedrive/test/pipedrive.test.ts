@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { startPipedriveSim, type PipedriveSim } from '../sim/index.js';
-import { connectorRuntime, contactStep, loadConnector, runSteps, sampleCall, type Connector, type OperationName } from '../../../test/helpers/connector.js';
+import { connectorRuntime, contactStep, loadConnector, runSteps, sampleCall, type Connector, type StepName } from '../../../test/helpers/connector.js';
 
 const DIR = fileURLToPath(new URL('..', import.meta.url));
-const STEPS: Array<[string, OperationName]> = [['note', 'addNote'], ['appointment', 'bookAppointment'], ['opportunity', 'createOpportunity']];
+const STEPS: StepName[] = ['note', 'appointment', 'opportunity'];
 
 let sim: PipedriveSim;
 let connector: Connector;

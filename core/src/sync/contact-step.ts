@@ -14,7 +14,7 @@ export function contactKeys(call: Record<string, unknown>): string[] {
   return keys;
 }
 
-/** Store pieces the contact step needs. */
+/** Store pieces the contact step needs to never make two contacts. */
 export interface ContactStepDeps {
   locks: LockRepo;
   links: ContactLinkRepo;
@@ -23,14 +23,29 @@ export interface ContactStepDeps {
 }
 
 /**
- * Finds or creates the call's contact without ever making two: the CRM's native upsert where it has
- * one, otherwise search-then-create under a store lease per (integration, phone/email), checking the
- * contacts the hub itself made first because CRM search indexes lag.
+ * The contact step's sequence on the CRM: the native upsert where there is one, else a search then a
+ * create. The output always has a string `id`. No lease: `findOrCreateContact` adds it.
  */
-export async function findOrCreateContact(rt: ConnectorRuntime, ctx: OperationContext, deps: ContactStepDeps): Promise<Record<string, unknown>> {
+export async function findOrCreate(rt: ConnectorRuntime, ctx: OperationContext, input: unknown): Promise<Record<string, unknown>> {
+  let contact: unknown;
+  if (rt.has('upsertContact')) contact = await rt.execute('upsertContact', input, ctx);
+  else {
+    contact = rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
+    if (!contact) contact = await rt.execute('createContact', input, ctx);
+  }
+  return asContact(contact, rt.connector.manifest.id);
+}
+
+/**
+ * Finds or creates the call's contact without ever making two: with the store (`deps`), the sequence
+ * runs under a store lease per (integration, phone/email) and checks the contacts the hub itself made
+ * first, because CRM search indexes lag. Without it (the CLI, connector tests) the sequence runs bare.
+ */
+export async function findOrCreateContact(rt: ConnectorRuntime, ctx: OperationContext, deps?: ContactStepDeps): Promise<Record<string, unknown>> {
+  const input = await rt.map('contact', ctx);
+  if (!deps) return findOrCreate(rt, ctx, input);
   const integrationId = rt.connection.view.id;
   const keys = contactKeys(ctx.call);
-  const input = await rt.map('contact', ctx);
   // One lock key per customer: the phone when there is one (the voice channel's identity), else the email.
   const lockKey = `contact:${integrationId}:${keys[0] ?? 'none'}`;
   // The lease is re-entrant for its owner, and every job of one worker shares the worker's id; the
@@ -39,13 +54,7 @@ export async function findOrCreateContact(rt: ConnectorRuntime, ctx: OperationCo
   return deps.locks.withLock(lockKey, holder, async () => {
     const known = await deps.links.find(integrationId, keys);
     if (known) return known;
-    let contact: unknown;
-    if (rt.has('upsertContact')) contact = await rt.execute('upsertContact', input, ctx);
-    else {
-      contact = rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
-      if (!contact) contact = await rt.execute('createContact', input, ctx);
-    }
-    const out = asContact(contact, rt.connector.manifest.id);
+    const out = await findOrCreate(rt, ctx, input);
     await deps.links.remember(deps.tenantId, integrationId, keys, out);
     return out;
   }, { ttlMs: 60_000, waitMs: 60_000 });

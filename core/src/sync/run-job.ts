@@ -1,11 +1,11 @@
 import type { StepName } from '@hub/manifests';
 import { HubError, isHubError } from '../errors/hub-error.js';
-import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
+import type { OperationContext } from '../engine/runtime.js';
 import type { ExchangeSummary } from '../http/client.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import type { HubServices } from '../services.js';
-import { findOrCreateContact } from './contact-step.js';
-import { STEPS, operationFor, stepPlan } from './steps.js';
+import { runStep } from './step-runner.js';
+import { stepPlan } from './steps.js';
 
 /**
  * Runs one job's steps in order. Each finished step is checkpointed on the job with what the CRM
@@ -34,15 +34,16 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) =>
       hub.repos.syncLogs.add({ tenantId: job.tenantId, agentId: job.agentId, integrationId: job.integrationId, type: job.type, jobId: job._id, callId: job.callId, step, status, attempt: job.attempts, durationMs: Math.round(performance.now() - started), requests, ...extra });
     try {
-      const skip = await skipReason(step, rt, ctx);
-      if (skip) {
-        await checkpoint(hub, job, owner, step, { status: 'skipped', reason: skip, at: new Date().toISOString() });
+      const outcome = await runStep(rt, step, ctx, {
+        contact: { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId },
+        started: prior?.status === 'started',
+        markStarted: () => checkpoint(hub, job, owner, step, { status: 'started', at: new Date().toISOString() }),
+      });
+      if (outcome.status === 'skipped') {
+        await checkpoint(hub, job, owner, step, { status: 'skipped', reason: outcome.reason, at: new Date().toISOString() });
         continue;
       }
-      const { output, recovered } = step === 'contact'
-        ? { output: await findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId }), recovered: false }
-        : await runOperationStep(hub, job, owner, rt, step, ctx);
-      steps[step] = output;
+      const { output, recovered } = outcome;
       await checkpoint(hub, job, owner, step, { status: 'succeeded', output, at: new Date().toISOString() });
       await log('success', { crmIds: output, ...(recovered ? { recovered } : {}) });
     } catch (err) {
@@ -57,36 +58,7 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
   await hub.queue.succeed(job._id, owner);
 }
 
-/**
- * Runs a step's operation so that a lost answer never writes twice. The step is marked started before
- * its first request; a step found started had an attempt whose outcome is unknown (the answer was lost
- * or the hub stopped before the checkpoint), so the operation's recovery lookup, when the manifest
- * declares one, is asked first what that attempt created. The contact step needs no mark: it is a
- * find-or-create already.
- */
-async function runOperationStep(hub: HubServices, job: JobDoc, owner: string, rt: ConnectorRuntime, step: StepName, ctx: OperationContext): Promise<{ output: unknown; recovered: boolean }> {
-  const operation = STEPS[step].operation;
-  const input = await rt.map(step, ctx);
-  if (job.steps[step]?.status === 'started') {
-    const found = await rt.recover(operation, input, ctx);
-    if (found !== null) return { output: found, recovered: true };
-  } else {
-    await checkpoint(hub, job, owner, step, { status: 'started', at: new Date().toISOString() });
-  }
-  return { output: await rt.execute(operation, input, ctx), recovered: false };
-}
-
 async function checkpoint(hub: HubServices, job: JobDoc, owner: string, step: StepName, record: StepRecord): Promise<void> {
   job.steps[step] = record;
   await hub.queue.checkpoint(job._id, owner, step, record);
-}
-
-async function skipReason(step: StepName, rt: ConnectorRuntime, ctx: OperationContext): Promise<string | undefined> {
-  const def = STEPS[step];
-  const lacking = def.lacks(ctx.call);
-  if (lacking) return lacking;
-  if (def.needsContact && rt.connector.manifest.capabilities.includes('contacts') && !ctx.steps.contact) return 'there is no contact to attach it to';
-  const op = operationFor(step, rt.connector.manifest);
-  if (!(await rt.applies(op, ctx))) return `${op} does not apply (its "when" is false)`;
-  return undefined;
 }
