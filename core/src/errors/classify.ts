@@ -8,6 +8,8 @@ export interface Classification {
   action: Resolution;
   reason: string;
   retryAfterMs?: number;
+  /** true when the failure proves the request never reached the server (no connection was made) */
+  notSent?: boolean;
 }
 
 /** One answer (or failure) as classify() sees it. */
@@ -30,7 +32,44 @@ export interface ClassifyPolicy {
   now?: number;
 }
 
-const NETWORK_RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'ERR_GOT_REQUEST_ERROR', 'UND_ERR_SOCKET']);
+// Why a network error happened, whether a retry can help, and whether the request could have reached
+// the server at all (a refused connection or a failed lookup never sent a byte; a reset or a timeout may
+// have). Codes are Node's (system errors and TLS) and got's.
+const NETWORK: Record<string, { retry: boolean; notSent: boolean; why: string }> = {
+  ECONNREFUSED: { retry: true, notSent: true, why: 'connection refused' },
+  ENOTFOUND: { retry: true, notSent: true, why: 'host not found (DNS)' },
+  EAI_AGAIN: { retry: true, notSent: true, why: 'DNS lookup failed for now' },
+  EHOSTUNREACH: { retry: true, notSent: true, why: 'host unreachable' },
+  ENETUNREACH: { retry: true, notSent: true, why: 'network unreachable' },
+  ECONNRESET: { retry: true, notSent: false, why: 'connection reset' },
+  ETIMEDOUT: { retry: true, notSent: false, why: 'timed out' },
+  ESOCKETTIMEDOUT: { retry: true, notSent: false, why: 'socket timed out' },
+  ECONNABORTED: { retry: true, notSent: false, why: 'connection aborted' },
+  EPIPE: { retry: true, notSent: false, why: 'connection closed while sending' },
+  UND_ERR_SOCKET: { retry: true, notSent: false, why: 'socket closed' },
+  ERR_GOT_REQUEST_ERROR: { retry: true, notSent: false, why: 'request failed' },
+};
+
+// A certificate the client refuses stays refused until someone fixes it: retrying only delays the news.
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH', 'EPROTO',
+]);
+
+/** The decision for a failure that produced no HTTP answer. */
+function classifyNetwork(code: string): Classification {
+  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+    // The handshake failed, so no request was sent; nothing will change until the certificate or URL does.
+    return { action: 'fail', reason: `TLS failure ${code}: the server's certificate or protocol is refused`, notSent: true };
+  }
+  const known = NETWORK[code];
+  if (known) return { action: known.retry ? 'retry' : 'fail', reason: `network error ${code}: ${known.why}`, notSent: known.notSent };
+  // Other system errors (E…) are most often passing; got's own ERR_… codes name a bug in the request.
+  return code.startsWith('E') && !code.startsWith('ERR_')
+    ? { action: 'retry', reason: `network error ${code}`, notSent: false }
+    : { action: 'fail', reason: `request error ${code}`, notSent: false };
+}
 
 function header(h: Outcome['headers'], name: string): string | undefined {
   if (!h) return undefined;
@@ -60,11 +99,7 @@ function matches(rule: ErrorRuleT, status: number, body: unknown): boolean {
  * policy always give the same answer, so the table of cases is tested directly.
  */
 export function classify(outcome: Outcome, policy: ClassifyPolicy = {}): Classification {
-  if (outcome.networkError) {
-    return NETWORK_RETRYABLE.has(outcome.networkError) || outcome.networkError.startsWith('E')
-      ? { action: 'retry', reason: `network error ${outcome.networkError}` }
-      : { action: 'fail', reason: `request error ${outcome.networkError}` };
-  }
+  if (outcome.networkError) return classifyNetwork(outcome.networkError);
   const status = outcome.status ?? 0;
   const wait = retryAfterMs(outcome.headers, policy.now);
   for (const rule of policy.rules ?? []) {

@@ -118,11 +118,15 @@ export class ConnectorHttp {
       return { status: res.statusCode, headers: res.headers, body: parseBody(res.body, res.headers['content-type']), durationMs: performance.now() - started };
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
-      const summary: ExchangeSummary = { method: req.method, url: this.safeUrl(outgoing.url), durationMs: Math.round(performance.now() - started), action: 'retry', reason: `network error ${code}` };
-      this.opts.onExchange?.(summary);
       if (code === 'HUB_UNSAFE_ADDRESS') throw new HubError('HUB_ERR_UNSAFE_URL', `${outgoing.url.hostname} resolves to a private or loopback address`, { retryable: false });
+      const decision = classify({ networkError: code });
+      const url = this.safeUrl(outgoing.url);
+      this.opts.onExchange?.({ method: req.method, url, durationMs: Math.round(performance.now() - started), action: decision.action, reason: decision.reason });
       if (signal?.aborted) throw new HubError('HUB_ERR_CRM_TRANSIENT', 'request aborted', { cause: err });
-      throw new HubError('HUB_ERR_CRM_TRANSIENT', `${this.opts.connectorId}: network error ${code} calling ${this.safeUrl(outgoing.url)}`, { retryable: true });
+      const details = { network: code, reason: decision.reason, notSent: decision.notSent === true };
+      const message = `${this.opts.connectorId}: ${decision.reason} calling ${url}`;
+      if (decision.action === 'retry') throw new HubError('HUB_ERR_CRM_TRANSIENT', message, { retryable: true, details });
+      throw new HubError('HUB_ERR_CRM_REJECTED', message, { retryable: false, details });
     }
   }
 

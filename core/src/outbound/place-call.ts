@@ -22,7 +22,8 @@ export function provablyNotPlaced(err: unknown): boolean {
   if (err.code === 'HUB_ERR_CRM_RATE_LIMITED') return true;
   const status = err.details?.status;
   if (status === 503) return true;
-  return status === undefined && /network error (ECONNREFUSED|ENOTFOUND|EAI_AGAIN)/.test(err.message);
+  // classify() knows which network failures never reached the provider; a retryable one is safe to repeat.
+  return status === undefined && err.retryable && err.details?.notSent === true;
 }
 
 /**

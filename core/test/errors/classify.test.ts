@@ -34,6 +34,30 @@ describe('classify()', () => {
     if (wait !== undefined) expect(c.retryAfterMs).toBe(wait);
   });
 
+  const network: Array<[string, 'retry' | 'fail', boolean, RegExp]> = [
+    ['ECONNRESET', 'retry', false, /connection reset/],
+    ['ETIMEDOUT', 'retry', false, /timed out/],
+    ['EPIPE', 'retry', false, /closed while sending/],
+    ['ECONNABORTED', 'retry', false, /aborted/],
+    ['ECONNREFUSED', 'retry', true, /connection refused/],
+    ['ENOTFOUND', 'retry', true, /host not found/],
+    ['EAI_AGAIN', 'retry', true, /DNS/],
+    ['EHOSTUNREACH', 'retry', true, /unreachable/],
+    ['CERT_HAS_EXPIRED', 'fail', true, /TLS failure CERT_HAS_EXPIRED/],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'fail', true, /TLS failure/],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'fail', true, /TLS failure/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'fail', true, /TLS failure/],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', 'fail', true, /TLS failure/],
+    ['EPROTO', 'fail', true, /TLS failure/],
+    ['ESOMETHINGNEW', 'retry', false, /network error ESOMETHINGNEW/],
+    ['ERR_BODY_PARSE_FAILURE', 'fail', false, /request error/],
+  ];
+  it.each(network)('network error %s: %s (never sent: %s)', (code, action, notSent, reason) => {
+    const c = classify({ networkError: code });
+    expect(c).toMatchObject({ action, notSent });
+    expect(c.reason).toMatch(reason);
+  });
+
   it('is pure: the same input gives the same answer', () => {
     const o: Outcome = { status: 429, headers: { 'retry-after': '3' } };
     expect(classify(o)).toEqual(classify(o));

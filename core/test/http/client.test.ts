@@ -1,4 +1,6 @@
 import nock from 'nock';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { ConnectorHttp, type ExchangeSummary, type HttpClientOptions } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/limiter.js';
@@ -21,6 +23,12 @@ function client(over: Partial<HttpClientOptions> = {}, log: ExchangeSummary[] = 
     onExchange: (s) => log.push(s),
     ...over,
   });
+}
+
+/** Starts a loopback server on a free port and returns its base URL. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 beforeAll(() => nock.disableNetConnect());
@@ -108,10 +116,36 @@ describe('ConnectorHttp', () => {
 
   it('network errors are transient (a refused connection on loopback)', async () => {
     nock.enableNetConnect('127.0.0.1');
-    const err = await client().send({ method: 'GET', url: 'http://127.0.0.1:9/x' }).catch((e) => e);
+    const exchanges: ExchangeSummary[] = [];
+    const err = await client({ onExchange: (s) => exchanges.push(s) }).send({ method: 'GET', url: 'http://127.0.0.1:9/x' }).catch((e) => e);
     nock.disableNetConnect();
     expect(err.code).toBe('HUB_ERR_CRM_TRANSIENT');
     expect(err.retryable).toBe(true);
+    expect(err.details).toMatchObject({ network: 'ECONNREFUSED', notSent: true });
+    expect(exchanges[0]).toMatchObject({ action: 'retry', reason: 'network error ECONNREFUSED: connection refused' });
+  });
+
+  it('a reset connection goes through classify(): transient, and it may have been sent', async () => {
+    const server = createServer((req) => req.socket.destroy());
+    const url = await listen(server);
+    nock.enableNetConnect('127.0.0.1');
+    const err = await client().send({ method: 'POST', url: `${url}/x`, body: {} }).catch((e) => e);
+    nock.disableNetConnect();
+    server.close();
+    expect(err.code).toBe('HUB_ERR_CRM_TRANSIENT');
+    expect(err.details).toMatchObject({ network: 'ECONNRESET', notSent: false });
+  });
+
+  it('a TLS failure is permanent, not retried (https to a server that speaks no TLS)', async () => {
+    const server = createServer((_req, res) => res.end('plain'));
+    const url = await listen(server);
+    nock.enableNetConnect('127.0.0.1');
+    const err = await client().send({ method: 'GET', url: `${url.replace('http:', 'https:')}/x` }).catch((e) => e);
+    nock.disableNetConnect();
+    server.close();
+    expect(err.code).toBe('HUB_ERR_CRM_REJECTED');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/TLS failure/);
   });
 
   it('the guard refuses a private target before sending anything', async () => {

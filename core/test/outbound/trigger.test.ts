@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, idempotencyKey, readPhone, readTrigger } from '../../src/outbound/trigger.js';
 import { CALLBACK_TOLERANCE_MS, signCallback, verifyCallback } from '../../src/outbound/callback.js';
 import { provablyNotPlaced } from '../../src/outbound/place-call.js';
+import { classify } from '../../src/errors/classify.js';
 import { statesBefore } from '../../src/outbound/outbound-calls.js';
 import { HubError } from '../../src/errors/hub-error.js';
 
@@ -87,10 +88,20 @@ describe('outbound call states', () => {
     const http = (status: number, code: 'HUB_ERR_CRM_TRANSIENT' | 'HUB_ERR_CRM_REJECTED' | 'HUB_ERR_CRM_RATE_LIMITED' = 'HUB_ERR_CRM_TRANSIENT') => new HubError(code, `retell answered ${status}`, { details: { status } });
     expect(provablyNotPlaced(http(429, 'HUB_ERR_CRM_RATE_LIMITED'))).toBe(true);
     expect(provablyNotPlaced(http(503))).toBe(true);
-    expect(provablyNotPlaced(new HubError('HUB_ERR_CRM_TRANSIENT', 'retell: network error ECONNREFUSED calling http://x'))).toBe(true);
+    const network = (code: string) => {
+      const c = classify({ networkError: code });
+      return new HubError(c.action === 'retry' ? 'HUB_ERR_CRM_TRANSIENT' : 'HUB_ERR_CRM_REJECTED', `retell: ${c.reason}`, { retryable: c.action === 'retry', details: { network: code, notSent: c.notSent } });
+    };
+    expect(provablyNotPlaced(network('ECONNREFUSED'))).toBe(true);
+    expect(provablyNotPlaced(network('ENOTFOUND'))).toBe(true);
+    // The message no longer decides: a refused connection is read from the classification, not the text.
+    expect(provablyNotPlaced(new HubError('HUB_ERR_CRM_TRANSIENT', 'retell: network error ECONNREFUSED calling http://x'))).toBe(false);
     expect(provablyNotPlaced(http(500))).toBe(false);
     expect(provablyNotPlaced(http(502))).toBe(false);
-    expect(provablyNotPlaced(new HubError('HUB_ERR_CRM_TRANSIENT', 'retell: network error ETIMEDOUT calling http://x'))).toBe(false);
+    expect(provablyNotPlaced(network('ETIMEDOUT'))).toBe(false);
+    expect(provablyNotPlaced(network('ECONNRESET'))).toBe(false);
+    // A refused certificate sent nothing either, but it will not change by itself: no retry.
+    expect(provablyNotPlaced(network('CERT_HAS_EXPIRED'))).toBe(false);
     expect(provablyNotPlaced(http(422, 'HUB_ERR_CRM_REJECTED'))).toBe(false);
     expect(provablyNotPlaced(new Error('boom'))).toBe(false);
   });
