@@ -43,3 +43,4 @@ export * from './hub/oauth-service.js';
 export * from './hub/scheduling-service.js';
 export * from './outbound/index.js';
 export * from './hub/mapping-service.js';
+export * from './hub/imports-service.js';

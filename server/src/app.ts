@@ -7,6 +7,7 @@ import { tenantAuthPlugin } from './plugins/tenant-auth.js';
 import { metaRoutes } from './routes/meta.js';
 import { integrationRoutes, type IntegrationDecorator } from './routes/integrations.js';
 import { callRoutes } from './routes/calls.js';
+import { bulkCallRoutes } from './routes/bulk-calls.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { adminRoutes } from './routes/admin.js';
 
@@ -37,6 +38,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes);
   await app.register(integrationRoutes, { decorate: opts.decorateIntegration });
   await app.register(callRoutes);
+  await app.register(bulkCallRoutes);
   await app.register(mappingRoutes);
   if (opts.adminKey) await app.register(adminRoutes, { adminKey: opts.adminKey });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

@@ -4,11 +4,13 @@ import { bootstrap } from './bootstrap.js';
 import { createLogger, startWorker } from './runtime.js';
 import { extensions } from './extensions.js';
 import { connectorCommand } from './cli-connector.js';
+import { syncCommand } from './cli-sync.js';
 
 const USAGE = `usage:
   pnpm hub tenant create <name>        create a tenant; prints {"tenantId","apiKey"} (the key is shown once)
   pnpm hub worker                      run sync jobs without the HTTP server
-  pnpm hub connector <sub> ...         connector tools (new, validate, try)`;
+  pnpm hub connector <sub> ...         connector tools (new, validate, try)
+  pnpm hub sync import <file> --agent <id>   bulk sync of past calls to a running hub (HUB_URL, HUB_API_KEY)`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
@@ -45,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     await hub.engine.close();
     return 0;
   }
+  if (cmd === 'sync') return syncCommand([sub, ...rest].filter((x) => x !== undefined));
   if (cmd === 'connector') return connectorCommand([sub, ...rest].filter((x) => x !== undefined));
   return fail(USAGE);
 }

@@ -3,6 +3,7 @@ import { checkConditions } from '../sync/conditions.js';
 import { toE164 } from '../sync/phone.js';
 import { stepPlan } from '../sync/steps.js';
 import type { HubServices } from '../services.js';
+import type { JobSpec } from '../queue/job-queue.js';
 
 /** The sync endpoint's answer: the call id and the jobs it queued. */
 export interface IngestResult {
@@ -18,7 +19,7 @@ export interface IngestResult {
  * so the answer waits for one durable write, not one per CRM; workers are woken only after all of
  * them are stored, so none can claim a job whose call is not there yet.
  */
-export async function ingestCall(hub: HubServices, tenantId: string, agentId: string, raw: CallData): Promise<IngestResult> {
+export async function ingestCall(hub: HubServices, tenantId: string, agentId: string, raw: CallData, queueAs: Pick<JobSpec, 'lane' | 'importId'> = {}): Promise<IngestResult> {
   const data = normalizeCall(raw, agentId);
   const phone = toE164(data.customer_phone as string | null);
   if (phone) data.customer_phone = phone;
@@ -35,7 +36,7 @@ export async function ingestCall(hub: HubServices, tenantId: string, agentId: st
     existing ? { call: existing, created: false } : hub.repos.calls.record(tenantId, agentId, data, receivedAt),
     ...integrations.map((integration, n) =>
       hub.queue.enqueue(
-        { tenantId, agentId, callId: data.call_id, integrationId: integration._id, type: integration.type, ...(decisions[n].sync ? {} : { skipReason: decisions[n].reason }) },
+        { tenantId, agentId, callId: data.call_id, integrationId: integration._id, type: integration.type, ...queueAs, ...(decisions[n].sync ? {} : { skipReason: decisions[n].reason }) },
         { notify: false },
       ),
     ),

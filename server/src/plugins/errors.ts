@@ -2,15 +2,15 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isHubError } from '@hub/core';
 
-interface ValidationItem {
+export interface ValidationItem {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
 }
 
-/** Turns a schema failure into `body.customer_email: must match format "email"` style messages. */
-function describeValidation(context: string | undefined, all: ValidationItem[]): { field: string; message: string }[] {
+/** Turns a schema failure (of a request, or of one call in a bulk import) into `body.customer_email: must match format "email"` style messages. */
+export function describeValidation(context: string | undefined, all: ValidationItem[]): { field: string; message: string }[] {
   // A nullable field that fails reports three errors (its format, "must be null", "anyOf"); keep the one that helps.
   const specific = new Set(all.filter((v) => v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null')).map((v) => v.instancePath));
   const items = all.filter((v) => !specific.has(v.instancePath) || (v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null')));
