@@ -13,6 +13,8 @@ import { CallRepo } from './store/repos/calls.js';
 import { SyncLogRepo } from './store/repos/sync-logs.js';
 import { LockRepo } from './store/repos/locks.js';
 import { ContactLinkRepo } from './store/repos/contact-links.js';
+import { CallPages } from './store/repos/call-pages.js';
+import { JobReports } from './store/repos/job-reports.js';
 import type { IntegrationDoc, JobDoc } from './store/repos/documents.js';
 import { JobQueue } from './queue/job-queue.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './queue/backoff.js';
@@ -36,6 +38,10 @@ export interface Repos {
   syncLogs: SyncLogRepo;
   locks: LockRepo;
   links: ContactLinkRepo;
+  /** listings over calls (newest first, latest per agent) */
+  callPages: CallPages;
+  /** read-only reports over jobs (per call page, per day) */
+  jobReports: JobReports;
 }
 
 /** The assembled engine: store, repositories, queue, registry and settings. No HTTP server. */
@@ -59,6 +65,8 @@ export class HubServices {
       syncLogs: new SyncLogRepo(engine.collection('sync_logs')),
       locks: new LockRepo(engine.collection('locks')),
       links: new ContactLinkRepo(engine.collection('contact_links')),
+      callPages: new CallPages(engine.collection('calls')),
+      jobReports: new JobReports(engine.collection<JobDoc>('jobs')),
     };
     this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF);
     this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), logger, oauth: oauth?.(this) };
@@ -67,7 +75,7 @@ export class HubServices {
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
     const r = this.repos;
-    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes()]);
+    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.jobReports.ensureIndexes()]);
   }
 
   /** A runtime for one stored integration; `connection` replaces parts of it (a mapping preview). */

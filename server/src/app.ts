@@ -10,6 +10,9 @@ import { callRoutes } from './routes/calls.js';
 import { bulkCallRoutes } from './routes/bulk-calls.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { adminRoutes } from './routes/admin.js';
+import { agentRoutes } from './routes/agents.js';
+import { consoleActionRoutes } from './routes/console-actions.js';
+import { dailyStatsRoutes } from './routes/daily-stats.js';
 
 /** What buildApp needs: the engine, and optional extension routes (OAuth, outbound). */
 export interface AppOptions {
@@ -40,6 +43,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(callRoutes);
   await app.register(bulkCallRoutes);
   await app.register(mappingRoutes);
+  await app.register(agentRoutes);
+  await app.register(consoleActionRoutes);
+  await app.register(dailyStatsRoutes);
   if (opts.adminKey) await app.register(adminRoutes, { adminKey: opts.adminKey });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;

@@ -150,6 +150,19 @@ export class JobQueue {
     return job;
   }
 
+  /**
+   * Puts every failed (dead-lettered) job of one integration back in the queue at once; answers how
+   * many. A second call finds them queued or running, so it retries none.
+   */
+  async retryDead(tenantId: string, agentId: string, integrationId: string): Promise<number> {
+    const res = await this.col.updateMany(
+      { tenantId, agentId, integrationId, status: 'failed' },
+      { $set: { status: 'queued', attempts: 0, runAt: Date.now(), deadLettered: false, updatedAt: new Date().toISOString() }, $unset: { finishedAt: '' } },
+    );
+    if (res.modifiedCount) this.notify();
+    return res.modifiedCount;
+  }
+
   /** The jobs of one call. */
   async forCall(tenantId: string, agentId: string, callId: string): Promise<JobDoc[]> {
     return this.col.find({ tenantId, agentId, callId }, { sort: { createdAt: 1 } }).toArray();

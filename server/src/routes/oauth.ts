@@ -17,7 +17,7 @@ const CallbackQuery = Type.Object(
 
 /**
  * `GET /api/integrations/:type/callback`: public (the provider's redirect carries no API key; the
- * single-use state is the proof). Success redirects to HUB_OAUTH_SUCCESS_URL or shows a small page;
+ * single-use state is the proof). Success redirects to HUB_OAUTH_SUCCESS_URL, else a browser to the console (JSON clients get JSON);
  * failures answer 400 with what went wrong and never a secret.
  */
 export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,12 +44,23 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       to.searchParams.set('status', doc.status);
       return reply.redirect(to.toString(), 302);
     }
+    // A browser goes back to the console, on the agent's page, which reads `connected`; API clients get JSON.
+    if (!wantsJson(req)) return reply.redirect(consoleUrl(doc), 302);
     return answer(req, reply, 200, { status: doc.status, integration_id: doc._id, agent_id: doc.agentId, type: doc.type, message: `${doc.name ?? doc.type} is connected. You can close this window.` });
   });
 };
 
+/** Where a browser lands after connecting when HUB_OAUTH_SUCCESS_URL is unset: the console's agent page. */
+function consoleUrl(doc: Pick<IntegrationDoc, '_id' | 'agentId'>): string {
+  return `/ui/#/agents/${encodeURIComponent(doc.agentId)}?connected=${encodeURIComponent(doc._id)}`;
+}
+
+function wantsJson(req: FastifyRequest): boolean {
+  return /application\/json/.test(req.headers.accept ?? '');
+}
+
 function answer(req: FastifyRequest, reply: FastifyReply, status: number, body: Record<string, unknown>): FastifyReply {
-  if (/application\/json/.test(req.headers.accept ?? '')) return reply.status(status).send(body);
+  if (wantsJson(req)) return reply.status(status).send(body);
   const title = status === 200 ? 'Connected' : 'Connection failed';
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:system-ui;max-width:40em;margin:4em auto"><h1>${title}</h1><p>${escapeHtml(String(body.message ?? ''))}</p></body></html>`;
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);

@@ -39,3 +39,32 @@ export const UpdateBody = Type.Object(
 
 /** An ISO timestamp in a query string. */
 export const IsoTime = Type.String({ format: 'date-time' });
+
+/** The one error shape every 4xx and 5xx answer has (plugins/errors.ts). */
+export const ErrorBody = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ description: 'HUB_ERR_*' }),
+    error: Type.String({ description: 'the HTTP status name' }),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'the request field at fault, e.g. body.config.location_id or querystring.days' })),
+    problems: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: true }))),
+  },
+  { additionalProperties: true, description: 'an error: what went wrong and, for bad input, which field' },
+);
+
+/** The error answers a route can give, by status: `...errors(400, 404)`. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
+}
+
+/** An object whose fields are open-ended (connector-defined outputs, configs): serialized as given. */
+export const OpenObject = (description?: string) => Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
+
+/** A 204 answer. */
+export const NoContent = Type.Null({ description: 'no content' });
+
+/** A string enum as JSON Schema `enum` (not anyOf of consts), so a bad value is told the allowed ones. */
+export function StringEnum<T extends string>(values: readonly T[], description?: string) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+}

@@ -43,6 +43,20 @@ export class IntegrationRepo {
     return this.col.find({ tenantId, agentId }, { sort: { createdAt: 1 } }).toArray();
   }
 
+  /** How many integrations each agent of a tenant has. */
+  async countByAgent(tenantId: string): Promise<Map<string, number>> {
+    const rows = await this.col.find({ tenantId }, { projection: { agentId: 1 } }).toArray();
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.agentId, (counts.get(r.agentId) ?? 0) + 1);
+    return counts;
+  }
+
+  /** The integration types a tenant (or one of its agents) has. */
+  async typesOf(tenantId: string, agentId?: string): Promise<string[]> {
+    const rows = await this.col.find(agentId ? { tenantId, agentId } : { tenantId }, { projection: { type: 1 } }).toArray();
+    return [...new Set(rows.map((r) => r.type))];
+  }
+
   /** Applies a partial change; credentials, when given, are sealed again. */
   async update(tenantId: string, id: string, patch: Partial<Omit<IntegrationDoc, 'credentials'>> & { credentials?: Credentials }): Promise<IntegrationDoc> {
     const { credentials, ...rest } = patch;

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGoogleCalendarSim, type GoogleCalendarSim } from '@hub/connector-google-calendar/sim';
+import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
+import { sampleCall } from '../helpers/fixtures.js';
+import { startReceiver } from '../helpers/receiver.js';
+import { PUBLIC_URL, oauthEnv } from '../helpers/oauth.js';
+
+// The APIs the tenant console reads: agents, an agent's calls, the sync-condition preview,
+// retrying dead-lettered jobs and daily stats, through the real server and store.
+let hub: TestHub;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let zapierId: string;
+const AGENT = 'agent_console';
+
+async function jobsDone(callId: string): Promise<any[]> {
+  return eventually(async () => {
+    const r = await hub.api('GET', `/api/agents/${AGENT}/calls/${callId}`);
+    const jobs = r.body?.integrations ?? [];
+    return jobs.length > 0 && jobs.every((j: any) => j.status === 'succeeded' || j.status === 'failed') && jobs;
+  }, 15_000, `call ${callId} to finish`);
+}
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  hub = await startTestHub({}, { connectors: ['zapier'] });
+  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/1/a/') });
+  expect(res.status).toBe(201);
+  zapierId = res.body.id;
+  // Two calls the catch hook refuses on every attempt (HUB_MAX_ATTEMPTS=4 in test hubs: dead-lettered), then one it takes.
+  receiver.statuses.push(500, 500, 500, 500);
+  expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c1', { call_outcome: 'voicemail', duration_seconds: 20 }))).status).toBe(202);
+  expect((await jobsDone('c1'))[0].status).toBe('failed');
+  receiver.statuses.push(500, 500, 500, 500);
+  expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c2', { call_outcome: 'appointment_booked', duration_seconds: 300 }))).status).toBe(202);
+  expect((await jobsDone('c2'))[0].status).toBe('failed');
+  expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c3', { call_outcome: 'info_request', duration_seconds: 90 }))).status).toBe(202);
+  expect((await jobsDone('c3'))[0].status).toBe('succeeded');
+  // An agent with a call but no integration.
+  expect((await hub.api('POST', '/api/agents/agent_bare/calls', sampleCall('b1'))).status).toBe(202);
+});
+afterAll(async () => {
+  await hub?.close();
+  await receiver?.close();
+});
+
+describe('GET /api/agents', () => {
+  it('lists agents known from integrations and calls, most recently called first', async () => {
+    const res = await hub.api('GET', '/api/agents');
+    expect(res.status).toBe(200);
+    const c3 = await hub.running.hub.repos.calls.get(hub.tenant.tenantId, AGENT, 'c3');
+    expect(res.body.agents).toEqual([
+      { agent_id: 'agent_bare', integrations: 0, last_call_at: expect.any(String) },
+      { agent_id: AGENT, integrations: 1, last_call_at: c3.receivedAt },
+    ]);
+    await hub.api('POST', '/api/agents/agent_new/integrations/connect', { type: 'zapier', webhook_url: receiver.url('/hooks/catch/2/b/') });
+    const again = await hub.api('GET', '/api/agents');
+    expect(again.body.agents.at(-1)).toEqual({ agent_id: 'agent_new', integrations: 1, last_call_at: null });
+  });
+
+  it('shows another tenant nothing of this one', async () => {
+    const other = await hub.newTenant();
+    expect((await other.api('GET', '/api/agents')).body).toEqual({ agents: [] });
+    expect((await other.api('GET', `/api/agents/${AGENT}/calls`)).body).toEqual({ calls: [], next_before: null });
+    expect((await other.api('POST', `/api/agents/${AGENT}/integrations/${zapierId}/retry-dead`)).status).toBe(404);
+    expect((await other.api('POST', `/api/agents/${AGENT}/integrations/${zapierId}/conditions/preview`, {})).status).toBe(404);
+    expect((await other.api('GET', '/api/stats/daily')).body.buckets).toEqual([]);
+  });
+});
+
+describe('GET /api/agents/:agentId/calls', () => {
+  it('lists calls newest first with per-integration status, and pages with before', async () => {
+    const res = await hub.api('GET', `/api/agents/${AGENT}/calls?limit=2`);
+    expect(res.status).toBe(200);
+    expect(res.body.calls.map((c: any) => c.call_id)).toEqual(['c3', 'c2']);
+    expect(res.body.calls[0]).toEqual({
+      call_id: 'c3', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', customer_name: 'Jane Smith', customer_phone: '+14079780655', call_outcome: 'info_request',
+      integrations: [{ integration_id: zapierId, type: 'zapier', job_id: expect.stringMatching(/^job_/), status: 'succeeded' }],
+    });
+    expect(res.body.calls[1].integrations[0]).toMatchObject({ status: 'failed', dead_lettered: true });
+    expect(res.body.next_before).toBe('c2');
+    const next = await hub.api('GET', `/api/agents/${AGENT}/calls?limit=2&before=c2`);
+    expect(next.body).toEqual({ calls: [expect.objectContaining({ call_id: 'c1' })], next_before: null });
+  });
+
+  it('filters by status, integration and time', async () => {
+    const failed = await hub.api('GET', `/api/agents/${AGENT}/calls?status=failed&integration_id=${zapierId}`);
+    expect(failed.body.calls.map((c: any) => c.call_id)).toEqual(['c2', 'c1']);
+    expect((await hub.api('GET', `/api/agents/${AGENT}/calls?integration_id=int_none`)).body.calls).toEqual([]);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await hub.api('GET', `/api/agents/${AGENT}/calls?since=${future}`)).body.calls).toEqual([]);
+    expect((await hub.api('GET', `/api/agents/${AGENT}/calls?until=${future}`)).body.calls).toHaveLength(3);
+  });
+
+  it('names the field and what is allowed on bad input', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['status=broken', 'querystring.status', /must be one of queued, running, succeeded, failed, skipped/],
+      ['limit=0', 'querystring.limit', /pattern/],
+      ['since=yesterday', 'querystring.since', /date-time/],
+      ['before=nope', 'querystring.before', /next_before/],
+      ['colour=red', 'querystring.colour', /not a known field/],
+    ];
+    for (const [query, field, message] of cases) {
+      const res = await hub.api('GET', `/api/agents/${AGENT}/calls?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.field, query).toBe(field);
+      expect(res.body.message, query).toMatch(message);
+    }
+  });
+});
+
+describe('POST …/conditions/preview', () => {
+  const path = () => `/api/agents/${AGENT}/integrations/${zapierId}/conditions/preview`;
+
+  it('says which recent calls would sync under the given conditions, and why', async () => {
+    const res = await hub.api('POST', path(), { sync_conditions: { call_outcome: ['appointment_booked', 'info_request'], min_duration_seconds: 100 } });
+    expect(res.status).toBe(200);
+    expect(res.body.calls).toEqual([
+      { call_id: 'c3', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', would_sync: false, reason: 'duration 90s is under 100s' },
+      { call_id: 'c2', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', would_sync: true, reason: 'conditions met' },
+      { call_id: 'c1', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', would_sync: false, reason: expect.stringContaining('call_outcome "voicemail"') },
+    ]);
+    const when = await hub.api('POST', path(), { sync_conditions: { when: 'call.duration_seconds > 60' } });
+    expect(when.body.calls.map((c: any) => c.would_sync)).toEqual([true, true, false]);
+  });
+
+  it('uses the saved conditions when none are given, and none for null', async () => {
+    await hub.api('PUT', `/api/agents/${AGENT}/integrations/${zapierId}`, { sync_conditions: { call_outcome: ['voicemail'] } });
+    try {
+      const saved = await hub.api('POST', path(), {});
+      expect(saved.body.sync_conditions).toEqual({ call_outcome: ['voicemail'] });
+      expect(saved.body.calls.map((c: any) => c.would_sync)).toEqual([false, false, true]);
+      const none = await hub.api('POST', path(), { sync_conditions: null });
+      expect(none.body.calls.every((c: any) => c.would_sync && c.reason === 'no conditions')).toBe(true);
+    } finally {
+      await hub.api('PUT', `/api/agents/${AGENT}/integrations/${zapierId}`, { sync_conditions: null });
+    }
+  });
+
+  it('refuses bad conditions naming the field', async () => {
+    const bad = await hub.api('POST', path(), { sync_conditions: { when: '((' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('sync_conditions.when');
+    const shape = await hub.api('POST', path(), { sync_conditions: { min_duration_seconds: -1 } });
+    expect(shape.status).toBe(400);
+    expect(shape.body.field).toBe('body.sync_conditions.min_duration_seconds');
+    expect((await hub.api('POST', `/api/agents/${AGENT}/integrations/int_missing/conditions/preview`, {})).status).toBe(404);
+  });
+});
+
+describe('daily stats and retrying dead-lettered jobs', () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+
+  it('counts finished syncs per UTC day and type, zeros included', async () => {
+    const res = await hub.api('GET', `/api/agents/${AGENT}/stats/daily?days=7`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ days: 7, to: today() });
+    expect(res.body.buckets).toHaveLength(7);
+    expect(res.body.buckets.at(-1)).toEqual({ date: today(), type: 'zapier', total: 3, succeeded: 1, failed: 2 });
+    expect(res.body.buckets[0]).toMatchObject({ total: 0, succeeded: 0, failed: 0 });
+    const month = await hub.api('GET', '/api/stats/daily?days=30');
+    expect(month.body.buckets).toHaveLength(30);
+    expect(month.body.buckets.at(-1)).toEqual({ date: today(), type: 'zapier', total: 3, succeeded: 1, failed: 2 });
+    const bad = await hub.api('GET', '/api/stats/daily?days=14');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ field: 'querystring.days', message: expect.stringContaining('must be one of 7, 30') });
+  });
+
+  it('retries every dead-lettered job once; a second call retries none', async () => {
+    const first = await hub.api('POST', `/api/agents/${AGENT}/integrations/${zapierId}/retry-dead`);
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ retried: 2 });
+    const second = await hub.api('POST', `/api/agents/${AGENT}/integrations/${zapierId}/retry-dead`);
+    expect(second.body).toEqual({ retried: 0 });
+    expect((await jobsDone('c1'))[0].status).toBe('succeeded');
+    expect((await jobsDone('c2'))[0].status).toBe('succeeded');
+    const stats = await hub.api('GET', `/api/agents/${AGENT}/stats/daily`);
+    expect(stats.body.buckets.at(-1)).toEqual({ date: today(), type: 'zapier', total: 3, succeeded: 3, failed: 0 });
+    expect((await hub.api('POST', `/api/agents/${AGENT}/integrations/int_missing/retry-dead`)).status).toBe(404);
+  });
+});
+
+describe('OAuth success without HUB_OAUTH_SUCCESS_URL', () => {
+  let sim: GoogleCalendarSim;
+  let oauthHub: TestHub;
+  beforeAll(async () => {
+    sim = await startGoogleCalendarSim();
+    const endpoints = { baseUrl: `${sim.url}/calendar/v3`, authorizeUrl: `${sim.url}/o/oauth2/v2/auth`, tokenUrl: `${sim.url}/token` };
+    oauthHub = await startTestHub(oauthEnv('google-calendar', endpoints, { clientId: 'gcal-client', clientSecret: 'gcal-secret' }), { connectors: ['google-calendar'] });
+  });
+  afterAll(async () => {
+    await oauthHub?.close();
+    await sim?.close();
+  });
+
+  it("sends a browser back to the console's agent page with the connected integration", async () => {
+    const res = await oauthHub.api('POST', '/api/agents/agent_o:1/integrations/connect', { type: 'google-calendar' });
+    const consent = await fetch(res.body.authorize_url, { redirect: 'manual' });
+    const callback = new URL(consent.headers.get('location') ?? '');
+    expect(callback.origin).toBe(PUBLIC_URL);
+    const done = await fetch(`${oauthHub.url}${callback.pathname}${callback.search}`, { redirect: 'manual', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe(`/ui/#/agents/agent_o%3A1?connected=${res.body.id}`);
+    expect((await oauthHub.api('GET', `/api/agents/agent_o:1/integrations/${res.body.id}`)).body.status).toBe('connected');
+  });
+});
