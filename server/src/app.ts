@@ -13,6 +13,8 @@ import { adminRoutes } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
 import { consoleActionRoutes } from './routes/console-actions.js';
 import { dailyStatsRoutes } from './routes/daily-stats.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
+import { consolePlugin } from './plugins/console.js';
 
 /** What buildApp needs: the engine, and optional extension routes (OAuth, outbound). */
 export interface AppOptions {
@@ -36,9 +38,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin);
   await app.register(hubPlugin, { hub: opts.hub });
   await app.register(tenantAuthPlugin);
   await app.register(metaRoutes);
+  await app.register(consolePlugin);
   await app.register(integrationRoutes, { decorate: opts.decorateIntegration });
   await app.register(callRoutes);
   await app.register(bulkCallRoutes);

@@ -12,9 +12,11 @@ export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: m.description ?? null,
       auth_type: m.auth.type,
       capabilities: m.capabilities,
-      credentials: Object.entries(m.credentials ?? {}).map(([name, c]) => ({ name, label: c.label, required: c.required !== false })),
+      credentials: Object.entries(m.credentials ?? {}).map(([name, c]) => ({ name, label: c.label, description: c.description ?? null, required: c.required !== false })),
       config_schema: m.config ?? { type: 'object', properties: {} },
       mappings: Object.keys(m.mappings ?? {}),
+      // The console shows each default beside the tenant's override.
+      default_mappings: m.mappings ?? {},
     })),
   }));
 };

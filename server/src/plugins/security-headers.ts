@@ -1,0 +1,44 @@
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+type Directives = Record<string, string[]>;
+
+/** The console's policy: only its own scripts, styles and API; nothing inline, no framing. */
+export const CONSOLE_CSP: Directives = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+};
+
+/**
+ * Pages served under these prefixes get their own policy: the API reference UI injects its
+ * configuration and styles inline, which the console's policy forbids.
+ */
+export const CSP_BY_PREFIX: Array<{ prefix: string; directives: Directives }> = [
+  { prefix: '/docs', directives: { ...CONSOLE_CSP, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'https:'], fontSrc: ["'self'", 'data:'] } },
+];
+
+// The hub often runs on plain http on a private network; upgrading its requests to https would break it.
+const common = { contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP }, strictTransportSecurity: false } as const;
+
+/** Security headers (@fastify/helmet) on every answer, with a CSP chosen by route prefix. */
+export const securityHeadersPlugin = fp(
+  async (app: FastifyInstance) => {
+    // Runs before helmet's own onRoute hook, which turns `routeOptions.helmet` into the route's policy.
+    app.addHook('onRoute', (route) => {
+      const match = CSP_BY_PREFIX.find((p) => route.url === p.prefix || route.url.startsWith(`${p.prefix}/`));
+      if (match && route.helmet === undefined) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: match.directives } };
+    });
+    await app.register(helmet, { global: true, ...common });
+  },
+  { name: 'hub-security-headers' },
+);

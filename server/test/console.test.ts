@@ -1,0 +1,58 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { consolePlugin } from '../src/plugins/console.js';
+import { securityHeadersPlugin } from '../src/plugins/security-headers.js';
+
+async function appWith(root: string) {
+  const app = Fastify();
+  await app.register(securityHeadersPlugin);
+  await app.register(consolePlugin, { root });
+  app.get('/docs', async (_req, reply) => reply.type('text/html').send('<html></html>'));
+  app.get('/api/thing', async () => ({ ok: true }));
+  await app.ready();
+  return app;
+}
+
+describe('console serving', () => {
+  it('serves the built console at /ui/ under a strict CSP, redirects / there and caches only hashed assets', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'console-'));
+    await mkdir(join(root, 'assets'));
+    await writeFile(join(root, 'index.html'), '<!doctype html><title>console</title>');
+    await writeFile(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
+    const app = await appWith(root);
+    expect((await app.inject('/')).headers.location).toBe('/ui/');
+    expect((await app.inject('/ui')).headers.location).toBe('/ui/');
+    const page = await app.inject('/ui/');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>console</title>');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const asset = await app.inject('/ui/assets/index-abc.js');
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect((await app.inject('/ui/nothing-here.js')).statusCode).toBe(404);
+    expect(String((await app.inject('/api/thing')).headers['content-security-policy'])).not.toContain('unsafe-inline');
+    await app.close();
+  });
+
+  it('gives /docs its own policy, so the API reference can run its inline set-up', async () => {
+    const app = await appWith(await mkdtemp(join(tmpdir(), 'console-')));
+    const docs = await app.inject('/docs');
+    expect(String(docs.headers['content-security-policy'])).toContain("script-src 'self' 'unsafe-inline'");
+    await app.close();
+  });
+
+  it('says how to build the console when it is missing, instead of a bare 404', async () => {
+    const app = await appWith(join(tmpdir(), 'no-such-console-dir'));
+    const res = await app.inject('/ui/');
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('pnpm --filter @hub/web build');
+    await app.close();
+  });
+});
