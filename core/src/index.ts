@@ -44,6 +44,7 @@ export * from './hub/test-service.js';
 export * from './hub/oauth-service.js';
 export * from './hub/scheduling-service.js';
 export * from './outbound/index.js';
+export * from './voice/index.js';
 export * from './hub/mapping-service.js';
 export * from './hub/imports-service.js';
 export * from './hub/activity-service.js';

@@ -17,6 +17,7 @@ import { CallPages } from './store/repos/call-pages.js';
 import { JobReports } from './store/repos/job-reports.js';
 import type { IntegrationDoc, JobDoc } from './store/repos/documents.js';
 import { JobQueue } from './queue/job-queue.js';
+import { CallBookingRepo, type CallBookingDoc } from './voice/call-bookings.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './queue/backoff.js';
 
 /** Deployment settings the engine needs. */
@@ -42,6 +43,8 @@ export interface Repos {
   callPages: CallPages;
   /** read-only reports over jobs (per call page, per day) */
   jobReports: JobReports;
+  /** appointments voice agents booked during calls */
+  bookings: CallBookingRepo;
 }
 
 /** The assembled engine: store, repositories, queue, registry and settings. No HTTP server. */
@@ -67,6 +70,7 @@ export class HubServices {
       links: new ContactLinkRepo(engine.collection('contact_links')),
       callPages: new CallPages(engine.collection('calls')),
       jobReports: new JobReports(engine.collection<JobDoc>('jobs')),
+      bookings: new CallBookingRepo(engine.collection<CallBookingDoc>('call_bookings')),
     };
     this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF);
     this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), logger, oauth: oauth?.(this) };
@@ -75,7 +79,7 @@ export class HubServices {
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
     const r = this.repos;
-    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.jobReports.ensureIndexes()]);
+    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.jobReports.ensureIndexes(), r.bookings.ensureIndexes()]);
   }
 
   /** A runtime for one stored integration; `connection` replaces parts of it (a mapping preview). */

@@ -63,14 +63,15 @@ export async function checkAvailability(hub: HubServices, doc: IntegrationDoc, q
 
 /**
  * Books through the connector's bookAppointment with the same `appointment` mapping a synced call
- * uses. The booking gets a call id derived from the integration and the request, so a retried
- * request is the same booking (connectors that support client ids make no second event).
+ * uses. The booking gets a call id derived from the integration and the request (or `opts.key`), so
+ * a retried request is the same booking (connectors that support client ids make no second event).
  */
-export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req: BookingRequest): Promise<Record<string, unknown>> {
+export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req: BookingRequest, opts: { key?: string } = {}): Promise<Record<string, unknown>> {
   ready(doc);
   const rt = hub.runtimeFor(doc);
   if (!rt.has('bookAppointment')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot book appointments`);
-  const digest = createHash('sha256').update(JSON.stringify([doc._id, req.title, req.date, req.time, req.timezone, req.durationMinutes, req.customer_email ?? null, req.customer_phone ?? null])).digest('hex');
+  // `key` names the booking when the caller has its own idea of "the same booking" (a voice call and a start).
+  const digest = createHash('sha256').update(JSON.stringify(opts.key !== undefined ? [doc._id, opts.key] : [doc._id, req.title, req.date, req.time, req.timezone, req.durationMinutes, req.customer_email ?? null, req.customer_phone ?? null])).digest('hex');
   const call = normalizeCall({
     call_id: `booking-${digest.slice(0, 32)}`,
     customer_name: req.customer_name ?? null,

@@ -1,5 +1,6 @@
 import { HubError, inputError, notFound } from '../errors/hub-error.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
+import type { HookContext } from '../engine/types.js';
 import type { OutboundCallDoc, VoiceHookDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
 import { cleanCallData } from './clean-call.js';
@@ -34,12 +35,21 @@ async function outboundFor(out: OutboundService, hook: VoiceHookDoc, ev: VoiceEv
   return call && call.tenantId === hook.tenantId && call.voiceIntegrationId === hook.integrationId ? call : undefined;
 }
 
+/** A voice hook whose request carried a valid provider signature: the hook, its integration and the parsed body. */
+export interface VerifiedVoiceRequest {
+  hook: VoiceHookDoc;
+  integration: IntegrationDoc;
+  body: unknown;
+  ctx: HookContext;
+}
+
 /**
- * Verifies and handles one provider event. The signature is checked by the connector's
- * `verifyEvent` hook over the raw body with the integration's stored key, before the body is even
- * parsed; unknown hooks, bad signatures and bad bodies are refused with nothing written.
+ * Checks one request to a voice hook (an event, the inbound webhook or a tool call). The signature is
+ * checked by the connector's `verifyEvent` hook over the raw body with the integration's stored key,
+ * before the body is even parsed; unknown hooks, bad signatures and bad bodies are refused with
+ * nothing written.
  */
-export async function receiveVoiceEvent(out: OutboundService, type: string, hookId: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<VoiceEventResult> {
+export async function verifyVoiceRequest(out: OutboundService, type: string, hookId: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<VerifiedVoiceRequest> {
   const hook = await out.hooks.voiceHook(hookId);
   if (!hook || hook.type !== type) throw notFound('voice webhook', hookId);
   const integration = await out.hub.repos.integrations.byId(hook.integrationId);
@@ -50,12 +60,17 @@ export async function receiveVoiceEvent(out: OutboundService, type: string, hook
   const ctx = await rt.hookContext({ call: {}, steps: {} });
   const verdict = (await connector.hooks.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
   if (!verdict.ok) throw new HubError('HUB_ERR_UNAUTHORIZED', `signature refused: ${verdict.reason ?? 'invalid'}`, { field: 'headers' });
-  let body: unknown;
   try {
-    body = JSON.parse(rawBody);
+    return { hook, integration, body: JSON.parse(rawBody), ctx };
   } catch {
     throw inputError('body', 'is not valid JSON');
   }
+}
+
+/** Verifies and handles one provider event (see verifyVoiceRequest); `call_inbound` is answered with what the CRMs know of the caller. */
+export async function receiveVoiceEvent(out: OutboundService, type: string, hookId: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<VoiceEventResult | Record<string, unknown>> {
+  const { hook, integration, body, ctx } = await verifyVoiceRequest(out, type, hookId, rawBody, headers);
+  const connector = out.hub.registry.get(type)!;
   let ev: VoiceEvent;
   try {
     ev = (await connector.hooks.readEvent(ctx, { body })) as VoiceEvent;

@@ -6,6 +6,7 @@ import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import type { HubServices } from '../services.js';
 import { runStep } from './step-runner.js';
 import { stepPlan } from './steps.js';
+import { bookedDuringCall } from '../voice/link-booking.js';
 
 /**
  * Runs one job's steps in order. Each finished step is checkpointed on the job with what the CRM
@@ -38,6 +39,7 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
         contact: { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId },
         started: prior?.status === 'started',
         markStarted: () => checkpoint(hub, job, owner, step, { status: 'started', at: new Date().toISOString() }),
+        existing: () => bookedDuringCall(hub, job, step, ctx.call),
       });
       if (outcome.status === 'skipped') {
         await checkpoint(hub, job, owner, step, { status: 'skipped', reason: outcome.reason, at: new Date().toISOString() });

@@ -17,6 +17,8 @@ export interface StepGuard {
   started?: boolean;
   /** records that the step is about to send its first request */
   markStarted?: () => Promise<void>;
+  /** a record made before the sync that this step links instead of writing (a booking made during the call), or undefined */
+  existing?: () => Promise<unknown>;
 }
 
 /** Why the sync skips a step for this connector and call, or undefined when it runs. */
@@ -50,6 +52,8 @@ async function stepOutcome(rt: ConnectorRuntime, step: StepName, ctx: OperationC
   const reason = await skipReason(step, rt, ctx);
   if (reason) return { status: 'skipped', reason };
   if (step === 'contact') return { status: 'succeeded', output: await findOrCreateContact(rt, ctx, guard.contact), recovered: false };
+  const existing = await guard.existing?.();
+  if (existing !== undefined) return { status: 'succeeded', output: existing, recovered: false };
   const operation = STEPS[step].operation;
   const input = await rt.map(step, ctx);
   if (guard.started) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
-  createOutboundWebhook, createVoiceHook, isHubError, outboundCallView, publicVoiceHook, publicWebhook, triggerCall, type OutboundService,
+  createOutboundWebhook, createVoiceHook, isHubError, voiceHookTools, outboundCallView, publicVoiceHook, publicWebhook, triggerCall, type OutboundService,
 } from '@hub/core';
 import { AgentParams } from '../routes/schemas.js';
 
@@ -16,6 +16,17 @@ const NewWebhook = Type.Object(
   { additionalProperties: false },
 );
 const NewVoiceHook = Type.Object({ integration_id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+const ToolsSchema = {
+  description: "The hook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API, and the calendar they act on",
+  params: IdParams,
+  response: {
+    200: Type.Object({
+      tools: Type.Array(Type.Object({ type: Type.Literal('custom'), name: Type.String(), description: Type.String(), url: Type.String(), method: Type.Literal('POST') }, { additionalProperties: true })),
+      calendar: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    }),
+  },
+};
 
 /** Trigger webhooks (management and the public trigger), outbound call status, voice hooks. */
 export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }> = async (app, { out }) => {
@@ -55,6 +66,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
   app.get('/api/agents/:agentId/voice-webhooks', { schema: { params: AgentParams } }, async (req) => ({
     webhooks: (await out.hooks.listVoiceHooks(req.tenantId, req.params.agentId)).map((d) => publicVoiceHook(out, d)),
   }));
+  app.get('/api/agents/:agentId/voice-webhooks/:id/tools', { schema: ToolsSchema }, async (req) => voiceHookTools(out, req.tenantId, req.params.agentId, req.params.id));
   app.delete('/api/agents/:agentId/voice-webhooks/:id', { schema: { params: IdParams } }, async (req, reply) => {
     await out.hooks.removeVoiceHook(req.tenantId, req.params.agentId, req.params.id);
     return reply.status(204).send();
