@@ -1,39 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
-import { MongoClient } from 'mongodb';
-import { openEmbeddedEngine, openMongoEngine } from '../src/index.js';
+import { testEngines } from '../src/testing/index.js';
 import { storeContract } from './contract.js';
-import { tempDir } from './helpers.js';
 
-const mongodbUrl = process.env.MONGODB_URL;
-
-describe('store contract: embedded', () => {
-  storeContract(async () => {
-    const tmp = await tempDir();
-    const engine = await openEmbeddedEngine({ dir: tmp.dir });
-    return {
-      engine,
-      dispose: async () => {
-        await engine.close();
-        await tmp.remove();
-      },
-    };
+// Embedded (through the driver's BSON encoding) always; MongoDB when HUB_TEST_MONGODB_URL is set.
+for (const target of testEngines()) {
+  describe(`store contract: ${target.name}`, () => {
+    storeContract(() => target.open());
   });
-});
-
-// Runs only where a MongoDB is configured; skipped otherwise, and reported as skipped.
-describe.runIf(mongodbUrl !== undefined && mongodbUrl !== '')('store contract: mongodb', () => {
-  storeContract(async () => {
-    const dbName = `hub_contract_${randomUUID().slice(0, 8)}`;
-    const engine = await openMongoEngine(mongodbUrl as string, { dbName });
-    return {
-      engine,
-      dispose: async () => {
-        await engine.close();
-        const client = await MongoClient.connect(mongodbUrl as string);
-        await client.db(dbName).dropDatabase();
-        await client.close();
-      },
-    };
-  });
-});
+}

@@ -47,6 +47,8 @@ export interface DocCollection<T extends Doc = Doc> {
   deleteOne(filter: Filter): Promise<{ deletedCount: number }>;
   deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
   countDocuments(filter?: Filter): Promise<number>;
+  /** A simple aggregation ($match first, then $group/$sort/$project/$limit): both engines run it server-side. */
+  aggregate<R extends object = Doc>(pipeline: object[]): DocCursor<R>;
   createIndex(keys: Record<string, 1 | -1>, options?: { unique?: boolean; name?: string }): Promise<string>;
 }
 
@@ -55,6 +57,13 @@ export interface StoreEngine {
   /** `embedded` or `mongodb`, for /health and logs. */
   readonly kind: 'embedded' | 'mongodb';
   collection<T extends Doc = Doc>(name: string): DocCollection<T>;
+  /**
+   * The store's clock in epoch ms. Leases and due times are compared against it, so several processes
+   * agree on them whatever their own clocks say (MongoDB: the server's clock, sampled and corrected).
+   */
+  now(): number;
+  /** Resolves when the store answers; rejects (within a few seconds) when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

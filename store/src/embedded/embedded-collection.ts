@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Query } from 'mingo';
+import { Aggregator, Query } from 'mingo';
+// Registers the aggregation stages and expression operators ($group, $sum, $cond…) with mingo.
+import 'mingo/init/system';
 import { DuplicateKeyError } from '@hub/core';
 import type { Doc, DocCollection, DocCursor, Filter, FindOneAndUpdateOptions, FindOptions, Update } from '@hub/core';
 import { compileNative } from './native-match.js';
@@ -110,6 +112,20 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   async countDocuments(filter: Filter = {}): Promise<number> {
     this.host.assertOpen();
     return this.select(filter, {}).length;
+  }
+
+  aggregate<R extends object = Doc>(pipeline: object[]): DocCursor<R> {
+    return {
+      toArray: async () => {
+        this.host.assertOpen();
+        // A leading $match is answered from the indexes, as MongoDB would; the rest runs in mingo.
+        const [first, ...rest] = pipeline as Record<string, unknown>[];
+        const leadingMatch = first !== undefined && Object.keys(first).length === 1 && first.$match !== undefined;
+        const input = leadingMatch ? this.select(first.$match as Filter, {}) : [...this.docs.values()];
+        const stages = (leadingMatch ? rest : pipeline) as Record<string, unknown>[];
+        return structuredClone(new Aggregator(stages).run(input)) as R[];
+      },
+    };
   }
 
   async createIndex(keys: Record<string, 1 | -1>, options: { unique?: boolean; name?: string } = {}): Promise<string> {

@@ -67,6 +67,16 @@ export class EmbeddedEngine implements StoreEngine {
     return this.coll(name) as unknown as DocCollection<T>;
   }
 
+  /** This process's clock: only one process opens the folder, so there is no other to agree with. */
+  now(): number {
+    return Date.now();
+  }
+
+  /** The store lives in this process: reachable while open. */
+  async ping(): Promise<void> {
+    this.host.assertOpen();
+  }
+
   /** Snapshots the whole store and starts a fresh log now, instead of waiting for the thresholds. */
   async compact(): Promise<void> {
     this.host.assertOpen();

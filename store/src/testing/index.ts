@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import type { StoreEngine } from '@hub/core';
+import { openEmbeddedEngine } from '../embedded/embedded-engine.js';
+import { openMongoEngine, type MongoEngineOptions } from '../mongo/mongo-engine.js';
+import { bsonRoundTrip } from './bson-round-trip.js';
+
+export { bsonRoundTrip } from './bson-round-trip.js';
+
+/** The MongoDB the store suites also run on (HUB_TEST_MONGODB_URL; `scripts/ferretdb.sh start` prints one). */
+export const TEST_MONGODB_URL = process.env.HUB_TEST_MONGODB_URL || undefined;
+
+/** The line printed once per run when the MongoDB half of the store suites does not run. */
+export const MONGODB_SKIP_LINE =
+  'MongoDB store suites skipped: HUB_TEST_MONGODB_URL is not set (start one with: scripts/ferretdb.sh start)';
+
+/** An engine opened for one test, and how to throw it away. */
+export interface OpenedTestEngine {
+  engine: StoreEngine;
+  /** FerretDB rather than MongoDB: a few assertions of MongoDB-only behaviour are relaxed, each saying why. */
+  ferretdb: boolean;
+  dispose(): Promise<void>;
+}
+
+/** One engine the parametrised suites run on. */
+export interface TestEngine {
+  name: 'embedded' | 'mongodb';
+  open(options?: MongoEngineOptions): Promise<OpenedTestEngine>;
+}
+
+const embedded: TestEngine = {
+  name: 'embedded',
+  async open() {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-store-'));
+    const engine = await openEmbeddedEngine({ dir });
+    return {
+      engine: bsonRoundTrip(engine),
+      ferretdb: false,
+      dispose: async () => {
+        await engine.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+function mongo(url: string): TestEngine {
+  return {
+    name: 'mongodb',
+    async open(options = {}) {
+      // A database per test: suites never see each other's documents.
+      const dbName = `hub_test_${randomUUID().slice(0, 8)}`;
+      const engine = await openMongoEngine(url, { ...options, dbName });
+      const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 5000 });
+      const info = await client.db(dbName).command({ buildInfo: 1 });
+      await client.close();
+      return {
+        engine,
+        ferretdb: typeof info.ferretdbVersion === 'string',
+        dispose: async () => {
+          await engine.close();
+          const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 5000 });
+          await client.db(dbName).dropDatabase();
+          await client.close();
+        },
+      };
+    },
+  };
+}
+
+/** The engines every store suite runs on: embedded (through BSON) always, MongoDB when configured. */
+export function testEngines(): TestEngine[] {
+  return TEST_MONGODB_URL ? [embedded, mongo(TEST_MONGODB_URL)] : [embedded];
+}
