@@ -4,3 +4,4 @@ export * from './expressions.js';
 export * from './validate.js';
 export * from './migrate.js';
 export { manifestJsonSchema } from './json-schema.js';
+export * from './ajv-errors.js';

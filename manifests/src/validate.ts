@@ -1,9 +1,10 @@
-import AjvModule, { type ErrorObject } from 'ajv';
+import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import jsonata from 'jsonata';
 import { ManifestSchema, type Manifest } from './schema.js';
 import { listExpressions } from './expressions.js';
 import { migrateManifest } from './migrate.js';
+import { describeAjvErrors } from './ajv-errors.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
 const Ajv = AjvModule.default;
@@ -18,7 +19,8 @@ export interface ManifestProblem {
 /** The outcome of validating a manifest. */
 export type ManifestResult = { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] };
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+// verbose: errors carry their schema, so an unknown key is answered with the known ones.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
 addFormats(ajv);
 const checkSchema = ajv.compile<Manifest>(ManifestSchema);
 const authBranches = new Map(
@@ -28,13 +30,9 @@ const authBranches = new Map(
   ]),
 );
 
-function describe(e: ErrorObject, prefix = ''): ManifestProblem {
-  const path = prefix + (e.instancePath || '');
-  if (e.keyword === 'additionalProperties') {
-    return { path: `${path}/${String(e.params.additionalProperty)}`, message: 'is not a known property' };
-  }
-  if (e.keyword === 'required') return { path: `${path}/${String(e.params.missingProperty)}`, message: 'is required' };
-  return { path: path || '/', message: e.message ?? 'is invalid' };
+/** The schema's problems as JSON paths under `prefix`. */
+function describe(errors: Parameters<typeof describeAjvErrors>[0], prefix = ''): ManifestProblem[] {
+  return describeAjvErrors(errors, { noun: 'property' }).map((p) => ({ path: prefix + (p.path.length ? `/${p.path.join('/')}` : '') || '/', message: p.message }));
 }
 
 // A union reports every branch's errors; a manifest author wants the errors of the branch they chose.
@@ -43,7 +41,7 @@ function authProblems(auth: unknown): ManifestProblem[] {
   const branch = typeof type === 'string' ? authBranches.get(type) : undefined;
   if (!branch) return [{ path: '/auth/type', message: `must be one of ${[...authBranches.keys()].join(', ')}` }];
   branch(auth);
-  return (branch.errors ?? []).map((e) => describe(e, '/auth'));
+  return describe(branch.errors, '/auth');
 }
 
 function crossChecks(m: Manifest): ManifestProblem[] {
@@ -79,7 +77,7 @@ export function validateManifest(raw: unknown): ManifestResult {
     return problems.length ? { ok: false, problems } : { ok: true, manifest: candidate };
   }
   const errors = checkSchema.errors ?? [];
-  const problems = errors.filter((e) => !e.instancePath.startsWith('/auth')).map((e) => describe(e));
+  const problems = describe(errors.filter((e) => !e.instancePath.startsWith('/auth')));
   if (errors.some((e) => e.instancePath.startsWith('/auth'))) {
     problems.push(...authProblems((candidate as { auth?: unknown }).auth));
   }

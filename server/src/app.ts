@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HubServices } from '@hub/core';
-import { errorsPlugin } from './plugins/errors.js';
+import { errorsPlugin, requestAjv } from './plugins/errors.js';
 import { hubPlugin } from './plugins/hub.js';
 import { tenantAuthPlugin } from './plugins/tenant-auth.js';
 import { metaRoutes } from './routes/meta.js';
@@ -34,8 +34,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 10 * 1024 * 1024,
-    // Fastify's default Ajv coerces types and strips unknown fields silently; a bad request should be told what is wrong.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
+    ajv: requestAjv,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);

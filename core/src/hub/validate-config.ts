@@ -1,24 +1,17 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Manifest } from '@hub/manifests';
+import { describeAjvErrors, type Manifest } from '@hub/manifests';
 import { HubError } from '../errors/hub-error.js';
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false });
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false, verbose: true });
 addFormats(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Describes ajv errors as `field: message` lines, with the field as a dotted path under `prefix`. */
 export function describeErrors(errors: ErrorObject[] | null | undefined, prefix: string): { field: string; message: string }[] {
-  return (errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').filter(Boolean);
-    if (e.keyword === 'required') path.push(String(e.params.missingProperty));
-    if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
-    const field = [prefix, ...path].filter(Boolean).join('.');
-    const message = e.keyword === 'additionalProperties' ? 'is not a known option' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
-    return { field, message };
-  });
+  return describeAjvErrors(errors, { noun: 'option' }).map((p) => ({ field: [prefix, ...p.path].filter(Boolean).join('.'), message: p.message }));
 }
 
 /** Validates a connection's config against the manifest's schema, filling defaults; 400 naming every wrong field. */

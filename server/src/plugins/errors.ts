@@ -1,28 +1,21 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isHubError } from '@hub/core';
+import { describeAjvErrors, type AjvError } from '@hub/manifests';
 
-export interface ValidationItem {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
+/**
+ * Request validation settings for Fastify's Ajv. Its default coerces types and strips unknown fields
+ * silently; a bad request should be told what is wrong (verbose: an unknown field is answered with the
+ * known ones).
+ */
+export const requestAjv = { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false, verbose: true } } as const;
 
-/** Turns a schema failure (of a request, or of one call in a bulk import) into `body.customer_email: must match format "email"` style messages. */
+/** An ajv error, as a request or a bulk import line reports it. */
+export type ValidationItem = AjvError;
+
+/** Schema failures (of a request, or of one call in a bulk import) as `body.customer_email: must match format "email"`, through the one ajv reading. */
 export function describeValidation(context: string | undefined, all: ValidationItem[]): { field: string; message: string }[] {
-  // A nullable field that fails reports three errors (its format, "must be null", "anyOf"); keep the one that helps.
-  const specific = new Set(all.filter((v) => v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null')).map((v) => v.instancePath));
-  const items = all.filter((v) => !specific.has(v.instancePath) || (v.keyword !== 'anyOf' && !(v.keyword === 'type' && v.params.type === 'null')));
-  return items.map((v) => {
-    const parts = v.instancePath.split('/').filter(Boolean);
-    if (v.keyword === 'required') parts.push(String(v.params.missingProperty));
-    if (v.keyword === 'additionalProperties') parts.push(String(v.params.additionalProperty));
-    const field = [context ?? 'body', ...parts].join('.');
-    const message =
-      v.keyword === 'additionalProperties' ? 'is not a known field' : v.keyword === 'required' ? 'is required' : v.keyword === 'enum' ? `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}` : (v.message ?? 'is invalid');
-    return { field, message };
-  });
+  return describeAjvErrors(all, { noun: 'field' }).map((p) => ({ field: [context ?? 'body', ...p.path].join('.'), message: p.message }));
 }
 
 /**
@@ -44,7 +37,7 @@ export const errorsPlugin = fp(
         });
       }
       if (err.validation) {
-        const problems = describeValidation(err.validationContext, err.validation as ValidationItem[]);
+        const problems = describeValidation(err.validationContext, err.validation as AjvError[]);
         return reply.status(400).send({ statusCode: 400, code: 'HUB_ERR_VALIDATION', error: 'Bad Request', message: problems.map((p) => `${p.field} ${p.message}`).join('; '), field: problems[0]?.field, problems });
       }
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
