@@ -14,6 +14,7 @@ export * from './engine/runtime.js';
 export * from './registry/registry.js';
 export * from './registry/overrides.js';
 export * from './security/crypto.js';
+export * from './security/json-limits.js';
 export * from './sync/call-data.js';
 export * from './sync/conditions.js';
 export * from './sync/phone.js';

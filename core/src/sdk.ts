@@ -8,4 +8,4 @@ export { HubError, isHubError } from './errors/hub-error.js';
 export { applySimpleMappings } from './mapping/simple-mappings.js';
 export { localDayBounds, openSlots, type BusyInterval } from './sync/slots.js';
 export { callNote, callMarker, hasCallMarker } from './mapping/functions.js';
-export { toE164 } from './sync/phone.js';
+export { toE164, nationalDigits } from './sync/phone.js';

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { HubServices } from '@hub/core';
+import { jsonDepthError, type HubServices } from '@hub/core';
 import { errorsPlugin, requestAjv } from './plugins/errors.js';
 import { hubPlugin } from './plugins/hub.js';
 import { tenantAuthPlugin } from './plugins/tenant-auth.js';
@@ -38,6 +38,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
+  useBoundedJson(app);
   await app.register(hubPlugin, { hub: opts.hub });
   await app.register(tenantAuthPlugin);
   await app.register(metaRoutes);
@@ -52,4 +53,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.adminKey) await app.register(adminRoutes, { adminKey: opts.adminKey });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+/**
+ * Every JSON body is measured before it is parsed: one nested deeper than MAX_JSON_DEPTH is a 400
+ * naming the body, so no handler, store or later read ever sees it. The rest is Fastify's own parser
+ * (prototype poisoning refused).
+ */
+function useBoundedJson(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const tooDeep = jsonDepthError(body as string);
+    if (tooDeep) return done(tooDeep, undefined);
+    parse(req, body as string, done);
+  });
 }

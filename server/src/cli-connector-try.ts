@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ConnectorRuntime, STEPS, applyOverrides, discover, isHubError, loadPackage, normalizeCall, redact, redactText, runStep, silentLogger, skipReason, toE164, validateConfig,
+  ConnectorRuntime, STEPS, applyOverrides, discover, isHubError, loadPackage, normalizeCall, redact, redactText, runStep, silentLogger, skipReason, validateConfig,
   type CallData, type Connector, type ExchangeSummary, type LoadProblem, type OAuthStrategyFactory,
 } from '@hub/core';
 import type { StepName } from '@hub/manifests';
@@ -85,7 +85,6 @@ export async function tryOperation(positional: string[], flags: Record<string, s
     const config = validateConfig(connector.manifest, readJsonArg(flags.config, 'config') ?? {});
     const raw = readJsonArg(flags.call, 'call') as CallData;
     const call = normalizeCall(raw, String(raw.agent_id ?? 'agent_cli'));
-    call.customer_phone = toE164(call.customer_phone as string | null) ?? call.customer_phone;
     const print = (s: ExchangeSummary) => {
       out(`→ ${s.method} ${s.url}`);
       if (s.requestBody !== undefined) out(indent(s.requestBody));

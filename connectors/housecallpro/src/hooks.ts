@@ -1,5 +1,5 @@
 /** Housecall Pro hooks: search-then-create with addresses, jobs on an address, notes with a fallback. */
-import { HubError, type Hook, type HookContext } from '@hub/core/sdk';
+import { HubError, nationalDigits, type Hook, type HookContext } from '@hub/core/sdk';
 import { callAddress, isComplete, sameStreet } from './address.js';
 
 export { getAvailability } from './availability.js';
@@ -24,8 +24,7 @@ function asContact(c: Customer): Obj {
 
 /** The search term for a phone: national digits for North American numbers, which is how Housecall Pro stores them. */
 export function phoneTerm(e164: string): string {
-  const digits = e164.replace(/\D/g, '');
-  return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+  return nationalDigits(e164);
 }
 
 /** `GET /customers?q=` by the call's phone, then by its email; exact matches only. */

@@ -1,4 +1,4 @@
-import { HubError, type Hook, type HookContext } from '@hub/core/sdk';
+import { HubError, nationalDigits, type Hook, type HookContext } from '@hub/core/sdk';
 
 type Props = Record<string, string>;
 interface SearchAnswer { results?: Array<{ id: string }> }
@@ -22,8 +22,7 @@ export function contactSearchGroups(props: Props): Array<{ filters: Array<{ prop
   const groups = [];
   if (props.phone) {
     groups.push(eq('phone', props.phone), eq('mobilephone', props.phone));
-    const nanp = /^\+1(\d{10})$/.exec(props.phone);
-    if (nanp) groups.push(eq('hs_searchable_calculated_phone_number', nanp[1]));
+    if (/^\+1\d{10}$/.test(props.phone)) groups.push(eq('hs_searchable_calculated_phone_number', nationalDigits(props.phone)));
   }
   if (props.email) groups.push(eq('email', props.email));
   return groups;

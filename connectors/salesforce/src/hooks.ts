@@ -1,4 +1,4 @@
-import { HubError, type Hook, type HookContext } from '@hub/core/sdk';
+import { HubError, nationalDigits, type Hook, type HookContext } from '@hub/core/sdk';
 
 const API = '/services/data/v62.0';
 type Fields = Record<string, unknown>;
@@ -10,9 +10,8 @@ export function soqlString(value: string): string {
 
 /** The digits SOSL searches phone fields with: US/Canada numbers without the country code. */
 export function phoneSearchDigits(phone: string): string | undefined {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 7) return undefined;
-  return /^1\d{10}$/.test(digits) ? digits.slice(1) : digits;
+  const digits = nationalDigits(phone);
+  return digits.length < 7 ? undefined : digits;
 }
 
 function objectType(ctx: HookContext): 'Lead' | 'Contact' {

@@ -6,6 +6,7 @@ import type { AuthContext, AuthStrategy } from '../auth/types.js';
 import type { RateLimiter } from './limiter.js';
 import { assertSafeUrl, guardedLookup } from './safe-url.js';
 import { redact, redactText } from './redact.js';
+import { MAX_JSON_DEPTH, jsonTextDepth } from '../security/json-limits.js';
 
 /** A request as an operation declares it, after templating. */
 export interface HttpRequest {
@@ -176,7 +177,8 @@ function lowerKeys(h: Record<string, string>): Record<string, string> {
 
 function parseBody(text: string, contentType?: string): unknown {
   if (!text) return undefined;
-  if (contentType?.includes('json') || /^[[{"]/.test(text.trimStart())) {
+  // A body nested deeper than the hub accepts anywhere stays text: stored as a parsed step output, it would break later reads.
+  if ((contentType?.includes('json') || /^[[{"]/.test(text.trimStart())) && jsonTextDepth(text) <= MAX_JSON_DEPTH) {
     try {
       return JSON.parse(text);
     } catch {

@@ -1,6 +1,5 @@
-import { normalizeCall, type CallData } from '../sync/call-data.js';
+import { customFieldsError, normalizeCall, type CallData } from '../sync/call-data.js';
 import { checkConditions } from '../sync/conditions.js';
-import { toE164 } from '../sync/phone.js';
 import { stepPlan } from '../sync/steps.js';
 import type { HubServices } from '../services.js';
 import type { JobSpec } from '../queue/job-queue.js';
@@ -20,9 +19,9 @@ export interface IngestResult {
  * them are stored, so none can claim a job whose call is not there yet.
  */
 export async function ingestCall(hub: HubServices, tenantId: string, agentId: string, raw: CallData, queueAs: Pick<JobSpec, 'lane' | 'importId'> = {}): Promise<IngestResult> {
+  const tooLarge = customFieldsError(raw);
+  if (tooLarge) throw tooLarge;
   const data = normalizeCall(raw, agentId);
-  const phone = toE164(data.customer_phone as string | null);
-  if (phone) data.customer_phone = phone;
   const existing = await hub.repos.calls.find(tenantId, agentId, data.call_id);
   const receivedAt = existing?.receivedAt ?? new Date().toISOString();
   const callData = existing?.data ?? data;

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { HubError, notFound } from '../errors/hub-error.js';
 import type { HubServices } from '../services.js';
 import { normalizeCall } from '../sync/call-data.js';
-import { toE164 } from '../sync/phone.js';
 import { contactKeys, findOrCreateContact } from '../sync/contact-step.js';
 import { operationFor } from '../sync/steps.js';
 import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
@@ -76,7 +75,7 @@ export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req
     call_id: `booking-${digest.slice(0, 32)}`,
     customer_name: req.customer_name ?? null,
     customer_email: req.customer_email ?? null,
-    customer_phone: toE164(req.customer_phone ?? null) ?? req.customer_phone ?? null,
+    customer_phone: req.customer_phone ?? null,
     call_summary: req.notes ?? null,
     ...(req.address ? { address: req.address } : {}),
     appointment_booked: { date: req.date, time: req.time, timezone: req.timezone, durationMinutes: req.durationMinutes, title: req.title, ...(req.notes ? { notes: req.notes } : {}) },

@@ -5,6 +5,7 @@ import type { OutboundCallDoc, VoiceHookDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
 import { cleanCallData } from './clean-call.js';
 import { syncVoiceCall } from './settle.js';
+import { parseBoundedJson } from '../security/json-limits.js';
 
 /**
  * A provider event as a voice connector's `readEvent` hook gives it back. The connector knows the
@@ -60,11 +61,7 @@ export async function verifyVoiceRequest(out: OutboundService, type: string, hoo
   const ctx = await rt.hookContext({ call: {}, steps: {} });
   const verdict = (await connector.hooks.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
   if (!verdict.ok) throw new HubError('HUB_ERR_UNAUTHORIZED', `signature refused: ${verdict.reason ?? 'invalid'}`, { field: 'headers' });
-  try {
-    return { hook, integration, body: JSON.parse(rawBody), ctx };
-  } catch {
-    throw inputError('body', 'is not valid JSON');
-  }
+  return { hook, integration, body: parseBoundedJson(rawBody), ctx };
 }
 
 /** Verifies and handles one provider event (see verifyVoiceRequest); `call_inbound` is answered with what the CRMs know of the caller. */

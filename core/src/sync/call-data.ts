@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { inputError, type HubError } from '../errors/hub-error.js';
+import { normalizeCallPhone } from './phone.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
@@ -7,10 +9,10 @@ export const AppointmentBooked = Type.Object(
   {
     date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' }),
     time: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:mm, 24-hour' }),
-    timezone: Type.String({ minLength: 1, description: 'IANA time zone, e.g. America/New_York' }),
+    timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/New_York' }),
     durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
-    title: Type.Optional(Type.String()),
-    notes: Type.Optional(Type.String()),
+    title: Type.Optional(Type.String({ maxLength: 300 })),
+    notes: Type.Optional(Type.String({ maxLength: 5000 })),
   },
   { additionalProperties: false },
 );
@@ -22,7 +24,7 @@ export const AppointmentBooked = Type.Object(
 export const CallDataSchema = Type.Object(
   {
     call_id: Type.String({ minLength: 1, maxLength: 200 }),
-    agent_id: Type.Optional(Type.String({ minLength: 1 })),
+    agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     customer_name: Nullable(Type.String({ maxLength: 300 })),
     customer_phone: Nullable(Type.String({ maxLength: 40 })),
     customer_email: Nullable(Type.String({ format: 'email', maxLength: 320 })),
@@ -46,7 +48,8 @@ const STANDARD = ['call_id', 'agent_id', 'customer_name', 'customer_phone', 'cus
 
 /**
  * Puts every standard field in place (null when absent) and in the original spec's order, then the
- * custom fields, so mappings and payloads always see the same shape.
+ * custom fields, so mappings and payloads always see the same shape. The phone is put in E.164, or
+ * flagged `customer_phone_valid: false` when it is not a phone number.
  */
 export function normalizeCall(call: CallData, agentId: string): CallData {
   const out: Record<string, unknown> = {};
@@ -59,5 +62,31 @@ export function normalizeCall(call: CallData, agentId: string): CallData {
   const appt = out.appointment_booked as Record<string, unknown> | null;
   if (appt && appt.durationMinutes === undefined) out.appointment_booked = { ...appt, durationMinutes: 60 };
   for (const [k, v] of Object.entries(call)) if (!(k in out)) out[k] = v;
+  normalizeCallPhone(out);
   return out as CallData;
+}
+
+/** Bounds on a call's custom fields (every field beyond the standard ones), checked where a call enters. */
+export const CUSTOM_FIELD_LIMITS = { count: 100, nameLength: 100, stringLength: 10_000, totalBytes: 64 * 1024 } as const;
+
+/**
+ * The first bound a call's custom fields break, as a 400 naming the field, else undefined. The
+ * standard fields are bounded by the schema; custom fields travel to every CRM, so they are bounded
+ * here: how many, their names, each string, and all of them together as JSON.
+ */
+export function customFieldsError(call: Record<string, unknown>): HubError | undefined {
+  const L = CUSTOM_FIELD_LIMITS;
+  const custom = Object.keys(call).filter((k) => !(STANDARD as readonly string[]).includes(k));
+  if (custom.length > L.count) return inputError('body', `has ${custom.length} custom fields; at most ${L.count} are allowed`);
+  const long = custom.find((k) => k.length > L.nameLength);
+  if (long) return inputError(`body.${long.slice(0, 40)}…`, `custom field names are at most ${L.nameLength} characters`);
+  const stack: Array<[string, unknown]> = custom.map((k) => [`body.${k}`, call[k]]);
+  while (stack.length > 0) {
+    const [path, value] = stack.pop()!;
+    if (typeof value === 'string' && value.length > L.stringLength) return inputError(path, `is ${value.length} characters long; a custom field's text is at most ${L.stringLength} characters`);
+    if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(Object.fromEntries(custom.map((k) => [k, call[k]]))));
+  if (bytes > L.totalBytes) return inputError('body', `custom fields take ${bytes} bytes as JSON; at most ${L.totalBytes} bytes are allowed for all of them together`);
+  return undefined;
 }

@@ -3,12 +3,12 @@ import { HubError } from '../errors/hub-error.js';
 import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { ContactLinkRepo } from '../store/repos/contact-links.js';
 import type { LockRepo } from '../store/repos/locks.js';
-import { toE164 } from './phone.js';
+import { searchablePhone, withSearchablePhone } from './phone.js';
 
-/** Lookup keys for a call's customer: E.164 phone, lower-cased email. */
+/** Lookup keys for a call's customer: E.164 phone (when it is one), lower-cased email. */
 export function contactKeys(call: Record<string, unknown>): string[] {
   const keys: string[] = [];
-  const phone = toE164(call.customer_phone as string | null);
+  const phone = searchablePhone(call);
   if (phone) keys.push(`phone:${phone}`);
   if (typeof call.customer_email === 'string' && call.customer_email) keys.push(`email:${call.customer_email.toLowerCase()}`);
   return keys;
@@ -41,7 +41,10 @@ export async function findOrCreate(rt: ConnectorRuntime, ctx: OperationContext, 
  * runs under a store lease per (integration, phone/email) and checks the contacts the hub itself made
  * first, because CRM search indexes lag. Without it (the CLI, connector tests) the sequence runs bare.
  */
-export async function findOrCreateContact(rt: ConnectorRuntime, ctx: OperationContext, deps?: ContactStepDeps): Promise<Record<string, unknown>> {
+export async function findOrCreateContact(rt: ConnectorRuntime, callCtx: OperationContext, deps?: ContactStepDeps): Promise<Record<string, unknown>> {
+  // A phone that is not a phone never reaches a CRM search (nor the contact's phone field).
+  const call = withSearchablePhone(callCtx.call);
+  const ctx = call === callCtx.call ? callCtx : { ...callCtx, call };
   const input = await rt.map('contact', ctx);
   if (!deps) return findOrCreate(rt, ctx, input);
   const integrationId = rt.connection.view.id;

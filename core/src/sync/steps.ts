@@ -1,4 +1,5 @@
 import { STEP_NAMES, type CapabilityName, type Manifest, type OperationName, type StepName } from '@hub/manifests';
+import { searchablePhone } from './phone.js';
 
 /** What each sync step runs, what it needs, and which mapping gives its input. */
 export interface StepDef {
@@ -17,7 +18,8 @@ export const STEPS: Record<StepName, StepDef> = {
   contact: {
     operation: 'upsertContact',
     capability: 'contacts',
-    lacks: (c) => (has(c.customer_phone) || has(c.customer_email) ? undefined : 'the call has no customer phone or email'),
+    lacks: (c) =>
+      searchablePhone(c) || has(c.customer_email) ? undefined : c.customer_phone_valid === false ? 'the call has no email and its customer_phone is not a phone number' : 'the call has no customer phone or email',
     needsContact: false,
   },
   job: { operation: 'createJob', capability: 'jobs', lacks: () => undefined, needsContact: true },

@@ -49,6 +49,13 @@ describe('ConnectorHttp', () => {
     expect(answer.body).toEqual({ id: 'cus_1' });
   });
 
+  it('an answer nested deeper than the hub accepts stays text, so storing it cannot break a later read', async () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    nock(BASE).get('/deep').reply(200, deep, { 'content-type': 'application/json' });
+    const answer = await client().send({ method: 'GET', url: `${BASE}/deep` });
+    expect(answer.body).toBe(deep);
+  });
+
   it('does not retry by itself: a 503 becomes a retryable error after one request', async () => {
     nock(BASE).get('/x').once().reply(503, { message: 'busy' });
     const err = await client().send({ method: 'GET', url: `${BASE}/x` }).catch((e) => e);

@@ -58,4 +58,23 @@ describe('findOrCreateContact', () => {
     expect(crm.created).toBe(1);
     expect(a.id).toBe(b.id);
   });
+
+  it('a phone that is not a phone is never sent to a CRM search or into the contact; the email finds the customer', async () => {
+    const seen: unknown[] = [];
+    const r = validateManifest({
+      id: 'seeing', name: 'Seeing', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts'], auth: { type: 'none' },
+      http: { baseUrl: 'https://crm.test' }, operations: { findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' } },
+      mappings: { contact: "{ 'phone': call.customer_phone, 'email': call.customer_email }" }, hooks: ['findContact', 'createContact'],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const findContact: Hook = async (ctx, input) => (seen.push({ input, phone: ctx.call.customer_phone }), null);
+    const createContact: Hook = async (_ctx, input) => (seen.push({ created: input }), { id: 'p1' });
+    const rt = new ConnectorRuntime({ manifest: r.manifest, hooks: { findContact, createContact }, dir: '.' }, { view: { id: 'int_2', tenantId: 't', agentId: 'a', type: 'seeing', account: {} }, config: {}, credentials: {} }, { allowPrivateUrls: false, limiters: new Map(), logger: silentLogger });
+    const deps = { locks: new LockRepo(engine.collection('locks')), links: new ContactLinkRepo(engine.collection('contact_links')), owner: 'w', tenantId: 't' };
+    const call = normalizeCall({ call_id: 'c9', customer_phone: 'not a phone', customer_email: 'jane@example.com' }, 'a') as Record<string, unknown>;
+    expect((await findOrCreateContact(rt, { call, steps: {} }, deps)).id).toBe('p1');
+    expect(JSON.stringify(seen)).not.toContain('not a phone');
+    expect(seen[0]).toEqual({ input: { phone: null, email: 'jane@example.com' }, phone: null });
+    expect(call.customer_phone).toBe('not a phone');
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { CallDataSchema, MAX_IMPORT_CALLS, importCalls, importProgress, inputError, type CallData, type ImportLineError } from '@hub/core';
+import { CallDataSchema, MAX_IMPORT_CALLS, importCalls, importProgress, inputError, jsonDepthError, type CallData, type ImportLineError } from '@hub/core';
 import { AgentParams } from './schemas.js';
 import { describeValidation, type ValidationItem } from '../plugins/errors.js';
 
@@ -18,6 +18,8 @@ export function bulkItems(body: unknown): Item[] {
   const items: Item[] = [];
   body.split('\n').forEach((text, i) => {
     if (text.trim() === '') return;
+    const tooDeep = jsonDepthError(text);
+    if (tooDeep) return void items.push({ line: i + 1, parseError: tooDeep.message });
     try {
       items.push({ line: i + 1, value: JSON.parse(text) });
     } catch (err) {
