@@ -49,3 +49,4 @@ export * from './voice/index.js';
 export * from './hub/mapping-service.js';
 export * from './hub/imports-service.js';
 export * from './hub/activity-service.js';
+export * from './hub/health.js';

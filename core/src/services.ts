@@ -19,6 +19,7 @@ import type { IntegrationDoc, JobDoc } from './store/repos/documents.js';
 import { JobQueue } from './queue/job-queue.js';
 import { CallBookingRepo, type CallBookingDoc } from './voice/call-bookings.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './queue/backoff.js';
+import { notifyHealth } from './hub/health.js';
 
 /** Deployment settings the engine needs. */
 export interface HubSettings {
@@ -71,6 +72,10 @@ export class HubServices {
       callPages: new CallPages(engine.collection('calls')),
       jobReports: new JobReports(engine.collection<JobDoc>('jobs')),
       bookings: new CallBookingRepo(engine.collection<CallBookingDoc>('call_bookings')),
+    };
+    // A CRM refusing our credentials (a sync, a booking, a refused token refresh) tells the tenant.
+    this.repos.integrations.onStatusChange = async (before, status) => {
+      if (status === 'needs_reauth') await notifyHealth(this, { ...before, status }, 'integration.needs_reauth');
     };
     this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF);
     this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), logger, oauth: oauth?.(this) };

@@ -8,6 +8,7 @@ import { metaRoutes } from './routes/meta.js';
 import { integrationRoutes, type IntegrationDecorator } from './routes/integrations.js';
 import { callRoutes } from './routes/calls.js';
 import { bulkCallRoutes } from './routes/bulk-calls.js';
+import { healthWebhookRoutes } from './routes/health-webhook.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
@@ -46,6 +47,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(integrationRoutes, { decorate: opts.decorateIntegration });
   await app.register(callRoutes);
   await app.register(bulkCallRoutes);
+  await app.register(healthWebhookRoutes);
   await app.register(mappingRoutes);
   await app.register(agentRoutes);
   await app.register(consoleActionRoutes);

@@ -43,6 +43,11 @@ export class RateLimiter {
     this.reported = prev && prev.resetAt > this.now() ? { remaining: Math.min(prev.remaining, remaining), resetAt: Math.max(prev.resetAt, resetAt) } : { remaining, resetAt };
   }
 
+  /** Requests left as the CRM last reported them, while that report's window lasts; undefined when it reports none. */
+  remaining(): number | undefined {
+    return this.reported && this.reported.resetAt > this.now() ? this.reported.remaining : undefined;
+  }
+
   /** How long the next request would wait now, in ms (for tests and metrics). */
   delay(): number {
     const now = this.now();

@@ -5,6 +5,7 @@ import { noneStrategy } from '../auth/static-strategies.js';
 import { HubError, isHubError } from '../errors/hub-error.js';
 import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundService } from './outbound-service.js';
+import type { HubServices } from '../services.js';
 import type { OutboundCallDoc } from './documents.js';
 
 /** The header a callback's signature travels in. */
@@ -23,6 +24,33 @@ export function verifyCallback(signingSecret: string, rawBody: string, header: s
   if (!m || Math.abs(now - Number(m[1]) * 1000) > CALLBACK_TOLERANCE_MS) return false;
   const expected = createHmac('sha256', signingSecret).update(`${m[1]}.${rawBody}`).digest();
   return timingSafeEqual(expected, Buffer.from(m[2], 'hex'));
+}
+
+/** A signed event to a tenant's URL: the body, where it goes, the secret it is signed with. */
+export interface SignedDelivery {
+  url: string;
+  secret: string;
+  event: string;
+  /** the same on every retry of one delivery, so a receiver can drop repeats */
+  deliveryId: string;
+  /** whose requests these are, for the HTTP client's bookkeeping */
+  connectionId: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * POSTs an event signed with X-Hub-Signature through the one outbound client (SSRF guard on every
+ * connect and redirect, the secret redacted from anything logged). Throws a classified HubError.
+ */
+export async function postSigned(hub: HubServices, d: SignedDelivery, signal?: AbortSignal): Promise<void> {
+  const http = new ConnectorHttp({
+    connectorId: 'callback', auth: noneStrategy, authContext: { connectionId: d.connectionId, credentials: {} }, limiter: new RateLimiter(undefined),
+    guard: true, allowPrivate: hub.settings.allowPrivateUrls, secrets: () => [d.secret], timeoutMs: 10_000,
+  });
+  // got serialises `json` bodies with JSON.stringify, so this is byte for byte what is sent.
+  const raw = JSON.stringify(d.payload);
+  const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(d.secret, raw, Math.floor(Date.now() / 1000)), 'x-hub-event': d.event, 'x-hub-delivery': d.deliveryId };
+  await http.send({ method: 'POST', url: d.url, headers, body: d.payload }, signal);
 }
 
 /** The callback body: the outbound call, its provider call id, and the call as CallData. */
@@ -55,15 +83,8 @@ export async function runCallbackJob(out: OutboundService, job: JobDoc, owner: s
   if (!call?.callbackUrl || !hook) return out.queue.succeed(job._id, owner);
   const payload = await callbackPayload(out, call);
   const secret = out.hub.keyring.open<string>(hook.signingSecret);
-  const http = new ConnectorHttp({
-    connectorId: 'callback', auth: noneStrategy, authContext: { connectionId: hook._id, credentials: {} }, limiter: new RateLimiter(undefined),
-    guard: true, allowPrivate: out.hub.settings.allowPrivateUrls, secrets: () => [secret], timeoutMs: 10_000,
-  });
-  // got serialises `json` bodies with JSON.stringify, so this is byte for byte what is sent.
-  const raw = JSON.stringify(payload);
-  const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(secret, raw, Math.floor(Date.now() / 1000)), 'x-hub-event': 'outbound_call.completed', 'x-hub-delivery': job._id };
   try {
-    await http.send({ method: 'POST', url: call.callbackUrl, headers, body: payload }, signal);
+    await postSigned(out.hub, { url: call.callbackUrl, secret, event: 'outbound_call.completed', deliveryId: job._id, connectionId: hook._id, payload }, signal);
     await out.calls.set(id, { callbackDeliveredAt: new Date().toISOString() });
     await out.queue.succeed(job._id, owner);
   } catch (err) {

@@ -4,12 +4,14 @@ import type { OutboundService } from './outbound-service.js';
 import { runPlaceJob } from './place-call.js';
 import { runSettleJob } from './settle.js';
 import { runCallbackJob } from './callback.js';
+import { runHealthDeliveryJob } from './health-delivery.js';
 
 /** Runs one job of the outbound queue by its kind. */
 export async function runOutboundJob(out: OutboundService, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
   if (job.type === 'place') return runPlaceJob(out, job, owner, signal);
   if (job.type === 'settle') return runSettleJob(out, job, owner);
   if (job.type === 'callback') return runCallbackJob(out, job, owner, signal);
+  if (job.type === 'health') return runHealthDeliveryJob(out, job, owner, signal);
   await out.queue.fail(job, owner, { code: 'HUB_ERR_INTERNAL', message: `unknown outbound job kind ${job.type}` }, false);
 }
 

@@ -7,6 +7,7 @@ import type { HubServices } from '../services.js';
 import { runStep } from './step-runner.js';
 import { stepPlan } from './steps.js';
 import { bookedDuringCall } from '../voice/link-booking.js';
+import { recordSyncOutcome } from '../hub/health.js';
 
 /**
  * Runs one job's steps in order. Each finished step is checkpointed on the job with what the CRM
@@ -52,12 +53,19 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
       const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
       await log('failed', { error: e.toJSON() });
       await hub.noteAuthFailure(integration._id, e);
+      // Health first, so whoever sees the job settle also sees it on the integration.
+      await recordSyncOutcome(hub, integration._id, { code: e.code, message: e.message, step }, quotaOf(hub, integration._id));
       const outcome = await hub.queue.fail(job, owner, { ...e.toJSON(), step }, e.retryable, e.retryAfterMs);
       hub.logger.warn({ jobId: job._id, step, code: e.code, outcome }, 'sync step failed');
       return;
     }
   }
+  await recordSyncOutcome(hub, integration._id, null, quotaOf(hub, integration._id));
   await hub.queue.succeed(job._id, owner);
+}
+
+function quotaOf(hub: HubServices, integrationId: string): number | undefined {
+  return hub.runtimeDeps.limiters.get(integrationId)?.remaining();
 }
 
 async function checkpoint(hub: HubServices, job: JobDoc, owner: string, step: StepName, record: StepRecord): Promise<void> {

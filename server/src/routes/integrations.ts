@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { connect, publicIntegration, syncCounts, testIntegration, updateIntegration, type ConnectInput, type IntegrationDoc, type HubServices } from '@hub/core';
+import { connect, integrationActivity, publicIntegration, testIntegration, updateIntegration, type ConnectInput, type IntegrationDoc, type HubServices } from '@hub/core';
 import { AgentParams, ConnectBody, IntegrationParams, UpdateBody } from './schemas.js';
 
 /** Extra fields an OAuth-aware layer may add to an integration answer (e.g. authorize_url). */
@@ -16,12 +16,12 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
 
   app.get('/api/agents/:agentId/integrations', { schema: { params: AgentParams } }, async (req) => {
     const docs = await app.hub.repos.integrations.list(req.tenantId, req.params.agentId);
-    return { integrations: await Promise.all(docs.map(async (d) => view(d, await syncCounts(app.hub, req.tenantId, d._id)))) };
+    return { integrations: await Promise.all(docs.map(async (d) => view(d, await integrationActivity(app.hub, req.tenantId, d)))) };
   });
 
   app.get('/api/agents/:agentId/integrations/:integrationId', { schema: { params: IntegrationParams } }, async (req) => {
     const doc = await app.hub.repos.integrations.get(req.tenantId, req.params.agentId, req.params.integrationId);
-    return view(doc, await syncCounts(app.hub, req.tenantId, doc._id));
+    return view(doc, await integrationActivity(app.hub, req.tenantId, doc));
   });
 
   app.put('/api/agents/:agentId/integrations/:integrationId', { schema: { params: IntegrationParams, body: UpdateBody } }, async (req) => {

@@ -7,11 +7,24 @@ export type TenantDoc = {
   _id: string;
   name: string;
   apiKeyHash: string;
+  /** where health changes are posted (URL and signing secret sealed) */
+  healthWebhook?: { url: Sealed; signingSecret: Sealed; createdAt: string };
   createdAt: string;
 };
 
 /** Where an integration stands. */
 export type IntegrationStatus = 'connected' | 'pending_authorization' | 'needs_reauth' | 'disabled';
+
+/** What the worker last saw of an integration: kept on it so every process and restart agrees. */
+export type IntegrationHealthDoc = {
+  lastSuccessAt?: string;
+  lastFailureAt?: string;
+  lastError?: { code: string; message: string; step?: string };
+  /** failed attempts since the last success */
+  failureStreak?: number;
+  /** the CRM's own quota header, as of the last attempt, where it reports one */
+  quotaRemaining?: number;
+};
 
 /** One CRM connected to one agent. */
 export type IntegrationDoc = {
@@ -29,6 +42,7 @@ export type IntegrationDoc = {
   credentials?: Sealed;
   /** non-secret fields from the OAuth token answer (e.g. instance_url) */
   account: Record<string, unknown>;
+  health?: IntegrationHealthDoc;
   createdAt: string;
   updatedAt: string;
 };

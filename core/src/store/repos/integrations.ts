@@ -67,9 +67,13 @@ export class IntegrationRepo {
     return doc;
   }
 
+  /** Called after setStatus changed an integration's status (the health webhook listens). */
+  onStatusChange?: (before: IntegrationDoc, status: IntegrationStatus) => Promise<void>;
+
   /** Sets the status (and why), e.g. needs_reauth after invalid_grant. */
   async setStatus(id: string, status: IntegrationStatus, reason?: string): Promise<void> {
-    await this.col.updateOne({ _id: id }, { $set: { status, statusReason: reason ?? null, updatedAt: new Date().toISOString() } });
+    const before = await this.col.findOneAndUpdate({ _id: id }, { $set: { status, statusReason: reason ?? null, updatedAt: new Date().toISOString() } }, { returnDocument: 'before' });
+    if (before && before.status !== status) await this.onStatusChange?.(before, status);
   }
 
   /** Removes an integration. */
