@@ -20,6 +20,7 @@ const EnvSchema = Type.Object({
   HUB_CONNECTOR_DIRS: Type.Optional(Type.String({ minLength: 1 })),
   HUB_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'at least 24 characters' })),
   HUB_RETELL_ANALYSIS_WAIT_MS: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })),
+  HUB_VOICE_LOOKUP_MS: Type.Optional(Type.String({ pattern: '^\\d{1,5}$' })),
   HUB_OAUTH_SUCCESS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
 });
@@ -40,6 +41,8 @@ export interface Settings {
   maxAttempts: number;
   /** how long a Retell call_ended without analysis waits for call_analyzed before syncing what it has */
   retellAnalysisWaitMs: number;
+  /** how long the inbound webhook waits for the CRMs' answer about a caller */
+  voiceLookupMs: number;
   /** enables POST /admin/tenants for the platform (HUB_ADMIN_KEY) */
   adminKey?: string;
   /** more folders of connector packages, beside the built-in ones (HUB_CONNECTOR_DIRS, path-delimited) */
@@ -91,6 +94,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
     maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
     retellAnalysisWaitMs: Number(e.HUB_RETELL_ANALYSIS_WAIT_MS ?? 120_000),
+    voiceLookupMs: Number(e.HUB_VOICE_LOOKUP_MS ?? 700),
     adminKey: e.HUB_ADMIN_KEY || undefined,
     connectorDirs: (e.HUB_CONNECTOR_DIRS ?? '').split(delimiter).filter(Boolean),
     logLevel: e.LOG_LEVEL ?? 'info',

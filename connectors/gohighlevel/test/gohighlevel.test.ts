@@ -35,6 +35,18 @@ describe('gohighlevel connector against the simulator', () => {
     expect(sim.violations).toEqual([]);
   });
 
+  it('findContact reads GET /contacts/search/duplicate by phone (never upserting): the contact or null', async () => {
+    const rt = connectorRuntime(connector, { config: { location_id: sim.locationId }, credentials: { api_key: sim.token } });
+    const ctx = { call: sampleCall({ customer_phone: '+14155550555', customer_email: null }), steps: {} as Record<string, unknown> };
+    expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toBeNull();
+    const made = await contactStep(rt, ctx);
+    expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toMatchObject({ id: made.id, firstName: 'Jane', lastName: 'Smith', phone: '+14155550555' });
+    const finds = sim.requests.filter((r) => r.path === '/contacts/search/duplicate');
+    expect(finds).toHaveLength(2);
+    expect(finds[0].query).toMatchObject({ locationId: sim.locationId, number: '+14155550555' });
+    expect(sim.violations).toEqual([]);
+  });
+
   it('runs every step: upsert, note for user_id, appointment on a free slot, workflow, opportunity in the stage', async () => {
     const date = futureWeekday();
     const call = sampleCall({ appointment_booked: { date, time: '14:00', timezone: 'America/New_York', durationMinutes: 30 } });

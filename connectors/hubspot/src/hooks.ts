@@ -1,7 +1,7 @@
 import { HubError, nationalDigits, type Hook, type HookContext } from '@hub/core/sdk';
 
 type Props = Record<string, string>;
-interface SearchAnswer { results?: Array<{ id: string }> }
+interface SearchAnswer { results?: Array<{ id: string; properties?: Record<string, string | null> }> }
 
 /** HubSpot property values are strings; nothing empty is sent. */
 function toProps(input: unknown): Props {
@@ -28,7 +28,7 @@ export function contactSearchGroups(props: Props): Array<{ filters: Array<{ prop
   return groups;
 }
 
-async function search(ctx: HookContext, props: Props): Promise<string | undefined> {
+async function searchContact(ctx: HookContext, props: Props): Promise<{ id: string; properties?: Record<string, string | null> } | undefined> {
   const filterGroups = contactSearchGroups(props);
   if (filterGroups.length === 0) return undefined;
   const res = await ctx.http.send({
@@ -36,8 +36,20 @@ async function search(ctx: HookContext, props: Props): Promise<string | undefine
     url: `${ctx.baseUrl}/crm/v3/objects/contacts/search`,
     body: { filterGroups, properties: ['email', 'phone', 'firstname', 'lastname'], sorts: [], limit: 1, after: '0' },
   });
-  return (res.body as SearchAnswer).results?.[0]?.id;
+  return (res.body as SearchAnswer).results?.[0];
 }
+
+async function search(ctx: HookContext, props: Props): Promise<string | undefined> {
+  return (await searchContact(ctx, props))?.id;
+}
+
+/** Read-only lookup by phone or email (the voice agent's find_customer and inbound lookup): the contact with its name and email, or null. */
+export const findContact: Hook = async (ctx, input) => {
+  const hit = await searchContact(ctx, toProps(input));
+  if (!hit) return null;
+  const p = hit.properties ?? {};
+  return { id: hit.id, firstname: p.firstname ?? null, lastname: p.lastname ?? null, email: p.email ?? null, phone: p.phone ?? null };
+};
 
 /**
  * Finds the caller's contact by phone or email, else makes it: by email through the native batch

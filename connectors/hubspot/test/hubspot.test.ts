@@ -27,6 +27,16 @@ async function contactFor(call: Record<string, unknown>, config: Record<string, 
 }
 
 describe('HubSpot connector', () => {
+  it('findContact only searches (never upserts) and answers the name and email it found, or null', async () => {
+    const rt = oauthRuntime(hubspot);
+    const ctx = { call: unitCall({ customer_email: null, customer_name: null }), steps: {} };
+    nock(API).post('/crm/v3/objects/contacts/search', (b) => b.filterGroups.length === 3 && b.properties.includes('firstname'))
+      .reply(200, { total: 1, results: [{ id: '501', properties: { firstname: 'Jane', lastname: 'Smith', email: 'jane@example.com', phone: '+14079780655' } }] });
+    expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toEqual({ id: '501', firstname: 'Jane', lastname: 'Smith', email: 'jane@example.com', phone: '+14079780655' });
+    nock(API).post('/crm/v3/objects/contacts/search').reply(200, { total: 0, results: [] });
+    expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toBeNull();
+  });
+
   it('searches by E.164 phone, the digits-only copy and email; a hit is the contact', async () => {
     nock(API).post('/crm/v3/objects/contacts/search', (b) => {
       expect(b).toEqual({

@@ -2,7 +2,7 @@
 
 /** The hub's view of one provider event (the shape core's voice-event contract expects). */
 export interface ReadEvent {
-  kind: 'started' | 'ended' | 'analyzed' | 'other';
+  kind: 'started' | 'ended' | 'analyzed' | 'inbound' | 'other';
   providerCallId: string;
   /** false when the call never connected (no answer, busy, failed dial) */
   connected: boolean;
@@ -19,9 +19,14 @@ const KINDS: Record<string, ReadEvent['kind']> = { call_started: 'started', call
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** Reads one webhook payload `{event, call}`; throws a plain Error naming what is missing. */
+/**
+ * Reads one webhook payload `{event, call}`, or the inbound webhook's `{event: 'call_inbound',
+ * call_inbound: {agent_id, from_number, to_number}}` (no call id yet: the caller is still ringing);
+ * throws a plain Error naming what is missing.
+ */
 export function readRetellEvent(payload: unknown): ReadEvent {
   const body = obj(payload);
+  if (body.event === 'call_inbound') return readInbound(obj(body.call_inbound));
   const call = obj(body.call);
   const callId = str(call.call_id);
   if (typeof body.event !== 'string') throw new Error('event: is missing');
@@ -33,6 +38,20 @@ export function readRetellEvent(payload: unknown): ReadEvent {
     metadata: obj(call.metadata),
     call: retellCallData(call),
   };
+}
+
+function readInbound(inbound: Obj): ReadEvent {
+  const from = str(inbound.from_number);
+  if (!from) throw new Error('call_inbound.from_number: is missing');
+  return {
+    kind: 'inbound', providerCallId: '', connected: true, metadata: {},
+    call: { customer_phone: from, to_number: str(inbound.to_number) ?? null, retell_agent_id: str(inbound.agent_id) ?? null, direction: 'inbound' },
+  };
+}
+
+/** The inbound webhook's answer: the caller's dynamic variables (strings) and metadata the call will carry. */
+export function retellInboundAnswer(variables: Record<string, string>, metadata: Record<string, unknown>): Record<string, unknown> {
+  return { call_inbound: { dynamic_variables: variables, metadata } };
 }
 
 /**

@@ -3,7 +3,7 @@
  * provider's signature on the raw body, `readEvent` turns the payload into CallData. They are plain
  * functions of their input; the engine context is not needed.
  */
-import { readRetellEvent, type ReadEvent } from './events.js';
+import { readRetellEvent, retellInboundAnswer, type ReadEvent } from './events.js';
 import { verifyRetellSignature } from './signature.js';
 
 /** What the engine passes to `verifyEvent`. */
@@ -27,4 +27,10 @@ export async function verifyEvent(_ctx: unknown, input: unknown): Promise<{ ok: 
 /** Reads a parsed webhook payload into the engine's event shape. */
 export async function readEvent(_ctx: unknown, input: unknown): Promise<ReadEvent> {
   return readRetellEvent((input as { body: unknown }).body);
+}
+
+/** Shapes the inbound webhook's answer the way Retell reads it: `{call_inbound: {dynamic_variables, metadata}}`. */
+export async function answerInbound(_ctx: unknown, input: unknown): Promise<Record<string, unknown>> {
+  const { variables, metadata } = input as { variables: Record<string, string>; metadata: Record<string, unknown> };
+  return retellInboundAnswer(variables, metadata);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appointmentFrom, readRetellEvent } from '../src/index.js';
+import { appointmentFrom, readRetellEvent, retellInboundAnswer } from '../src/index.js';
 
 const base = {
   call_type: 'phone_call', call_id: 'abc123', agent_id: 'agent_1', agent_version: 1, call_status: 'ended',
@@ -47,5 +47,12 @@ describe('Retell events as CallData', () => {
     expect(appointmentFrom({ appointment_date: 'next Monday', appointment_time: '09:30', appointment_timezone: 'Europe/Paris' })).toBeNull();
     expect(appointmentFrom({ appointment_date: '2026-03-02', appointment_time: '09:30' })).toBeNull();
     expect(appointmentFrom({})).toBeNull();
+  });
+
+  it('reads the inbound webhook (no call id yet): the caller as customer_phone', () => {
+    const ev = readRetellEvent({ event: 'call_inbound', call_inbound: { agent_id: 'agent_1', from_number: '+14155550123', to_number: '+14155550000' } });
+    expect(ev).toMatchObject({ kind: 'inbound', providerCallId: '', call: { customer_phone: '+14155550123', to_number: '+14155550000', direction: 'inbound' } });
+    expect(() => readRetellEvent({ event: 'call_inbound', call_inbound: {} })).toThrow('call_inbound.from_number');
+    expect(retellInboundAnswer({ customer_known: 'false' }, { a: 1 })).toEqual({ call_inbound: { dynamic_variables: { customer_known: 'false' }, metadata: { a: 1 } } });
   });
 });

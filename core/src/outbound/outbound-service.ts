@@ -4,6 +4,7 @@ import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundCallDoc, OutboundWebhookDoc, VoiceCallDoc, VoiceHookDoc } from './documents.js';
 import { OutboundCallRepo } from './outbound-calls.js';
 import { HookRepo, RateWindowRepo, VoiceCallRepo } from './hook-repos.js';
+import { ensureCallerIndexes } from '../voice/caller-lookup.js';
 
 /** Timing of the outbound layer. */
 export interface OutboundOptions {
@@ -15,10 +16,12 @@ export interface OutboundOptions {
   keyWindowMs?: number;
   /** per-webhook trigger limit unless the webhook sets its own */
   defaultRateLimit?: { requests: number; perMs: number };
+  /** how long the inbound webhook waits for the CRMs before answering with what it has */
+  callerLookupMs?: number;
 }
 
-/** Defaults: 10 minutes for body hashes (CRM retries come within minutes), 24 hours for keys, 60 triggers a minute. */
-export const OUTBOUND_DEFAULTS = { bodyWindowMs: 10 * 60_000, keyWindowMs: 24 * 3_600_000, defaultRateLimit: { requests: 60, perMs: 60_000 } } as const;
+/** Defaults: 10 minutes for body hashes (CRM retries come within minutes), 24 hours for keys, 60 triggers a minute, 700 ms for the caller lookup (Retell's ring allows 10 s, the answer should take under one). */
+export const OUTBOUND_DEFAULTS = { bodyWindowMs: 10 * 60_000, keyWindowMs: 24 * 3_600_000, defaultRateLimit: { requests: 60, perMs: 60_000 }, callerLookupMs: 700 } as const;
 
 /**
  * The outbound loop's store and queue: trigger webhooks, outbound calls, voice hooks, provider calls,
@@ -45,7 +48,7 @@ export class OutboundService {
 
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
-    await Promise.all([this.hooks.ensureIndexes(), this.calls.ensureIndexes(), this.queue.ensureIndexes()]);
+    await Promise.all([this.hooks.ensureIndexes(), this.calls.ensureIndexes(), this.queue.ensureIndexes(), ensureCallerIndexes(this.hub)]);
   }
 
   /**

@@ -6,13 +6,14 @@ import type { OutboundService } from './outbound-service.js';
 import { cleanCallData } from './clean-call.js';
 import { syncVoiceCall } from './settle.js';
 import { parseBoundedJson } from '../security/json-limits.js';
+import { lookupCaller } from '../voice/caller-lookup.js';
 
 /**
  * A provider event as a voice connector's `readEvent` hook gives it back. The connector knows the
  * provider's payload; the engine only knows these fields.
  */
 export interface VoiceEvent {
-  kind: 'started' | 'ended' | 'analyzed' | 'other';
+  kind: 'started' | 'ended' | 'analyzed' | 'inbound' | 'other';
   providerCallId: string;
   connected: boolean;
   metadata: Record<string, unknown>;
@@ -74,7 +75,21 @@ export async function receiveVoiceEvent(out: OutboundService, type: string, hook
   } catch (err) {
     throw inputError('body', (err as Error).message);
   }
+  if (ev.kind === 'inbound') return answerInbound(out, hook, ctx, ev);
   return handleEvent(out, hook, integration, ev);
+}
+
+/**
+ * The inbound webhook (before the call is answered): the caller looked up in the agent's CRMs and the
+ * hub's history within `callerLookupMs`, answered as dynamic variables in the connector's shape
+ * (`answerInbound` hook; without one, `{dynamic_variables, metadata}`).
+ */
+async function answerInbound(out: OutboundService, hook: VoiceHookDoc, ctx: HookContext, ev: VoiceEvent): Promise<Record<string, unknown>> {
+  const found = await lookupCaller(out.hub, hook.tenantId, hook.agentId, ev.call.customer_phone, out.opts.callerLookupMs);
+  out.hub.logger.info({ hookId: hook._id, known: found.variables.customer_known, ms: found.ms, missed: found.missed }, 'inbound caller looked up');
+  const metadata = { hub_voice_hook_id: hook._id, hub_lookup_ms: found.ms, ...(found.variables.crm_contact_id ? { hub_contact_id: found.variables.crm_contact_id } : {}) };
+  const shape = out.hub.registry.get(hook.type)?.hooks.answerInbound;
+  return shape ? ((await shape(ctx, { variables: found.variables, metadata })) as Record<string, unknown>) : { dynamic_variables: found.variables, metadata };
 }
 
 async function handleEvent(out: OutboundService, hook: VoiceHookDoc, integration: IntegrationDoc, ev: VoiceEvent): Promise<VoiceEventResult> {

@@ -10,3 +10,4 @@ export * from './tool-definitions.js';
 export * from './receive-tool.js';
 export * from './hook-tools.js';
 export * from './link-booking.js';
+export * from './caller-lookup.js';

@@ -8,11 +8,11 @@ import { voiceEventRoutes } from './voice-event-routes.js';
  * The outbound layer: trigger webhooks, outbound call status, voice provider events, and (unless
  * HUB_WORKER=0) the worker of the outbound queue, started when the app is ready and stopped with it.
  */
-export function outboundExtension(settings: Pick<Settings, 'retellAnalysisWaitMs' | 'worker' | 'workerConcurrency'>): { plugins: Array<(app: FastifyInstance) => Promise<void>> } {
+export function outboundExtension(settings: Pick<Settings, 'retellAnalysisWaitMs' | 'voiceLookupMs' | 'worker' | 'workerConcurrency'>): { plugins: Array<(app: FastifyInstance) => Promise<void>> } {
   return {
     plugins: [
       async (app) => {
-        const out = new OutboundService(app.hub, { analysisWaitMs: settings.retellAnalysisWaitMs });
+        const out = new OutboundService(app.hub, { analysisWaitMs: settings.retellAnalysisWaitMs, callerLookupMs: settings.voiceLookupMs });
         await out.init();
         await app.register(outboundRoutes, { out });
         await app.register(voiceEventRoutes, { out });
