@@ -20,7 +20,7 @@ describe('console serving', () => {
   it('serves the built console at /ui/ under a strict CSP, redirects / there and caches only hashed assets', async () => {
     const root = await mkdtemp(join(tmpdir(), 'console-'));
     await mkdir(join(root, 'assets'));
-    await writeFile(join(root, 'index.html'), '<!doctype html><title>console</title>');
+    await writeFile(join(root, 'index.html'), '<!doctype html><meta name="csp-nonce" content="__CSP_NONCE__"><title>console</title>');
     await writeFile(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
     const app = await appWith(root);
     expect((await app.inject('/')).headers.location).toBe('/ui/');
@@ -28,10 +28,16 @@ describe('console serving', () => {
     const page = await app.inject('/ui/');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<title>console</title>');
-    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['cache-control']).toBe('no-store');
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    // A fresh nonce per answer, in the header and in the page for the editor's style sheet.
+    const nonce = /style-src 'self' 'nonce-([0-9a-f]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(page.body).toContain(`content="${nonce}"`);
+    expect(String((await app.inject('/ui/')).headers['content-security-policy'])).not.toContain(nonce);
+    expect((await app.inject('/ui/index.html')).body).not.toContain('__CSP_NONCE__');
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     const asset = await app.inject('/ui/assets/index-abc.js');

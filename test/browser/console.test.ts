@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
+import { ROOT } from '../helpers/hub.js';
 import { ensureConsoleBuilt, launchBrowser, newPage, shot, signIn, startConsoleHub, type ConsoleHub } from './harness.js';
 
 let hub: ConsoleHub;
@@ -69,23 +72,22 @@ describe('the console in a browser', () => {
   });
 
   it('measures the JS shipped and the time from navigation to the first integration card', async () => {
+    // A cold tab that already holds the key, as after sign-in: nothing cached, every script fetched.
     const { page, context } = await newPage(browser);
-    await signIn(page, hub);
-    let jsBytes = 0;
-    let jsGzip = 0;
+    await context.addInitScript((key) => sessionStorage.setItem('hub.apiKey', key), hub.apiKey);
+    const loaded = new Map<string, number>();
     page.on('response', async (res) => {
-      if (!res.url().endsWith('.js')) return;
-      const body = await res.body();
-      jsBytes += body.length;
-      jsGzip += gzipSync(body).length;
+      if (res.url().endsWith('.js') && !loaded.has(res.url())) loaded.set(res.url(), gzipSync(await res.body()).length);
     });
-    await page.goto(`${hub.url}/ui/#/agents/${AGENT}`, { waitUntil: 'commit' });
-    await page.reload();
+    await page.goto(`${hub.url}/ui/#/agents/${AGENT}`);
     await page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'GoHighLevel' }) }).waitFor();
     const firstCardMs = await page.evaluate(() => performance.now());
     await page.waitForLoadState('networkidle');
-    console.log(`console JS shipped: ${(jsBytes / 1024).toFixed(1)} KB raw, ${(jsGzip / 1024).toFixed(1)} KB gzipped; navigation to first integration card: ${firstCardMs.toFixed(0)} ms`);
-    expect(jsGzip).toBeGreaterThan(0);
+    const firstPage = [...loaded.values()].reduce((a, b) => a + b, 0);
+    const assets = join(ROOT, 'web/dist/assets');
+    const all = readdirSync(assets).filter((f) => f.endsWith('.js')).reduce((a, f) => a + gzipSync(readFileSync(join(assets, f))).length, 0);
+    console.log(`console JS gzipped: ${(firstPage / 1024).toFixed(1)} KB loaded for the integrations page, ${(all / 1024).toFixed(1)} KB in all (editors load on demand); navigation to first integration card: ${firstCardMs.toFixed(0)} ms`);
+    expect(firstPage).toBeGreaterThan(0);
     await context.close();
   });
 

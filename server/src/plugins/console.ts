@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -28,10 +28,16 @@ export async function consolePlugin(app: FastifyInstance, opts: { root?: string 
     );
     return;
   }
+  // The page is sent with a fresh CSP nonce (helmet's), which the console hands to the code editor
+  // for the one <style> element it generates; everything else is a plain static file.
+  const page = readFileSync(`${root}/index.html`, 'utf8');
+  const sendPage = async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.replaceAll('__CSP_NONCE__', reply.cspNonce?.style ?? ''));
+  for (const url of ['/ui/', '/ui/index.html']) app.get(url, { schema: { hide: true }, helmet: { enableCSPNonces: true } }, sendPage);
   await app.register(fastifyStatic, {
     root,
     prefix: '/ui/',
-    index: 'index.html',
+    index: false,
     wildcard: true,
     cacheControl: false,
     setHeaders: (reply, path) => reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),

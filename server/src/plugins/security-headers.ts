@@ -4,7 +4,10 @@ import type { FastifyInstance } from 'fastify';
 
 type Directives = Record<string, string[]>;
 
-/** The console's policy: only its own scripts, styles and API; nothing inline, no framing. */
+/**
+ * The console's policy: only its own scripts, styles and API; nothing inline, no framing. Its page
+ * gets a per-response nonce on top (see the console plugin) for the editor's generated style sheet.
+ */
 export const CONSOLE_CSP: Directives = {
   defaultSrc: ["'self'"],
   baseUri: ["'self'"],

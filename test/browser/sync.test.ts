@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
+import { sampleCall } from '../helpers/fixtures.js';
+import { ensureConsoleBuilt, launchBrowser, newPage, shot, signIn, startConsoleHub, type ConsoleHub } from './harness.js';
+
+let hub: ConsoleHub;
+let ghl: GohighlevelSim;
+let browser: Browser;
+let integrationId: string;
+const AGENT = 'agent_sync';
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  ghl = await startGohighlevelSim();
+  hub = await startConsoleHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url } }), HUB_MAX_ATTEMPTS: '2' });
+  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } });
+  expect(res.status).toBe(201);
+  integrationId = res.body.id;
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+  await ghl?.close();
+});
+
+const card = (page: Page, heading: string) => page.locator('section.card, li.card').filter({ has: page.getByRole('heading', { name: heading, exact: true }) });
+
+describe('mapping, activity and recovery in a browser', () => {
+  it('edits a mapping: the dry run follows the typing, a parse error is placed, the CRM field list flags an unknown field, save', async () => {
+    const { page, context, problems } = await newPage(browser);
+    await signIn(page, hub, `/ui/#/agents/${AGENT}`);
+    await page.getByRole('link', { name: 'Mapping of GoHighLevel' }).click();
+    const dryRun = page.getByRole('region', { name: 'Dry run' });
+    await dryRun.getByLabel('What the note step would send').waitFor();
+    expect(await dryRun.getByLabel('What the note step would send').textContent()).not.toContain('Hello from the console');
+    await page.getByRole('button', { name: 'Override the note mapping' }).click();
+    const editor = page.getByRole('textbox', { name: 'note mapping override' });
+    await editor.fill("{ 'body': 'Hello from the console: ' & call.customer_name, 'userId': config.user_id }");
+    await dryRun.getByText('Hello from the console: Jane Smith').waitFor();
+    await editor.fill("{ 'body': 'broken' , }");
+    await page.getByText(/Line 1, column \d+:/).waitFor();
+    expect(await page.locator('.cm-jsonata-error').count()).toBeGreaterThan(0);
+    await editor.fill("{ 'body': 'Hello from the console: ' & call.customer_name }");
+    await page.getByRole('button', { name: 'Add a field mapping' }).click();
+    await page.getByLabel('Call field 1').fill('call_outcome');
+    await page.getByLabel('CRM field 1').fill('callOutcome');
+    await shot(page, 'mapping');
+    await page.getByRole('button', { name: 'Save mapping' }).click();
+    await page.getByText('Mapping saved.').waitFor();
+    const saved = await hub.api('GET', `/api/agents/${AGENT}/integrations/${integrationId}`);
+    expect(saved.body.mappings.note).toContain('Hello from the console');
+    expect(saved.body.field_mappings).toEqual({ call_outcome: 'callOutcome' });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a posted call appears in the activity and its page shows every step with CRM ids', async () => {
+    const { page, context, problems } = await newPage(browser);
+    await signIn(page, hub, `/ui/#/agents/${AGENT}/activity`);
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_browser_1', { appointment_booked: null }))).status).toBe(202);
+    await page.getByRole('link', { name: 'call_browser_1' }).click({ timeout: 15_000 });
+    const job = card(page, 'gohighlevel');
+    await job.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 15_000 });
+    const steps = job.getByRole('list', { name: 'gohighlevel steps' });
+    await steps.getByText('contact').waitFor();
+    expect(await steps.textContent()).toMatch(/CRM ids: .*id/);
+    await job.getByText(/Attempts and requests/).click();
+    expect(await job.getByLabel(/Requests of contact/).first().textContent()).toContain('/contacts/upsert');
+    await shot(page, 'call');
+    await page.getByRole('link', { name: 'Activity' }).first().click();
+    await page.getByRole('table', { name: 'Calls' }).waitFor();
+    await shot(page, 'activity');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a CRM failing shows the error; once it is fixed, Retry makes the sync succeed', async () => {
+    ghl.inject({ method: 'POST', path: '/contacts/upsert', status: 422, body: { statusCode: 422, message: ['locationId is suspended'] }, times: Infinity });
+    const { page, context, problems } = await newPage(browser);
+    await signIn(page, hub);
+    expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_browser_fail', { appointment_booked: null, customer_phone: '+14155550142', customer_email: 'fail@example.com' }))).status).toBe(202);
+    await page.goto(`${hub.url}/ui/#/agents/${AGENT}/calls/call_browser_fail`);
+    const job = card(page, 'gohighlevel');
+    await job.getByRole('button', { name: 'Retry the gohighlevel sync' }).waitFor({ timeout: 20_000 });
+    await job.getByText(/suspended/).first().waitFor();
+    await shot(page, 'call-failed');
+    ghl.faults.clear();
+    await job.getByRole('button', { name: 'Retry the gohighlevel sync' }).click();
+    await job.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 15_000 });
+    expect(await job.getByRole('button', { name: 'Retry the gohighlevel sync' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
