@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEmbeddedEngine, type EmbeddedEngine } from '../src/index.js';
 import type { DocCollection } from '@hub/core';
+import { prng } from './helpers.js';
 import { FieldIndex } from '../src/embedded/field-index.js';
 
 let engine: EmbeddedEngine;
@@ -11,11 +12,6 @@ beforeEach(async () => {
   engine = await openEmbeddedEngine({ dir: await mkdtemp(join(tmpdir(), 'fidx-')) });
 });
 afterEach(() => engine.close());
-
-// A small seeded PRNG so a failure can be replayed.
-function prng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
 
 const filters: Record<string, unknown>[] = [
   { status: 'queued' },

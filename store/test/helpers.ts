@@ -45,3 +45,8 @@ export function exited(child: ChildProcessWithoutNullStreams): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolvePromise) => child.once('exit', () => resolvePromise()));
 }
+
+/** A small seeded PRNG, so a randomised test's failure can be replayed. */
+export function prng(seed: number): () => number {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}

@@ -1,16 +1,19 @@
 import type { Doc, Filter } from '@hub/core';
 import { FieldIndex, indexedIds } from './field-index.js';
+import { OrderedIndex } from './ordered-index.js';
 import { prefilter } from './prefilter.js';
 import { UniqueIndex, type IndexSpec } from './unique-index.js';
 
 /**
  * The in-memory indexes of one embedded collection: unique keys (enforced), equality buckets on each
- * index's first field (for lookups), and the insertion order of ids, so that an index lookup
- * returns docs in the same order a scan would.
+ * index's first field (for lookups), compound non-unique indexes kept in key order (for sorted
+ * lookups such as a queue claim), and the insertion order of ids, so that an index lookup returns
+ * docs in the same order a scan would.
  */
 export class CollectionIndexes {
   private readonly unique: UniqueIndex[] = [];
   private readonly fields = new Map<string, FieldIndex>();
+  private readonly ordered: OrderedIndex[] = [];
   private readonly seq = new Map<string, number>();
   private nextSeq = 0;
   private numbered = false;
@@ -24,7 +27,14 @@ export class CollectionIndexes {
       index.build(this.docs.values());
       this.unique.push(index);
     }
-    const first = Object.keys(spec.keys)[0];
+    const names = Object.keys(spec.keys);
+    if (!spec.unique && names.length > 1 && !names.some((n) => n.includes('.'))) {
+      this.numberAll();
+      const index = new OrderedIndex(spec.keys, (id) => this.orderOf(id));
+      index.build(this.docs.values());
+      this.ordered.push(index);
+    }
+    const first = names[0];
     if (!first.includes('.') && !this.fields.has(first)) {
       const index = new FieldIndex(first);
       index.build(this.docs.values());
@@ -41,8 +51,20 @@ export class CollectionIndexes {
   apply(before: Doc[], puts: Doc[], dels: string[]): void {
     for (const index of this.unique) index.apply(before, puts);
     for (const index of this.fields.values()) index.apply(before, puts);
-    for (const id of dels) this.seq.delete(id);
+    // New ids are numbered before the ordered indexes key them; deleted ids lose their number after.
     if (this.numbered) for (const doc of puts) if (!this.seq.has(doc._id)) this.seq.set(doc._id, this.nextSeq++);
+    for (const index of this.ordered) index.apply(before, puts);
+    for (const id of dels) this.seq.delete(id);
+  }
+
+  /** The docs that may match, in `sort` order, from an ordered index; undefined when none serves the lookup. */
+  sorted(filter: Filter, sort: Record<string, 1 | -1>): Iterable<Doc> | undefined {
+    if (typeof filter._id === 'string') return undefined;
+    for (const index of this.ordered) {
+      const ids = index.lookup(filter, sort);
+      if (ids !== undefined) return docsOf(ids, this.docs);
+    }
+    return undefined;
   }
 
   /** The docs that may match: one by _id or a unique key, else an index's bucket, else a prefiltered scan; in insertion order. */
@@ -69,10 +91,17 @@ export class CollectionIndexes {
   // Docs loaded at open are numbered in Map (insertion) order the first time an order is needed;
   // from then on apply() numbers each new id as it is written.
   private orderOf(id: string): number {
-    if (!this.numbered) {
-      for (const key of this.docs.keys()) if (!this.seq.has(key)) this.seq.set(key, this.nextSeq++);
-      this.numbered = true;
-    }
+    this.numberAll();
     return this.seq.get(id) ?? Number.MAX_SAFE_INTEGER;
   }
+
+  private numberAll(): void {
+    if (this.numbered) return;
+    for (const key of this.docs.keys()) if (!this.seq.has(key)) this.seq.set(key, this.nextSeq++);
+    this.numbered = true;
+  }
+}
+
+function* docsOf(ids: Iterable<string>, docs: Map<string, Doc>): Generator<Doc> {
+  for (const id of ids) yield docs.get(id)!;
 }

@@ -149,6 +149,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   /** Matching stored docs (not copies), sorted, skipped, limited and projected as asked. */
   private select(filter: Filter, options: FindOptions): Doc[] {
     const native = options.projection === undefined ? compileNative(filter) : null;
+    const sorted = options.sort !== undefined && options.projection === undefined ? this.indexes.sorted(filter, options.sort) : undefined;
+    if (sorted !== undefined) return takeMatches(sorted, filter, native, options);
     if (native) {
       let query: Query | undefined;
       const matches = this.indexes.candidates(filter).filter((doc) => native(doc) ?? (query ??= new Query(filter)).test(doc));
@@ -208,6 +210,20 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   private duplicateId(id: string): DuplicateKeyError {
     return new DuplicateKeyError(this.name, ID_INDEX, { _id: 1 }, { _id: id });
   }
+}
+
+/** Reads docs already in order until `skip + limit` of them match (all of them without a limit); no sorting. */
+function takeMatches(ordered: Iterable<Doc>, filter: Filter, native: ReturnType<typeof compileNative>, options: FindOptions): Doc[] {
+  let query: Query | undefined;
+  const skip = options.skip ?? 0;
+  const want = options.limit !== undefined && options.limit > 0 ? skip + options.limit : Infinity;
+  const out: Doc[] = [];
+  for (const doc of ordered) {
+    if (!(native?.(doc) ?? (query ??= new Query(filter)).test(doc))) continue;
+    out.push(doc);
+    if (out.length >= want) break;
+  }
+  return out.slice(skip);
 }
 
 /** The stored form of a doc: a private copy, normalised through JSON so memory matches what replay will load. */

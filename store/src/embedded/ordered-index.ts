@@ -1,0 +1,143 @@
+import { createRequire } from 'node:module';
+import type { Doc } from '@hub/core';
+import { compareValues, isIndexable, planScan, type ScanPlan } from './ordered-scan.js';
+
+/** An index key: the indexed values (a missing field as null), then the doc's insertion number. */
+export type OrderedKey = unknown[];
+
+// Sentinels for seeks: before or after every value at their position, whatever the direction.
+const LOW = Symbol('low');
+const HIGH = Symbol('high');
+
+// sorted-btree is CommonJS with its class on `exports.default`; ESM interop differs between Node and
+// the test bundler, require() is the same in both.
+const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree');
+
+/**
+ * A compound index kept in key order (a B+ tree), so a sorted lookup with equality on a prefix of the
+ * keys and the rest as its sort (a queue claim: status, then lane, then runAt) reads the first
+ * entries of one range instead of filtering and sorting every doc: O(log n) per match. Values order
+ * as in MongoDB and mingo (null and missing, numbers, strings, booleans); ties keep insertion order,
+ * as a scan would. Once a doc holds an object or array in an indexed field the index stops
+ * answering (MongoDB would index array elements), like the equality buckets.
+ */
+export class OrderedIndex {
+  readonly fields: string[];
+  private readonly dirs: number[];
+  private readonly tree;
+  private unusable = false;
+
+  constructor(keys: Record<string, 1 | -1>, private readonly orderOf: (id: string) => number) {
+    this.fields = Object.keys(keys);
+    this.dirs = [...Object.values(keys), 1];
+    this.tree = new BTree<OrderedKey, string>(undefined, (a, b) => this.compareFrom(a, b, 0));
+  }
+
+  /** Indexes existing docs. */
+  build(docs: Iterable<Doc>): void {
+    for (const doc of docs) this.add(doc);
+  }
+
+  /** Moves a write's docs: `before` are the old images (of updated and deleted docs), `puts` the new. */
+  apply(before: Doc[], puts: Doc[]): void {
+    for (const doc of before) {
+      const key = this.keyOf(doc);
+      if (key !== undefined) this.tree.delete(key);
+    }
+    for (const doc of puts) this.add(doc);
+  }
+
+  /**
+   * The ids that may match `filter`, in `sort` order, or undefined when this index cannot serve the
+   * lookup. The caller still tests each doc against the whole filter.
+   */
+  lookup(filter: Record<string, unknown>, sort: Record<string, 1 | -1>): Iterable<string> | undefined {
+    if (this.unusable) return undefined;
+    const plans = planScan(filter, sort, this.fields, this.dirs);
+    if (plans === undefined) return undefined;
+    return plans.length === 1 ? idsOf(this.scan(plans[0])) : this.merge(plans);
+  }
+
+  // One range: the keys equal to the plan's prefix. A key past an upper bound on a later field
+  // ends that field's run for the current values before it, so the scan seeks past them.
+  private *scan(plan: ScanPlan): Generator<[OrderedKey, string]> {
+    const width = this.fields.length + 1;
+    let from: OrderedKey = [...plan.prefix, ...Array<symbol>(width - plan.prefix.length).fill(LOW)];
+    for (;;) {
+      let seek: OrderedKey | undefined;
+      for (const entry of this.tree.entries(from)) {
+        const key = entry[0];
+        for (let i = 0; i < plan.prefix.length; i++) if (compareValues(key[i], plan.prefix[i]) !== 0) return;
+        const past = plan.upper.find((u) => {
+          const c = compareValues(key[u.pos], u.bound);
+          return c > 0 || (c === 0 && u.strict);
+        });
+        if (past !== undefined) {
+          if (past.pos === plan.prefix.length) return;
+          seek = [...key.slice(0, past.pos), ...Array<symbol>(width - past.pos).fill(HIGH)];
+          break;
+        }
+        yield entry;
+      }
+      if (seek === undefined) return;
+      from = seek;
+    }
+  }
+
+  // Several ranges (an $or, all with prefixes of one length): merged on the sort fields and
+  // insertion order, each id once.
+  private *merge(plans: ScanPlan[]): Generator<string> {
+    const start = plans[0].prefix.length;
+    const heads = plans.map((p) => ({ it: this.scan(p), entry: undefined as [OrderedKey, string] | undefined }));
+    const advance = (h: (typeof heads)[number]) => {
+      const next = h.it.next();
+      h.entry = next.done ? undefined : next.value;
+    };
+    heads.forEach(advance);
+    const seen = new Set<string>();
+    for (;;) {
+      let best: (typeof heads)[number] | undefined;
+      for (const h of heads) if (h.entry !== undefined && (best === undefined || this.compareFrom(h.entry[0], best.entry![0], start) < 0)) best = h;
+      if (best === undefined) return;
+      const id = best.entry![1];
+      if (!seen.has(id)) yield id;
+      seen.add(id);
+      advance(best);
+    }
+  }
+
+  private add(doc: Doc): void {
+    const key = this.keyOf(doc);
+    if (key === undefined) this.unusable = true;
+    else this.tree.set(key, doc._id);
+  }
+
+  private keyOf(doc: Doc): OrderedKey | undefined {
+    const key: OrderedKey = [];
+    for (const f of this.fields) {
+      const v = doc[f] ?? null;
+      if (!isIndexable(v)) return undefined;
+      key.push(v);
+    }
+    key.push(this.orderOf(doc._id));
+    return key;
+  }
+
+  // Compares keys from position `start` on (0: the whole key), each field in its direction.
+  private compareFrom(a: OrderedKey, b: OrderedKey, start: number): number {
+    for (let i = start; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x === y) continue;
+      if (x === LOW || y === HIGH) return -1;
+      if (x === HIGH || y === LOW) return 1;
+      const c = compareValues(x, y) * this.dirs[i];
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+}
+
+function* idsOf(entries: Iterable<[OrderedKey, string]>): Generator<string> {
+  for (const [, id] of entries) yield id;
+}
