@@ -20,6 +20,7 @@ export function listExpressions(m: Manifest): FoundExpression[] {
   template('/http/baseUrl', m.http.baseUrl);
   for (const [k, v] of Object.entries(m.http.headers ?? {})) template(`/http/headers/${k}`, v);
   plain('/http/errorMessage', m.http.errorMessage);
+  plain('/http/pagination/next', m.http.pagination?.next);
   for (const [name, op] of Object.entries(m.operations)) {
     if (!op) continue;
     const at = `/operations/${name}`;

@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './migrate.js';
 export { manifestJsonSchema } from './json-schema.js';
 export * from './ajv-errors.js';
+export * from './expression-check.js';

@@ -94,6 +94,18 @@ export const RateLimit = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * How the CRM pages a list: `next` reads an answer and gives the query parameters of the next page
+ * (a cursor, an offset, a page number), or null on the last one. Used by requests with `paginate`.
+ */
+export const Pagination = Type.Object(
+  {
+    next: Type.String({ minLength: 1, description: "JSONata over the context and `response`: the next page's query parameters, or null when this was the last page; e.g. \"response.body.paging.next.after ? { 'after': response.body.paging.next.after }\"" }),
+    maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'stop after this many pages' })),
+  },
+  { additionalProperties: false },
+);
+
 /** The outbound HTTP defaults of a connector. */
 export const Http = Type.Object(
   {
@@ -105,6 +117,7 @@ export const Http = Type.Object(
     errors: Type.Optional(Type.Array(ErrorRule)),
     errorMessage: Type.Optional(Expr),
     tenantUrl: Type.Optional(Type.Boolean({ description: 'base URL comes from the tenant: SSRF guard applies' })),
+    pagination: Type.Optional(Pagination),
   },
   { additionalProperties: false },
 );
@@ -119,6 +132,7 @@ export const RequestSpec = Type.Object(
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     body: Type.Optional(Expr),
     form: Type.Optional(Type.Boolean({ description: 'send body as application/x-www-form-urlencoded' })),
+    paginate: Type.Optional(Type.Boolean({ description: 'follow http.pagination: `output` reads each page in turn, the first non-null output is the result' })),
   },
   { additionalProperties: false },
 );
@@ -155,6 +169,19 @@ export const Operation = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A voice provider's inbound events: the hooks (listed in `hooks`) that check a webhook's signature on
+ * the raw body and turn its payload into a call event. Outbound calls are the `placeCall` operation.
+ */
+export const Voice = Type.Object(
+  {
+    verifyEvent: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', description: 'hook: (ctx, {rawBody, headers, credentials, now}) => {ok, reason?}' }),
+    readEvent: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', description: 'hook: (ctx, {body}) => {kind, providerCallId, connected, metadata, call}' }),
+    answerInbound: Type.Optional(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', description: "hook shaping the answer to an inbound call's lookup in the provider's format" })),
+  },
+  { additionalProperties: false },
+);
+
 /** Sync steps in the order the engine runs them by default. */
 export const STEP_NAMES = ['contact', 'job', 'note', 'callLog', 'appointment', 'workflow', 'opportunity', 'event'] as const;
 
@@ -162,6 +189,9 @@ export const STEP_NAMES = ['contact', 'job', 'note', 'callLog', 'appointment', '
 export const ManifestSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
+    extends: Type.Optional(
+      Type.String({ minLength: 1, description: 'relative path of a base manifest; the rest of this file is a JSON Merge Patch over it (RFC 7386)' }),
+    ),
     id: Type.String({ pattern: '^[a-z0-9-]+$' }),
     aliases: Type.Optional(
       Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), {
@@ -186,6 +216,7 @@ export const ManifestSchema = Type.Object(
     plan: Type.Optional(Type.Array(Type.Union(STEP_NAMES.map((s) => Type.Literal(s))), { uniqueItems: true })),
     mappings: Type.Optional(Type.Record(Name, Expr)),
     hooks: Type.Optional(Type.Array(Name, { uniqueItems: true, description: 'hook functions src/hooks.ts must export' })),
+    voice: Type.Optional(Voice),
   },
   { additionalProperties: false },
 );
@@ -210,5 +241,9 @@ export type RateLimitSpec = Static<typeof RateLimit>;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 /** A sync step name. */
 export type StepName = (typeof STEP_NAMES)[number];
+/** A connector's declared pagination. */
+export type PaginationSpec = Static<typeof Pagination>;
+/** A voice provider's event hooks. */
+export type VoiceSpec = Static<typeof Voice>;
 /** A capability name. */
 export type CapabilityName = Static<typeof Capability>;

@@ -1,8 +1,7 @@
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import jsonata from 'jsonata';
 import { ManifestSchema, type Manifest } from './schema.js';
-import { listExpressions } from './expressions.js';
+import { crossChecks } from './cross-checks.js';
 import { migrateManifest } from './migrate.js';
 import { describeAjvErrors } from './ajv-errors.js';
 
@@ -44,30 +43,10 @@ function authProblems(auth: unknown): ManifestProblem[] {
   return describe(branch.errors, '/auth');
 }
 
-function crossChecks(m: Manifest): ManifestProblem[] {
-  const problems: ManifestProblem[] = [];
-  const hooks = new Set(m.hooks ?? []);
-  for (const [name, op] of Object.entries(m.operations)) {
-    if (!op) continue;
-    for (const [at, spec] of [[`/operations/${name}`, op], [`/operations/${name}/recover`, op.recover]] as const) {
-      if (!spec) continue;
-      if (!spec.request && !spec.hook) problems.push({ path: at, message: 'needs a request or a hook' });
-      if (spec.request && !spec.request.path && !spec.request.url) problems.push({ path: `${at}/request`, message: 'needs path or url' });
-      if (spec.hook && !hooks.has(spec.hook)) problems.push({ path: `${at}/hook`, message: `names hook "${spec.hook}", which is not listed in /hooks` });
-    }
-  }
-  for (const { path, expr } of listExpressions(m)) {
-    try {
-      jsonata(expr);
-    } catch (err) {
-      const e = err as { message?: string; position?: number };
-      problems.push({ path, message: `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'}) in "${expr}"` });
-    }
-  }
-  return problems;
-}
-
-/** Validates raw JSON as a connector manifest: schema, auth branch, cross-references and every JSONata expression. */
+/**
+ * Validates raw JSON as a connector manifest: schema, auth branch, cross-references, the config schema,
+ * and every JSONata expression (compiles, calls known functions, reads names the context has).
+ */
 export function validateManifest(raw: unknown): ManifestResult {
   const migrated = migrateManifest(raw);
   if (!migrated.ok) return migrated;

@@ -48,6 +48,17 @@ describe('validateManifest reports every problem with its JSON path', () => {
     ['an unknown key in a recovery lookup', (m: any) => (m.operations.sendEvent.recover = { hook: 'x', when: 'true' }), '/operations/sendEvent/recover/when is not a known property'],
     ['an unknown operation', (m: any) => (m.operations.fly = { hook: 'x' }), '/operations/fly is not a known property'],
     ['an unsupported manifestVersion', (m: any) => (m.manifestVersion = 7), '/manifestVersion must be an integer from 1 to 1'],
+    ['an unknown JSONata function', (m: any) => (m.mappings.event = "{ 'first': $firstname(call.customer_name) }"), '/mappings/event calls $firstname(), which is not a JSONata or engine function; did you mean $firstName?'],
+    ['a template typo', (m: any) => (m.operations.sendEvent.request.path = '/contacts/{{contatc.id}}'), '/operations/sendEvent/request/path reads "contatc", which the context does not have'],
+    ['a typo suggests the name', (m: any) => (m.operations.sendEvent.request.path = '/contacts/{{contatc.id}}'), 'did you mean contact?'],
+    ['errorMessage sees only the answer', (m: any) => (m.http.errorMessage = 'call.call_id'), '/http/errorMessage reads "call"'],
+    ['a config schema that does not compile', (m: any) => (m.config = { type: 'object', properties: { n: { type: 'integr' } } }), '/config is not a valid JSON Schema'],
+    ['paginate without http.pagination', (m: any) => (m.operations.sendEvent.request.paginate = true), '/operations/sendEvent/request/paginate needs /http/pagination'],
+    ['a pagination expression that does not compile', (m: any) => (m.http.pagination = { next: '{ (' }), '/http/pagination/next JSONata does not compile'],
+    ['a voice hook that is not listed', (m: any) => (m.voice = { verifyEvent: 'verify', readEvent: 'read' }), '/voice/verifyEvent names hook "verify", which is not listed in /hooks'],
+    ['outbound without placeCall', (m: any) => m.capabilities.push('outbound'), '/operations/placeCall is required by the "outbound" capability'],
+    ['placeCall without outbound', (m: any) => (m.operations.placeCall = { request: { method: 'POST', path: '/call' } }), '/capabilities must include "outbound"'],
+    ['a mistyped voice key', (m: any) => (m.voice = { verify: 'x' }), '/voice/verify is not a known property'],
   ])('%s', (_name, change, expected) => {
     const problems = problemsOf(withChange(change));
     expect(problems.some((p) => p.includes(expected)), problems.join('\n')).toBe(true);
@@ -59,6 +70,19 @@ describe('validateManifest reports every problem with its JSON path', () => {
       delete m.version;
     }));
     expect(problems.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('accepts relative names inside filters and object steps, bound variables and lambdas', () => {
+    const ok = withChange((m) => {
+      m.mappings.event = "( $f := function($v) { $uppercase($v) }; $n := call.items[price > 1].{ 'id': id }; { 'a': $f(call.customer_name), 'b': $n, 'c': $$.call.call_id } )";
+    });
+    expect(problemsOf(ok)).toEqual([]);
+  });
+
+  it('accepts the extends key in the file (the registry resolves it before validating)', () => {
+    const schema = manifestJsonSchema() as { properties: Record<string, unknown> };
+    expect(schema.properties.extends).toBeDefined();
+    expect(schema.properties.voice).toBeDefined();
   });
 
   it('rejects what is not an object', () => {

@@ -129,7 +129,13 @@ function registerAssociationRoutes(sim: Simulator, objects: HubspotObjects): voi
   });
   sim.app.get('/crm/v4/objects/:type/:id/associations/:toType', async (req) => {
     const p = req.params as { type: string; id: string; toType: string };
-    const rows = objects.associations.find({ fromType: objects.col(p.type).type, fromId: p.id, toType: objects.col(p.toType).type });
-    return { results: rows.map((r) => ({ toObjectId: Number(r.toId), associationTypes: r.types.map((t) => ({ category: t.associationCategory, typeId: t.associationTypeId, label: null })) })) };
+    const q = req.query as Q;
+    const all = objects.associations.find({ fromType: objects.col(p.type).type, fromId: p.id, toType: objects.col(p.toType).type });
+    // Paged like HubSpot: at most `limit` (default and maximum 500) per answer, `paging.next.after` while more remain.
+    const start = Number(q.after ?? 0) || 0;
+    const limit = Math.min(Number(q.limit ?? 500) || 500, 500);
+    const rows = all.slice(start, start + limit);
+    const paging = start + limit < all.length ? { paging: { next: { after: String(start + limit) } } } : {};
+    return { ...paging, results: rows.map((r) => ({ toObjectId: Number(r.toId), associationTypes: r.types.map((t) => ({ category: t.associationCategory, typeId: t.associationTypeId, label: null })) })) };
   });
 }

@@ -1,18 +1,14 @@
 import { hasCallMarker, type Hook, type HookContext } from '@hub/core/sdk';
 
-interface AssociationPage { results?: Array<{ toObjectId: number | string }>; paging?: { next?: { after?: string } } }
+interface AssociationPage { results?: Array<{ toObjectId: number | string }> }
 interface BatchRead { results?: Array<{ id: string; properties?: Record<string, string | null> }> }
 
-/** Ids of the engagements of one type associated with the contact, newest (highest id) first. */
+/** Ids of the engagements of one type associated with the contact, newest (highest id) first; pages as the manifest's http.pagination says. */
 async function associatedIds(ctx: HookContext, contactId: string, type: string): Promise<string[]> {
   const ids: string[] = [];
-  let after: string | undefined;
-  do {
-    const res = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/crm/v4/objects/contacts/${encodeURIComponent(contactId)}/associations/${type}`, query: { limit: 500, ...(after ? { after } : {}) } });
-    const page = res.body as AssociationPage;
-    ids.push(...(page.results ?? []).map((r) => String(r.toObjectId)));
-    after = page.paging?.next?.after;
-  } while (after);
+  for await (const res of ctx.pages({ method: 'GET', url: `${ctx.baseUrl}/crm/v4/objects/contacts/${encodeURIComponent(contactId)}/associations/${type}`, query: { limit: 500 } })) {
+    ids.push(...((res.body as AssociationPage).results ?? []).map((r) => String(r.toObjectId)));
+  }
   return ids.sort((a, b) => Number(b) - Number(a));
 }
 

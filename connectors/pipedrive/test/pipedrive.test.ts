@@ -58,6 +58,21 @@ describe('pipedrive: a connector with no code', () => {
     expect(sim.violations).toEqual([]);
   });
 
+  it('a lost note is recovered beyond the first page of the person\'s notes (declared http.pagination)', async () => {
+    const rt = runtime();
+    const ctx = { call: sampleCall(), steps: {} as Record<string, unknown> };
+    await contactStep(rt, ctx);
+    const input = await rt.map('note', ctx);
+    const written = (await rt.execute('addNote', input, ctx)) as { id: unknown };
+    // 120 newer notes on the person push the call's note onto the second page of 100.
+    const { id: _id, ...note } = sim.notes.all()[0];
+    for (let i = 0; i < 120; i++) sim.notes.insert({ ...note, content: `another note ${i}` });
+    sim.requests.length = 0;
+    expect(await rt.recover('addNote', input, ctx)).toEqual({ id: written.id });
+    expect(sim.requests.filter((r) => r.method === 'GET').map((r) => r.query.start)).toEqual(['0', '100']);
+    expect(sim.violations).toEqual([]);
+  });
+
   it('lists person fields with their 40-hex custom keys', async () => {
     const fields = (await runtime().execute('listFields', undefined, { call: sampleCall(), steps: {} })) as Array<Record<string, unknown>>;
     expect(fields).toEqual(expect.arrayContaining([{ name: 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5', label: 'Call outcome', type: 'varchar', custom: true }]));

@@ -7,6 +7,7 @@ import type { Credentials } from '../auth/types.js';
 import { evaluate, MANIFEST_LIMITS, TENANT_LIMITS } from '../mapping/expressions.js';
 import { applySimpleMappings } from '../mapping/simple-mappings.js';
 import type { Connector, ConnectionView, HookContext, Logger } from './types.js';
+import { pages } from './pages.js';
 
 /** One connection as the runtime needs it: view, config, credentials and the tenant's mappings. */
 export interface RuntimeConnection {
@@ -115,7 +116,18 @@ export class ConnectorRuntime {
   private async perform(label: string, op: RecoverySpec, input: unknown, ctx: OperationContext): Promise<unknown> {
     if (op.hook) return this.connector.hooks[op.hook](await this.hookContext(ctx), input);
     const scope = this.manifestContext(ctx, { input });
-    const answer = await this.http.send(await this.buildRequest(op, scope), this.run.signal);
+    const req = await this.buildRequest(op, scope);
+    const pagination = this.connector.manifest.http.pagination;
+    if (!op.request?.paginate || !pagination) return this.read(label, op, scope, await this.http.send(req, this.run.signal));
+    // Each page is read in turn; the first that gives an output is the answer (a lookup stops there).
+    for await (const answer of pages((r) => this.http.send(r, this.run.signal), req, pagination, scope)) {
+      const out = await this.read(label, op, scope, answer);
+      if (out !== null) return out;
+    }
+    return null;
+  }
+
+  private async read(label: string, op: RecoverySpec, scope: Record<string, unknown>, answer: HttpAnswer): Promise<unknown> {
     if (op.notFound?.includes(answer.status)) return null;
     const response = { status: answer.status, headers: answer.headers, body: answer.body };
     return op.output ? ((await evaluate(op.output, { ...scope, response }, MANIFEST_LIMITS, `${label}.output`)) ?? null) : (answer.body ?? null);
@@ -164,8 +176,14 @@ export class ConnectorRuntime {
     // Hooks get the manifest's default headers like declared requests do; a hook's own header wins
     // (the client lower-cases names, and the later entry of the same name is the one sent).
     const defaults = await this.headers(this.connector.manifest.http.headers, scope);
+    const send = (req: HttpRequest): Promise<HttpAnswer> => this.http.send({ ...req, headers: { ...defaults, ...req.headers } }, this.run.signal);
+    const pagination = this.connector.manifest.http.pagination;
     return {
-      http: { send: (req: HttpRequest): Promise<HttpAnswer> => this.http.send({ ...req, headers: { ...defaults, ...req.headers } }, this.run.signal) },
+      http: { send },
+      pages: (req: HttpRequest) => {
+        if (!pagination) throw new HubError('HUB_ERR_MANIFEST', `${this.connector.manifest.id}: a hook pages, but the manifest declares no http.pagination`, { retryable: false });
+        return pages(send, req, pagination, scope);
+      },
       baseUrl: await this.baseUrl(scope),
       config: this.connection.config,
       connection: this.connection.view,

@@ -16,6 +16,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 export interface HookContext {
   /** sends a request through the connection's authenticated, rate-limited, classified client, with the manifest's default headers (the request's own win) */
   http: { send(req: HttpRequest): Promise<HttpAnswer> };
+  /** sends the request, then its next pages as the manifest's `http.pagination` says; leave the loop to stop */
+  pages(req: HttpRequest): AsyncIterable<HttpAnswer>;
   /** the manifest's base URL for this connection, templated */
   baseUrl: string;
   config: Record<string, unknown>;

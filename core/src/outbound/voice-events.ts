@@ -7,6 +7,7 @@ import { cleanCallData } from './clean-call.js';
 import { syncVoiceCall } from './settle.js';
 import { parseBoundedJson } from '../security/json-limits.js';
 import { lookupCaller } from '../voice/caller-lookup.js';
+import { voiceHooks } from './webhooks.js';
 
 /**
  * A provider event as a voice connector's `readEvent` hook gives it back. The connector knows the
@@ -56,11 +57,12 @@ export async function verifyVoiceRequest(out: OutboundService, type: string, hoo
   if (!hook || hook.type !== type) throw notFound('voice webhook', hookId);
   const integration = await out.hub.repos.integrations.byId(hook.integrationId);
   const connector = out.hub.registry.get(type);
-  if (!integration || !connector?.hooks.verifyEvent || !connector.hooks.readEvent) throw notFound('voice webhook', hookId);
+  const voice = connector && voiceHooks(connector);
+  if (!integration || !voice) throw notFound('voice webhook', hookId);
   const rt = out.hub.runtimeFor(integration);
   // Event hooks see no call: they read one out of the provider's payload.
   const ctx = await rt.hookContext({ call: {}, steps: {} });
-  const verdict = (await connector.hooks.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
+  const verdict = (await voice.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
   if (!verdict.ok) throw new HubError('HUB_ERR_UNAUTHORIZED', `signature refused: ${verdict.reason ?? 'invalid'}`, { field: 'headers' });
   return { hook, integration, body: parseBoundedJson(rawBody), ctx };
 }
@@ -71,7 +73,7 @@ export async function receiveVoiceEvent(out: OutboundService, type: string, hook
   const connector = out.hub.registry.get(type)!;
   let ev: VoiceEvent;
   try {
-    ev = (await connector.hooks.readEvent(ctx, { body })) as VoiceEvent;
+    ev = (await voiceHooks(connector)!.readEvent(ctx, { body })) as VoiceEvent;
   } catch (err) {
     throw inputError('body', (err as Error).message);
   }
@@ -88,7 +90,8 @@ async function answerInbound(out: OutboundService, hook: VoiceHookDoc, ctx: Hook
   const found = await lookupCaller(out.hub, hook.tenantId, hook.agentId, ev.call.customer_phone, out.opts.callerLookupMs);
   out.hub.logger.info({ hookId: hook._id, known: found.variables.customer_known, ms: found.ms, missed: found.missed }, 'inbound caller looked up');
   const metadata = { hub_voice_hook_id: hook._id, hub_lookup_ms: found.ms, ...(found.variables.crm_contact_id ? { hub_contact_id: found.variables.crm_contact_id } : {}) };
-  const shape = out.hub.registry.get(hook.type)?.hooks.answerInbound;
+  const connector = out.hub.registry.get(hook.type);
+  const shape = connector && voiceHooks(connector)?.answerInbound;
   return shape ? ((await shape(ctx, { variables: found.variables, metadata })) as Record<string, unknown>) : { dynamic_variables: found.variables, metadata };
 }
 

@@ -1,5 +1,6 @@
 import { HubError, inputError } from '../errors/hub-error.js';
 import { hashSecret, randomToken } from '../security/crypto.js';
+import type { Connector, Hook } from '../engine/types.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import type { OutboundWebhookDoc, VoiceHookDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
@@ -12,8 +13,13 @@ export interface NewWebhookInput {
   rate_limit?: { requests: number; per_seconds: number };
 }
 
-/** The hooks a voice connector must export for its call events to be received. */
-export const VOICE_EVENT_HOOKS = ['verifyEvent', 'readEvent'] as const;
+/** A voice provider's event hooks, as its manifest's `voice` names them (checked at load), or undefined. */
+export function voiceHooks(connector: Connector): { verifyEvent: Hook; readEvent: Hook; answerInbound?: Hook } | undefined {
+  const voice = connector.manifest.voice;
+  if (!voice) return undefined;
+  const answerInbound = voice.answerInbound ? connector.hooks[voice.answerInbound] : undefined;
+  return { verifyEvent: connector.hooks[voice.verifyEvent], readEvent: connector.hooks[voice.readEvent], ...(answerInbound ? { answerInbound } : {}) };
+}
 
 const canCall = (out: OutboundService, doc: IntegrationDoc) => {
   const m = out.hub.registry.get(doc.type)?.manifest;
@@ -69,7 +75,7 @@ export async function createVoiceHook(out: OutboundService, tenantId: string, ag
     throw inputError('integration_id', `no integration ${integrationId} on agent ${agentId}`);
   });
   const connector = out.hub.registry.get(doc.type);
-  if (!connector || VOICE_EVENT_HOOKS.some((h) => !connector.hooks[h])) {
+  if (!connector || !voiceHooks(connector)) {
     throw new HubError('HUB_ERR_CAPABILITY', `integration_id: ${doc.type} does not receive call events`, { field: 'integration_id' });
   }
   const hook = await out.hooks.createVoiceHook({ _id: randomToken('vh_', 18), tenantId, agentId, integrationId, type: doc.type });

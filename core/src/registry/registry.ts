@@ -147,7 +147,14 @@ async function loadHooks(dir: string, meta: PackageMeta, names: string[], file: 
     problems.push({ file, path: '/hooks', message: `hook module ${meta.hooks} does not exist` });
     return undefined;
   }
-  const mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  } catch (err) {
+    // A module that throws while loading would otherwise stop the whole hub with a bare stack trace.
+    problems.push({ file: modulePath, path: '/', message: `the hooks module throws on import: ${(err as Error).message ?? String(err)}` });
+    return undefined;
+  }
   const hooks: Record<string, Hook> = {};
   names.forEach((name, i) => {
     if (typeof mod[name] === 'function') hooks[name] = mod[name] as Hook;

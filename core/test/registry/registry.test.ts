@@ -49,6 +49,21 @@ describe('Registry', () => {
     expect(err.problems).toEqual([expect.objectContaining({ path: '/hooks/1', message: expect.stringContaining('"missing" is not a function') })]);
   });
 
+  it('names the hooks module that throws on import instead of stopping with a stack trace', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'reg-'));
+    const m = { ...zapier, id: 'throws', hooks: ['send'], operations: { sendEvent: { hook: 'send' } } };
+    await pkg(root, 'throws', m, { connector: './manifest.json', hooks: './src/hooks.ts' }, "throw new Error('HUBSPOT_TOKEN is not set');\nexport async function send() {}\n");
+    const err = await loadError(root);
+    expect(err.problems).toEqual([expect.objectContaining({ file: join(root, 'throws', 'src/hooks.ts'), path: '/', message: 'the hooks module throws on import: HUBSPOT_TOKEN is not set' })]);
+  });
+
+  it('compiles each manifest config schema at load, naming the file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'reg-'));
+    await pkg(root, 'badcfg', { ...zapier, id: 'badcfg', config: { type: 'object', properties: { n: { type: 'integr' } } } });
+    const err = await loadError(root);
+    expect(err.message).toMatch(/badcfg[/\\]manifest\.json: \/config is not a valid JSON Schema/);
+  });
+
   it('loads hooks that exist', async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-'));
     const m = { ...zapier, id: 'hooked', hooks: ['send'], operations: { sendEvent: { hook: 'send' } } };
