@@ -16,7 +16,7 @@ import { ContactLinkRepo } from './store/repos/contact-links.js';
 import { CallPages } from './store/repos/call-pages.js';
 import { JobReports } from './store/repos/job-reports.js';
 import type { IntegrationDoc, JobDoc } from './store/repos/documents.js';
-import { JobQueue } from './queue/job-queue.js';
+import { JobQueue, queueStoreOptions } from './queue/job-queue.js';
 import { CallBookingRepo, type CallBookingDoc } from './voice/call-bookings.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './queue/backoff.js';
 import { notifyHealth } from './hub/health.js';
@@ -77,7 +77,7 @@ export class HubServices {
     this.repos.integrations.onStatusChange = async (before, status) => {
       if (status === 'needs_reauth') await notifyHealth(this, { ...before, status }, 'integration.needs_reauth');
     };
-    this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF);
+    this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF, queueStoreOptions(engine));
     this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), logger, oauth: oauth?.(this) };
   }
 

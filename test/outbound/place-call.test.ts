@@ -49,7 +49,7 @@ async function drain(): Promise<void> {
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
-    await runOutboundJob(out, job, 'w1', new AbortController().signal);
+    await runOutboundJob(out, job, job.leaseToken!, new AbortController().signal);
   }
 }
 const creates = () => sim.requests.filter((r) => r.path === '/v2/create-phone-call').length;

@@ -1,5 +1,5 @@
 import type { HubServices } from '../services.js';
-import { JobQueue } from '../queue/job-queue.js';
+import { JobQueue, queueStoreOptions } from '../queue/job-queue.js';
 import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundCallDoc, OutboundWebhookDoc, VoiceCallDoc, VoiceHookDoc } from './documents.js';
 import { OutboundCallRepo } from './outbound-calls.js';
@@ -43,7 +43,7 @@ export class OutboundService {
     this.calls = new OutboundCallRepo(e.collection<OutboundCallDoc>('outbound_calls'));
     this.voiceCalls = new VoiceCallRepo(e.collection<VoiceCallDoc>('voice_calls'));
     this.rates = new RateWindowRepo(e.collection('outbound_rate_windows'));
-    this.queue = new JobQueue(e.collection<JobDoc>('outbound_jobs'), hub.queue.policy);
+    this.queue = new JobQueue(e.collection<JobDoc>('outbound_jobs'), hub.queue.policy, queueStoreOptions(e));
   }
 
   /** Creates every index; call once at start. */

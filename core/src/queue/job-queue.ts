@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DocCollection } from '../store/types.js';
+import type { DocCollection, StoreEngine } from '../store/types.js';
 import { DUPLICATE_KEY_CODE } from '../store/types.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import { notFound, HubError } from '../errors/hub-error.js';
 import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
+import { confirmClaim, type ClaimMarker } from './claim-markers.js';
+import { decodeKeys, encodeKeys } from '../store/stored-keys.js';
 
 /** What a new job is for. */
 export interface JobSpec {
@@ -24,11 +26,42 @@ export interface JobSpec {
 /** Queue lanes, claimed in this order: live calls never wait behind a backfill. */
 export const LANES = { live: 0, backfill: 1 } as const;
 
-/** A durable job queue on the store: claim with a lease, back off, dead-letter, retry by API. */
+/** What the queue needs from its store beyond the jobs collection. */
+export interface QueueStoreOptions {
+  /** The store's clock (StoreEngine.now): leases and due times are compared on it, not this process's. */
+  clock?: () => number;
+  /**
+   * Claim markers, only for a store whose updates are not atomic (FerretDB 1.x): a claim is
+   * confirmed by a unique insert there. Leave unset on MongoDB and the embedded engine.
+   */
+  claimMarkers?: DocCollection<ClaimMarker>;
+}
+
+/** The queue's view of a store engine: its clock, and claim markers where updates are not atomic. */
+export function queueStoreOptions(engine: StoreEngine): QueueStoreOptions {
+  return { clock: () => engine.now(), ...(engine.atomicUpdates ? {} : { claimMarkers: engine.collection<ClaimMarker>('job_claims') }) };
+}
+
+/**
+ * A durable job queue on the store: claim with a lease, back off, dead-letter, retry by API. Every
+ * claim gets its own lease token; a worker's later writes are filtered on it, so a worker whose
+ * lease ran out (and whose job another worker claimed) can change nothing.
+ */
 export class JobQueue {
   private listeners = new Set<() => void>();
+  /** The store's time in epoch ms. */
+  readonly now: () => number;
+  private readonly markers?: DocCollection<ClaimMarker>;
+  private readonly writing = new Map<string, Promise<unknown>>();
 
-  constructor(readonly col: DocCollection<JobDoc>, readonly policy: BackoffPolicy = DEFAULT_BACKOFF) {}
+  constructor(
+    readonly col: DocCollection<JobDoc>,
+    readonly policy: BackoffPolicy = DEFAULT_BACKOFF,
+    options: QueueStoreOptions = {},
+  ) {
+    this.now = options.clock ?? Date.now;
+    this.markers = options.claimMarkers;
+  }
 
   /** Creates the indexes the queue relies on. */
   async ensureIndexes(): Promise<void> {
@@ -36,6 +69,9 @@ export class JobQueue {
     // The claim order: status, then lane (live before backfill), then due time.
     await this.col.createIndex({ status: 1, lane: 1, runAt: 1 });
     await this.col.createIndex({ importId: 1 });
+    // Sync counts and stats by integration and finish time; retention by finish time.
+    await this.col.createIndex({ tenantId: 1, integrationId: 1, status: 1 });
+    await this.col.createIndex({ tenantId: 1, finishedAt: 1 });
   }
 
   /** Calls fn whenever a job becomes ready (in this process), so workers need not wait for a poll. */
@@ -46,7 +82,7 @@ export class JobQueue {
 
   /** Adds a job once per (tenant, agent, call, integration); a repeat returns the existing job. */
   async enqueue(spec: JobSpec, opts: { notify?: boolean } = {}): Promise<{ job: JobDoc; created: boolean }> {
-    const now = new Date();
+    const now = new Date(this.now());
     const { skipReason, runAt, lane, ...rest } = spec;
     const job: JobDoc = {
       ...rest,
@@ -75,21 +111,33 @@ export class JobQueue {
 
   /**
    * Claims the next due job (or one whose worker's lease ran out) for `owner`: lowest lane first, then
-   * earliest. A job whose attempts are used up (its workers kept dying mid-run, so nothing failed it)
+   * earliest. The job comes back with a fresh `leaseToken`: pass it to heartbeat, checkpoint, succeed
+   * and fail. A job whose attempts are used up (its workers kept dying mid-run, so nothing failed it)
    * is dead-lettered, not run again.
    */
   async claim(owner: string, leaseMs: number): Promise<JobDoc | null> {
     for (;;) {
-      const now = Date.now();
-      const job = await this.col.findOneAndUpdate(
-        { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
-        { $set: { status: 'running', leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() }, $inc: { attempts: 1 } },
-        { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' },
-      );
+      const job = await this.claimOnce(owner, leaseMs);
       if (!job || job.attempts <= job.maxAttempts) return job;
       const error = { code: 'HUB_ERR_INTERNAL', message: `all ${job.maxAttempts} attempts ended without a result (the worker stopped or lost its lease each time)`, retryable: false };
-      await this.fail(job, owner, { ...error, ...(job.lastError ? { previous: job.lastError } : {}) }, false);
+      await this.fail(job, job.leaseToken!, { ...error, ...(job.lastError ? { previous: job.lastError } : {}) }, false);
     }
+  }
+
+  private async claimOnce(owner: string, leaseMs: number): Promise<JobDoc | null> {
+    const now = this.now();
+    const leaseToken = randomUUID();
+    const set = { status: 'running' as const, leaseOwner: owner, leaseToken, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() };
+    // The image before the update tells the claimed version apart (for the markers below).
+    const before = await this.col.findOneAndUpdate(
+      { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
+      { $set: set, $inc: { attempts: 1 } },
+      { sort: { lane: 1, runAt: 1 }, returnDocument: 'before' },
+    );
+    if (!before) return null;
+    const job: JobDoc = { ...before, ...set, attempts: before.attempts + 1, steps: decodeKeys(before.steps) };
+    if (this.markers && !(await confirmClaim(this.col, this.markers, before, { ...set, attempts: job.attempts }))) return this.claimOnce(owner, leaseMs);
+    return job;
   }
 
   /**
@@ -101,44 +149,56 @@ export class JobQueue {
     return res.modifiedCount;
   }
 
-  /** Extends the lease; false when the job is no longer this owner's (it was re-claimed). */
-  async heartbeat(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
-    const res = await this.col.updateOne({ _id: jobId, leaseOwner: owner, status: 'running' }, { $set: { leaseUntil: Date.now() + leaseMs } });
+  /** Extends the lease of the claim `lease` (its token); false when the job is no longer that claim's. */
+  async heartbeat(jobId: string, lease: string, leaseMs: number): Promise<boolean> {
+    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { leaseUntil: this.now() + leaseMs } }));
     return res.matchedCount === 1;
   }
 
+  /**
+   * Gives a claimed job back untouched (a stopping worker claimed it): due again at once, the attempt
+   * not counted.
+   */
+  async release(job: JobDoc, lease: string): Promise<void> {
+    await this.serial(job._id, () =>
+      this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'queued', runAt: this.now() }, $inc: { attempts: -1 }, $unset: { leaseUntil: '', leaseToken: '', leaseOwner: '' } }),
+    );
+    this.notify();
+  }
+
   /** Records a finished step: the idempotency ledger entry that makes a retry skip it. */
-  async checkpoint(jobId: string, owner: string, step: string, record: StepRecord): Promise<void> {
-    const res = await this.col.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { [`steps.${step}`]: record, updatedAt: new Date().toISOString() } });
+  async checkpoint(jobId: string, lease: string, step: string, record: StepRecord): Promise<void> {
+    const stored = record.output === undefined ? record : { ...record, output: encodeKeys(record.output) };
+    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { [`steps.${step}`]: stored, updatedAt: this.isoNow() } }));
     if (res.matchedCount !== 1) throw new HubError('HUB_ERR_CONFLICT', `job ${jobId} lease was lost`, { retryable: false });
   }
 
   /** Marks the job done. */
-  async succeed(jobId: string, owner: string): Promise<void> {
-    const now = new Date().toISOString();
-    await this.col.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { status: 'succeeded', finishedAt: now, updatedAt: now }, $unset: { leaseUntil: '', lastError: '' } });
+  async succeed(jobId: string, lease: string): Promise<void> {
+    const now = this.isoNow();
+    await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { status: 'succeeded', finishedAt: now, updatedAt: now }, $unset: { leaseUntil: '', leaseToken: '', lastError: '' } }));
   }
 
   /** Schedules another attempt with backoff, or dead-letters after the last one (only a running job this owner holds). */
-  async fail(job: JobDoc, owner: string, error: Record<string, unknown>, retryable: boolean, retryAfterMs?: number): Promise<'retrying' | 'dead'> {
-    const now = Date.now();
+  async fail(job: JobDoc, lease: string, error: Record<string, unknown>, retryable: boolean, retryAfterMs?: number): Promise<'retrying' | 'dead'> {
+    const now = this.now();
     const iso = new Date(now).toISOString();
     if (retryable && job.attempts < job.maxAttempts) {
       const runAt = now + nextDelay(job.attempts, this.policy, retryAfterMs);
-      await this.col.updateOne({ _id: job._id, leaseOwner: owner, status: 'running' }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '' } });
+      await this.serial(job._id, () => this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } }));
       this.notifyAt(runAt);
       return 'retrying';
     }
-    await this.col.updateOne({ _id: job._id, leaseOwner: owner, status: 'running' }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '' } });
+    await this.serial(job._id, () => this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } }));
     return 'dead';
   }
 
   /** Puts a failed (dead-lettered) job back in the queue; finished steps stay finished. */
   async retry(tenantId: string, agentId: string, jobId: string): Promise<JobDoc> {
-    const iso = new Date().toISOString();
+    const iso = this.isoNow();
     const job = await this.col.findOneAndUpdate(
       { _id: jobId, tenantId, agentId, status: 'failed' },
-      { $set: { status: 'queued', attempts: 0, runAt: Date.now(), deadLettered: false, updatedAt: iso }, $unset: { finishedAt: '' } },
+      { $set: { status: 'queued', attempts: 0, runAt: this.now(), deadLettered: false, updatedAt: iso }, $unset: { finishedAt: '' } },
       { returnDocument: 'after' },
     );
     if (!job) {
@@ -157,7 +217,7 @@ export class JobQueue {
   async retryDead(tenantId: string, agentId: string, integrationId: string): Promise<number> {
     const res = await this.col.updateMany(
       { tenantId, agentId, integrationId, status: 'failed' },
-      { $set: { status: 'queued', attempts: 0, runAt: Date.now(), deadLettered: false, updatedAt: new Date().toISOString() }, $unset: { finishedAt: '' } },
+      { $set: { status: 'queued', attempts: 0, runAt: this.now(), deadLettered: false, updatedAt: this.isoNow() }, $unset: { finishedAt: '' } },
     );
     if (res.modifiedCount) this.notify();
     return res.modifiedCount;
@@ -165,7 +225,8 @@ export class JobQueue {
 
   /** The jobs of one call. */
   async forCall(tenantId: string, agentId: string, callId: string): Promise<JobDoc[]> {
-    return this.col.find({ tenantId, agentId, callId }, { sort: { createdAt: 1 } }).toArray();
+    const jobs = await this.col.find({ tenantId, agentId, callId }, { sort: { createdAt: 1 } }).toArray();
+    return jobs.map((j) => ({ ...j, steps: decodeKeys(j.steps) }));
   }
 
   /** Tells this process's workers that jobs are ready (after enqueueing with notify: false). */
@@ -175,9 +236,28 @@ export class JobQueue {
 
   // A job due later wakes this process's workers then, so they need not wait for a poll.
   private notifyAt(runAt: number): void {
-    const wait = runAt - Date.now();
+    const wait = runAt - this.now();
     if (wait <= 0) this.notify();
     else setTimeout(() => this.notify(), wait + 5).unref();
+  }
+
+  /**
+   * One write at a time per job in this process. FerretDB 1.x writes a whole document back after
+   * reading it, so a heartbeat racing the worker's own checkpoint could undo it; on MongoDB this only
+   * orders writes that were already issued one after another in practice.
+   */
+  private serial<R>(jobId: string, write: () => Promise<R>): Promise<R> {
+    const next = (this.writing.get(jobId) ?? Promise.resolve()).then(write, write);
+    const settled = next.catch(() => undefined);
+    this.writing.set(jobId, settled);
+    void settled.then(() => {
+      if (this.writing.get(jobId) === settled) this.writing.delete(jobId);
+    });
+    return next;
+  }
+
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
   }
 
   private notify(): void {

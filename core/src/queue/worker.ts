@@ -3,8 +3,11 @@ import type { JobDoc } from '../store/repos/documents.js';
 import type { Logger } from '../engine/types.js';
 import type { JobQueue } from './job-queue.js';
 
-/** Runs one claimed job; throws to fail it. */
-export type JobHandler = (job: JobDoc, owner: string, signal: AbortSignal) => Promise<void>;
+/**
+ * Runs one claimed job; throws to fail it. `lease` is the claim's token, for the queue's checkpoint,
+ * succeed and fail; `signal` aborts when the worker stops or the lease is lost.
+ */
+export type JobHandler = (job: JobDoc, lease: string, signal: AbortSignal) => Promise<void>;
 
 /** Worker settings. */
 export interface WorkerOptions {
@@ -14,14 +17,19 @@ export interface WorkerOptions {
   logger: Logger;
 }
 
+/** Longest pause between claims while the store keeps failing. */
+const MAX_BACKOFF_MS = 30_000;
+
 /**
  * Claims jobs from the queue and runs them, `concurrency` at a time. Leases are renewed while a job
- * runs; a worker that dies stops renewing, and another claims the job once the lease expires.
+ * runs; a worker that dies stops renewing, and another claims the job once the lease expires. A job
+ * whose lease is found gone (or cannot be renewed before it runs out) is aborted.
  */
 export class Worker {
   readonly id = `w_${randomUUID().slice(0, 8)}`;
   private running = 0;
   private stopped = false;
+  private failures = 0;
   private timer?: NodeJS.Timeout;
   private readonly active = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -35,13 +43,16 @@ export class Worker {
     this.schedule(0);
   }
 
-  /** Stops claiming, and waits for running jobs to finish (or aborts them after graceMs). */
+  /**
+   * Stops claiming, and waits for running jobs to finish (or aborts them after graceMs). Claims still
+   * in flight are awaited too; a job they bring back is released untouched.
+   */
   async stop(graceMs = 5000): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
     const grace = setTimeout(() => this.abort.abort(new Error('worker stopping')), graceMs);
-    await Promise.allSettled([...this.active]);
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
     clearTimeout(grace);
   }
 
@@ -54,46 +65,85 @@ export class Worker {
 
   private pump(): void {
     if (this.stopped) return;
-    const slots = (this.opts.concurrency ?? 4) - this.running;
-    for (let i = 0; i < slots; i++) void this.claimOne();
-    this.schedule(this.opts.pollMs ?? 500);
+    // While the store fails, only the timer pumps, further apart each time.
+    const slots = this.failures > 0 ? Math.min(1, (this.opts.concurrency ?? 4) - this.running) : (this.opts.concurrency ?? 4) - this.running;
+    for (let i = 0; i < slots; i++) this.track(this.claimAndRun());
+    const poll = this.opts.pollMs ?? 500;
+    this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, poll * 2 ** this.failures) : poll);
   }
 
-  private async claimOne(): Promise<void> {
-    if (this.stopped) return;
+  private track(work: Promise<void>): void {
+    this.active.add(work);
+    void work.finally(() => this.active.delete(work));
+  }
+
+  private async claimAndRun(): Promise<void> {
     this.running += 1;
-    let job: JobDoc | null = null;
     try {
-      job = await this.queue.claim(this.id, this.opts.leaseMs ?? 30_000);
+      const job = await this.claim();
+      if (!job) return;
+      if (this.stopped) return void (await this.queue.release(job, job.leaseToken!).catch(() => undefined));
+      await this.runJob(job);
+    } finally {
+      this.running -= 1;
+    }
+    this.pump();
+  }
+
+  private async claim(): Promise<JobDoc | null> {
+    try {
+      const job = await this.queue.claim(this.id, this.opts.leaseMs ?? 30_000);
+      if (this.failures > 0) this.opts.logger.info({ worker: this.id }, 'the store answers again; claiming resumed');
+      this.failures = 0;
+      return job;
     } catch (err) {
-      this.opts.logger.error({ err: String(err) }, 'claim failed');
+      if (this.failures === 0) this.opts.logger.error({ err: String(err) }, 'claim failed; backing off until the store answers');
+      this.failures = Math.min(this.failures + 1, 10);
+      return null;
     }
-    if (!job) {
-      this.running -= 1;
-      return;
-    }
-    const run = this.runJob(job).finally(() => {
-      this.running -= 1;
-      this.active.delete(run);
-      this.pump();
-    });
-    this.active.add(run);
   }
 
   private async runJob(job: JobDoc): Promise<void> {
+    const lease = job.leaseToken!;
     const leaseMs = this.opts.leaseMs ?? 30_000;
-    const beat = setInterval(() => void this.queue.heartbeat(job._id, this.id, leaseMs).catch(() => undefined), leaseMs / 3);
+    const jobAbort = new AbortController();
+    const onStop = () => jobAbort.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onStop, { once: true });
+    const stopBeating = this.keepLease(job._id, lease, leaseMs, jobAbort);
     try {
-      await this.handle(job, this.id, this.abort.signal);
+      await this.handle(job, lease, jobAbort.signal);
     } catch (err) {
       // A crash is one failed attempt like any other: counted, backed off, dead-lettered after the
       // last one. Left running, the job would be re-claimed after every lease, forever.
       const message = `the job crashed: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
       this.opts.logger.error({ jobId: job._id, err: message }, 'job handler crashed');
-      const outcome = await this.queue.fail(job, this.id, { code: 'HUB_ERR_INTERNAL', message, retryable: true }, true).catch((e: Error) => `not recorded: ${e.message}`);
+      const outcome = await this.queue.fail(job, lease, { code: 'HUB_ERR_INTERNAL', message, retryable: true }, true).catch((e: Error) => `not recorded: ${e.message}`);
       this.opts.logger.warn({ jobId: job._id, outcome }, 'crashed job failed');
     } finally {
-      clearInterval(beat);
+      stopBeating();
+      this.abort.signal.removeEventListener('abort', onStop);
     }
+  }
+
+  /**
+   * Renews the lease every third of its length. When the job turns out to be someone else's, or the
+   * store has not confirmed a renewal for a whole lease, the job is aborted: another worker may
+   * already run it, so this one must stop before its next write.
+   */
+  private keepLease(jobId: string, lease: string, leaseMs: number, jobAbort: AbortController): () => void {
+    let confirmedAt = this.queue.now();
+    const beat = setInterval(() => {
+      this.queue.heartbeat(jobId, lease, leaseMs).then(
+        (held) => {
+          if (held) confirmedAt = this.queue.now();
+          else jobAbort.abort(new Error(`job ${jobId}: lease lost (claimed again elsewhere)`));
+        },
+        () => {
+          if (this.queue.now() - confirmedAt >= leaseMs) jobAbort.abort(new Error(`job ${jobId}: lease could not be renewed`));
+        },
+      );
+    }, leaseMs / 3);
+    beat.unref();
+    return () => clearInterval(beat);
   }
 }

@@ -56,6 +56,11 @@ export interface DocCollection<T extends Doc = Doc> {
 export interface StoreEngine {
   /** `embedded` or `mongodb`, for /health and logs. */
   readonly kind: 'embedded' | 'mongodb';
+  /**
+   * Whether an update's filter and write happen as one step (MongoDB, embedded). False on FerretDB
+   * 1.x, which reads the matching doc and then writes it by _id: the queue then confirms claims.
+   */
+  readonly atomicUpdates: boolean;
   collection<T extends Doc = Doc>(name: string): DocCollection<T>;
   /**
    * The store's clock in epoch ms. Leases and due times are compared against it, so several processes

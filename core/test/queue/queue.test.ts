@@ -1,26 +1,27 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine } from '@hub/store';
-import type { StoreEngine } from '../../src/store/types.js';
+import { testEngines, type OpenedTestEngine, type TestEngine } from '@hub/store/testing';
 import type { JobDoc } from '../../src/store/repos/documents.js';
-import { JobQueue, LANES } from '../../src/queue/job-queue.js';
+import { JobQueue, LANES, queueStoreOptions } from '../../src/queue/job-queue.js';
 import { Worker } from '../../src/queue/worker.js';
 import { silentLogger } from '../../src/engine/types.js';
 
-let engine: StoreEngine;
+let opened: OpenedTestEngine;
 let queue: JobQueue;
 const spec = { tenantId: 't', agentId: 'a', callId: 'c1', integrationId: 'i1', type: 'zapier' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeEach(async () => {
-  engine = await openEmbeddedEngine({ dir: await mkdtemp(join(tmpdir(), 'queue-')) });
-  queue = new JobQueue(engine.collection<JobDoc>('jobs'), { baseMs: 10, capMs: 50, maxAttempts: 3 });
-  await queue.ensureIndexes();
-});
-afterEach(() => engine.close());
+function useEngine(target: TestEngine): void {
+  beforeEach(async () => {
+    opened = await target.open();
+    queue = new JobQueue(opened.engine.collection<JobDoc>('jobs'), { baseMs: 10, capMs: 50, maxAttempts: 3 }, queueStoreOptions(opened.engine));
+    await queue.ensureIndexes();
+  });
+  afterEach(() => opened.dispose());
+}
 
-describe('JobQueue', () => {
+describe.each(testEngines())('JobQueue on $name', (target) => {
+  useEngine(target);
+
   it('enqueues once per (tenant, agent, call, integration)', async () => {
     const a = await queue.enqueue(spec);
     const b = await queue.enqueue(spec);
@@ -60,21 +61,55 @@ describe('JobQueue', () => {
     const second = await queue.claim('live-worker', 10_000);
     expect(second?._id).toBe(first?._id);
     expect(second?.attempts).toBe(2);
-    await expect(queue.checkpoint(first!._id, 'dead-worker', 'contact', { status: 'succeeded', at: 'now' })).rejects.toThrow(/lease was lost/);
+    await expect(queue.checkpoint(first!._id, first!.leaseToken!, 'contact', { status: 'succeeded', at: 'now' })).rejects.toThrow(/lease was lost/);
+  });
+
+  it('gives every claim its own lease token: an earlier claim by the same owner can no longer write', async () => {
+    await queue.enqueue(spec);
+    const first = (await queue.claim('w', 1))!;
+    await sleep(10);
+    const second = (await queue.claim('w', 10_000))!; // same owner id, as all slots of one worker share it
+    expect(second.leaseToken).not.toBe(first.leaseToken);
+    expect(await queue.heartbeat(first._id, first.leaseToken!, 10_000)).toBe(false);
+    await expect(queue.checkpoint(first._id, first.leaseToken!, 'note', { status: 'succeeded', at: 'now' })).rejects.toThrow(/lease was lost/);
+    await queue.succeed(first._id, first.leaseToken!);
+    await queue.fail(first, first.leaseToken!, { code: 'X' }, false);
+    expect((await queue.col.findOne({ _id: first._id }))!.status).toBe('running');
+    await queue.succeed(second._id, second.leaseToken!);
+    expect((await queue.col.findOne({ _id: first._id }))!.status).toBe('succeeded');
+  });
+
+  it('stores CRM outputs whose keys start with $ or hold a dot, and gives them back as they were', async () => {
+    await queue.enqueue(spec);
+    const job = (await queue.claim('w', 10_000))!;
+    const output = { id: 'p1', $ref: 'contacts', 'a.b': { $id: 2 }, list: [{ $oid: 'x' }] };
+    await queue.checkpoint(job._id, job.leaseToken!, 'contact', { status: 'succeeded', output, at: 'now' });
+    expect((await queue.forCall('t', 'a', 'c1'))[0].steps.contact.output).toEqual(output);
+    await queue.fail(job, job.leaseToken!, { code: 'X' }, true, 0);
+    await sleep(5);
+    expect((await queue.claim('w', 10_000))!.steps.contact.output).toEqual(output);
+  });
+
+  it('never hands the same job to two claimers racing on one version of it', async () => {
+    await queue.enqueue(spec);
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => queue.claim(`w${i}`, 10_000)));
+    const won = claims.filter((j): j is JobDoc => j !== null);
+    expect(won).toHaveLength(1);
+    expect((await queue.col.findOne({ _id: won[0]._id }))!.leaseToken).toBe(won[0].leaseToken);
   });
 
   it('backs off, then dead-letters after the last attempt; retry by API puts it back keeping finished steps', async () => {
     await queue.enqueue(spec);
     let job = (await queue.claim('w', 10_000))!;
-    await queue.checkpoint(job._id, 'w', 'contact', { status: 'succeeded', output: { id: 'p1' }, at: 'now' });
-    expect(await queue.fail(job, 'w', { code: 'X' }, true, 150)).toBe('retrying');
+    await queue.checkpoint(job._id, job.leaseToken!, 'contact', { status: 'succeeded', output: { id: 'p1' }, at: 'now' });
+    expect(await queue.fail(job, job.leaseToken!, { code: 'X' }, true, 150)).toBe('retrying');
     expect(await queue.claim('w', 10_000)).toBeNull(); // not due yet
     await new Promise((r) => setTimeout(r, 100));
     for (let attempt = 2; attempt <= 3; attempt++) {
       await new Promise((r) => setTimeout(r, 60));
       job = (await queue.claim('w', 10_000))!;
       expect(job.attempts).toBe(attempt);
-      await queue.fail(job, 'w', { code: 'X' }, true);
+      await queue.fail(job, job.leaseToken!, { code: 'X' }, true);
     }
     const dead = (await queue.col.findOne({ _id: job._id }))!;
     expect(dead.status).toBe('failed');
@@ -89,18 +124,20 @@ describe('JobQueue', () => {
   it('a permanent failure dead-letters at once; Retry-After sets the next run', async () => {
     await queue.enqueue(spec);
     const job = (await queue.claim('w', 10_000))!;
-    expect(await queue.fail(job, 'w', { code: 'X' }, false)).toBe('dead');
+    expect(await queue.fail(job, job.leaseToken!, { code: 'X' }, false)).toBe('dead');
     await queue.enqueue({ ...spec, callId: 'c2' });
     const j2 = (await queue.claim('w', 10_000))!;
     const before = Date.now();
-    await queue.fail(j2, 'w', { code: 'R' }, true, 40);
+    await queue.fail(j2, j2.leaseToken!, { code: 'R' }, true, 40);
     const stored = (await queue.col.findOne({ _id: j2._id }))!;
     expect(stored.runAt - before).toBeGreaterThanOrEqual(35);
     expect(stored.runAt - before).toBeLessThan(200);
   });
 });
 
-describe('Worker', () => {
+describe.each(testEngines())('Worker on $name', (target) => {
+  useEngine(target);
+
   it('runs queued jobs with bounded concurrency and renews leases while they run', async () => {
     for (let i = 0; i < 6; i++) await queue.enqueue({ ...spec, callId: `c${i}` });
     let running = 0;
@@ -108,12 +145,12 @@ describe('Worker', () => {
     const done: string[] = [];
     const worker = new Worker(
       queue,
-      async (job, owner) => {
+      async (job, lease) => {
         running++;
         peak = Math.max(peak, running);
         await new Promise((r) => setTimeout(r, 60));
         running--;
-        await queue.succeed(job._id, owner);
+        await queue.succeed(job._id, lease);
         done.push(job.callId);
       },
       { concurrency: 2, leaseMs: 90, pollMs: 20, logger: silentLogger },
@@ -126,5 +163,46 @@ describe('Worker', () => {
     expect(peak).toBe(2);
     const attempts = (await queue.col.find({}).toArray()).map((j) => j.attempts);
     expect(attempts.every((a) => a === 1)).toBe(true);
+  });
+  it('aborts a running job whose lease is found gone, and its writes are refused', async () => {
+    await queue.enqueue(spec);
+    let aborted: unknown;
+    let lateWrite: unknown;
+    const worker = new Worker(
+      queue,
+      async (job, lease, signal) => {
+        // Another worker takes the job over (as after a lost lease), then this one's heartbeat runs.
+        await queue.col.updateOne({ _id: job._id }, { $set: { leaseToken: 'someone-else' } });
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        aborted = signal.reason;
+        lateWrite = await queue.checkpoint(job._id, lease, 'note', { status: 'succeeded', at: 'now' }).catch((e: Error) => e.message);
+      },
+      { concurrency: 1, leaseMs: 60, pollMs: 20, logger: silentLogger },
+    );
+    worker.start();
+    const deadline = Date.now() + 3000;
+    while (lateWrite === undefined && Date.now() < deadline) await sleep(10);
+    await worker.stop();
+    expect(String(aborted)).toMatch(/lease lost/);
+    expect(lateWrite).toMatch(/lease was lost/);
+  });
+
+  it('stop() waits for claims in flight and gives back what they bring, untouched', async () => {
+    await queue.enqueue(spec);
+    const slow = Object.create(queue) as JobQueue;
+    slow.claim = async (owner, leaseMs) => {
+      await sleep(80);
+      return queue.claim(owner, leaseMs);
+    };
+    let ran = false;
+    const worker = new Worker(slow, async () => void (ran = true), { concurrency: 1, leaseMs: 10_000, pollMs: 1000, logger: silentLogger });
+    worker.start();
+    await sleep(20);
+    await worker.stop();
+    await sleep(100);
+    expect(ran).toBe(false);
+    const job = (await queue.col.findOne({}))!;
+    expect(job).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(job.leaseToken).toBeUndefined();
   });
 });

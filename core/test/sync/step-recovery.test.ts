@@ -66,7 +66,7 @@ async function setup(connectorId: string, withRecover: boolean) {
   const attempt = async () => {
     const job = await hub.queue.claim('w1', 60_000);
     if (!job) throw new Error('no job to claim');
-    await runSyncJob(hub, job, 'w1', new AbortController().signal);
+    await runSyncJob(hub, job, job.leaseToken!, new AbortController().signal);
     return (await hub.queue.forCall('t', 'a', callId))[0];
   };
   return { hub, crm, attempt };

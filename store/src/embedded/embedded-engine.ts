@@ -21,6 +21,7 @@ export interface EmbeddedEngineOptions {
 /** The embedded engine: collections in memory, made durable by a write-ahead journal in one folder. */
 export class EmbeddedEngine implements StoreEngine {
   readonly kind = 'embedded' as const;
+  readonly atomicUpdates = true;
   private readonly collections = new Map<string, EmbeddedCollection>();
   private journal: Journal | null = null;
   private closed = false;

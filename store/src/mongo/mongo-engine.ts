@@ -39,16 +39,19 @@ export async function openMongoEngine(url: string, options: MongoEngineOptions =
     const db = client.db(options.dbName ?? dbNameOf(url));
     const clock = new ServerClock(() => serverTime(db), options.localClock);
     await clock.sync();
-    return engineOver(client, db, clock);
+    const info = await db.command({ buildInfo: 1 });
+    return engineOver(client, db, clock, typeof info.ferretdbVersion !== 'string');
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
   }
 }
 
-function engineOver(client: MongoClient, db: Db, clock: ServerClock): StoreEngine {
+function engineOver(client: MongoClient, db: Db, clock: ServerClock, atomicUpdates: boolean): StoreEngine {
   return {
     kind: 'mongodb',
+    // FerretDB 1.x (it answers buildInfo with ferretdbVersion) applies updates as read-then-write.
+    atomicUpdates,
     collection<T extends Doc = Doc>(name: string): DocCollection<T> {
       // Typed against Doc, the driver's Collection is checked to meet the contract as it is. The one
       // cast only narrows the doc type, which TypeScript cannot follow through the driver's generics.

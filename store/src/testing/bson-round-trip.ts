@@ -56,6 +56,7 @@ export function bsonRoundTrip(engine: StoreEngine): StoreEngine {
   const cache = new Map<string, DocCollection>();
   return {
     kind: engine.kind,
+    atomicUpdates: engine.atomicUpdates,
     now: () => engine.now(),
     collection<T extends Doc = Doc>(name: string): DocCollection<T> {
       let coll = cache.get(name);

@@ -87,6 +87,8 @@ export type JobDoc = {
   importId?: string;
   leaseUntil?: number;
   leaseOwner?: string;
+  /** the current claim's token: a worker's writes to the job are filtered on it */
+  leaseToken?: string;
   steps: Record<string, StepRecord>;
   lastError?: Record<string, unknown>;
   reason?: string;
