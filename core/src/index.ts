@@ -50,3 +50,4 @@ export * from './hub/mapping-service.js';
 export * from './hub/imports-service.js';
 export * from './hub/activity-service.js';
 export * from './hub/health.js';
+export * from './metrics.js';

@@ -9,6 +9,7 @@ import { integrationRoutes, type IntegrationDecorator } from './routes/integrati
 import { callRoutes } from './routes/calls.js';
 import { bulkCallRoutes } from './routes/bulk-calls.js';
 import { healthWebhookRoutes } from './routes/health-webhook.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   decorateIntegration?: IntegrationDecorator;
   /** enables the admin routes (POST /admin/tenants) */
   adminKey?: string;
+  /** when set, GET /metrics needs `Authorization: Bearer <metricsToken>` */
+  metricsToken?: string;
   /** more route plugins, registered after the core ones */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -48,6 +51,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(callRoutes);
   await app.register(bulkCallRoutes);
   await app.register(healthWebhookRoutes);
+  await app.register(metricsRoutes, { token: opts.metricsToken });
   await app.register(mappingRoutes);
   await app.register(agentRoutes);
   await app.register(consoleActionRoutes);

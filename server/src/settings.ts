@@ -18,6 +18,7 @@ const EnvSchema = Type.Object({
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
   HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
   HUB_CONNECTOR_DIRS: Type.Optional(Type.String({ minLength: 1 })),
+  HUB_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
   HUB_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'at least 24 characters' })),
   HUB_RETELL_ANALYSIS_WAIT_MS: Type.Optional(Type.String({ pattern: '^\\d{1,9}$' })),
   HUB_VOICE_LOOKUP_MS: Type.Optional(Type.String({ pattern: '^\\d{1,5}$' })),
@@ -45,6 +46,8 @@ export interface Settings {
   voiceLookupMs: number;
   /** enables POST /admin/tenants for the platform (HUB_ADMIN_KEY) */
   adminKey?: string;
+  /** bearer token GET /metrics asks for (HUB_METRICS_TOKEN); none leaves it open */
+  metricsToken?: string;
   /** more folders of connector packages, beside the built-in ones (HUB_CONNECTOR_DIRS, path-delimited) */
   connectorDirs: string[];
   logLevel: string;
@@ -96,6 +99,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retellAnalysisWaitMs: Number(e.HUB_RETELL_ANALYSIS_WAIT_MS ?? 120_000),
     voiceLookupMs: Number(e.HUB_VOICE_LOOKUP_MS ?? 700),
     adminKey: e.HUB_ADMIN_KEY || undefined,
+    metricsToken: e.HUB_METRICS_TOKEN || undefined,
     connectorDirs: (e.HUB_CONNECTOR_DIRS ?? '').split(delimiter).filter(Boolean),
     logLevel: e.LOG_LEVEL ?? 'info',
     oauthApps,

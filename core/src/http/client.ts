@@ -7,6 +7,7 @@ import type { RateLimiter } from './limiter.js';
 import { assertSafeUrl, guardedLookup } from './safe-url.js';
 import { redact, redactText } from './redact.js';
 import { MAX_JSON_DEPTH, jsonTextDepth } from '../security/json-limits.js';
+import { metrics, statusClass } from '../metrics.js';
 
 /** A request as an operation declares it, after templating. */
 export interface HttpRequest {
@@ -121,6 +122,7 @@ export class ConnectorHttp {
       const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
       if (code === 'HUB_UNSAFE_ADDRESS') throw new HubError('HUB_ERR_UNSAFE_URL', `${outgoing.url.hostname} resolves to a private or loopback address`, { retryable: false });
       const decision = classify({ networkError: code });
+      metrics.crmAnswer(this.opts.connectorId, 'network');
       const url = this.safeUrl(outgoing.url);
       this.opts.onExchange?.({ method: req.method, url, durationMs: Math.round(performance.now() - started), action: decision.action, reason: decision.reason });
       if (signal?.aborted) throw new HubError('HUB_ERR_CRM_TRANSIENT', 'request aborted', { cause: err });
@@ -150,6 +152,7 @@ export class ConnectorHttp {
   }
 
   private record(req: HttpRequest, answer: HttpAnswer, decision: Classification): void {
+    metrics.crmAnswer(this.opts.connectorId, statusClass(answer.status));
     if (!this.opts.onExchange) return;
     const secrets = this.opts.secrets();
     this.opts.onExchange({

@@ -3,6 +3,7 @@ import { checkConditions } from '../sync/conditions.js';
 import { stepPlan } from '../sync/steps.js';
 import type { HubServices } from '../services.js';
 import type { JobSpec } from '../queue/job-queue.js';
+import { metrics } from '../metrics.js';
 
 /** The sync endpoint's answer: the call id and the jobs it queued. */
 export interface IngestResult {
@@ -41,6 +42,7 @@ export async function ingestCall(hub: HubServices, tenantId: string, agentId: st
     ),
   ]);
   if (enqueued.some((e) => e.created)) hub.queue.wake();
+  if (recorded.created) metrics.callIngested(queueAs.importId ? 'bulk' : 'live');
   const jobs = enqueued.map((e) => e.job).filter((j) => j.status !== 'skipped');
   return { call_id: recorded.call.callId, duplicate: !recorded.created, jobs: jobs.map((j) => ({ id: j._id, integration_id: j.integrationId, type: j.type })) };
 }

@@ -6,6 +6,7 @@ import { notFound, HubError } from '../errors/hub-error.js';
 import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
 import { confirmClaim, type ClaimMarker } from './claim-markers.js';
 import { decodeKeys, encodeKeys } from '../store/stored-keys.js';
+import { metrics } from '../metrics.js';
 
 /** What a new job is for. */
 export interface JobSpec {
@@ -189,7 +190,8 @@ export class JobQueue {
       this.notifyAt(runAt);
       return 'retrying';
     }
-    await this.serial(job._id, () => this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } }));
+    const res = await this.serial(job._id, () => this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } }));
+    if (res.modifiedCount === 1) metrics.deadLettered(job.type);
     return 'dead';
   }
 

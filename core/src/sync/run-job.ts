@@ -8,6 +8,7 @@ import { runStep } from './step-runner.js';
 import { stepPlan } from './steps.js';
 import { bookedDuringCall } from '../voice/link-booking.js';
 import { recordSyncOutcome } from '../hub/health.js';
+import { metrics } from '../metrics.js';
 
 /**
  * Runs one job's steps in order. Each finished step is checkpointed on the job with what the CRM
@@ -33,8 +34,10 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     if (prior && prior.status !== 'started') continue;
     const started = performance.now();
     requests = [];
-    const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) =>
-      hub.repos.syncLogs.add({ tenantId: job.tenantId, agentId: job.agentId, integrationId: job.integrationId, type: job.type, jobId: job._id, callId: job.callId, step, status, attempt: job.attempts, durationMs: Math.round(performance.now() - started), requests, ...extra });
+    const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) => {
+      metrics.stepFinished(job.type, step, status, (performance.now() - started) / 1000);
+      return hub.repos.syncLogs.add({ tenantId: job.tenantId, agentId: job.agentId, integrationId: job.integrationId, type: job.type, jobId: job._id, callId: job.callId, step, status, attempt: job.attempts, durationMs: Math.round(performance.now() - started), requests, ...extra });
+    };
     try {
       const outcome = await runStep(rt, step, ctx, {
         contact: { locks: hub.repos.locks, links: hub.repos.links, owner, tenantId: job.tenantId },
@@ -56,7 +59,8 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
       // Health first, so whoever sees the job settle also sees it on the integration.
       await recordSyncOutcome(hub, integration._id, { code: e.code, message: e.message, step }, quotaOf(hub, integration._id));
       const outcome = await hub.queue.fail(job, owner, { ...e.toJSON(), step }, e.retryable, e.retryAfterMs);
-      hub.logger.warn({ jobId: job._id, step, code: e.code, outcome }, 'sync step failed');
+      // Everything an operator needs to find the call and the CRM's own words (already redacted).
+      hub.logger.warn({ tenantId: job.tenantId, agentId: job.agentId, callId: job.callId, jobId: job._id, integrationId: job.integrationId, connector: job.type, step, code: e.code, crmMessage: e.message, outcome }, 'sync step failed');
       return;
     }
   }

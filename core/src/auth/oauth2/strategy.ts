@@ -4,6 +4,7 @@ import type { AuthContext, AuthStrategy, CredentialStore, Credentials, OutgoingR
 import type { OAuthStrategyFactory } from '../index.js';
 import { isInvalidGrant, oauthAppKey, TokenClient, type OAuthApp } from './token-client.js';
 import { expiresSoon, tokensFromAnswer } from './tokens.js';
+import { metrics } from '../../metrics.js';
 
 /** What the OAuth2 strategy needs from the deployment. */
 export interface OAuth2Options {
@@ -47,7 +48,9 @@ export function oauth2Strategies(opts: OAuth2Options): OAuthStrategyFactory {
         let answer;
         try {
           answer = await tokenClientFor(spec, connectorId, opts.apps).refresh(current.refresh_token);
+          metrics.tokenRefresh(connectorId, 'ok');
         } catch (err) {
+          metrics.tokenRefresh(connectorId, 'failed');
           if (isInvalidGrant(err)) await opts.store.markNeedsReauth(connectionId, `${connectorId} refused the refresh token (invalid_grant); authorize again`);
           throw err;
         }
