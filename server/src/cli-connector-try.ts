@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ConnectorRuntime, STEPS, applyOverrides, discover, isHubError, loadPackage, normalizeCall, redact, redactText, runStep, silentLogger, skipReason, validateConfig,
+  ConnectorRuntime, STEPS, applyOverrides, credentialSecrets, discover, isHubError, loadPackage, normalizeCall, redact, redactText, runStep, silentLogger, skipReason, validateConfig,
   type CallData, type Connector, type ExchangeSummary, type LoadProblem, type OAuthStrategyFactory,
 } from '@hub/core';
 import type { StepName } from '@hub/manifests';
@@ -81,7 +81,7 @@ export async function tryOperation(positional: string[], flags: Record<string, s
     const declared = Object.keys(connector.manifest.operations);
     if (!declared.includes(op)) throw new Error(`${id} has no operation "${op}"; declared: ${declared.join(', ')}`);
     const credentials = (readJsonArg(flags.credentials, 'credentials') ?? {}) as Record<string, string>;
-    secrets = Object.values(credentials).filter((v): v is string => typeof v === 'string' && v.length > 0);
+    secrets = credentialSecrets(credentials);
     const config = validateConfig(connector.manifest, readJsonArg(flags.config, 'config') ?? {});
     const raw = readJsonArg(flags.call, 'call') as CallData;
     const call = normalizeCall(raw, String(raw.agent_id ?? 'agent_cli'));

@@ -2,6 +2,7 @@ import { parseTemplate, type OperationName, type OperationSpec, type RecoverySpe
 import { HubError } from '../errors/hub-error.js';
 import { ConnectorHttp, type ExchangeSummary, type HttpAnswer, type HttpRequest } from '../http/client.js';
 import { RateLimiter } from '../http/limiter.js';
+import { credentialSecrets } from '../http/redact.js';
 import { createAuthStrategy, type OAuthStrategyFactory } from '../auth/index.js';
 import type { Credentials } from '../auth/types.js';
 import { evaluate, MANIFEST_LIMITS, TENANT_LIMITS } from '../mapping/expressions.js';
@@ -49,7 +50,7 @@ export class ConnectorRuntime {
 
   constructor(readonly connector: Connector, readonly connection: RuntimeConnection, private readonly deps: RuntimeDeps, private readonly run: RunOptions = {}) {
     const m = connector.manifest;
-    this.secrets = Object.values(connection.credentials).filter((v): v is string => typeof v === 'string');
+    this.secrets = credentialSecrets(connection.credentials);
     let limiter = deps.limiters.get(connection.view.id);
     if (!limiter) deps.limiters.set(connection.view.id, (limiter = new RateLimiter(m.http.rateLimit)));
     this.http = new ConnectorHttp({
@@ -62,7 +63,8 @@ export class ConnectorRuntime {
       timeoutMs: m.http.timeoutMs,
       guard: m.http.tenantUrl === true,
       allowPrivate: deps.allowPrivateUrls,
-      secrets: () => this.secrets.concat(Object.values(connection.credentials).filter((v): v is string => typeof v === 'string')),
+      // Read again on every use: an OAuth refresh replaces the tokens in place.
+      secrets: () => this.secrets.concat(credentialSecrets(connection.credentials)),
       errorMessage: m.http.errorMessage ? async (a) => String((await evaluate(m.http.errorMessage!, { response: a })) ?? '') : undefined,
       onExchange: run.onExchange,
       recordBodies: run.recordBodies,

@@ -5,7 +5,7 @@ import { HubError } from '../errors/hub-error.js';
 import type { AuthContext, AuthStrategy } from '../auth/types.js';
 import type { RateLimiter } from './limiter.js';
 import { assertSafeUrl, guardedLookup } from './safe-url.js';
-import { redact, redactText } from './redact.js';
+import { redact, redactText, redactUrl } from './redact.js';
 import { MAX_JSON_DEPTH, jsonTextDepth } from '../security/json-limits.js';
 import { metrics, statusClass } from '../metrics.js';
 
@@ -166,11 +166,13 @@ export class ConnectorHttp {
     });
   }
 
-  // Catch-hook URLs are themselves secrets, and query strings can carry keys.
+  // A tenant's URL (a catch hook, a callback) is itself a secret: only its scheme, host and port are
+  // written down. A CRM's URL keeps its path (useful in logs) unless a secret is in it; query strings
+  // can carry keys and are never kept.
   private safeUrl(url: URL): string {
+    if (this.opts.guard) return redactUrl(url);
     const full = `${url.origin}${url.pathname}`;
-    // Keep the host readable in errors when the whole URL is the secret (a catch hook).
-    return redactText(full, this.opts.secrets()) === full ? full : `${url.origin}/[redacted]`;
+    return redactText(full, this.opts.secrets()) === full ? full : redactUrl(url);
   }
 }
 
