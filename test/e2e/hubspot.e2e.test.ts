@@ -40,7 +40,7 @@ describe('HubSpot end to end', () => {
     const contact = sim.state.collection<{ id: string; properties: Record<string, string> }>('contacts').all()[0];
     expect(contact.properties).toMatchObject({ email: 'jane@example.com', firstname: 'Jane', lastname: 'Smith', phone: '+14079780655' });
     const call = sim.state.collection<{ properties: Record<string, string> }>('calls').all()[0];
-    expect(call.properties).toMatchObject({ hs_call_recording_url: 'https://recordings.example.com/call_abc123.mp3', hs_call_duration: '300000', hs_call_direction: 'INBOUND' });
+    expect(call.properties).toMatchObject({ hs_call_recording_url: 'https://recordings.example.com/call_abc123.mp3', hs_call_duration: '300000', hs_call_direction: 'INBOUND', hs_call_status: 'COMPLETED', hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', hs_call_from_number: '+14079780655' });
     const meeting = sim.state.collection<{ properties: Record<string, string> }>('meetings').all()[0];
     expect(meeting.properties.hs_meeting_start_time).toBe('2026-02-20T19:00:00Z');
     const deal = sim.state.collection<{ properties: Record<string, string> }>('deals').all()[0];

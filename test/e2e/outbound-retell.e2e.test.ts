@@ -92,6 +92,7 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ contactId });
     expect(String(notes[0].body)).toContain('John confirmed Tuesday.');
+    expect(String(notes[0].body)).toContain('AI phone call (outbound: the agent called the customer)');
 
     const cb = await eventually(async () => receiver.got[0], 10_000, 'the callback');
     expect(verifyCallback(a.signingSecret, cb.raw, String(cb.headers['x-hub-signature']))).toBe(true);
@@ -226,7 +227,11 @@ describe('Retell call webhooks', () => {
     expect(done.history.map((h: { state: string }) => h.state)).toEqual(['queued', 'dialing', 'ended', 'synced']);
     expect(done.sync.map((s: { type: string }) => s.type)).toEqual(['gohighlevel']);
     const cb = await eventually(async () => receiver.got.find((g) => g.path === '/missed'), 10_000, 'the callback');
-    expect(JSON.parse(cb.raw).call).toMatchObject({ call_outcome: 'not_connected', disconnection_reason: 'dial_no_answer', call_summary: null });
+    expect(JSON.parse(cb.raw).call).toMatchObject({ call_outcome: 'not_connected', disconnection_reason: 'dial_no_answer', call_summary: null, direction: 'outbound' });
+    // The CRM shows the attempt in words: an outbound call nobody answered.
+    const note = ghl.notes.all().find((n) => String(n.body).includes(done.retell_call_id));
+    expect(String(note?.body)).toContain('outbound');
+    expect(String(note?.body)).toContain('Result: no answer (dial_no_answer)');
   });
 
   it('an inbound Retell call (not placed by the hub) goes through the normal sync pipeline', async () => {
@@ -245,6 +250,8 @@ describe('Retell call webhooks', () => {
       return g?.status === 'succeeded' && g;
     }, 10_000, 'the inbound call to sync');
     expect(status.steps.map((s: { name: string }) => s.name)).toContain('note');
+    const note = ghl.notes.all().find((n) => String(n.body).includes('inbound_call_1'));
+    expect(String(note?.body)).not.toContain('outbound');
     expect(ghl.contacts.find((c) => c.phone === '+14155550166')[0]).toMatchObject({ firstName: 'Ada' });
   });
 });

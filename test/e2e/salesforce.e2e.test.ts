@@ -31,7 +31,7 @@ describe('Salesforce end to end', () => {
     expect(done.integrations[0].steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['contact:succeeded', 'callLog:succeeded', 'appointment:succeeded', 'opportunity:succeeded']);
     const [lead] = records('Lead');
     expect(lead).toMatchObject({ FirstName: 'Jane', LastName: 'Smith', Company: '[not provided]', Email: 'jane@example.com', Phone: '+14079780655' });
-    expect(records('Task')[0]).toMatchObject({ WhoId: lead.id, TaskSubtype: 'Call', Status: 'Completed', CallDurationInSeconds: 300, CallDisposition: 'appointment_booked', ActivityDate: '2026-02-15' });
+    expect(records('Task')[0]).toMatchObject({ WhoId: lead.id, TaskSubtype: 'Call', Status: 'Completed', CallDurationInSeconds: 300, CallDisposition: 'Answered: appointment_booked', CallType: 'Inbound', ActivityDate: '2026-02-15' });
     expect(String(records('Task')[0].Description)).toContain('Recording: https://recordings.example.com/call_abc123.mp3');
     expect(records('Event')[0]).toMatchObject({ WhoId: lead.id, StartDateTime: '2026-02-20T19:00:00Z', EndDateTime: '2026-02-20T20:00:00Z' });
     expect(records('Opportunity')[0]).toMatchObject({ StageName: 'Prospecting', CloseDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });

@@ -56,6 +56,18 @@ export const DEFAULT_PROPERTIES: Record<string, string[]> = {
   deals: ['dealname', 'amount', 'pipeline', 'dealstage', 'closedate', 'dealtype', 'description', 'hubspot_owner_id'],
 };
 
+/** Enumeration properties and the option values HubSpot accepts (its defaults; call outcomes are the default dispositions). */
+export const PROPERTY_OPTIONS: Record<string, Record<string, string[]>> = {
+  calls: {
+    hs_call_direction: ['INBOUND', 'OUTBOUND'],
+    hs_call_status: ['BUSY', 'CALLING_CRM_USER', 'CANCELED', 'COMPLETED', 'CONNECTING', 'FAILED', 'IN_PROGRESS', 'MISSED', 'NO_ANSWER', 'QUEUED', 'RINGING'],
+    hs_call_disposition: [
+      '9d9162e7-6cf3-4944-bf63-4dff82258764', 'f240bbac-87c9-4f6e-bf70-924b57d47db7', 'a4c4c377-d246-4b32-a13b-75a56a4cd0ff',
+      'b2cf5968-551e-4856-9783-52b3da59a7d0', '73a0d17f-1163-4015-bdd5-ec830791da20', '17b47fee-58de-441e-a44c-c6300d46f273',
+    ],
+  },
+};
+
 /** Properties HubSpot sets itself and answers with. */
 const READ_ONLY = ['hs_object_id', 'createdate', 'lastmodifieddate'];
 
@@ -63,6 +75,9 @@ const READ_ONLY = ['hs_object_id', 'createdate', 'lastmodifieddate'];
 export function checkProperties(sim: Simulator, type: string, props: Record<string, string>, known: string[], creating: boolean): void {
   const bad = Object.keys(props).filter((n) => !known.includes(n) && !READ_ONLY.includes(n))
     .map((name) => ({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name }));
+  for (const [name, options] of Object.entries(PROPERTY_OPTIONS[type] ?? {})) {
+    if (props[name] !== undefined && !options.includes(props[name])) bad.push({ isValid: false, message: `${props[name]} was not one of the allowed options: ${options.join(', ')}`, error: 'INVALID_OPTION', name });
+  }
   if (bad.length) throw sim.error(400, `Property values were not valid: ${JSON.stringify(bad)}`, 'VALIDATION_ERROR');
   const missing = creating ? (REQUIRED[type] ?? []).filter((n) => !props[n]) : [];
   if (missing.length) throw sim.error(400, `Missing required properties: ${missing.join(', ')}`, 'VALIDATION_ERROR');

@@ -37,6 +37,24 @@ describe('HubSpot connector', () => {
     expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toBeNull();
   });
 
+  it('logs calls with their true direction, status and outcome: outbound no-answer, busy, voicemail, inbound answered', async () => {
+    const rt = oauthRuntime(hubspot);
+    const cases: Array<[Record<string, unknown>, Record<string, string | undefined>]> = [
+      [{ direction: 'outbound', disconnection_reason: 'dial_no_answer' }, { hs_call_direction: 'OUTBOUND', hs_call_status: 'NO_ANSWER', hs_call_disposition: '73a0d17f-1163-4015-bdd5-ec830791da20', hs_call_to_number: '+14079780655', hs_call_from_number: undefined }],
+      [{ direction: 'outbound', disconnection_reason: 'dial_busy' }, { hs_call_status: 'BUSY', hs_call_disposition: '9d9162e7-6cf3-4944-bf63-4dff82258764' }],
+      [{ direction: 'outbound', disconnection_reason: 'dial_failed' }, { hs_call_status: 'FAILED', hs_call_disposition: undefined }],
+      [{ direction: 'outbound', in_voicemail: true, disconnection_reason: 'voicemail_reached' }, { hs_call_status: 'COMPLETED', hs_call_disposition: 'b2cf5968-551e-4856-9783-52b3da59a7d0' }],
+      [{ direction: 'inbound', disconnection_reason: 'user_hangup' }, { hs_call_direction: 'INBOUND', hs_call_status: 'COMPLETED', hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', hs_call_from_number: '+14079780655' }],
+    ];
+    for (const [over, want] of cases) {
+      const props = (await rt.map('callLog', { call: unitCall(over), steps: { contact: { id: '1' } } })) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(want)) expect(props[k], `${JSON.stringify(over)} ${k}`).toBe(v);
+    }
+    const ctx = { call: unitCall({ direction: 'outbound', disconnection_reason: 'dial_no_answer' }), steps: { contact: { id: '1' } } };
+    nock(API).post('/crm/v3/objects/calls', (b) => b.properties.hs_call_direction === 'OUTBOUND' && b.properties.hs_call_status === 'NO_ANSWER').reply(201, { id: '55', properties: {} });
+    expect(await rt.execute('logCall', await rt.map('callLog', ctx), ctx)).toEqual({ id: '55' });
+  });
+
   it('searches by E.164 phone, the digits-only copy and email; a hit is the contact', async () => {
     nock(API).post('/crm/v3/objects/contacts/search', (b) => {
       expect(b).toEqual({

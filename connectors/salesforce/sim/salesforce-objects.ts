@@ -57,9 +57,14 @@ export function checkRecord(sim: Simulator, type: string, body: Record<string, u
   return out;
 }
 
+/** Restricted picklists and their values (a standard org's). */
+const PICKLISTS: Record<string, Record<string, string[]>> = { Task: { CallType: ['Inbound', 'Outbound', 'Internal'], TaskSubtype: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'] } };
+
 function checkValue(type: string, field: string, v: unknown): void {
   if (v === null) return;
   const kind = FIELDS[type]?.[field];
+  const values = PICKLISTS[type]?.[field];
+  if (values && !values.includes(String(v))) throw sfError(400, `${field}: bad value for restricted picklist field: ${String(v)}`, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', [field]);
   const bad = (what: string) => sfError(400, `Cannot deserialize instance of ${what} from VALUE_STRING value ${JSON.stringify(v)} or request may be missing a required field`, 'JSON_PARSER_ERROR');
   if (kind === 'date' && !(typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) throw bad('date');
   if (kind === 'datetime' && !(typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /T/.test(v))) throw bad('datetime');

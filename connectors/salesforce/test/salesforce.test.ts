@@ -61,9 +61,19 @@ describe('Salesforce connector', () => {
     const rt = rtFor();
     const ctx = { call: unitCall({ recording_url: 'https://rec.example.com/1.mp3' }), steps: { contact: { id: '00Q1' } } };
     const task = (await rt.map('callLog', ctx)) as Record<string, unknown>;
-    expect(task).toMatchObject({ WhoId: '00Q1', TaskSubtype: 'Call', Status: 'Completed', CallDurationInSeconds: 300, CallDisposition: 'appointment_booked', ActivityDate: '2026-02-15', Subject: 'Call: appointment_booked' });
+    expect(task).toMatchObject({ WhoId: '00Q1', TaskSubtype: 'Call', Status: 'Completed', CallDurationInSeconds: 300, CallDisposition: 'Answered: appointment_booked', CallType: 'Inbound', ActivityDate: '2026-02-15', Subject: 'Call: appointment_booked' });
     expect(task.Description).toContain('Recording: https://rec.example.com/1.mp3');
     nock(INSTANCE).get('/services/data/v62.0/sobjects/Lead/describe').reply(200, { name: 'Lead', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', nillable: false, createable: true }, { name: 'Email', label: 'Email', type: 'email', nillable: true, createable: true }] });
     expect(await rt.execute('listFields', undefined, ctx)).toEqual({ object: 'Lead', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', required: true }, { name: 'Email', label: 'Email', type: 'email', required: false }] });
+  });
+
+  it('an outbound call nobody answered is an Outbound Task with the result in CallDisposition', async () => {
+    const rt = rtFor();
+    const ctx = { call: unitCall({ direction: 'outbound', disconnection_reason: 'dial_no_answer', call_outcome: null, call_summary: null }), steps: { contact: { id: '00Q1' } } };
+    const task = (await rt.map('callLog', ctx)) as Record<string, unknown>;
+    expect(task).toMatchObject({ CallType: 'Outbound', CallDisposition: 'No answer' });
+    expect(task.Description).toContain('Result: no answer (dial_no_answer)');
+    nock(INSTANCE).post('/services/data/v62.0/sobjects/Task/', (b) => b.CallType === 'Outbound' && b.CallDisposition === 'No answer').reply(201, { id: '00T9', success: true, errors: [] });
+    expect(await rt.execute('logCall', task, ctx)).toEqual({ id: '00T9' });
   });
 });

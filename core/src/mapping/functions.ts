@@ -42,6 +42,8 @@ export const expressionFunctions: Record<string, (...args: never[]) => unknown> 
   callNote: (call: Record<string, unknown>) => callNote(call),
   /** `$callMarker(call)`: "Call ID: <call_id>", the line that lets a recovery lookup find what the hub wrote for a call */
   callMarker: (call: Record<string, unknown>) => callMarker(call),
+  /** `$callResult(call)`: how the call went: completed, voicemail, no_answer, busy or failed */
+  callResult: (call: Record<string, unknown>) => callResult(call),
   /** `$hasCallMarker(text, call)`: true when text carries this call's marker (not one of a longer id) */
   hasCallMarker: (text: unknown, call: Record<string, unknown>) => hasCallMarker(text, call),
 };
@@ -62,9 +64,32 @@ export function hasCallMarker(text: unknown, call: Record<string, unknown>): boo
   return false;
 }
 
+/** How a call went, as every connector words it. */
+export type CallResult = 'completed' | 'voicemail' | 'no_answer' | 'busy' | 'failed';
+
+// Disconnection reasons as voice platforms (Retell) name them; an unknown reason is a call that happened.
+const NO_ANSWER = new Set(['dial_no_answer', 'user_declined', 'no_answer']);
+const BUSY = new Set(['dial_busy', 'busy']);
+const FAILED = /^(dial_failed|invalid_destination|telephony_provider_.*|sip_routing_error|marked_as_spam|concurrency_limit_reached|no_valid_payment|scam_detected|registered_call_timeout|error_.*|failed)$/;
+
+/** The result of a call from its disconnection reason, voicemail flag and status. */
+export function callResult(call: Record<string, unknown>): CallResult {
+  const reason = typeof call.disconnection_reason === 'string' ? call.disconnection_reason : '';
+  if (call.in_voicemail === true || reason === 'voicemail_reached' || reason === 'machine_detected') return 'voicemail';
+  if (NO_ANSWER.has(reason)) return 'no_answer';
+  if (BUSY.has(reason)) return 'busy';
+  if (FAILED.test(reason) || call.call_status === 'not_connected' || call.call_status === 'error') return 'failed';
+  return 'completed';
+}
+
+const RESULT_WORDS: Record<CallResult, string> = { completed: 'answered', voicemail: 'reached voicemail', no_answer: 'no answer', busy: 'line busy', failed: 'the call failed' };
+
 /** The note text the connectors write for a call. */
 export function callNote(call: Record<string, unknown>): string {
-  const lines = ['AI phone call'];
+  const outbound = call.direction === 'outbound';
+  const lines = [outbound ? 'AI phone call (outbound: the agent called the customer)' : 'AI phone call'];
+  if (outbound || call.disconnection_reason || call.in_voicemail !== undefined) lines.push(`Result: ${RESULT_WORDS[callResult(call)]}${call.disconnection_reason ? ` (${String(call.disconnection_reason)})` : ''}`);
+  if (typeof call.call_successful === 'boolean') lines.push(`Successful: ${call.call_successful ? 'yes' : 'no'}`);
   if (call.call_outcome) lines.push(`Outcome: ${String(call.call_outcome)}`);
   if (call.call_sentiment) lines.push(`Sentiment: ${String(call.call_sentiment)}`);
   if (typeof call.duration_seconds === 'number') lines.push(`Duration: ${Math.floor(call.duration_seconds / 60)}m ${call.duration_seconds % 60}s`);

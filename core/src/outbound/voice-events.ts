@@ -105,7 +105,8 @@ async function handleEvent(out: OutboundService, hook: VoiceHookDoc, integration
     return { ...base, action: outbound ? 'in_progress' : 'ignored' };
   }
   const agentId = outbound?.agentId ?? hook.agentId;
-  const call = cleanCallData({ ...ev.call, call_id: ev.providerCallId }, out.hub.logger);
+  // A call the hub placed is outbound whatever the provider's payload says.
+  const call = cleanCallData({ ...ev.call, call_id: ev.providerCallId, ...(outbound ? { direction: 'outbound' } : {}) }, out.hub.logger);
   const key = { tenantId: hook.tenantId, agentId, integrationId: integration._id, providerCallId: ev.providerCallId, ...(outbound ? { outboundCallId: outbound._id } : {}) };
   const voiceCall = await out.voiceCalls.record(key, call, ev.kind === 'analyzed');
   if (outbound) await out.calls.advance(outbound._id, ev.kind === 'analyzed' ? 'analyzed' : 'ended', link);

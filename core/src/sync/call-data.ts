@@ -37,6 +37,10 @@ export const CallDataSchema = Type.Object(
     ended_at: Nullable(Type.String({ format: 'date-time' })),
     duration_seconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
     appointment_booked: Type.Optional(Type.Union([AppointmentBooked, Type.Null()])),
+    direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Null()], { description: 'who dialled: the customer (inbound) or the agent (outbound); absent means inbound' })),
+    disconnection_reason: Nullable(Type.String({ maxLength: 100, description: "the voice platform's reason the call ended, e.g. user_hangup, dial_no_answer, dial_busy, voicemail_reached" })),
+    in_voicemail: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'the call reached voicemail' })),
+    call_successful: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: "the post-call analysis' verdict on whether the call did its job" })),
   },
   { additionalProperties: true },
 );

@@ -1,3 +1,4 @@
+import { callResult } from '../mapping/functions.js';
 import { STEP_NAMES, type CapabilityName, type Manifest, type OperationName, type StepName } from '@hub/manifests';
 import { searchablePhone } from './phone.js';
 
@@ -26,7 +27,8 @@ export const STEPS: Record<StepName, StepDef> = {
   note: {
     operation: 'addNote',
     capability: 'notes',
-    lacks: (c) => (has(c.call_summary) || has(c.transcript) ? undefined : 'the call has no summary or transcript'),
+    // A call nobody answered has no summary, but the CRM should still show the attempt and its result.
+    lacks: (c) => (has(c.call_summary) || has(c.transcript) || callResult(c) !== 'completed' ? undefined : 'the call has no summary or transcript'),
     needsContact: true,
   },
   callLog: { operation: 'logCall', capability: 'calls', lacks: () => undefined, needsContact: true },

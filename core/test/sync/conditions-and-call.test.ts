@@ -3,7 +3,7 @@ import { checkConditions } from '../../src/sync/conditions.js';
 import { normalizeCall } from '../../src/sync/call-data.js';
 import { toE164 } from '../../src/sync/phone.js';
 import { nextDelay } from '../../src/queue/backoff.js';
-import { callNote, hasCallMarker } from '../../src/mapping/functions.js';
+import { callNote, callResult, hasCallMarker } from '../../src/mapping/functions.js';
 
 const call = normalizeCall({ call_id: 'c', call_outcome: 'appointment_booked', duration_seconds: 90, customer_email: 'a@b.co' }, 'ag');
 
@@ -66,5 +66,16 @@ describe('backoff', () => {
   });
   it('Retry-After wins', () => {
     expect(nextDelay(1, policy, 7000, () => 1)).toBe(7000);
+  });
+
+  it('callResult reads the disconnection reason, voicemail flag and status; an unknown reason is a call that happened', () => {
+    expect(callResult({ disconnection_reason: 'dial_no_answer' })).toBe('no_answer');
+    expect(callResult({ disconnection_reason: 'dial_busy' })).toBe('busy');
+    expect(callResult({ disconnection_reason: 'error_llm_websocket_lost_connection' })).toBe('failed');
+    expect(callResult({ call_status: 'not_connected' })).toBe('failed');
+    expect(callResult({ disconnection_reason: 'user_hangup', in_voicemail: true })).toBe('voicemail');
+    expect(callResult({ disconnection_reason: 'agent_hangup' })).toBe('completed');
+    expect(callResult({})).toBe('completed');
+    expect(callNote({ call_id: 'c1', direction: 'outbound', disconnection_reason: 'dial_busy' })).toContain('Result: line busy (dial_busy)');
   });
 });

@@ -108,6 +108,13 @@ describe('HubSpot simulator', () => {
     expect(badSearch.json.message).toMatch(/sorts/);
     expect(sim.violations).toHaveLength(2);
     expect(sim.state.collection('contacts').size).toBe(0);
+    const now = new Date().toISOString();
+    const badStatus = await call('POST', '/crm/v3/objects/calls', { properties: { hs_timestamp: now, hs_call_status: 'ANSWERED', hs_call_direction: 'SIDEWAYS' }, associations: [] });
+    expect(badStatus.status).toBe(400);
+    expect(badStatus.json.message).toMatch(/ANSWERED was not one of the allowed options/);
+    expect(badStatus.json.message).toMatch(/SIDEWAYS/);
+    const good = await call('POST', '/crm/v3/objects/calls', { properties: { hs_timestamp: now, hs_call_status: 'NO_ANSWER', hs_call_direction: 'OUTBOUND', hs_call_disposition: '73a0d17f-1163-4015-bdd5-ec830791da20' }, associations: [] });
+    expect(good.status).toBe(201);
   });
 
   it('sends quota headers and answers 429 in HubSpot shape over the limit', async () => {

@@ -65,6 +65,8 @@ describe('Salesforce simulator', () => {
     expect((await call('POST', `${V}/sobjects/Opportunity/`, { Name: 'Job', StageName: 'Prospecting', CloseDate: '2026-04-01' })).status).toBe(201);
     expect((await call('POST', `${V}/sobjects/Opportunity/`, { Name: 'Job', StageName: 'Prospecting', CloseDate: 'soon' })).json[0].errorCode).toBe('JSON_PARSER_ERROR');
     expect((await call('POST', `${V}/sobjects/Lead/`, { LastName: 'X', Company: 'Y', Shoe: 9 })).json[0].errorCode).toBe('INVALID_FIELD');
+    expect((await call('POST', `${V}/sobjects/Task/`, { Subject: 'Call', WhoId: lead.json.id, CallType: 'Outgoing' })).json[0]).toMatchObject({ errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['CallType'] });
+    expect((await call('POST', `${V}/sobjects/Task/`, { Subject: 'Call', WhoId: lead.json.id, CallType: 'Outbound' })).status).toBe(201);
     const describe = await call('GET', `${V}/sobjects/Contact/describe`);
     expect(describe.json.fields.map((f: J) => f.name)).toContain('MobilePhone');
   });
