@@ -19,6 +19,7 @@ import type { IntegrationDoc, JobDoc } from './store/repos/documents.js';
 import { JobQueue, queueStoreOptions } from './queue/job-queue.js';
 import { CallBookingRepo, type CallBookingDoc } from './voice/call-bookings.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './queue/backoff.js';
+import type { HostResolver } from './http/safe-url.js';
 import { notifyHealth } from './hub/health.js';
 
 /** Deployment settings the engine needs. */
@@ -30,6 +31,8 @@ export interface HubSettings {
   oauthApps?: Record<string, OAuthApp>;
   /** where the browser goes after a successful OAuth callback; none shows a small page */
   oauthSuccessUrl?: string;
+  /** how tenant URLs' host names are resolved at input (default: the system resolver); tests inject one */
+  resolveHost?: HostResolver;
 }
 
 /** Every repository, over one store engine. */

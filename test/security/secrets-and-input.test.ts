@@ -70,7 +70,9 @@ describe('no API answer contains a credential', () => {
 });
 
 describe('SSRF at connect when HUB_ALLOW_PRIVATE_URLS is off', () => {
-  const bad = ['https://127.0.0.1/hooks/catch/1/a', 'https://169.254.169.254/latest/meta-data/', 'http://hooks.zapier.com/hooks/catch/1/a', 'https://10.0.0.8/x', 'https://[::1]/x', 'https://localhost/x'];
+  const bad = ['https://127.0.0.1/hooks/catch/1/a', 'https://169.254.169.254/latest/meta-data/', 'http://hooks.zapier.com/hooks/catch/1/a', 'https://10.0.0.8/x', 'https://[::1]/x', 'https://localhost/x',
+    // trailing-dot names, IPv4-compatible (normalised to ::7f00:1) and IPv4-mapped IPv6
+    'https://localhost./x', 'https://metadata.google.internal./x', 'https://[::127.0.0.1]/x', 'https://[::ffff:7f00:1]/x', 'https://[::a9fe:a9fe]/latest/'];
   for (const url of bad) {
     it(`refuses ${url}, naming the field`, async () => {
       const top = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: url });

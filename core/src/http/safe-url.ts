@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { HubError } from '../errors/hub-error.js';
 
@@ -9,8 +9,14 @@ const BLOCKED_RANGES = new Set(['unspecified', 'broadcast', 'multicast', 'linkLo
 export function isBlockedAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
   let parsed = ipaddr.parse(address);
-  // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as the IPv4 address it wraps.
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // IPv4-compatible IPv6 (::127.0.0.1, written back by URL parsers as ::7f00:1) is deprecated and
+    // ipaddr.js calls it unicast; nothing public lives in ::/96, so all of it is refused.
+    if (v6.parts.slice(0, 6).every((p) => p === 0)) return true;
+    // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as the IPv4 address it wraps.
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+  }
   return BLOCKED_RANGES.has(parsed.range());
 }
 
@@ -28,13 +34,38 @@ export function assertSafeUrl(raw: string, field: string, allowPrivate: boolean)
     return url;
   }
   if (url.protocol !== 'https:') throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must use https`, { field });
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A fully qualified name's trailing dot (localhost.) names the same host as without it.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
   if (ipaddr.isValid(host) && isBlockedAddress(host)) {
     throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: points at a private, loopback or link-local address`, { field });
   }
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) {
     throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: points at a local host name`, { field });
   }
+  return url;
+}
+
+/** Resolves a host name to its addresses; injectable, so tests need no real DNS. */
+export type HostResolver = (hostname: string) => Promise<string[]>;
+
+/** The system resolver (what got's connections use), given at most 3 s. */
+export const systemResolver: HostResolver = async (hostname) => {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })), 3000).unref());
+  return (await Promise.race([dnsPromises.lookup(hostname, { all: true }), timeout])).map((a) => a.address);
+};
+
+/**
+ * assertSafeUrl, then the host name resolved: a name that resolves to a blocked address is refused
+ * where the URL is given (a 400 naming the field), not only when the hub first delivers to it. A name
+ * that does not resolve now is left to the delivery-time check, which runs on every connection
+ * anyway (DNS answers change, redirects).
+ */
+export async function assertPublicUrl(raw: string, field: string, allowPrivate: boolean, resolve: HostResolver = systemResolver): Promise<URL> {
+  const url = assertSafeUrl(raw, field, allowPrivate);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (allowPrivate || ipaddr.isValid(host)) return url;
+  const addresses = await resolve(host).catch(() => [] as string[]);
+  if (addresses.some(isBlockedAddress)) throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: ${url.hostname} resolves to a private, loopback or link-local address`, { field });
   return url;
 }
 

@@ -1,6 +1,6 @@
 import type { Manifest } from '@hub/manifests';
 import { HubError, inputError } from '../errors/hub-error.js';
-import { assertSafeUrl } from '../http/safe-url.js';
+import { assertPublicUrl, assertSafeUrl } from '../http/safe-url.js';
 import { checkExpression } from '../mapping/expressions.js';
 import type { Credentials } from '../auth/types.js';
 import type { HubServices } from '../services.js';
@@ -61,6 +61,16 @@ export function readCredentials(hub: HubServices, m: Manifest, body: Record<stri
   return any ? out : undefined;
 }
 
+/** Resolves the host of every URL credential in the body: one that points at a private address is a 400 naming its field. */
+export async function checkCredentialHosts(hub: HubServices, m: Manifest, body: Record<string, unknown>): Promise<void> {
+  const authData = (body.auth_data ?? {}) as Record<string, unknown>;
+  for (const [name, spec] of Object.entries(m.credentials ?? {})) {
+    const value = body[name] ?? authData[name];
+    if (spec.format !== 'url' || typeof value !== 'string' || value === '') continue;
+    await assertPublicUrl(value.trim(), body[name] !== undefined ? name : `auth_data.${name}`, hub.settings.allowPrivateUrls, hub.settings.resolveHost);
+  }
+}
+
 /** Rejects tenant expressions that do not compile, naming the field. */
 export function checkTenantExpressions(mappings: Record<string, string> | undefined, conditions: SyncConditions | undefined | null): void {
   for (const [name, expr] of Object.entries(mappings ?? {})) {
@@ -79,6 +89,7 @@ export async function connect(hub: HubServices, tenantId: string, agentId: strin
   const known = new Set(['type', 'name', 'auth_data', 'config', 'field_mappings', 'mappings', 'sync_conditions', ...Object.keys(m.credentials ?? {})]);
   for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, `is not a field of the connect body for ${m.id}`);
   const credentials = readCredentials(hub, m, body, false);
+  await checkCredentialHosts(hub, m, body);
   const config = validateConfig(m, body.config);
   checkTenantExpressions(body.mappings, body.sync_conditions);
   for (const name of Object.keys(body.mappings ?? {})) if (!m.mappings?.[name]) throw inputError(`mappings.${name}`, `${m.id} has no mapping named ${name}; known: ${Object.keys(m.mappings ?? {}).join(', ')}`);
@@ -99,6 +110,7 @@ export async function updateIntegration(hub: HubServices, tenantId: string, agen
   for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, 'is not a field that can be changed');
   const patch: Partial<Omit<IntegrationDoc, 'credentials'>> & { credentials?: Credentials } = {};
   const given = readCredentials(hub, m, body, true);
+  await checkCredentialHosts(hub, m, body);
   if (given) patch.credentials = { ...hub.repos.integrations.credentials(current), ...given };
   if (body.config !== undefined) patch.config = validateConfig(m, { ...current.config, ...body.config });
   checkTenantExpressions(body.mappings, body.sync_conditions);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HubError, inputError } from '../errors/hub-error.js';
-import { assertSafeUrl } from '../http/safe-url.js';
+import { assertPublicUrl, assertSafeUrl } from '../http/safe-url.js';
 import { toE164 } from '../sync/phone.js';
 import type { OutboundCallDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
@@ -89,6 +89,7 @@ export async function triggerCall(out: OutboundService, agentId: string, secret:
   const limit = await out.rates.hit(hook._id, hook.rateLimit);
   if (!limit.allowed) throw new HubError('HUB_ERR_RATE_LIMITED', `this webhook allows ${hook.rateLimit.requests} calls per ${hook.rateLimit.perMs / 1000} s`, { retryAfterMs: limit.retryAfterMs });
   const input = readTrigger(body, out.hub.settings.allowPrivateUrls);
+  if (input.callbackUrl) await assertPublicUrl(input.callbackUrl, 'callback_url', out.hub.settings.allowPrivateUrls, out.hub.settings.resolveHost);
   const idem = idempotencyKey(idemHeader, body, out.opts);
   const result = await out.calls.createOnce({
     tenantId: hook.tenantId, agentId, webhookId: hook._id, idemKey: idem.key, idemExpiresAt: Date.now() + idem.windowMs,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { assertSafeUrl, setHealthWebhook } from '@hub/core';
+import { assertPublicUrl, setHealthWebhook } from '@hub/core';
 
 /**
  * The tenant's health webhook: where the hub posts `integration.failing`, `integration.needs_reauth`
@@ -12,7 +12,7 @@ export const healthWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health-webhook',
     { schema: { body: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) } },
     async (req) => {
-      const url = assertSafeUrl(req.body.url, 'url', app.hub.settings.allowPrivateUrls);
+      const url = await assertPublicUrl(req.body.url, 'url', app.hub.settings.allowPrivateUrls, app.hub.settings.resolveHost);
       const secret = await setHealthWebhook(app.hub, req.tenantId, req.body.url);
       return { configured: true, url_origin: url.origin, signing_secret: secret };
     },
