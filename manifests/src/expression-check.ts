@@ -13,7 +13,7 @@ const JSONATA_FUNCTIONS = [
 /** Functions the engine adds to every expression (core's mapping/functions.ts registers exactly these; a test checks). */
 export const ENGINE_FUNCTIONS = [
   'e164', 'firstName', 'lastName', 'apptStart', 'apptStartUtc', 'apptStartMs', 'apptEnd', 'apptEndUtc', 'isoToMillis', 'addDays', 'callNote',
-  'callMarker', 'hasCallMarker',
+  'callMarker', 'hasCallMarker', 'callResult',
 ] as const;
 
 /** The names at the top of the context manifest expressions see (`response` only where an answer is read). */
