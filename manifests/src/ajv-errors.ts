@@ -23,8 +23,6 @@ const list = (values: unknown[]) => {
   return values.length > MAX_LISTED ? `${shown.join(', ')}, …` : shown.join(', ');
 };
 const segments = (pointer: string) => pointer.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-// Branch errors sit under their anyOf/oneOf's schema path: `#/properties/status/anyOf/0/const`.
-const under = (e: ErrorObject, parent: ErrorObject) => e.instancePath === parent.instancePath && e.schemaPath.startsWith(`${parent.schemaPath}/`);
 
 /**
  * The one reading of ajv errors for manifests, connection configs and API requests: every problem

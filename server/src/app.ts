@@ -72,6 +72,6 @@ function useBoundedJson(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const tooDeep = jsonDepthError(body as string);
     if (tooDeep) return done(tooDeep, undefined);
-    parse(req, body as string, done);
+    void parse(req, body as string, done);
   });
 }

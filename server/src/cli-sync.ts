@@ -24,13 +24,16 @@ export async function syncCommand(args: string[], env: NodeJS.ProcessEnv = proce
   const agent = encodeURIComponent(flags.agent);
   const headers = { authorization: `Bearer ${key}`, 'content-type': text.trimStart().startsWith('[') ? 'application/json' : 'application/x-ndjson' };
   const res = await fetch(`${url}/api/agents/${agent}/calls/bulk`, { method: 'POST', headers, body: text });
-  const body = (await res.json().catch(() => ({}))) as Record<string, any>;
+  // The answer of POST …/calls/bulk (202), or an error body.
+  const body = (await res.json().catch(() => ({}))) as {
+    message?: string; import_id: string; accepted: number; duplicates: number; rejected: number; errors: Array<Record<string, unknown>>;
+  };
   if (res.status !== 202) {
     process.stderr.write(`import refused (${res.status}): ${body.message ?? JSON.stringify(body)}\n`);
     return 1;
   }
   process.stdout.write(`import ${body.import_id}: ${body.accepted} accepted (${body.duplicates} already stored), ${body.rejected} rejected\n`);
-  for (const e of (body.errors as Array<Record<string, unknown>>).slice(0, 20)) process.stdout.write(`  line ${e.line}: ${e.field} ${e.message}\n`);
+  for (const e of body.errors.slice(0, 20)) process.stdout.write(`  line ${e.line}: ${e.field} ${e.message}\n`);
   if (body.errors.length > 20) process.stdout.write(`  … and ${body.errors.length - 20} more (GET /api/agents/${agent}/imports/${body.import_id})\n`);
   if (noWait) return body.rejected > 0 ? 1 : 0;
   const done = await follow(`${url}/api/agents/${agent}/imports/${body.import_id}`, key);

@@ -2,6 +2,7 @@
 export interface SimAnswer {
   status: number;
   headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read simulator answers of every shape
   body: any;
 }
 

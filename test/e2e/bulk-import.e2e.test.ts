@@ -122,7 +122,7 @@ describe('pnpm hub sync import', () => {
     expect(out.stdout).toContain('12 accepted (0 already stored), 1 rejected');
     expect(out.stdout).toContain('line 13: call.started_at');
     expect(out.stdout).toContain('synced: 12 succeeded, 0 failed');
-    expect(out.stderr).toMatch(/\[#+\] 100\.0%  12\/12 jobs/);
+    expect(out.stderr).toMatch(/\[#+\] 100\.0% {2}12\/12 jobs/);
     expect(out.code).toBe(1);
     expect(caughtFor('agent_cli').length).toBe(12);
 

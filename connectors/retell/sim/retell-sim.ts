@@ -178,7 +178,7 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
     setWebhookUrl,
     configure,
     async settle(callId?: string) {
-      await Promise.all(callId === undefined ? [...playing.values()] : [playing.get(callId)]);
+      await Promise.all(callId === undefined ? [...playing.values()] : [playing.get(callId) ?? Promise.resolve()]);
     },
   });
   return handle;

@@ -88,7 +88,10 @@ export async function syncStats(hub: HubServices, tenantId: string, since?: stri
   const types = new Map<string, { agents: Set<string>; ok: number; failed: number }>();
   const row = (type: string) => types.get(type) ?? types.set(type, { agents: new Set(), ok: 0, failed: 0 }).get(type)!;
   for (const i of integrations) row(i.type).agents.add(i.agentId);
-  for (const j of jobs) j.status === 'succeeded' ? row(j.type).ok++ : row(j.type).failed++;
+  for (const j of jobs) {
+    if (j.status === 'succeeded') row(j.type).ok++;
+    else row(j.type).failed++;
+  }
   return [...types.entries()]
     .map(([type, r]) => ({
       integration_type: type,

@@ -1,6 +1,6 @@
 import type { OAuth2Spec } from '@hub/manifests';
 import { HubError } from '../../errors/hub-error.js';
-import type { AuthContext, AuthStrategy, CredentialStore, Credentials, OutgoingRequest } from '../types.js';
+import type { AuthContext, CredentialStore, Credentials, OutgoingRequest } from '../types.js';
 import type { OAuthStrategyFactory } from '../index.js';
 import { isInvalidGrant, oauthAppKey, TokenClient, type OAuthApp } from './token-client.js';
 import { expiresSoon, tokensFromAnswer } from './tokens.js';
