@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     globalSetup: ['test/setup/mongodb-notice.ts'],
+    // No real network, and every nock interceptor must be used (instead of copies in each test file).
+    setupFiles: ['test/setup/network.ts'],
   },
 });

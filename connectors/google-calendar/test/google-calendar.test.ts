@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPackage, type Connector } from '@hub/core';
 import { oauthRuntime, unitCall } from '../../../test/helpers/oauth-runtime.js';
 import { bookingEventId } from '../src/hooks.js';
@@ -9,16 +9,9 @@ const API = 'https://www.googleapis.com';
 let gc: Connector;
 
 beforeAll(async () => {
-  nock.disableNetConnect();
   const c = await loadPackage(fileURLToPath(new URL('..', import.meta.url)), []);
   if (!c) throw new Error('google-calendar does not load');
   gc = c;
-});
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
 });
 
 describe('Google Calendar connector', () => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPackage, RateLimiter, type Connector } from '@hub/core';
 import { oauthRuntime, unitCall } from '../../../test/helpers/oauth-runtime.js';
 
@@ -8,16 +8,9 @@ const API = 'https://api.hubapi.com';
 let hubspot: Connector;
 
 beforeAll(async () => {
-  nock.disableNetConnect();
   const c = await loadPackage(fileURLToPath(new URL('..', import.meta.url)), []);
   if (!c) throw new Error('hubspot does not load');
   hubspot = c;
-});
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
 });
 
 async function contactFor(call: Record<string, unknown>, config: Record<string, unknown> = {}) {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isHubError, loadPackage, type Connector } from '@hub/core';
 import { oauthRuntime, unitCall } from '../../../test/helpers/oauth-runtime.js';
 import { phoneSearchDigits, soqlString } from '../src/hooks.js';
@@ -9,16 +9,9 @@ const INSTANCE = 'https://acme.my.salesforce.com';
 let sf: Connector;
 
 beforeAll(async () => {
-  nock.disableNetConnect();
   const c = await loadPackage(fileURLToPath(new URL('..', import.meta.url)), []);
   if (!c) throw new Error('salesforce does not load');
   sf = c;
-});
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
 });
 
 const rtFor = (config: Record<string, unknown> = {}) => oauthRuntime(sf, { config, account: { instance_url: INSTANCE } });

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINE_FUNCTIONS, validateManifest, type Manifest } from '@hub/manifests';
 import { ConnectorRuntime } from '../../src/engine/runtime.js';
 import { silentLogger, type Hook } from '../../src/engine/types.js';
@@ -24,12 +24,6 @@ const recover = {
   output: "( $n := response.body.results[$contains(text, $$.call.call_id)][0]; $n ? { 'id': $n.id } : null )",
 };
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  expect(nock.isDone()).toBe(true);
-  nock.cleanAll();
-});
 
 describe('declared pagination (http.pagination)', () => {
   it('a recovery lookup with paginate reads page after page and stops at the first hit', async () => {

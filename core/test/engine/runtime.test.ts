@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateManifest, type Manifest } from '@hub/manifests';
 import { ConnectorRuntime } from '../../src/engine/runtime.js';
 import { silentLogger, type Connector } from '../../src/engine/types.js';
@@ -31,12 +31,6 @@ function runtime(c: Connector, extra: { fieldMappings?: Record<string, string>; 
 
 const call = normalizeCall({ call_id: 'c1', customer_name: 'Jane Q Smith', customer_phone: '+14079780655', customer_email: 'jane@example.com', call_summary: 'Wants a quote', custom_tier: 'gold' }, 'agent_1');
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  expect(nock.isDone()).toBe(true);
-  nock.cleanAll();
-});
 
 describe('ConnectorRuntime', () => {
   it('builds the request from templates and JSONata, sends it with auth, and reads the output', async () => {

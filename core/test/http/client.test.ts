@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectorHttp, type ExchangeSummary, type HttpClientOptions } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/limiter.js';
 import { apiKeyStrategy } from '../../src/auth/static-strategies.js';
@@ -31,12 +31,6 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  expect(nock.isDone()).toBe(true);
-  nock.cleanAll();
-});
 
 describe('ConnectorHttp', () => {
   it('sends JSON with auth and query, and parses the answer', async () => {
@@ -122,10 +116,8 @@ describe('ConnectorHttp', () => {
   });
 
   it('network errors are transient (a refused connection on loopback)', async () => {
-    nock.enableNetConnect('127.0.0.1');
     const exchanges: ExchangeSummary[] = [];
     const err = await client({ onExchange: (s) => exchanges.push(s) }).send({ method: 'GET', url: 'http://127.0.0.1:9/x' }).catch((e) => e);
-    nock.disableNetConnect();
     expect(err.code).toBe('HUB_ERR_CRM_TRANSIENT');
     expect(err.retryable).toBe(true);
     expect(err.details).toMatchObject({ network: 'ECONNREFUSED', notSent: true });
@@ -135,9 +127,7 @@ describe('ConnectorHttp', () => {
   it('a reset connection goes through classify(): transient, and it may have been sent', async () => {
     const server = createServer((req) => req.socket.destroy());
     const url = await listen(server);
-    nock.enableNetConnect('127.0.0.1');
     const err = await client().send({ method: 'POST', url: `${url}/x`, body: {} }).catch((e) => e);
-    nock.disableNetConnect();
     server.close();
     expect(err.code).toBe('HUB_ERR_CRM_TRANSIENT');
     expect(err.details).toMatchObject({ network: 'ECONNRESET', notSent: false });
@@ -146,9 +136,7 @@ describe('ConnectorHttp', () => {
   it('a TLS failure is permanent, not retried (https to a server that speaks no TLS)', async () => {
     const server = createServer((_req, res) => res.end('plain'));
     const url = await listen(server);
-    nock.enableNetConnect('127.0.0.1');
     const err = await client().send({ method: 'GET', url: `${url.replace('http:', 'https:')}/x` }).catch((e) => e);
-    nock.disableNetConnect();
     server.close();
     expect(err.code).toBe('HUB_ERR_CRM_REJECTED');
     expect(err.retryable).toBe(false);
