@@ -7,10 +7,12 @@ import { faultPlan, prng, type FaultMix } from './fault-plan.js';
 
 // CHAOS_SEED replays a run: the seed decides every fault, and it is printed with each failure.
 const SEED = Number(process.env.CHAOS_SEED ?? 20260215);
-const CALLS = 40;
+// CHAOS_CALLS makes the run longer (`pnpm proof faults` runs 400); the plan scales with it.
+const CALLS = Number(process.env.CHAOS_CALLS ?? 40);
 const PHONES = 15;
 const AGENT = 'agent_chaos';
-const mix: FaultMix = { rateLimited: 0.05, serverError: 0.04, unavailable: 0.04, slow: 0.05, dropped: 0.03 };
+// One request in five meets a fault: 429, 500, 503, no answer before the timeout, a dropped connection.
+const mix: FaultMix = { rateLimited: 0.05, serverError: 0.04, unavailable: 0.04, timeout: 0.03, dropped: 0.04, slow: 0.05 };
 // Note and call-log creates also lose answers after the CRM wrote: only a recovery lookup keeps them single.
 const createMix: FaultMix = { ...mix, droppedAfter: 0.15 };
 const tag = (i: number) => `[chaos-${String(i).padStart(2, '0')}]`;
@@ -38,7 +40,8 @@ beforeAll(async () => {
   ghl = await startGohighlevelSim();
   hub = await startTestHub({
     HUB_PUBLIC_URL: PUBLIC_URL,
-    HUB_CONNECTOR_OVERRIDES: JSON.stringify({ hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` }, gohighlevel: { baseUrl: ghl.url } }),
+    // A 1 s request timeout, so `timeout` faults (held 1.5 s) cost seconds, not minutes.
+    HUB_CONNECTOR_OVERRIDES: JSON.stringify({ hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token`, timeoutMs: 1000 }, gohighlevel: { baseUrl: ghl.url, timeoutMs: 1000 } }),
     HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client', HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
     HUB_RETRY_BASE_MS: '20', HUB_MAX_ATTEMPTS: '15', HUB_WORKER_CONCURRENCY: '8',
   }, { connectors: ['hubspot', 'gohighlevel'] });
@@ -53,8 +56,8 @@ beforeAll(async () => {
   ] as const;
   for (const [name, sim, path, creates] of sims) {
     // The create plan goes first: the simulator takes the first matching fault, so creates meet it until it runs out.
-    const forCreates = faultPlan(random, creates, 60, createMix, 'POST');
-    const { faults, summary } = faultPlan(random, path, 400, mix);
+    const forCreates = faultPlan(random, creates, CALLS * 1.5, createMix, 'POST');
+    const { faults, summary } = faultPlan(random, path, CALLS * 10, mix);
     for (const f of [...forCreates.faults, ...faults]) sim.inject(f);
     plans[name] = { ...summary, creates: forCreates.summary };
     lostAnswers[name] = forCreates.summary.droppedAfter;
@@ -67,7 +70,8 @@ afterAll(async () => {
 });
 
 describe(`chaos: HubSpot and GoHighLevel under random faults (CHAOS_SEED=${SEED})`, () => {
-  it('every call syncs exactly once: one contact per phone, one note per call, one call log per call', { timeout: 90_000 }, async () => {
+  it('every call syncs exactly once: one contact per phone, one note per call, one call log per call', { timeout: 90_000 + CALLS * 1500 }, async () => {
+    const began = Date.now();
     const why = `CHAOS_SEED=${SEED}, plans ${JSON.stringify(plans)}`;
     const post = (i: number) => hub.api('POST', `/api/agents/${AGENT}/calls`, call(i));
     for (let start = 0; start < CALLS; start += 10) {
@@ -81,7 +85,7 @@ describe(`chaos: HubSpot and GoHighLevel under random faults (CHAOS_SEED=${SEED}
       }
     }
     for (let i = 0; i < CALLS; i++) {
-      const done = await callDone(hub.api, AGENT, `chaos_${i}`, 60_000);
+      const done = await callDone(hub.api, AGENT, `chaos_${i}`, 60_000 + CALLS * 500);
       expect(done.integrations.map((j: { type: string; status: string }) => `${j.type}:${j.status}`).sort(), `${why}\n${JSON.stringify(done)}`).toEqual(['gohighlevel:succeeded', 'hubspot:succeeded']);
     }
 
@@ -114,6 +118,15 @@ describe(`chaos: HubSpot and GoHighLevel under random faults (CHAOS_SEED=${SEED}
     expect(lostAnswers.gohighlevel, why).toBeGreaterThan(0);
     const logs = (await hub.api('GET', `/api/agents/${AGENT}/sync-logs?status=success&limit=1000`)).body.logs as Array<{ type: string; recovered?: boolean }>;
     for (const type of ['hubspot', 'gohighlevel']) expect(logs.filter((l) => l.type === type && l.recovered).length, `${why}: ${type} recoveries`).toBeGreaterThan(0);
+    const served = [...hs.requests, ...ghl.requests];
+    const count = (s: number | undefined) => served.filter((r) => r.status === s).length;
+    const faulted = count(429) + count(500) + count(503) + count(undefined);
+    console.log(
+      `[proof faults] CHAOS_SEED=${SEED}: ${CALLS} calls x 2 CRMs synced exactly once in ${((Date.now() - began) / 1000).toFixed(1)} s; ` +
+        `${served.length} CRM requests, ${faulted} faulted (${((faulted / served.length) * 100).toFixed(1)}%): 429 ${count(429)}, 500 ${count(500)}, 503 ${count(503)}, ` +
+        `no answer (timeouts, drops, lost answers) ${count(undefined)}; lost answers after a write ${lostAnswers.hubspot + lostAnswers.gohighlevel} planned, ` +
+        `${logs.filter((l) => l.recovered).length} steps recovered by lookup; contacts ${hsContacts.length}+${ghlContacts.length} for ${PHONES} phones; notes ${hsNotes.length}+${ghlNotes.length}, call logs ${hsCalls.length} for ${CALLS} calls`,
+    );
   });
 
   it('the hub logged no client secret, token, authorization code or API key', () => {

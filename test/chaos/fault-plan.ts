@@ -19,12 +19,17 @@ export interface FaultMix {
   unavailable: number;
   slow: number;
   dropped: number;
+  /** no answer until after the hub's request timeout (the connector's timeoutMs, shortened by an override) */
+  timeout?: number;
   /** the CRM writes, then the connection drops before its answer (a lost answer) */
   droppedAfter?: number;
 }
 
 /** Counts of what a plan holds, to report and to prove the run met every kind. */
 export type PlanSummary = Record<keyof FaultMix | 'none', number>;
+
+/** How long a `timeout` fault holds the request: longer than the 1 s timeout the chaos suites set. */
+export const TIMEOUT_FAULT_MS = 1500;
 
 /**
  * A sequence of one-shot faults for API paths (of one method, when given). The simulator takes the
@@ -34,7 +39,7 @@ export type PlanSummary = Record<keyof FaultMix | 'none', number>;
  * `droppedAfter` lets the CRM write and then loses its answer.
  */
 export function faultPlan(random: () => number, path: RegExp, length: number, mix: FaultMix, method?: string): { faults: Fault[]; summary: PlanSummary } {
-  const summary: PlanSummary = { none: 0, rateLimited: 0, serverError: 0, unavailable: 0, slow: 0, dropped: 0, droppedAfter: 0 };
+  const summary: PlanSummary = { none: 0, rateLimited: 0, serverError: 0, unavailable: 0, slow: 0, dropped: 0, timeout: 0, droppedAfter: 0 };
   const faults: Fault[] = [];
   for (let i = 0; i < length; i++) {
     let r = random();
@@ -46,6 +51,7 @@ export function faultPlan(random: () => number, path: RegExp, length: number, mi
     else if (pick === 'unavailable') faults.push({ ...base, status: 503 });
     else if (pick === 'slow') faults.push({ ...base, delayMs: 50 + Math.floor(random() * 400) });
     else if (pick === 'dropped') faults.push({ ...base, drop: true });
+    else if (pick === 'timeout') faults.push({ ...base, delayMs: TIMEOUT_FAULT_MS, drop: true });
     else if (pick === 'droppedAfter') faults.push({ ...base, dropAfter: true });
     else faults.push(base);
   }

@@ -13,6 +13,8 @@ export const OverridesSchema = Type.Record(
       baseUrl: Type.Optional(Type.String({ format: 'uri' })),
       authorizeUrl: Type.Optional(Type.String({ format: 'uri' })),
       tokenUrl: Type.Optional(Type.String({ format: 'uri' })),
+      /** how long one request may take (a slow egress proxy; the fault proofs shorten it) */
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 300_000 })),
     },
     { additionalProperties: false },
   ),
@@ -26,6 +28,7 @@ export function applyOverrides(manifest: Manifest, override: ConnectorOverrides[
   if (!override) return manifest;
   const m = structuredClone(manifest);
   if (override.baseUrl) m.http.baseUrl = override.baseUrl.replace(/\/$/, '');
+  if (override.timeoutMs) m.http.timeoutMs = override.timeoutMs;
   if (m.auth.type === 'oauth2') {
     if (override.authorizeUrl) m.auth.authorizeUrl = override.authorizeUrl;
     if (override.tokenUrl) m.auth.tokenUrl = override.tokenUrl;
