@@ -20,7 +20,7 @@ export function readJsonArg(value: string | undefined, flag: string): Obj | unde
 }
 
 /** Finds the package whose manifest has this id and loads only that one (others may be mid-edit). */
-async function findConnector(id: string, dir: string): Promise<Connector> {
+export async function findConnector(id: string, dir: string): Promise<Connector> {
   for (const pkgDir of await discover([dir])) {
     const meta = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { hub: { connector: string } };
     const manifestId = (() => {

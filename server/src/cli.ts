@@ -5,11 +5,14 @@ import { createLogger, startWorker } from './runtime.js';
 import { extensions } from './extensions.js';
 import { connectorCommand } from './cli-connector.js';
 import { syncCommand } from './cli-sync.js';
+import { simCommand } from './cli-sim.js';
+import { CONNECTORS_DIR } from './bootstrap.js';
 
 const USAGE = `usage:
   pnpm hub tenant create <name>        create a tenant; prints {"tenantId","apiKey"} (the key is shown once)
   pnpm hub worker                      run sync jobs without the HTTP server
   pnpm hub connector <sub> ...         connector tools (new, validate, try)
+  pnpm hub sim <connector> [--port N]  start a connector's loopback simulator (prints its URL and credentials as JSON)
   pnpm hub sync import <file> --agent <id>   bulk sync of past calls to a running hub (HUB_URL, HUB_API_KEY)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'sync') return syncCommand([sub, ...rest].filter((x) => x !== undefined));
+  if (cmd === 'sim') return simCommand([sub, ...rest].filter((x) => x !== undefined), CONNECTORS_DIR);
   if (cmd === 'connector') return connectorCommand([sub, ...rest].filter((x) => x !== undefined));
   return fail(USAGE);
 }

@@ -12,6 +12,8 @@ export type CaughtPayload = {
 
 /** Options of the Zapier catch-hook simulator. */
 export interface ZapierSimOptions {
+  /** Port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
   /** requests per second per hook before 429 (Zapier: about 30) */
   perSecond?: number;
 }
@@ -23,6 +25,7 @@ export interface ZapierSimOptions {
 export async function startZapierSim(opts: ZapierSimOptions = {}): Promise<Simulator & { caught(): CaughtPayload[] }> {
   const sim = await startSimulator({
     name: 'zapier',
+    port: opts.port,
     rateLimit: {
       rules: [{ name: 'hook', limit: opts.perSecond ?? 30, windowMs: 1000 }],
       key: (req) => req.url.split('?')[0],
