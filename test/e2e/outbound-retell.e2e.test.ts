@@ -97,6 +97,8 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     const cb = await eventually(async () => receiver.got[0], 10_000, 'the callback');
     expect(verifyCallback(a.signingSecret, cb.raw, String(cb.headers['x-hub-signature']))).toBe(true);
     expect(verifyCallback('whsign_wrong', cb.raw, String(cb.headers['x-hub-signature']))).toBe(false);
+    expect(cb.headers['idempotency-key']).toMatch(/^job_/);
+    expect(cb.headers['idempotency-key']).toBe(cb.headers['x-hub-delivery']);
     expect(JSON.parse(cb.raw)).toMatchObject({
       event: 'outbound_call.completed', outbound_call_id: res.body.outbound_call_id, status: 'synced', contact_id: contactId, provider_call_id: done.retell_call_id,
       call: { call_id: done.retell_call_id, call_summary: 'John confirmed Tuesday.', call_sentiment: 'positive', call_outcome: 'confirmed', customer_phone: '+14155550123' },

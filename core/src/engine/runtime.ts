@@ -38,7 +38,15 @@ export interface RunOptions {
 export interface OperationContext {
   call: Record<string, unknown>;
   steps: Record<string, unknown>;
+  /**
+   * This delivery's id, the same on every retry of one job's step; webhook deliveries (sendEvent)
+   * send it as `Idempotency-Key`, so a receiver can drop a repeat after a lost answer or a crash.
+   */
+  deliveryId?: string;
 }
+
+/** The header a webhook delivery carries its stable delivery id in (what Stripe and others read). */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /**
  * Runs a connector's declared operations for one connection: builds each request from JSONata over
@@ -119,6 +127,7 @@ export class ConnectorRuntime {
     if (op.hook) return this.connector.hooks[op.hook](await this.hookContext(ctx), input);
     const scope = this.manifestContext(ctx, { input });
     const req = await this.buildRequest(op, scope);
+    if (ctx.deliveryId && label === 'sendEvent') req.headers = { ...req.headers, [IDEMPOTENCY_HEADER]: ctx.deliveryId };
     const pagination = this.connector.manifest.http.pagination;
     if (!op.request?.paginate || !pagination) return this.read(label, op, scope, await this.http.send(req, this.run.signal));
     // Each page is read in turn; the first that gives an output is the answer (a lookup stops there).

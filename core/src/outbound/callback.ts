@@ -3,6 +3,7 @@ import { ConnectorHttp } from '../http/client.js';
 import { RateLimiter } from '../http/limiter.js';
 import { noneStrategy } from '../auth/static-strategies.js';
 import { HubError, isHubError } from '../errors/hub-error.js';
+import { IDEMPOTENCY_HEADER } from '../engine/runtime.js';
 import type { JobDoc } from '../store/repos/documents.js';
 import type { OutboundService } from './outbound-service.js';
 import type { HubServices } from '../services.js';
@@ -39,7 +40,7 @@ export interface SignedDelivery {
 }
 
 /**
- * POSTs an event signed with X-Hub-Signature through the one outbound client (SSRF guard on every
+ * POSTs an event signed with X-Hub-Signature, its delivery id as Idempotency-Key (and X-Hub-Delivery), through the one outbound client (SSRF guard on every
  * connect and redirect, the secret redacted from anything logged). Throws a classified HubError.
  */
 export async function postSigned(hub: HubServices, d: SignedDelivery, signal?: AbortSignal): Promise<void> {
@@ -49,7 +50,7 @@ export async function postSigned(hub: HubServices, d: SignedDelivery, signal?: A
   });
   // got serialises `json` bodies with JSON.stringify, so this is byte for byte what is sent.
   const raw = JSON.stringify(d.payload);
-  const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(d.secret, raw, Math.floor(Date.now() / 1000)), 'x-hub-event': d.event, 'x-hub-delivery': d.deliveryId };
+  const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(d.secret, raw, Math.floor(Date.now() / 1000)), 'x-hub-event': d.event, 'x-hub-delivery': d.deliveryId, [IDEMPOTENCY_HEADER]: d.deliveryId };
   await http.send({ method: 'POST', url: d.url, headers, body: d.payload }, signal);
 }
 

@@ -34,6 +34,7 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     if (prior && prior.status !== 'started') continue;
     const started = performance.now();
     requests = [];
+    ctx.deliveryId = `${job._id}:${step}`;
     const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) => {
       metrics.stepFinished(job.type, step, status, (performance.now() - started) / 1000);
       return hub.repos.syncLogs.add({ tenantId: job.tenantId, agentId: job.agentId, integrationId: job.integrationId, type: job.type, jobId: job._id, callId: job.callId, step, status, attempt: job.attempts, durationMs: Math.round(performance.now() - started), requests, ...extra });
