@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { discover, loadPackage, type LoadProblem } from '@hub/core';
 import { validateManifest } from '@hub/manifests';
 import { CONNECTORS_DIR } from './bootstrap.js';
-import { scaffold } from './cli-scaffold.js';
+import { addToLockfile, scaffold } from './cli-scaffold.js';
 import { tryOperation } from './cli-connector-try.js';
 
 const ROOT = resolve(CONNECTORS_DIR, '..');
@@ -48,7 +48,13 @@ async function newCommand(id: string | undefined, dir: string | undefined): Prom
   const target = resolve(dir ?? join(CONNECTORS_DIR, id));
   try {
     const files = await scaffold(id, target, ROOT);
-    process.stdout.write(`created ${id}:\n${files.map((f) => `  ${f}`).join('\n')}\nnext: edit manifest.json (guide: manifests/README.md), run pnpm install, then pnpm hub connector validate ${target}\n`);
+    process.stdout.write(`created ${id}:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
+    const lock = addToLockfile(ROOT, target);
+    if (!lock.ok) {
+      process.stderr.write(`pnpm-lock.yaml was not updated (run pnpm install, then commit the lockfile):\n${lock.output}\n`);
+      return 1;
+    }
+    process.stdout.write(`next: edit manifest.json (guide: manifests/README.md), then pnpm hub connector validate ${target}; commit pnpm-lock.yaml with the package\n`);
     return 0;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

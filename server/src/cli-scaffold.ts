@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { validateManifest } from '@hub/manifests';
 
 /** A manifest that validates and shows every part an engineer fills in: auth, http, config, operations, mappings. */
@@ -70,4 +71,15 @@ export async function scaffold(id: string, dir: string, root: string): Promise<s
   ];
   for (const [file, text] of files) await writeFile(join(dir, file), text);
   return files.map(([file]) => join(dir, file));
+}
+
+/**
+ * Adds a new package under the workspace's connectors/ to pnpm-lock.yaml (a workspace package missing
+ * from the lockfile fails the README's `pnpm install --frozen-lockfile`). Its only dependency is a
+ * workspace link, so this needs no registry; scripts are skipped, nothing else is rebuilt.
+ */
+export function addToLockfile(root: string, dir: string): { ok: boolean; output: string } {
+  if (!resolve(dir).startsWith(`${resolve(root, 'connectors')}${sep}`)) return { ok: true, output: 'outside the workspace: no lockfile to update' };
+  const res = spawnSync('pnpm', ['install', '--prefer-offline', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  return { ok: res.status === 0, output: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim() };
 }
