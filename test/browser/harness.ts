@@ -21,7 +21,8 @@ export function ensureConsoleBuilt(): void {
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs)) return;
-  const res = spawnSync('pnpm', ['--filter', '@hub/web', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const res = spawnSync('pnpm', ['--filter', '@hub/web', 'build'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (res.status !== 0) throw new Error(`console build failed:\n${res.stdout}\n${res.stderr}`);
 }
 
@@ -65,6 +66,7 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newPage(browser: Browser, width = 1280): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4|5)\d\d/.test(m.text())) problems.push(m.text());

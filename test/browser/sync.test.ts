@@ -45,6 +45,8 @@ describe('mapping, activity and recovery in a browser', () => {
     await editor.fill("{ 'body': 'Hello from the console: ' & call.customer_name }");
     await page.getByRole('button', { name: 'Add a field mapping' }).click();
     await page.getByLabel('Call field 1').fill('call_outcome');
+    await page.getByLabel('CRM field 1').fill('no_such_ghl_field');
+    await page.getByText('Unknown in the CRM').waitFor();
     await page.getByLabel('CRM field 1').fill('callOutcome');
     await shot(page, 'mapping');
     await page.getByRole('button', { name: 'Save mapping' }).click();
@@ -73,6 +75,28 @@ describe('mapping, activity and recovery in a browser', () => {
     await page.getByRole('link', { name: 'Activity' }).first().click();
     await page.getByRole('table', { name: 'Calls' }).waitFor();
     await shot(page, 'activity');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('sync conditions preview which recent calls would sync, and save', async () => {
+    const { page, context, problems } = await newPage(browser);
+    await signIn(page, hub, `/ui/#/agents/${AGENT}/integrations/${integrationId}/conditions`);
+    await page.getByText(/of the last \d+ calls would have synced/).waitFor();
+    await page.getByLabel('Call outcomes').fill('qualified_lead');
+    await page.getByText(/^0 of the last \d+ calls would have synced/).waitFor();
+    await page.getByRole('textbox', { name: 'When (JSONata over call)' }).fill('call.duration_seconds >');
+    await page.getByText(/Line 1, column \d+:/).waitFor();
+    await page.getByRole('textbox', { name: 'When (JSONata over call)' }).fill('call.duration_seconds > 60');
+    await page.getByLabel('Call outcomes').fill('appointment_booked');
+    await page.getByText(/^[1-9]\d* of the last \d+ calls would have synced/).waitFor();
+    await shot(page, 'conditions');
+    await page.getByRole('button', { name: 'Save sync conditions' }).click();
+    await page.getByText('Sync conditions saved.').waitFor();
+    expect((await hub.api('GET', `/api/agents/${AGENT}/integrations/${integrationId}`)).body.sync_conditions).toEqual({ call_outcome: ['appointment_booked'], when: 'call.duration_seconds > 60' });
+    await page.getByRole('link', { name: 'Stats' }).click();
+    await page.getByRole('img', { name: /Syncs per day/ }).waitFor();
+    await shot(page, 'stats');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -82,9 +82,9 @@ export function fieldErrors(err: unknown): Record<string, string> {
   return out;
 }
 
-/** `body.config.location_id` → `config.location_id`; `auth_data.api_key` → `api_key`. */
+/** `body.config.location_id` → `config.location_id`; `auth_data.api_key` (or `credentials.api_key`) → `api_key`. */
 export function fieldKey(field: string): string {
-  return field.replace(/^body\./, '').replace(/^auth_data\./, '').replace(/^body$/, '');
+  return field.replace(/^body\./, '').replace(/^(auth_data|credentials)\./, '').replace(/^body$/, '');
 }
 
 function stripFieldPrefix(message: string, key: string): string {

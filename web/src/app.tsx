@@ -5,6 +5,7 @@ import { href, useRoute } from './route';
 import { SignIn } from './pages/sign-in';
 import { AgentsPage } from './pages/agents';
 import { AgentPage } from './pages/agent';
+import { ErrorBoundary } from './components/error-boundary';
 
 const KEY = 'hub.apiKey';
 
@@ -74,7 +75,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           </button>
         </nav>
       </header>
-      <main id="main">{first === 'agents' && agentId ? <AgentPage agentId={agentId} rest={rest} query={route.query} /> : <AgentsPage />}</main>
+      <main id="main">
+        <ErrorBoundary resetKey={route.parts.join('/')}>{first === 'agents' && agentId ? <AgentPage agentId={agentId} rest={rest} query={route.query} /> : <AgentsPage />}</ErrorBoundary>
+      </main>
     </>
   );
 }

@@ -157,7 +157,7 @@ export interface OutboundCall {
   phone: string;
   contact_name: string | null;
   provider_call_id: string | null;
-  error: string | null;
+  error: unknown;
   created_at?: string;
   history?: Array<{ state: string; at: string }>;
 }

@@ -137,7 +137,7 @@ function MappingStep({ name, fallback, value, problem, serverError, onChange }: 
 function DryRun({ preview, callText, onCallText }: { preview: { data?: MappingPreview & { call?: unknown }; error?: string }; callText: string; onCallText: (v: string) => void }) {
   const steps = Object.entries(preview.data?.steps ?? {});
   return (
-    <section aria-labelledby="dry-run" className="stack">
+    <section aria-labelledby="dry-run" className="stack dry-run">
       <h3 id="dry-run">Dry run</h3>
       <div aria-live="polite" className="stack" data-testid="dry-run">
         {preview.error && (

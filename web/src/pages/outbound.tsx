@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, fieldErrors, seg } from '../api';
 import { LoadError, useApi, useLoad } from '../hooks';
-import { when } from '../format';
+import { errorText, when } from '../format';
 import { CopyField, Dialog, Field, Status } from '../components/ui';
 import type { Integration, OutboundCall, OutboundWebhook, VoiceHook } from '../types';
 
@@ -41,6 +41,7 @@ function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrati
     if (form.requests || form.per_seconds) body.rate_limit = { requests: Number(form.requests), per_seconds: Number(form.per_seconds) };
     try {
       setCreated(await api<OutboundWebhook>('POST', `/api/agents/${seg(agentId)}/outbound/webhooks`, body));
+      setForm({ name: '', integration_id: '', voice_integration_id: '', requests: '', per_seconds: '' });
       hooks.reload();
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -199,7 +200,7 @@ function OutboundCalls({ agentId }: { agentId: string }) {
             {[c.contact_name, c.phone].filter(Boolean).join(' · ')}
             {c.provider_call_id ? ` · provider call ${c.provider_call_id}` : ''}
           </p>
-          {c.error && <p className="card-error">{c.error}</p>}
+          {c.error ? <p className="card-error">{errorText(c.error)}</p> : null}
           {c.history && (
             <ol className="timeline" aria-label={`States of ${c.id}`}>
               {c.history.map((h, i) => (
