@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import safeRegex from 'safe-regex2';
 import { HubError } from '../errors/hub-error.js';
 import { expressionFunctions } from './functions.js';
 
@@ -6,19 +7,21 @@ import { expressionFunctions } from './functions.js';
 export interface EvalLimits {
   timeoutMs: number;
   maxDepth: number;
+  /** refuse regular expressions that can backtrack catastrophically (untrusted expressions) */
+  safeRegexOnly?: boolean;
 }
 
 /** Limits for manifest expressions (trusted) and tenant expressions (untrusted). */
 export const MANIFEST_LIMITS: EvalLimits = { timeoutMs: 1000, maxDepth: 300 };
 /** Tenant expressions get tighter limits: they are edited through the API. */
-export const TENANT_LIMITS: EvalLimits = { timeoutMs: 250, maxDepth: 100 };
+export const TENANT_LIMITS: EvalLimits = { timeoutMs: 250, maxDepth: 100, safeRegexOnly: true };
 
 type Compiled = ReturnType<typeof jsonata>;
 const cache = new Map<string, Compiled>();
 const CACHE_MAX = 5000;
 
 function key(expr: string, limits: EvalLimits): string {
-  return `${limits.timeoutMs}:${limits.maxDepth}:${expr}`;
+  return `${limits.timeoutMs}:${limits.maxDepth}:${limits.safeRegexOnly ? 1 : 0}:${expr}`;
 }
 
 /** Compiles an expression once (compiling costs several evaluations) and caches it with its limits. */
@@ -33,10 +36,26 @@ export function compile(expr: string, limits: EvalLimits = MANIFEST_LIMITS): Com
       const e = err as { message?: string; position?: number };
       throw new HubError('HUB_ERR_MAPPING', `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'})`, { cause: err });
     }
+    // A regex runs natively in one step, so the time limit cannot stop one that backtracks: /(a+)+$/
+    // over a long input blocked the whole hub for minutes. Such patterns are refused up front.
+    const unsafe = limits.safeRegexOnly ? unsafeRegex(compiled.ast()) : undefined;
+    if (unsafe) throw new HubError('HUB_ERR_MAPPING', `JSONata regex ${unsafe} can backtrack catastrophically (nested or overlapping repetition); simplify it`);
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(k, compiled);
   }
   return compiled;
+}
+
+/** The first regular expression literal in a JSONata AST that safe-regex2 judges unsafe, as /source/. */
+function unsafeRegex(node: unknown, seen = new Set<unknown>()): string | undefined {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return undefined;
+  seen.add(node);
+  if (node instanceof RegExp) return safeRegex(node) ? undefined : `/${node.source}/`;
+  for (const child of Object.values(node)) {
+    const found = unsafeRegex(child, seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Checks that an expression compiles, returning the problem instead of throwing. */
