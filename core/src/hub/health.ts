@@ -7,6 +7,8 @@ import type { IntegrationDoc, JobDoc } from '../store/repos/documents.js';
 /** Failed attempts in a row after which an integration counts as failing (one blip is not an outage). */
 export const FAILING_STREAK = 3;
 const DAY_MS = 24 * 3_600_000;
+/** How stale last_success_at may read on an integration that keeps succeeding. */
+const SUCCESS_RESOLUTION_MS = 1000;
 
 /** How an integration is doing, as the console shows it on its card. */
 export type HealthState = 'healthy' | 'failing' | 'needs_reauth' | 'disabled' | 'pending';
@@ -57,7 +59,12 @@ export async function recordSyncOutcome(hub: HubServices, integrationId: string,
     if (after?.status === 'connected' && after.health?.failureStreak === FAILING_STREAK) await notifyHealth(hub, after, 'integration.failing');
     return;
   }
-  const before = await col.findOneAndUpdate({ _id: integrationId }, { $set: { 'health.lastSuccessAt': now, 'health.failureStreak': 0, ...quota } }, { returnDocument: 'before' });
+  // A busy integration succeeds many times a second: with no streak to reset and the quota as stored,
+  // only a lastSuccessAt older than a second is rewritten, so health costs no durable write per job.
+  const cutoff = new Date(Date.parse(now) - SUCCESS_RESOLUTION_MS).toISOString();
+  const changed: Record<string, unknown>[] = [{ 'health.failureStreak': { $ne: 0 } }, { 'health.lastSuccessAt': { $exists: false } }, { 'health.lastSuccessAt': { $lt: cutoff } }];
+  if (quotaRemaining !== undefined) changed.push({ 'health.quotaRemaining': { $ne: quotaRemaining } });
+  const before = await col.findOneAndUpdate({ _id: integrationId, $or: changed }, { $set: { 'health.lastSuccessAt': now, 'health.failureStreak': 0, ...quota } }, { returnDocument: 'before' });
   if (before?.status === 'connected' && (before.health?.failureStreak ?? 0) >= FAILING_STREAK) await notifyHealth(hub, before, 'integration.recovered');
 }
 

@@ -169,15 +169,24 @@ export class JobQueue {
 
   /** Records a finished step: the idempotency ledger entry that makes a retry skip it. */
   async checkpoint(jobId: string, lease: string, step: string, record: StepRecord): Promise<void> {
-    const stored = record.output === undefined ? record : { ...record, output: encodeKeys(record.output) };
-    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { [`steps.${step}`]: stored, updatedAt: this.isoNow() } }));
+    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { [`steps.${step}`]: storedRecord(record), updatedAt: this.isoNow() } }));
     if (res.matchedCount !== 1) throw new HubError('HUB_ERR_CONFLICT', `job ${jobId} lease was lost`, { retryable: false });
   }
 
   /** Marks the job done. */
   async succeed(jobId: string, lease: string): Promise<void> {
+    await this.finish(jobId, lease);
+  }
+
+  /**
+   * Marks the job done with its last step's checkpoint in the same write (one durable write instead
+   * of two, and a crash can no longer fall between them). False when the lease was lost.
+   */
+  async finish(jobId: string, lease: string, last?: { step: string; record: StepRecord }): Promise<boolean> {
     const now = this.isoNow();
-    await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { status: 'succeeded', finishedAt: now, updatedAt: now }, $unset: { leaseUntil: '', leaseToken: '', lastError: '' } }));
+    const set = { status: 'succeeded', finishedAt: now, updatedAt: now, ...(last ? { [`steps.${last.step}`]: storedRecord(last.record) } : {}) };
+    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: set, $unset: { leaseUntil: '', leaseToken: '', lastError: '' } }));
+    return res.matchedCount === 1;
   }
 
   /** Schedules another attempt with backoff, or dead-letters after the last one (only a running job this owner holds). */
@@ -265,4 +274,9 @@ export class JobQueue {
   private notify(): void {
     for (const fn of this.listeners) fn();
   }
+}
+
+// A step's output is the CRM's answer: its keys may hold dots or dollars, which documents cannot.
+function storedRecord(record: StepRecord): StepRecord {
+  return record.output === undefined ? record : { ...record, output: encodeKeys(record.output) };
 }

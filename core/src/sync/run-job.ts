@@ -29,7 +29,10 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
   const ctx: OperationContext = { call: call.data, steps };
   let requests: ExchangeSummary[] = [];
   const rt = hub.runtimeFor(integration, { signal, onExchange: (s) => requests.push(s) });
-  for (const step of stepPlan(rt.connector.manifest)) {
+  const plan = stepPlan(rt.connector.manifest);
+  // The last step's checkpoint rides on the write that marks the job succeeded, and its log entry shares that journal sync.
+  let last: { step: StepName; record: StepRecord; log: Promise<void> } | undefined;
+  for (const [index, step] of plan.entries()) {
     const prior = job.steps[step];
     if (prior && prior.status !== 'started') continue;
     const started = performance.now();
@@ -46,13 +49,18 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
         markStarted: () => checkpoint(hub, job, owner, step, { status: 'started', at: new Date().toISOString() }),
         existing: () => bookedDuringCall(hub, job, step, ctx.call),
       });
-      if (outcome.status === 'skipped') {
-        await checkpoint(hub, job, owner, step, { status: 'skipped', reason: outcome.reason, at: new Date().toISOString() });
-        continue;
+      const at = new Date().toISOString();
+      const record: StepRecord = outcome.status === 'skipped' ? { status: 'skipped', reason: outcome.reason, at } : { status: 'succeeded', output: outcome.output, at };
+      const logged = outcome.status === 'skipped' ? Promise.resolve() : log('success', { crmIds: outcome.output, ...(outcome.recovered ? { recovered: true } : {}) });
+      // Awaited below (with the checkpoint or the job's last write); until then a failure must not count as unhandled.
+      logged.catch(() => undefined);
+      if (index === plan.length - 1) {
+        job.steps[step] = record;
+        last = { step, record, log: logged };
+      } else {
+        // Issued together, the checkpoint and the log entry share one journal sync.
+        await Promise.all([checkpoint(hub, job, owner, step, record), logged]);
       }
-      const { output, recovered } = outcome;
-      await checkpoint(hub, job, owner, step, { status: 'succeeded', output, at: new Date().toISOString() });
-      await log('success', { crmIds: output, ...(recovered ? { recovered } : {}) });
     } catch (err) {
       const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
       await log('failed', { error: e.toJSON() });
@@ -66,7 +74,8 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     }
   }
   await recordSyncOutcome(hub, integration._id, null, quotaOf(hub, integration._id));
-  await hub.queue.succeed(job._id, owner);
+  const [held] = await Promise.all([hub.queue.finish(job._id, owner, last), last?.log]);
+  if (!held) hub.logger.warn({ jobId: job._id, integrationId: job.integrationId }, 'sync job finished after its lease was lost; the job stays with its new claim');
 }
 
 function quotaOf(hub: HubServices, integrationId: string): number | undefined {

@@ -36,7 +36,8 @@ export async function skipReason(step: StepName, rt: ConnectorRuntime, ctx: Oper
 
 /**
  * Runs one sync step as a job does: the skip rules, then the contact find-or-create or the step's
- * operation over its mapping. With `guard.markStarted` the step is marked before its first request; a
+ * operation over its mapping. With `guard.markStarted` a step whose operation declares a recovery
+ * lookup is marked before its first request; a
  * step found started had an attempt whose outcome is unknown (the answer was lost or the hub stopped
  * before the checkpoint), so the operation's recovery lookup, when the manifest declares one, is asked
  * first what that attempt created. The contact step needs no mark: it is a find-or-create already.
@@ -59,7 +60,8 @@ async function stepOutcome(rt: ConnectorRuntime, step: StepName, ctx: OperationC
   if (guard.started) {
     const found = await rt.recover(operation, input, ctx);
     if (found !== null) return { status: 'succeeded', output: found, recovered: true };
-  } else {
+  } else if (rt.connector.manifest.operations[operation]?.recover) {
+    // Only a recovery lookup reads the mark: without one a retry writes again either way, so the mark would be a wasted durable write.
     await guard.markStarted?.();
   }
   return { status: 'succeeded', output: await rt.execute(operation, input, ctx), recovered: false };
