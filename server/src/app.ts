@@ -1,7 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { jsonDepthError, type HubServices } from '@hub/core';
 import { errorsPlugin, requestAjv } from './plugins/errors.js';
+import { openapiPlugin } from './plugins/openapi.js';
 import { hubPlugin } from './plugins/hub.js';
 import { tenantAuthPlugin } from './plugins/tenant-auth.js';
 import { metaRoutes } from './routes/meta.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   adminKey?: string;
   /** when set, GET /metrics needs `Authorization: Bearer <metricsToken>` */
   metricsToken?: string;
+  /** sees every route as it is registered (tests check each is documented) */
+  onRoute?: (route: RouteOptions) => void;
   /** more route plugins, registered after the core ones */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -40,9 +43,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 10 * 1024 * 1024,
     ajv: requestAjv,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
   useBoundedJson(app);
+  await app.register(openapiPlugin);
   await app.register(hubPlugin, { hub: opts.hub });
   await app.register(tenantAuthPlugin);
   await app.register(metaRoutes);

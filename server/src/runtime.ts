@@ -31,7 +31,7 @@ export interface RunningHub {
 /** Assembles engine, app and (unless HUB_WORKER=0) the in-process worker. */
 export async function createHub(settings: Settings, extras: BootstrapExtras & Omit<AppOptions, 'hub' | 'logger'> = {}, logger = createLogger(settings.logLevel)): Promise<RunningHub> {
   const hub = await bootstrap(settings, logger, extras);
-  const app = await buildApp({ hub, logger, decorateIntegration: extras.decorateIntegration, plugins: extras.plugins, adminKey: settings.adminKey, metricsToken: settings.metricsToken });
+  const app = await buildApp({ hub, logger, decorateIntegration: extras.decorateIntegration, plugins: extras.plugins, adminKey: settings.adminKey, metricsToken: settings.metricsToken, onRoute: extras.onRoute });
   if (hub.engine.kind === 'embedded') {
     const freed = await hub.queue.releaseOrphans();
     if (freed) logger.warn({ jobs: freed }, 'resuming jobs that were running when the hub last stopped');

@@ -195,11 +195,36 @@ describe('OAuth success without HUB_OAUTH_SUCCESS_URL', () => {
   it("sends a browser back to the console's agent page with the connected integration", async () => {
     const res = await oauthHub.api('POST', '/api/agents/agent_o:1/integrations/connect', { type: 'google-calendar' });
     const consent = await fetch(res.body.authorize_url, { redirect: 'manual' });
+    await consent.arrayBuffer();
     const callback = new URL(consent.headers.get('location') ?? '');
     expect(callback.origin).toBe(PUBLIC_URL);
     const done = await fetch(`${oauthHub.url}${callback.pathname}${callback.search}`, { redirect: 'manual', headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(done.status).toBe(302);
+    await done.arrayBuffer();
     expect(done.headers.get('location')).toBe(`/ui/#/agents/agent_o%3A1?connected=${res.body.id}`);
     expect((await oauthHub.api('GET', `/api/agents/agent_o:1/integrations/${res.body.id}`)).body.status).toBe('connected');
+  });
+});
+
+describe('API description through the real server', () => {
+  it('serves /openapi.json and the /docs page without an API key, every asset from the hub itself', async () => {
+    const spec = await fetch(`${hub.url}/openapi.json`);
+    expect(spec.status).toBe(200);
+    const doc = await spec.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/api/agents/{agentId}/calls'].get.responses['200']).toBeDefined();
+    expect(doc.paths['/api/agents/{agentId}/integrations/{integrationId}/retry-dead'].post.description).toMatch(/dead-lettered/);
+    const page = await fetch(`${hub.url}/docs/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(1);
+    for (const a of assets) {
+      expect(a).not.toMatch(/^(https?:)?\/\//);
+      const res = await fetch(new URL(a, `${hub.url}/docs/`));
+      expect(res.status, a).toBe(200);
+      // Read it all: an unread body keeps the connection busy and the hub's close waits for it.
+      expect((await res.arrayBuffer()).byteLength, a).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { receiveVoiceEvent, receiveVoiceTool, type OutboundService } from '@hub/core';
+import { errors } from '../routes/schemas.js';
 
 const HookParams = { type: 'object', properties: { type: { type: 'string', pattern: '^[a-z0-9-]+$' }, hookId: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['type', 'hookId'] } as const;
 const ToolParams = { ...HookParams, properties: { ...HookParams.properties, name: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['type', 'hookId', 'name'] } as const;
@@ -12,14 +13,20 @@ const ToolAnswer = {
 } as const;
 
 const EventSchema = {
+  tags: ['voice'],
+  summary: "The voice provider's call events",
+  security: [{ retellSignature: [] }],
   description: "The voice provider's call events (after the call: sync) and inbound webhook (call_inbound: the caller's dynamic variables), signed with x-retell-signature",
   params: HookParams,
-  response: { 200: { type: 'object', description: 'what the event did, or the inbound answer', additionalProperties: true } },
+  response: { 200: { type: 'object', description: 'what the event did, or the inbound answer', additionalProperties: true }, ...errors(400, 401, 404) },
 };
 const ToolSchema = {
+  tags: ['voice'],
+  summary: 'A mid-call tool',
+  security: [{ retellSignature: [] }],
   description: "A mid-call custom function (check_availability, book_appointment, find_customer), signed like the hook's events; body {name, args, call} or the args at the root",
   params: ToolParams,
-  response: { 200: ToolAnswer },
+  response: { 200: ToolAnswer, ...errors(400, 401, 404) },
 };
 
 /**

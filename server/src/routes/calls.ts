@@ -1,18 +1,41 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CallDataSchema, callStatus, ingestCall, syncStats, type CallData } from '@hub/core';
-import { AgentParams, IsoTime } from './schemas.js';
+import { AgentParams, IsoTime, errors } from './schemas.js';
+import { CallStatusAnswer, IngestAnswer, RetriedJob, SyncLogsAnswer, SyncStatsAnswer } from './responses.js';
 
 /** The one sync endpoint, call status, sync logs, retries and stats. */
 export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/api/agents/:agentId/calls', { schema: { params: AgentParams, body: CallDataSchema } }, async (req, reply) => {
-    const result = await ingestCall(app.hub, req.tenantId, req.params.agentId, req.body as CallData);
-    return reply.status(202).send(result);
-  });
+  app.post(
+    '/api/agents/:agentId/calls',
+    {
+      schema: {
+        tags: ['calls'],
+        summary: 'Sync a finished call',
+        description:
+          "The one sync endpoint: the platform posts each finished call (the original spec's CallData plus free custom fields). Stored once per call_id, checked against each integration's sync conditions, and one job queued per match; answers at once with the job ids.",
+        params: AgentParams,
+        body: CallDataSchema,
+        response: { 202: IngestAnswer, ...errors(400, 401, 413) },
+      },
+    },
+    async (req, reply) => {
+      const result = await ingestCall(app.hub, req.tenantId, req.params.agentId, req.body as CallData);
+      return reply.status(202).send(result);
+    },
+  );
 
   app.get(
     '/api/agents/:agentId/calls/:callId',
-    { schema: { params: Type.Object({ agentId: AgentParams.properties.agentId, callId: Type.String({ minLength: 1, maxLength: 200 }) }) } },
+    {
+      schema: {
+        tags: ['calls'],
+        summary: "A call's sync status",
+        description: 'Where the call stands with each integration: job status, attempts, the next attempt, the last error and every step with the CRM ids it produced.',
+        params: Type.Object({ agentId: AgentParams.properties.agentId, callId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: CallStatusAnswer, ...errors(400, 401, 404) },
+      },
+    },
     async (req) => callStatus(app.hub, req.tenantId, req.params.agentId, req.params.callId),
   );
 
@@ -20,6 +43,10 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/agents/:agentId/sync-logs',
     {
       schema: {
+        tags: ['sync'],
+        summary: 'Sync logs',
+        description: 'Every attempt at every step, newest first: status, duration, CRM ids, the normalised error and the redacted requests (never a secret).',
+        response: { 200: SyncLogsAnswer, ...errors(400, 401) },
         params: AgentParams,
         querystring: Type.Object(
           {
@@ -41,15 +68,32 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/agents/:agentId/sync-jobs/:jobId/retry',
-    { schema: { params: Type.Object({ agentId: AgentParams.properties.agentId, jobId: Type.String({ minLength: 1 }) }) } },
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Retry a failed job',
+        description: 'Puts one failed (dead-lettered) sync job back in the queue; its finished steps stay finished, so nothing is written twice. 409 when the job is not failed.',
+        params: Type.Object({ agentId: AgentParams.properties.agentId, jobId: Type.String({ minLength: 1 }) }),
+        response: { 202: RetriedJob, ...errors(400, 401, 404, 409) },
+      },
+    },
     async (req, reply) => {
       const job = await app.hub.queue.retry(req.tenantId, req.params.agentId, req.params.jobId);
       return reply.status(202).send({ id: job._id, integration_id: job.integrationId, type: job.type, status: job.status });
     },
   );
 
-  app.get('/api/stats/sync', { schema: { querystring: Type.Object({ since: Type.Optional(IsoTime) }, { additionalProperties: false }) } }, async (req) => ({
-    since: req.query.since ?? null,
-    types: await syncStats(app.hub, req.tenantId, req.query.since),
-  }));
+  app.get(
+    '/api/stats/sync',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: 'Sync stats by integration type',
+        description: "The original spec's sync stats by integration type for the tenant: agents connected, syncs, successes, failures and the success rate, optionally since a time.",
+        querystring: Type.Object({ since: Type.Optional(IsoTime) }, { additionalProperties: false }),
+        response: { 200: SyncStatsAnswer, ...errors(400, 401) },
+      },
+    },
+    async (req) => ({ since: req.query.since ?? null, types: await syncStats(app.hub, req.tenantId, req.query.since) }),
+  );
 };

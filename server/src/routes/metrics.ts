@@ -2,6 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { addMetricsSink, type HubServices, type JobStatus } from '@hub/core';
+import { ErrorBody } from './schemas.js';
 
 const STATES: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'skipped'];
 
@@ -48,7 +49,14 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export async function metricsRoutes(app: FastifyInstance, opts: { token?: string }): Promise<void> {
   const { registry, detach } = hubRegistry(app.hub);
   app.addHook('onClose', async () => detach());
-  app.get('/metrics', async (req, reply) => {
+  const schema = {
+    tags: ['meta'],
+    summary: 'Prometheus metrics',
+    description: 'Calls ingested, sync jobs by state and the oldest due job, step latency, CRM answers by status class, token refreshes, dead letters and process metrics, in Prometheus text. With HUB_METRICS_TOKEN set it needs that token as a bearer.',
+    security: opts.token ? [{ metricsToken: [] }] : [],
+    response: { 200: { type: 'string', description: 'Prometheus text exposition format' }, 401: ErrorBody },
+  };
+  app.get('/metrics', { schema }, async (req, reply) => {
     if (opts.token) {
       const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
       // Compare digests so the comparison takes the same time whatever the length.

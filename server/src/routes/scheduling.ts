@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bookAppointment, checkAvailability, inputError, resolveIntegration } from '@hub/core';
-import { AgentParams } from './schemas.js';
+import { AgentParams, errors } from './schemas.js';
+import { ConnectorAnswer } from './responses.js';
 
 const Params = Type.Object({ agentId: AgentParams.properties.agentId, integrationId: Type.String({ minLength: 1, maxLength: 200, description: 'an integration id or a type' }) }, { additionalProperties: false });
 const Date_ = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'YYYY-MM-DD' });
@@ -26,17 +27,50 @@ const BookBody = Type.Object(
 
 /** The original spec's availability and booking routes, for any connector with those operations. */
 export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/agents/:agentId/integrations/:integrationId/availability', { schema: { params: Params, querystring: AvailabilityQuery } }, async (req) => {
-    const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
-    return checkAvailability(app.hub, doc, { date: validDate(req.query.date, 'querystring.date'), timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone') });
-  });
+  app.get(
+    '/api/agents/:agentId/integrations/:integrationId/availability',
+    {
+      schema: {
+        tags: ['scheduling'],
+        summary: 'Free slots on a day',
+        description: "The connector's free slots for one day in a time zone (calendar free/busy, or business hours minus the day's jobs). 409 while the integration is not connected; 400 for a connector that cannot check availability.",
+        params: Params,
+        querystring: AvailabilityQuery,
+        response: {
+          200: ConnectorAnswer({ date: Type.String(), timezone: Type.String(), slots: Type.Optional(Type.Unknown({ description: 'free slots as the connector gives them (a list of start/end times)' })) }, 'free slots'),
+          ...errors(400, 401, 404, 409, 502),
+        },
+      },
+    },
+    async (req) => {
+      const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
+      return checkAvailability(app.hub, doc, { date: validDate(req.query.date, 'querystring.date'), timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone') });
+    },
+  );
 
-  app.post('/api/agents/:agentId/integrations/:integrationId/book', { schema: { params: Params, body: BookBody } }, async (req, reply) => {
-    const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
-    validDate(req.body.date, 'body.date');
-    validZone(req.body.timezone, 'body.timezone');
-    return reply.status(201).send(await bookAppointment(app.hub, doc, req.body));
-  });
+  app.post(
+    '/api/agents/:agentId/integrations/:integrationId/book',
+    {
+      schema: {
+        tags: ['scheduling'],
+        summary: 'Book an appointment',
+        description:
+          'Books through the connector with the same appointment mapping a synced call uses; a repeated request (same integration, title, time and attendee) is the same booking. With a customer name, email or phone the customer is found or created first and the answer carries contact_id.',
+        params: Params,
+        body: BookBody,
+        response: {
+          201: ConnectorAnswer({ booked: Type.Boolean(), contact_id: Type.Optional(Type.String()), appointment: Type.Unknown({ description: 'what the CRM gave back' }) }, 'the booking'),
+          ...errors(400, 401, 404, 409, 502),
+        },
+      },
+    },
+    async (req, reply) => {
+      const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
+      validDate(req.body.date, 'body.date');
+      validZone(req.body.timezone, 'body.timezone');
+      return reply.status(201).send(await bookAppointment(app.hub, doc, req.body));
+    },
+  );
 };
 
 // The pattern lets 2026-02-30 through; only a day the calendar has is a date.

@@ -62,7 +62,7 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorBody> 
 export const OpenObject = (description?: string) => Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
 
 /** A 204 answer. */
-export const NoContent = Type.Null({ description: 'no content' });
+export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'no content' });
 
 /** A string enum as JSON Schema `enum` (not anyOf of consts), so a bad value is told the allowed ones. */
 export function StringEnum<T extends string>(values: readonly T[], description?: string) {
