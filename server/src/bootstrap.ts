@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { HubServices, Keyring, Registry, type Logger, type OAuthStrategyFactory } from '@hub/core';
 import { openStore } from '@hub/store';
-import type { Settings } from './settings.js';
+import { SettingsError, type Settings } from './settings.js';
 
 /** The workspace's connectors folder: every package in it with `hub.connector` is loaded. */
 export const CONNECTORS_DIR = fileURLToPath(new URL('../../connectors', import.meta.url));
@@ -25,6 +25,9 @@ export function loadKeyring(settings: Settings, logger: Logger): Keyring {
     if (keys.some((k) => k.length !== 32)) throw new Error('HUB_SECRET_KEY: each key must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
     return new Keyring(keys);
   }
+  // Every process on a shared MongoDB must seal and open credentials with the same key; a key made
+  // up on one host would leave the others unable to read what it stored.
+  if (settings.mongodbUrl) throw new SettingsError('HUB_SECRET_KEY: must be set when MONGODB_URL is (every hub process sharing the database needs the same key; try: openssl rand -base64 32)');
   mkdirSync(settings.dataDir, { recursive: true });
   const file = join(settings.dataDir, 'secret.key');
   if (!existsSync(file)) {
@@ -38,7 +41,7 @@ export function loadKeyring(settings: Settings, logger: Logger): Keyring {
 export async function bootstrap(settings: Settings, logger: Logger, extras: BootstrapExtras = {}): Promise<HubServices> {
   const registry = await Registry.load({ dirs: extras.connectorDirs ?? [CONNECTORS_DIR, ...settings.connectorDirs], overrides: settings.overrides });
   const keyring = loadKeyring(settings, logger);
-  const engine = await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir });
+  const engine = await openStoreOrExplain(settings);
   const hub = new HubServices(
     engine,
     registry,
@@ -49,4 +52,15 @@ export async function bootstrap(settings: Settings, logger: Logger, extras: Boot
   );
   await hub.init();
   return hub;
+}
+
+/** Opens the store; an unreachable MONGODB_URL becomes one line naming it (the driver gives up within seconds). */
+async function openStoreOrExplain(settings: Settings) {
+  try {
+    return await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir });
+  } catch (err) {
+    if (!settings.mongodbUrl) throw err;
+    const where = settings.mongodbUrl.replace(/\/\/[^@/]*@/, '//***@');
+    throw new SettingsError(`MONGODB_URL: cannot reach ${where} (${(err as Error).message.split('\n')[0]})`);
+  }
 }

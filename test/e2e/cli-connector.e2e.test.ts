@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
-import { ROOT, runCli } from '../helpers/hub.js';
+import { ROOT, childEnv, runCli } from '../helpers/hub.js';
 
 let tmp: string;
 let sim: GohighlevelSim;
@@ -13,7 +13,7 @@ let sim: GohighlevelSim;
 /** runCli blocks this process, so `try` (which talks to a simulator living here) runs the CLI asynchronously. */
 function runCliAsync(args: string[]): Promise<{ stdout: string; stderr: string; status: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env: process.env });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env: childEnv({}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, testEnv } from '../helpers/hub.js';
+import { ROOT, childEnv, testEnv } from '../helpers/hub.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -11,8 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function start(env: Record<string, string>): { status: number | null; output: string } {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env: { ...process.env, ...testEnv(join(dir, 'data')), ...env }, encoding: 'utf8', timeout: 30_000 });
+/** Starts the server; a variable given as undefined is left out of its environment. */
+function start(env: Record<string, string | undefined>): { status: number | null; output: string } {
+  const merged: Record<string, string | undefined> = { ...childEnv(testEnv(join(dir, 'data'))), ...env };
+  const cleaned = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env: cleaned, encoding: 'utf8', timeout: 30_000 });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
@@ -39,5 +42,23 @@ describe('the hub refuses to start on bad configuration, saying exactly what is 
     const r = start({ HUB_CONNECTOR_OVERRIDES: '{"nosuch":{"baseUrl":"http://127.0.0.1:1"}}' });
     expect(r.status).toBe(1);
     expect(r.output).toContain('HUB_CONNECTOR_OVERRIDES: /nosuch names no known connector');
+  });
+});
+
+describe('on MongoDB', () => {
+  it('refuses to start without HUB_SECRET_KEY: every process sharing the database needs the same key', () => {
+    const r = start({ MONGODB_URL: 'mongodb://127.0.0.1:1/hub', HUB_SECRET_KEY: undefined });
+    expect(r.status).toBe(1);
+    expect(r.output.trim().split('\n')).toHaveLength(1);
+    expect(r.output).toMatch(/^HUB_SECRET_KEY: must be set when MONGODB_URL is/);
+  });
+
+  it('an unreachable MONGODB_URL stops start-up within 10 s with one line naming it', () => {
+    const started = Date.now();
+    const r = start({ MONGODB_URL: 'mongodb://127.0.0.1:1/hub' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.status).toBe(1);
+    expect(r.output.trim().split('\n'), r.output).toHaveLength(1);
+    expect(r.output).toMatch(/^MONGODB_URL: cannot reach mongodb:\/\/127\.0\.0\.1:1\/hub/);
   });
 });

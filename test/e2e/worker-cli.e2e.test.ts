@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZapierSim } from '@hub/connector-zapier/sim';
-import { ROOT, apiClient, eventually, freePort, runCli, spawnHub, testEnv } from '../helpers/hub.js';
+import { ROOT, apiClient, childEnv, eventually, freePort, runCli, spawnHub, testEnv } from '../helpers/hub.js';
 
 type ZapSim = Awaited<ReturnType<typeof startZapierSim>>;
 let zap: ZapSim;
@@ -34,7 +34,7 @@ describe('pnpm hub worker', () => {
     // The embedded store is one process per folder: the server stops before the worker opens it.
     await hub.kill('SIGTERM');
 
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
     await eventually(async () => zap.caught().length === 1, 20_000, 'the worker to deliver the call');
     worker.kill('SIGTERM');

@@ -92,9 +92,18 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { con
   };
 }
 
+/**
+ * The environment of a child hub process: this one's, minus any MONGODB_URL (a developer's shell may
+ * have one: a test's child must never write to that database by accident), plus `env`.
+ */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { MONGODB_URL: _ignored, ...rest } = process.env;
+  return { ...rest, ...env };
+}
+
 /** Runs `pnpm hub …` (the CLI) with an environment; returns stdout, stderr and the exit code. */
 export function runCli(args: string[], env: Record<string, string>): { stdout: string; stderr: string; status: number | null } {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env: childEnv(env), encoding: 'utf8' });
   return { stdout: res.stdout, stderr: res.stderr, status: res.status };
 }
 
@@ -107,7 +116,7 @@ export interface ChildHub {
 
 /** Starts `server/src/main.ts` as a child process and waits until /health answers. */
 export async function spawnHub(env: Record<string, string>, port: number): Promise<ChildHub> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));

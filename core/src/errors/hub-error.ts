@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   HUB_ERR_MAPPING: { kind: 'config', status: 422 },
   HUB_ERR_MANIFEST: { kind: 'config', status: 500 },
   HUB_ERR_OAUTH: { kind: 'auth', status: 400 },
-  HUB_ERR_STORE: { kind: 'internal', status: 500 },
+  HUB_ERR_STORE: { kind: 'transient', status: 503 },
   HUB_ERR_INTERNAL: { kind: 'internal', status: 500 },
 } as const satisfies Record<string, { kind: ErrorKind; status: number }>;
 

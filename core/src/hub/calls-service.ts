@@ -15,9 +15,8 @@ export interface IngestResult {
 /**
  * Takes one finished call: stores it once, checks each integration's sync conditions and queues a
  * job per match. A repeat delivery finds the same call and the same jobs (unique indexes), so
- * nothing syncs twice, even when two deliveries race. The call and its jobs are written together,
- * so the answer waits for one durable write, not one per CRM; workers are woken only after all of
- * them are stored, so none can claim a job whose call is not there yet.
+ * nothing syncs twice, even when two deliveries race. The call is stored first, then its jobs
+ * together (one durable write for all CRMs); this process's workers are woken once all are stored.
  */
 export async function ingestCall(hub: HubServices, tenantId: string, agentId: string, raw: CallData, queueAs: Pick<JobSpec, 'lane' | 'importId'> = {}): Promise<IngestResult> {
   const tooLarge = customFieldsError(raw);
@@ -32,15 +31,17 @@ export async function ingestCall(hub: HubServices, tenantId: string, agentId: st
     return i.status !== 'disabled' && i.createdAt <= receivedAt && connector !== undefined && stepPlan(connector.manifest).length > 0;
   });
   const decisions = await Promise.all(integrations.map((i) => checkConditions(callData, i.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }))));
-  const [recorded, ...enqueued] = await Promise.all([
-    existing ? { call: existing, created: false } : hub.repos.calls.record(tenantId, agentId, data, receivedAt),
-    ...integrations.map((integration, n) =>
+  // The call is stored before its jobs: a worker in another process may claim a job the moment it
+  // is written, and must find its call.
+  const recorded = existing ? { call: existing, created: false } : await hub.repos.calls.record(tenantId, agentId, data, receivedAt);
+  const enqueued = await Promise.all(
+    integrations.map((integration, n) =>
       hub.queue.enqueue(
         { tenantId, agentId, callId: data.call_id, integrationId: integration._id, type: integration.type, ...queueAs, ...(decisions[n].sync ? {} : { skipReason: decisions[n].reason }) },
         { notify: false },
       ),
     ),
-  ]);
+  );
   if (enqueued.some((e) => e.created)) hub.queue.wake();
   if (recorded.created) metrics.callIngested(queueAs.importId ? 'bulk' : 'live');
   const jobs = enqueued.map((e) => e.job).filter((j) => j.status !== 'skipped');
@@ -72,34 +73,26 @@ export async function callStatus(hub: HubServices, tenantId: string, agentId: st
 
 /** Finished-job counts per integration: total, successful, failed. */
 export async function syncCounts(hub: HubServices, tenantId: string, integrationId: string): Promise<{ total_syncs: number; successful_syncs: number; failed_syncs: number }> {
-  const [ok, failed] = await Promise.all([
-    hub.queue.col.countDocuments({ tenantId, integrationId, status: 'succeeded' }),
-    hub.queue.col.countDocuments({ tenantId, integrationId, status: 'failed' }),
-  ]);
+  const counts = await hub.repos.jobReports.countByStatus({ tenantId, integrationId, status: { $in: ['succeeded', 'failed'] } });
+  const ok = counts.succeeded ?? 0;
+  const failed = counts.failed ?? 0;
   return { total_syncs: ok + failed, successful_syncs: ok, failed_syncs: failed };
 }
 
 /** The original spec's "sync stats by integration type", for one tenant. */
 export async function syncStats(hub: HubServices, tenantId: string, since?: string): Promise<Record<string, unknown>[]> {
-  const filter: Record<string, unknown> = { tenantId, status: { $in: ['succeeded', 'failed'] } };
-  if (since) filter.finishedAt = { $gte: since };
-  const jobs = await hub.queue.col.find(filter, { projection: { type: 1, status: 1 } }).toArray();
-  const integrations = await hub.repos.integrations.col.find({ tenantId }, { projection: { type: 1, agentId: 1 } }).toArray();
-  const types = new Map<string, { agents: Set<string>; ok: number; failed: number }>();
-  const row = (type: string) => types.get(type) ?? types.set(type, { agents: new Set(), ok: 0, failed: 0 }).get(type)!;
-  for (const i of integrations) row(i.type).agents.add(i.agentId);
-  for (const j of jobs) {
-    if (j.status === 'succeeded') row(j.type).ok++;
-    else row(j.type).failed++;
-  }
-  return [...types.entries()]
-    .map(([type, r]) => ({
-      integration_type: type,
-      agents_connected: r.agents.size,
-      total_syncs: r.ok + r.failed,
-      successful_syncs: r.ok,
-      failed_syncs: r.failed,
-      success_rate_percent: r.ok + r.failed ? Math.round((r.ok / (r.ok + r.failed)) * 10000) / 100 : null,
-    }))
+  const [finished, agents] = await Promise.all([hub.repos.jobReports.finishedByType(tenantId, since), hub.repos.integrations.agentsByType(tenantId)]);
+  return [...new Set([...agents.keys(), ...finished.keys()])]
+    .map((type) => {
+      const { succeeded: ok, failed } = finished.get(type) ?? { succeeded: 0, failed: 0 };
+      return {
+        integration_type: type,
+        agents_connected: agents.get(type) ?? 0,
+        total_syncs: ok + failed,
+        successful_syncs: ok,
+        failed_syncs: failed,
+        success_rate_percent: ok + failed ? Math.round((ok / (ok + failed)) * 10000) / 100 : null,
+      };
+    })
     .sort((a, b) => b.total_syncs - a.total_syncs);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { JobQueue } from '../queue/job-queue.js';
+import { JobQueue, queueStoreOptions } from '../queue/job-queue.js';
 import { syncCounts } from './calls-service.js';
 import type { HubServices } from '../services.js';
 import type { IntegrationDoc, JobDoc } from '../store/repos/documents.js';
@@ -39,9 +39,9 @@ export function publicHealth(doc: IntegrationDoc): Record<string, unknown> {
 /** Sync jobs of one integration that finished in the last 24 hours. */
 export async function stats24h(hub: HubServices, tenantId: string, integrationId: string): Promise<{ total: number; succeeded: number; failed: number }> {
   const since = new Date(Date.now() - DAY_MS).toISOString();
-  const [succeeded, failed] = await Promise.all(
-    (['succeeded', 'failed'] as const).map((status) => hub.queue.col.countDocuments({ tenantId, integrationId, status, finishedAt: { $gte: since } })),
-  );
+  const counts = await hub.repos.jobReports.countByStatus({ tenantId, integrationId, status: { $in: ['succeeded', 'failed'] }, finishedAt: { $gte: since } });
+  const succeeded = counts.succeeded ?? 0;
+  const failed = counts.failed ?? 0;
   return { total: succeeded + failed, succeeded, failed };
 }
 
@@ -70,13 +70,13 @@ export async function recordSyncOutcome(hub: HubServices, integrationId: string,
 
 /** The queue health deliveries share with the other outbound deliveries (their worker posts them). */
 function deliveries(hub: HubServices): JobQueue {
-  return new JobQueue(hub.engine.collection<JobDoc>('outbound_jobs'), hub.queue.policy);
+  return new JobQueue(hub.engine.collection<JobDoc>('outbound_jobs'), hub.queue.policy, queueStoreOptions(hub.engine));
 }
 
 /** Queues a signed POST of `event` to the tenant's health webhook, when it has one. Never throws. */
 export async function notifyHealth(hub: HubServices, doc: IntegrationDoc, event: HealthEvent): Promise<void> {
   try {
-    const tenant = await hub.repos.tenants.col.findOne({ _id: doc.tenantId });
+    const tenant = await hub.repos.tenants.byId(doc.tenantId);
     if (!tenant?.healthWebhook) return;
     // The key names the event; the delivery reads the integration as it is when it is sent.
     const key = `health:${doc._id}:${event}:${Date.now()}:${randomBytes(3).toString('hex')}`;

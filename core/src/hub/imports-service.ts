@@ -74,9 +74,9 @@ const COUNTED: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'skipp
 export async function importProgress(hub: HubServices, tenantId: string, agentId: string, importId: string): Promise<Record<string, unknown>> {
   const doc = await importsOf(hub).findOne({ _id: importId, tenantId, agentId });
   if (!doc) throw notFound('import', importId);
-  const counts = await Promise.all(COUNTED.map((status) => hub.queue.col.countDocuments({ importId, tenantId, status })));
-  const jobs = Object.fromEntries(COUNTED.map((s, n) => [s, counts[n]])) as Record<JobStatus, number>;
-  const total = counts.reduce((a, b) => a + b, 0);
+  const byStatus = await hub.repos.jobReports.countByStatus({ importId, tenantId });
+  const jobs = Object.fromEntries(COUNTED.map((s) => [s, byStatus[s] ?? 0])) as Record<JobStatus, number>;
+  const total = COUNTED.reduce((sum, s) => sum + jobs[s], 0);
   const finished = jobs.succeeded + jobs.failed + jobs.skipped;
   return {
     import_id: doc._id,

@@ -71,7 +71,7 @@ export async function lookupCaller(hub: HubServices, tenantId: string, agentId: 
 
 /** The caller's last call with this agent and their next booking, from the hub's own store. */
 async function ownHistory(hub: HubServices, tenantId: string, agentId: string, phone: string): Promise<Partial<CallerLookup['variables']>> {
-  const [last] = await hub.repos.calls.col.find({ tenantId, agentId, 'data.customer_phone': phone }, { sort: { receivedAt: -1 }, limit: 1 }).toArray();
+  const last = await hub.repos.calls.lastFromPhone(tenantId, agentId, phone);
   const next = await hub.repos.bookings.nextFor(tenantId, agentId, phone);
   const out: Partial<CallerLookup['variables']> = {};
   if (last) {

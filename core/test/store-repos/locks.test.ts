@@ -1,20 +1,16 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine } from '@hub/store';
-import type { StoreEngine } from '../../src/store/types.js';
+import { testEngines, type OpenedTestEngine } from '@hub/store/testing';
 import { LockRepo } from '../../src/store/repos/locks.js';
 
-let engine: StoreEngine;
-let locks: LockRepo;
-beforeEach(async () => {
-  engine = await openEmbeddedEngine({ dir: await mkdtemp(join(tmpdir(), 'locks-')) });
-  locks = new LockRepo(engine.collection('locks'));
-});
-afterEach(() => engine.close());
+describe.each(testEngines())('LockRepo on $name', (target) => {
+  let opened: OpenedTestEngine;
+  let locks: LockRepo;
+  beforeEach(async () => {
+    opened = await target.open();
+    locks = new LockRepo(opened.engine.collection('locks'));
+  });
+  afterEach(() => opened.dispose());
 
-describe('LockRepo', () => {
   it('is exclusive, even for the same owner, until released or expired', async () => {
     expect(await locks.tryAcquire('k', 'a', 10_000)).toBe(true);
     expect(await locks.tryAcquire('k', 'b', 10_000)).toBe(false);

@@ -1,29 +1,25 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmbeddedEngine } from '@hub/store';
-import type { StoreEngine } from '../../src/store/types.js';
+import { testEngines, type OpenedTestEngine } from '@hub/store/testing';
 import { Keyring } from '../../src/security/crypto.js';
 import { OAUTH_STATE_TTL_MS, OAuthStateRepo } from '../../src/store/repos/oauth-states.js';
 
-let engine: StoreEngine;
+let opened: OpenedTestEngine;
 let states: OAuthStateRepo;
 let now = 1_000_000;
 const grant = { tenantId: 't1', agentId: 'a1', connectorId: 'hubspot', integrationId: 'int_1', codeVerifier: 'verifier-1', redirectUri: 'https://hub.test/api/integrations/hubspot/callback' };
-beforeEach(async () => {
-  engine = await openEmbeddedEngine({ dir: await mkdtemp(join(tmpdir(), 'states-')) });
-  now = 1_000_000;
-  states = new OAuthStateRepo(engine.collection('oauth_states'), new Keyring([randomBytes(32)]), () => now);
-});
-afterEach(() => engine.close());
+describe.each(testEngines())('OAuthStateRepo on $name', (target) => {
+  beforeEach(async () => {
+    opened = await target.open();
+    now = 1_000_000;
+    states = new OAuthStateRepo(opened.engine.collection('oauth_states'), new Keyring([randomBytes(32)]), () => now);
+  });
+  afterEach(() => opened.dispose());
 
-describe('OAuthStateRepo', () => {
   it('offers an unused state again with its verifier, and stores only its hash and a sealed copy', async () => {
     const state = await states.create(grant);
     expect(await states.reusable('int_1', grant.redirectUri)).toEqual({ state, codeVerifier: 'verifier-1', expiresAt: now + OAUTH_STATE_TTL_MS });
-    expect(JSON.stringify(await engine.collection('oauth_states').find({}).toArray())).not.toContain(state);
+    expect(JSON.stringify(await opened.engine.collection('oauth_states').find({}).toArray())).not.toContain(state);
     expect(await states.reusable('int_2', grant.redirectUri)).toBeUndefined();
     expect(await states.reusable('int_1', 'https://other.test/api/integrations/hubspot/callback')).toBeUndefined();
   });

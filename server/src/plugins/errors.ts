@@ -19,6 +19,14 @@ export function describeValidation(context: string | undefined, all: ValidationI
 }
 
 /**
+ * The MongoDB driver's signs of an unreachable or failing-over server (by name, as errors cross the
+ * package boundary): the request stored nothing that it acknowledged, so the client should retry.
+ */
+function isStoreUnavailable(err: Error): boolean {
+  return /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology|OperationTimeout|WriteConcern)Error$/.test(err.name) || (err as { code?: unknown }).code === 'HUB_ERR_STORE';
+}
+
+/**
  * One place maps errors to HTTP: `{statusCode, code, error, message, field}`. HubErrors carry their
  * own status; schema failures name the field; anything unknown is a 500 with no internals.
  */
@@ -35,6 +43,10 @@ export const errorsPlugin = fp(
           ...(err.field ? { field: err.field } : {}),
           ...(err.details?.problems ? { problems: err.details.problems } : {}),
         });
+      }
+      if (isStoreUnavailable(err)) {
+        request.log.error({ err: err.message }, 'the store is unreachable');
+        return reply.status(503).send({ statusCode: 503, code: 'HUB_ERR_STORE', error: httpName(503), message: 'the store is unreachable; nothing was stored, try again' });
       }
       if (err.validation) {
         const problems = describeValidation(err.validationContext, err.validation as AjvError[]);

@@ -41,7 +41,7 @@ export const healthWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const tenant = await app.hub.repos.tenants.col.findOne({ _id: req.tenantId });
+      const tenant = await app.hub.repos.tenants.byId(req.tenantId);
       const wh = tenant?.healthWebhook;
       if (!wh) return { configured: false };
       return { configured: true, url_origin: new URL(app.hub.keyring.open<string>(wh.url)).origin, created_at: wh.createdAt };

@@ -3,7 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { NO_AUTH } from '../plugins/openapi.js';
 import { errors } from './schemas.js';
 
-const Health = Type.Object({ status: Type.String(), store: Type.String({ description: 'embedded or mongodb' }), connectors: Type.Integer() }, { additionalProperties: true });
+const Health = Type.Object(
+  { status: Type.String({ description: 'ok, or degraded when the store does not answer' }), store: Type.String({ description: 'embedded or mongodb' }), store_reachable: Type.Boolean(), connectors: Type.Integer() },
+  { additionalProperties: true },
+);
 const Connectors = Type.Object({
   connectors: Type.Array(
     Type.Object(
@@ -28,8 +31,24 @@ const Connectors = Type.Object({
 export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
-    { schema: { tags: ['meta'], summary: 'Health', description: 'Whether the hub is up, which store engine it runs on and how many connectors it loaded. No authentication.', security: NO_AUTH, response: { 200: Health } } },
-    async () => ({ status: 'ok', store: app.hub.engine.kind, connectors: app.hub.registry.list().length }),
+    {
+      schema: {
+        tags: ['meta'],
+        summary: 'Health',
+        description: 'Whether the hub is up and its store answers (503 when it does not), which store engine it runs on and how many connectors it loaded. No authentication.',
+        security: NO_AUTH,
+        response: { 200: Health, 503: Health },
+      },
+    },
+    // The store's reachability decides the answer: a load balancer stops sending calls to a hub that cannot store them.
+    async (_request, reply) => {
+      const reachable = await app.hub.engine.ping().then(
+        () => true,
+        () => false,
+      );
+      if (!reachable) reply.status(503);
+      return { status: reachable ? 'ok' : 'degraded', store: app.hub.engine.kind, store_reachable: reachable, connectors: app.hub.registry.list().length };
+    },
   );
 
   app.get(

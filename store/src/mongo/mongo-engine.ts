@@ -26,8 +26,8 @@ export const HUB_CLIENT_OPTIONS: MongoClientOptions = {
   writeConcern: { w: 'majority', journal: true, wtimeoutMS: 10_000 },
   serverSelectionTimeoutMS: 5_000,
   connectTimeoutMS: 5_000,
+  // timeoutMS (CSOT) is deprecated in driver 7; the socket timeout bounds a request that hangs.
   socketTimeoutMS: 30_000,
-  timeoutMS: 15_000,
   maxPoolSize: 20,
 };
 

@@ -12,6 +12,14 @@ export class CallRepo {
   /** Creates the indexes this repository relies on. */
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ tenantId: 1, agentId: 1, callId: 1 }, { unique: true });
+    // The caller lookup while a call rings (answered within a second), and retention by age.
+    await this.col.createIndex({ tenantId: 1, agentId: 1, 'data.customer_phone': 1, receivedAt: -1 });
+    await this.col.createIndex({ receivedAt: 1 });
+  }
+
+  /** A caller's latest call with an agent, or null. */
+  async lastFromPhone(tenantId: string, agentId: string, phone: string): Promise<CallDoc | null> {
+    return this.col.findOne({ tenantId, agentId, 'data.customer_phone': phone }, { sort: { receivedAt: -1 } });
   }
 
   /** Stores a call once; `created` is false when it was already there (then the stored one is returned). */

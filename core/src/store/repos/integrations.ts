@@ -17,6 +17,14 @@ export class IntegrationRepo {
     await this.col.createIndex({ tenantId: 1, agentId: 1 });
   }
 
+  /** How many distinct agents of a tenant have an integration of each type (an aggregation). */
+  async agentsByType(tenantId: string): Promise<Map<string, number>> {
+    const rows = await this.col.aggregate<{ _id: { type: string; agentId: string } }>([{ $match: { tenantId } }, { $group: { _id: { type: '$type', agentId: '$agentId' } } }]).toArray();
+    const counts = new Map<string, number>();
+    for (const { _id } of rows) counts.set(_id.type, (counts.get(_id.type) ?? 0) + 1);
+    return counts;
+  }
+
   /** Stores a new integration, sealing its credentials. */
   async create(input: NewIntegration): Promise<IntegrationDoc> {
     const now = new Date().toISOString();

@@ -47,4 +47,27 @@ export class JobReports {
     }
     return [...buckets.values()];
   }
+
+  /**
+   * How many jobs of each status match `filter`, counted by the store (an aggregation), so a
+   * tenant's history is never loaded to be counted.
+   */
+  async countByStatus(filter: Filter): Promise<Partial<Record<JobDoc['status'], number>>> {
+    const rows = await this.col.aggregate<{ _id: JobDoc['status']; n: number }>([{ $match: filter }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  }
+
+  /** Succeeded and failed syncs per integration type of one tenant (finished since `since`, if given). */
+  async finishedByType(tenantId: string, since?: string): Promise<Map<string, { succeeded: number; failed: number }>> {
+    const match: Filter = { tenantId, status: { $in: ['succeeded', 'failed'] } };
+    if (since) match.finishedAt = { $gte: since };
+    // Grouped by (type, status) and folded here: FerretDB 1.x has no $cond inside $group.
+    const rows = await this.col.aggregate<{ _id: { type: string; status: 'succeeded' | 'failed' }; n: number }>([{ $match: match }, { $group: { _id: { type: '$type', status: '$status' }, n: { $sum: 1 } } }]).toArray();
+    const byType = new Map<string, { succeeded: number; failed: number }>();
+    for (const { _id, n } of rows) {
+      const row = byType.get(_id.type) ?? byType.set(_id.type, { succeeded: 0, failed: 0 }).get(_id.type)!;
+      row[_id.status] += n;
+    }
+    return byType;
+  }
 }

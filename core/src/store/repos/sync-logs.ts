@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DocCollection, Filter } from '../types.js';
 import type { SyncLogDoc } from './documents.js';
+import { decodeKeys, encodeKeys } from '../stored-keys.js';
 
 /** Filters for reading sync logs. */
 export interface SyncLogQuery {
@@ -34,7 +35,8 @@ export class SyncLogRepo {
 
   /** Appends one entry. */
   async add(entry: Omit<SyncLogDoc, '_id' | 'createdAt'>): Promise<void> {
-    await this.col.insertOne({ ...entry, _id: `log_${randomUUID()}`, createdAt: new Date().toISOString() });
+    const crmIds = entry.crmIds === undefined ? {} : { crmIds: encodeKeys(entry.crmIds) };
+    await this.col.insertOne({ ...entry, ...crmIds, _id: `log_${randomUUID()}`, createdAt: new Date().toISOString() });
   }
 
   /** Newest first. */
@@ -44,6 +46,7 @@ export class SyncLogRepo {
     if (q.status) filter.status = q.status;
     if (q.integrationId) filter.integrationId = q.integrationId;
     if (q.since) filter.createdAt = { $gte: q.since };
-    return this.col.find(filter, { sort: { createdAt: -1 }, limit: q.limit ?? 100 }).toArray();
+    const logs = await this.col.find(filter, { sort: { createdAt: -1 }, limit: q.limit ?? 100 }).toArray();
+    return logs.map((l) => (l.crmIds === undefined ? l : { ...l, crmIds: decodeKeys(l.crmIds) }));
   }
 }

@@ -20,6 +20,11 @@ export class TenantRepo {
     return { tenantId, apiKey };
   }
 
+  /** A tenant by id, if any. */
+  async byId(tenantId: string): Promise<TenantDoc | null> {
+    return this.col.findOne({ _id: tenantId });
+  }
+
   /** The tenant an API key belongs to, if any. */
   async byApiKey(apiKey: string): Promise<TenantDoc | null> {
     return this.col.findOne({ apiKeyHash: hashSecret(apiKey) });
