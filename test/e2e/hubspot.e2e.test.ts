@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHubspotSim, type HubspotSim } from '@hub/connector-hubspot/sim';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { PUBLIC_URL, authorize, callDone, connectOAuth, oauthEnv, sampleCall } from '../helpers/oauth.js';
 import { expectNoSecretsLogged } from '../helpers/oauth.js';
@@ -41,6 +43,8 @@ describe('HubSpot end to end', () => {
     expect(contact.properties).toMatchObject({ email: 'jane@example.com', firstname: 'Jane', lastname: 'Smith', phone: '+14079780655' });
     const call = sim.state.collection<{ properties: Record<string, string> }>('calls').all()[0];
     expect(call.properties).toMatchObject({ hs_call_recording_url: 'https://recordings.example.com/call_abc123.mp3', hs_call_duration: '300000', hs_call_direction: 'INBOUND', hs_call_status: 'COMPLETED', hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', hs_call_from_number: '+14079780655' });
+    // recordings.example.com cannot be fetched, so HubSpot could not copy it: the link stays, its expiry said.
+    expect(call.properties.hs_call_body).toContain('Recording link from the voice platform (it expires): https://recordings.example.com/call_abc123.mp3');
     const meeting = sim.state.collection<{ properties: Record<string, string> }>('meetings').all()[0];
     expect(meeting.properties.hs_meeting_start_time).toBe('2026-02-20T19:00:00Z');
     const deal = sim.state.collection<{ properties: Record<string, string> }>('deals').all()[0];
@@ -63,7 +67,7 @@ describe('HubSpot end to end', () => {
     const before = sim.oauth.refreshCount;
     sim.oauth.expireAccessTokens();
     const ids = Array.from({ length: 20 }, (_, i) => `hs_many_${i}`);
-    await Promise.all(ids.map((cid, i) => hub.api('POST', `/api/agents/${agent}/calls`, sampleCall(cid, { customer_phone: `+1407555${String(1000 + i)}`, customer_email: `caller${i}@example.com`, appointment_booked: null }))));
+    await Promise.all(ids.map((cid, i) => hub.api('POST', `/api/agents/${agent}/calls`, sampleCall(cid, { customer_phone: `+1407555${String(1000 + i)}`, customer_email: `caller${i}@example.com`, appointment_booked: null, recording_url: null }))));
     for (const cid of ids) expect((await callDone(hub.api, agent, cid)).integrations[0].status).toBe('succeeded');
     expect(sim.oauth.refreshCount - before).toBe(1);
   });
@@ -100,6 +104,30 @@ describe('HubSpot end to end', () => {
     const s2 = new URL(wrongType.body.authorize_url).searchParams.get('state');
     const mismatch = await fetch(`${hub.url}/api/integrations/salesforce/callback?code=x&state=${s2}`, { headers: { accept: 'application/json' } });
     expect(mismatch.status).toBe(400);
+  });
+
+  it('a recording is copied into HubSpot (Files v3 import from URL) and the call points at HubSpot\'s copy; a dead link stays with its expiry stated', async () => {
+    const agent = 'agent_hs_rec';
+    await connectOAuth(hub, hub.api, agent, { type: 'hubspot' });
+    const audio = Buffer.from('RIFF....WAVEfmt fake recording bytes for the import test');
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).end(audio));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const link = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rec/abc.wav`;
+      await hub.api('POST', `/api/agents/${agent}/calls`, sampleCall('hs_rec_1', { recording_url: link, customer_phone: '+14155550181', customer_email: 'rec@example.com', appointment_booked: null }));
+      const done = await callDone(hub.api, agent, 'hs_rec_1');
+      const step = done.integrations[0].steps.find((x: { name: string }) => x.name === 'callLog');
+      expect(step).toMatchObject({ status: 'succeeded', crm_ids: { id: expect.any(String), recording_file_id: expect.any(String) } });
+      const call = sim.state.collection<{ id: string; properties: Record<string, string> }>('calls').get(step.crm_ids.id)!;
+      expect(call.properties.hs_call_recording_url).toMatch(new RegExp(`^${sim.url}/hubfs/\\d+/call_hs_rec_1\\.wav$`));
+      const imported = sim.requests.find((r) => r.path === '/files/v3/files/import-from-url/async' && (r.body as { url?: string }).url === link);
+      expect(imported?.body).toMatchObject({ url: link, access: 'PUBLIC_NOT_INDEXABLE', folderPath: '/voice-recordings', name: 'call_hs_rec_1.wav' });
+      const ranged = await fetch(call.properties.hs_call_recording_url, { headers: { range: 'bytes=0-3' } });
+      expect([ranged.status, Buffer.from(await ranged.arrayBuffer()).toString()]).toEqual([206, 'RIFF']);
+      expect(sim.files().find((f) => f.sourceUrl === link)?.bytes.equals(audio)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('logs no client secret, token or authorization code', () => {

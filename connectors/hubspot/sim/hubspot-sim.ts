@@ -5,6 +5,7 @@ import {
 } from '@hub/simkit';
 import { hubspotError } from './hubspot-model.js';
 import { HubspotObjects, propertyNames } from './hubspot-objects.js';
+import { registerFileRoutes, type SimFile } from './hubspot-files.js';
 import { registerHubspotRoutes } from './hubspot-routes.js';
 
 /** Options of the HubSpot simulator. */
@@ -36,6 +37,8 @@ export interface HubspotSim extends Simulator {
   setSearchIndexLag(ms: number): void;
   /** Issues a valid access token without the browser step. */
   accessToken(): string;
+  /** Files imported with Files v3 (import from URL), with their bytes. */
+  files(): SimFile[];
 }
 
 /** The HubSpot specs of the shared spec folder (CRM v3 objects, associations v4, properties, pipelines, OAuth). */
@@ -54,14 +57,15 @@ export async function startHubspotSim(opts: HubspotSimOptions = {}): Promise<Hub
   const daily = opts.dailyLimit ?? 250_000;
   let lag = opts.searchIndexLagMs ?? 0;
   let oauth: OAuthServer | undefined;
+  let fileStore: ReturnType<typeof registerFileRoutes> | undefined;
   const properties = propertyNames(opts.customProperties);
-  const isApi = (path: string) => path.startsWith('/crm/') || path.startsWith('/automation/');
+  const isApi = (path: string) => path.startsWith('/crm/') || path.startsWith('/automation/') || path.startsWith('/files/');
   const sim = await startSimulator({
     name: 'hubspot',
     port: opts.port,
     specs: hubspotSpecs(),
     specPath,
-    specExempt: ['/oauth/authorize', /^\/automation\/v2\/workflows\/[^/]+\/enrollments\/contacts\/[^/]+$/],
+    specExempt: ['/oauth/authorize', /^\/hubfs\//, /^\/automation\/v2\/workflows\/[^/]+\/enrollments\/contacts\/[^/]+$/],
     rejectViolations: opts.rejectViolations,
     errorBody: hubspotError,
     unauthorized: (reason) => new SimError(401, hubspotError(401, reason === 'expired'
@@ -85,6 +89,7 @@ export async function startHubspotSim(opts: HubspotSimOptions = {}): Promise<Hub
         expiresIn: opts.tokenTtlSec ?? 1800,
         errorBody: (error, description) => ({ status: error === 'invalid_grant' ? 'BAD_REFRESH_TOKEN' : error.toUpperCase(), message: description, correlationId: crypto.randomUUID(), error, error_description: description }),
       });
+      fileStore = registerFileRoutes(s);
       registerHubspotRoutes(s, new HubspotObjects(s, { searchIndexLagMs: () => lag, properties }), { properties, searchPerSecond: opts.searchPerSecond ?? 5 });
     },
   });
@@ -96,6 +101,7 @@ export async function startHubspotSim(opts: HubspotSimOptions = {}): Promise<Hub
   return Object.assign(sim, {
     oauth: oauth as OAuthServer,
     setSearchIndexLag: (ms: number) => { lag = ms; },
+    files: () => fileStore?.files() ?? [],
     accessToken: () => (oauth as OAuthServer).issue(undefined, 'crm.objects.contacts.write').access_token,
   });
 }

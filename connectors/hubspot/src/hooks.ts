@@ -79,3 +79,4 @@ export const upsertContact: Hook = async (ctx, input) => {
   return { id: String((res.body as { id: string }).id), created: true };
 };
 export { findCallNote, findCallLog } from './recover.js';
+export { logCall } from './recording.js';

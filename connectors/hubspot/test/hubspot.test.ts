@@ -48,6 +48,27 @@ describe('HubSpot connector', () => {
     expect(await rt.execute('logCall', await rt.map('callLog', ctx), ctx)).toEqual({ id: '55' });
   });
 
+  it('logCall copies the recording with Files v3 import-from-url, polls its task and points hs_call_recording_url at HubSpot\'s copy', async () => {
+    const rt = oauthRuntime(hubspot);
+    const ctx = { call: unitCall({ recording_url: 'https://media.retellai.com/rec/abc.wav' }), steps: { contact: { id: '9' } } };
+    nock(API).post('/files/v3/files/import-from-url/async', { url: 'https://media.retellai.com/rec/abc.wav', access: 'PUBLIC_NOT_INDEXABLE', folderPath: '/voice-recordings', name: 'call_call_unit_1.wav', duplicateValidationStrategy: 'RETURN_EXISTING', duplicateValidationScope: 'EXACT_FOLDER' })
+      .reply(202, { id: 'task-1', links: { status: 'x' } });
+    const base = { taskId: 'task-1', requestedAt: '2026-02-15T14:36:00Z', startedAt: '2026-02-15T14:36:00Z', completedAt: '2026-02-15T14:36:01Z' };
+    nock(API).get('/files/v3/files/import-from-url/async/tasks/task-1/status').reply(200, { ...base, status: 'PROCESSING' });
+    nock(API).get('/files/v3/files/import-from-url/async/tasks/task-1/status').reply(200, { ...base, status: 'COMPLETE', result: { id: '777', url: 'https://f.hubspotusercontent.net/hubfs/1/call_call_unit_1.wav' } });
+    nock(API).post('/crm/v3/objects/calls', (b) => b.properties.hs_call_recording_url === 'https://f.hubspotusercontent.net/hubfs/1/call_call_unit_1.wav' && b.associations[0].to.id === '9').reply(201, { id: '88', properties: {} });
+    expect(await rt.execute('logCall', await rt.map('callLog', ctx), ctx)).toEqual({ id: '88', recording_file_id: '777' });
+  });
+
+  it('logCall keeps the link, its expiry stated, when HubSpot cannot copy the recording', async () => {
+    const rt = oauthRuntime(hubspot);
+    const ctx = { call: unitCall({ recording_url: 'https://media.retellai.com/rec/gone.wav' }), steps: { contact: { id: '9' } } };
+    nock(API).post('/files/v3/files/import-from-url/async').reply(202, { id: 'task-2', links: {} });
+    nock(API).get('/files/v3/files/import-from-url/async/tasks/task-2/status').reply(200, { taskId: 'task-2', status: 'CANCELED', startedAt: 'x', completedAt: 'x', numErrors: 1 });
+    nock(API).post('/crm/v3/objects/calls', (b) => b.properties.hs_call_recording_url === 'https://media.retellai.com/rec/gone.wav' && /it expires/.test(b.properties.hs_call_body)).reply(201, { id: '89', properties: {} });
+    expect(await rt.execute('logCall', await rt.map('callLog', ctx), ctx)).toEqual({ id: '89' });
+  });
+
   it('searches by E.164 phone, the digits-only copy and email; a hit is the contact', async () => {
     nock(API).post('/crm/v3/objects/contacts/search', (b) => {
       expect(b).toEqual({
