@@ -12,6 +12,7 @@ import { bulkCallRoutes } from './routes/bulk-calls.js';
 import { healthWebhookRoutes } from './routes/health-webhook.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mappingRoutes } from './routes/mappings.js';
+import { schedulingRoutes } from './routes/scheduling.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
 import { consoleActionRoutes } from './routes/console-actions.js';
@@ -58,6 +59,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthWebhookRoutes);
   await app.register(metricsRoutes, { token: opts.metricsToken });
   await app.register(mappingRoutes);
+  // Availability and booking serve every connector that can, OAuth or not: their own plugin, not the OAuth extension's.
+  await app.register(schedulingRoutes);
   await app.register(agentRoutes);
   await app.register(consoleActionRoutes);
   await app.register(dailyStatsRoutes);

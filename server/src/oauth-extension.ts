@@ -2,11 +2,10 @@ import { OAuthService, isHubError, oauthStrategyFor, type HubServices, type Inte
 import type { BootstrapExtras } from './bootstrap.js';
 import type { AppOptions } from './app.js';
 import { oauthRoutes } from './routes/oauth.js';
-import { schedulingRoutes } from './routes/scheduling.js';
 
 /**
  * The OAuth layer: the token strategy for the engine, an `authorize_url` on every OAuth integration
- * that waits for (re)authorization, the callback route, and the availability/booking routes.
+ * that waits for (re)authorization, and the callback route.
  */
 export function oauthExtension(): Required<Pick<BootstrapExtras, 'oauth'>> & Required<Pick<AppOptions, 'decorateIntegration' | 'plugins'>> {
   return {
@@ -15,7 +14,6 @@ export function oauthExtension(): Required<Pick<BootstrapExtras, 'oauth'>> & Req
     plugins: [
       async (app) => {
         await app.register(oauthRoutes);
-        await app.register(schedulingRoutes);
       },
     ],
   };
