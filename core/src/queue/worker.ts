@@ -32,6 +32,7 @@ export class Worker {
   private failures = 0;
   private timer?: NodeJS.Timeout;
   private readonly active = new Set<Promise<void>>();
+  private readonly inFlight = new Map<string, { job: JobDoc; lease: string }>();
   private readonly abort = new AbortController();
   private unsubscribe?: () => void;
 
@@ -45,15 +46,26 @@ export class Worker {
 
   /**
    * Stops claiming, and waits for running jobs to finish (or aborts them after graceMs). Claims still
-   * in flight are awaited too; a job they bring back is released untouched.
+   * in flight are awaited too; a job they bring back is released untouched. A handler that ignores
+   * the abort cannot hold the stop: after `graceMs + 3 s` its job is released and the stop returns.
    */
   async stop(graceMs = 5000): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
     const grace = setTimeout(() => this.abort.abort(new Error('worker stopping')), graceMs);
-    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+    const drained = (async () => {
+      while (this.active.size > 0) await Promise.allSettled([...this.active]);
+      return true;
+    })();
+    let cap: NodeJS.Timeout | undefined;
+    const capped = new Promise<false>((resolve) => (cap = setTimeout(() => resolve(false), graceMs + 3000)));
+    const done = await Promise.race([drained, capped]);
     clearTimeout(grace);
+    clearTimeout(cap);
+    if (done) return;
+    this.opts.logger.warn({ worker: this.id, jobs: [...this.inFlight.keys()] }, 'jobs still running at stop; released for the next claim');
+    await Promise.allSettled([...this.inFlight.values()].map(({ job, lease }) => this.queue.release(job, lease)));
   }
 
   private schedule(ms: number): void {
@@ -110,6 +122,7 @@ export class Worker {
     const onStop = () => jobAbort.abort(this.abort.signal.reason);
     this.abort.signal.addEventListener('abort', onStop, { once: true });
     const stopBeating = this.keepLease(job._id, lease, leaseMs, jobAbort);
+    this.inFlight.set(job._id, { job, lease });
     try {
       await this.handle(job, lease, jobAbort.signal);
     } catch (err) {
@@ -120,6 +133,7 @@ export class Worker {
       const outcome = await this.queue.fail(job, lease, { code: 'HUB_ERR_INTERNAL', message, retryable: true }, true).catch((e: Error) => `not recorded: ${e.message}`);
       this.opts.logger.warn({ jobId: job._id, outcome }, 'crashed job failed');
     } finally {
+      this.inFlight.delete(job._id);
       stopBeating();
       this.abort.signal.removeEventListener('abort', onStop);
     }

@@ -85,6 +85,22 @@ describe('a job that crashes', () => {
   });
 });
 
+describe('a stop', () => {
+  it('does not wait forever for a handler that ignores the abort: its job is released for the next claim', async () => {
+    const queue = new JobQueue(engine.collection<JobDoc>('jobs'), { baseMs: 1, capMs: 5, maxAttempts: 3 });
+    await queue.ensureIndexes();
+    await queue.enqueue(spec);
+    let started = false;
+    const worker = new Worker(queue, () => ((started = true), new Promise<void>(() => undefined)), { concurrency: 1, leaseMs: 60_000, pollMs: 10, logger: silentLogger });
+    worker.start();
+    while (!started) await new Promise((r) => setTimeout(r, 5));
+    await worker.stop(20);
+    const job = (await queue.col.findOne({}))!;
+    expect(job).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(job.leaseUntil).toBeUndefined();
+  });
+});
+
 describe('a sync job whose runtime cannot be built', () => {
   it('is failed through the normal path and dead-lettered, and the next job still runs', async () => {
     const r = validateManifest({
