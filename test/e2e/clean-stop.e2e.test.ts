@@ -77,7 +77,7 @@ describe('a clean stop of `pnpm start`', () => {
     expect(existsSync(lock)).toBe(false);
     const engine = await openStore({ dataDir });
     try {
-      const [job] = await engine.collection<{ status: string }>('jobs').find({}).toArray();
+      const [job] = await engine.collection<{ _id: string; status: string }>('jobs').find({}).toArray();
       expect(job.status).toBe('queued');
     } finally {
       await engine.close();
