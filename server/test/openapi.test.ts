@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { RouteOptions } from 'fastify';
+import Fastify, { type RouteOptions } from 'fastify';
+import { responseAudit } from '../../test/helpers/response-audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../src/settings.js';
 import { createHub, createLogger, type RunningHub } from '../src/runtime.js';
@@ -106,5 +107,23 @@ describe('/docs', () => {
     expect(init.statusCode).toBe(200);
     const spec = await running.app.inject({ method: 'GET', url: '/docs/json' });
     expect(spec.json().openapi).toBe('3.1.0');
+  });
+});
+
+describe('the response audit used by the e2e suites', () => {
+  it('names a route whose schema drops a field or turns null into ""', async () => {
+    const audit = responseAudit();
+    const app = Fastify();
+    app.addHook('onRoute', audit.onRoute);
+    const schema = { response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } } };
+    app.get('/closed', { schema }, async () => ({ id: 'a', name: 'n', extra: 1 }));
+    app.get('/null', { schema }, async () => ({ id: 'a', name: null }));
+    app.get('/fine', { schema }, async () => ({ id: 'a', name: 'n' }));
+    for (const url of ['/closed', '/null', '/fine']) await app.inject({ method: 'GET', url });
+    await app.close();
+    expect(audit.checked).toBe(3);
+    expect(audit.problems).toHaveLength(2);
+    expect(audit.problems[0]).toMatch(/^GET \/closed 200: the handler answered .*"extra":1/);
+    expect(audit.problems[1]).toMatch(/^GET \/null 200: .*"name":""/);
   });
 });

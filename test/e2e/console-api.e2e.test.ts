@@ -4,10 +4,13 @@ import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
 import { sampleCall } from '../helpers/fixtures.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { PUBLIC_URL, oauthEnv } from '../helpers/oauth.js';
+import { responseAudit } from '../helpers/response-audit.js';
 
 // The APIs the tenant console reads: agents, an agent's calls, the sync-condition preview,
 // retrying dead-lettered jobs and daily stats, through the real server and store.
 let hub: TestHub;
+// Every answer of this hub is checked against what its response schema's serializer sent.
+const audit = responseAudit();
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let zapierId: string;
 const AGENT = 'agent_console';
@@ -22,7 +25,7 @@ async function jobsDone(callId: string): Promise<any[]> {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  hub = await startTestHub({}, { connectors: ['zapier'] });
+  hub = await startTestHub({}, { connectors: ['zapier', 'retell'], onRoute: audit.onRoute });
   const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/1/a/') });
   expect(res.status).toBe(201);
   zapierId = res.body.id;
@@ -226,5 +229,42 @@ describe('API description through the real server', () => {
       // Read it all: an unread body keeps the connection busy and the hub's close waits for it.
       expect((await res.arrayBuffer()).byteLength, a).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('response schemas keep every field the routes answer', () => {
+  it('no route answer exercised here loses or changes a field in serialization', async () => {
+    const A = `/api/agents/${AGENT}`;
+    const I = `${A}/integrations/${zapierId}`;
+    const calls: Array<[string, string, unknown?]> = [
+      ['GET', '/health'], ['GET', '/api/connectors'], ['GET', `${A}/integrations`], ['GET', I], ['PUT', I, { name: 'Catch hook' }], ['POST', `${I}/test`],
+      ['GET', `${A}/calls/c1`], ['GET', `${A}/sync-logs?limit=5`], ['GET', '/api/stats/sync'], ['GET', `${A}/calls/nope`], ['PUT', I, { colour: 'red' }],
+      ['POST', `${I}/mappings/preview`, {}], ['POST', `${I}/mappings/preview`, { mappings: { event: '((' } }], ['GET', `${I}/fields`], ['GET', `${I}/availability?date=2026-02-20`],
+      ['GET', '/api/health-webhook'], ['PUT', '/api/health-webhook', { url: receiver.url('/health-hook') }], ['GET', '/api/health-webhook'], ['DELETE', '/api/health-webhook'],
+    ];
+    for (const [method, path, body] of calls) expect((await hub.api(method, path, body)).status, `${method} ${path}`).toBeLessThan(500);
+    const job = (await hub.api('GET', `${A}/calls/c1`)).body.integrations[0].job_id;
+    expect((await hub.api('POST', `${A}/sync-jobs/${job}/retry`)).status).toBe(409);
+    const bulk = await hub.api('POST', `${A}/calls/bulk`, [sampleCall('bulk1'), { call_id: 5 }]);
+    expect(bulk.status).toBe(202);
+    expect((await hub.api('GET', `${A}/imports/${bulk.body.import_id}`)).status).toBe(200);
+
+    const retell = await hub.api('POST', `${A}/integrations/connect`, { type: 'retell', api_key: 'key_console_test', config: { from_number: '+14157774444', agent_id: 'agent_r' } });
+    expect(retell.status).toBe(201);
+    const vh = await hub.api('POST', `${A}/voice-webhooks`, { integration_id: retell.body.id });
+    expect(vh.status).toBe(201);
+    expect((await hub.api('GET', `${A}/voice-webhooks`)).status).toBe(200);
+    expect((await hub.api('GET', `${A}/voice-webhooks/${vh.body.id}/tools`)).status).toBe(200);
+    const owh = await hub.api('POST', `${A}/outbound/webhooks`, { integration_id: zapierId, rate_limit: { requests: 5, per_seconds: 60 } });
+    expect(owh.status).toBe(201);
+    expect(owh.body).toMatchObject({ secret: expect.stringMatching(/^whsec_/), signing_secret: expect.stringMatching(/^whsign_/), rate_limit: { requests: 5, per_seconds: 60 } });
+    expect((await hub.api('GET', `${A}/outbound/webhooks`)).body.webhooks[0]).not.toHaveProperty('secret');
+    expect((await hub.api('POST', `${A}/outbound/call`, { phone: '+14155550123' }, { 'x-webhook-secret': 'whsec_wrong' })).status).toBe(401);
+    expect((await hub.api('GET', `${A}/outbound/calls/obc_missing`)).status).toBe(404);
+    expect((await hub.api('DELETE', `${A}/voice-webhooks/${vh.body.id}`)).status).toBe(204);
+    expect((await hub.api('DELETE', `${A}/outbound/webhooks/${owh.body.id}`)).status).toBe(204);
+
+    expect(audit.problems).toEqual([]);
+    expect(audit.checked).toBeGreaterThan(40);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import type { RouteOptions } from 'fastify';
 import { loadSettings } from '../../server/src/settings.js';
 import { createHub, createLogger, type RunningHub } from '../../server/src/runtime.js';
 import { extensions } from '../../server/src/extensions.js';
@@ -66,12 +67,12 @@ export function testEnv(dataDir: string, env: Record<string, string> = {}): Reco
 }
 
 /** Starts the real server (app, engine, worker) on an ephemeral loopback port; `connectors` limits which connector packages load. */
-export async function startTestHub(env: Record<string, string> = {}, opts: { connectors?: string[] } = {}): Promise<TestHub> {
+export async function startTestHub(env: Record<string, string> = {}, opts: { connectors?: string[]; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
   const settings = loadSettings(testEnv(dataDir, { LOG_LEVEL: 'debug', ...env }));
   const logs: string[] = [];
   const connectorDirs = opts.connectors?.map((id) => join(ROOT, 'connectors', id));
-  const running = await createHub(settings, { ...extensions(settings), ...(connectorDirs ? { connectorDirs } : {}) }, createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }));
+  const running = await createHub(settings, { ...extensions(settings), ...(connectorDirs ? { connectorDirs } : {}), onRoute: opts.onRoute }, createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }));
   const address = await running.app.listen({ port: 0, host: '127.0.0.1' });
   const tenant = await running.hub.repos.tenants.create('Test tenant');
   return {
