@@ -78,7 +78,7 @@ export function checkTenantExpressions(mappings: Record<string, string> | undefi
     if (problem) throw inputError(`mappings.${name}`, problem);
   }
   if (conditions?.when) {
-    const problem = checkExpression(conditions.when);
+    const problem = checkExpression(conditions.when, ['call']);
     if (problem) throw inputError('sync_conditions.when', problem);
   }
 }

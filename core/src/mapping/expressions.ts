@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import safeRegex from 'safe-regex2';
+import { checkExpression as checkNames } from '@hub/manifests';
 import { HubError } from '../errors/hub-error.js';
 import { expressionFunctions } from './functions.js';
 
@@ -58,14 +59,20 @@ function unsafeRegex(node: unknown, seen = new Set<unknown>()): string | undefin
   return undefined;
 }
 
-/** Checks that an expression compiles, returning the problem instead of throwing. */
-export function checkExpression(expr: string): string | undefined {
+/** What a tenant's mapping sees at the top of its context (no credentials, no answer). */
+export const TENANT_MAPPING_ROOTS = ['call', 'config', 'connection', 'steps', 'contact'] as const;
+
+/**
+ * Checks a tenant expression before it is stored: it compiles, calls only JSONata's and the engine's
+ * functions, and reads only names its context has (`roots`); the first problem, or undefined.
+ */
+export function checkExpression(expr: string, roots: readonly string[] = TENANT_MAPPING_ROOTS): string | undefined {
   try {
     compile(expr, TENANT_LIMITS);
-    return undefined;
   } catch (err) {
     return (err as Error).message;
   }
+  return checkNames(expr, roots)[0];
 }
 
 /**
