@@ -206,7 +206,7 @@ describe('Retell call webhooks', () => {
     const notesFor = () => ghl.notes.find((n) => n.contactId === contact.id);
     expect(notesFor()).toHaveLength(1);
     // What call_ended had: duration and recording, no summary yet.
-    expect(String(notesFor()[0].body)).toMatch(/Duration: 0m 42s[\s\S]*Recording: http/);
+    expect(String(notesFor()[0].body)).toMatch(/Duration: 0m 42s[\s\S]*Recording \(the voice platform's link, which expires\): http/);
 
     const call = { ...retell.calls.get(done.retell_call_id)!, call_analysis: { call_summary: 'Too late.', user_sentiment: 'Neutral' } };
     delete (call as { id?: string }).id;

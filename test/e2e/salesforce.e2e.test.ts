@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSalesforceSim, type SalesforceSim } from '@hub/connector-salesforce/sim';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { callDone, connectOAuth, oauthEnv, sampleCall } from '../helpers/oauth.js';
 import { expectNoSecretsLogged } from '../helpers/oauth.js';
@@ -32,7 +34,7 @@ describe('Salesforce end to end', () => {
     const [lead] = records('Lead');
     expect(lead).toMatchObject({ FirstName: 'Jane', LastName: 'Smith', Company: '[not provided]', Email: 'jane@example.com', Phone: '+14079780655' });
     expect(records('Task')[0]).toMatchObject({ WhoId: lead.id, TaskSubtype: 'Call', Status: 'Completed', CallDurationInSeconds: 300, CallDisposition: 'Answered: appointment_booked', CallType: 'Inbound', ActivityDate: '2026-02-15' });
-    expect(String(records('Task')[0].Description)).toContain('Recording: https://recordings.example.com/call_abc123.mp3');
+    expect(String(records('Task')[0].Description)).toContain("Recording (the voice platform's link, which expires): https://recordings.example.com/call_abc123.mp3");
     expect(records('Event')[0]).toMatchObject({ WhoId: lead.id, StartDateTime: '2026-02-20T19:00:00Z', EndDateTime: '2026-02-20T20:00:00Z' });
     expect(records('Opportunity')[0]).toMatchObject({ StageName: 'Prospecting', CloseDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
 
@@ -84,5 +86,24 @@ describe('Salesforce end to end', () => {
 
   it('logs no client secret, token or authorization code', () => {
     expectNoSecretsLogged(hub.logs, 'sf-secret');
+  });
+  it('attaches the call recording to the call Task as a ContentVersion, so it outlives the voice platform\'s link', async () => {
+    await connectOAuth(hub, hub.api, 'agent_sf_rec', { type: 'salesforce' });
+    const audio = Buffer.from('RIFF fake recording for the ContentVersion test');
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).end(audio));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const link = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rec/sf.wav`;
+      await hub.api('POST', '/api/agents/agent_sf_rec/calls', sampleCall('sf_rec_1', { recording_url: link, customer_email: 'rec@example.com', customer_phone: '+14155550191', appointment_booked: null }));
+      const done = await callDone(hub.api, 'agent_sf_rec', 'sf_rec_1');
+      const step = done.integrations[0].steps.find((x: { name: string }) => x.name === 'callLog');
+      expect(step).toMatchObject({ status: 'succeeded', crm_ids: { id: expect.any(String), recording_content_version_id: expect.any(String) } });
+      const version = records('ContentVersion').find((v) => v.id === step.crm_ids.recording_content_version_id)!;
+      expect(version).toMatchObject({ FirstPublishLocationId: step.crm_ids.id, PathOnClient: 'call_sf_rec_1.wav', Title: 'Call recording sf_rec_1' });
+      expect(Buffer.from(String(version.VersionData), 'base64').equals(audio)).toBe(true);
+      expect(sim.violations).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

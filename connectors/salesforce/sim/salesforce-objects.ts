@@ -5,7 +5,7 @@ import { SimError } from '@hub/simkit';
 export type SfRecord = Record<string, unknown> & { id: string };
 
 /** Key prefixes of record ids, per object type. */
-export const KEY_PREFIX: Record<string, string> = { Lead: '00Q', Contact: '003', Account: '001', Task: '00T', Event: '00U', Opportunity: '006' };
+export const KEY_PREFIX: Record<string, string> = { Lead: '00Q', Contact: '003', Account: '001', Task: '00T', Event: '00U', Opportunity: '006', ContentVersion: '068' };
 
 /** Fields each object type has (a realistic subset), with their describe type. */
 export const FIELDS: Record<string, Record<string, string>> = {
@@ -14,10 +14,11 @@ export const FIELDS: Record<string, Record<string, string>> = {
   Account: { Id: 'id', Name: 'string', Phone: 'phone', Website: 'url', CreatedDate: 'datetime' },
   Task: { Id: 'id', Subject: 'combobox', Description: 'textarea', WhoId: 'reference', WhatId: 'reference', ActivityDate: 'date', Status: 'picklist', Priority: 'picklist', TaskSubtype: 'picklist', Type: 'picklist', CallDurationInSeconds: 'int', CallDisposition: 'string', CallType: 'picklist', CallObject: 'string', OwnerId: 'reference', CreatedDate: 'datetime' },
   Event: { Id: 'id', Subject: 'combobox', Description: 'textarea', WhoId: 'reference', WhatId: 'reference', StartDateTime: 'datetime', EndDateTime: 'datetime', DurationInMinutes: 'int', ActivityDateTime: 'datetime', Location: 'string', IsAllDayEvent: 'boolean', ShowAs: 'picklist', OwnerId: 'reference', CreatedDate: 'datetime' },
+  ContentVersion: { Id: 'id', Title: 'string', PathOnClient: 'string', VersionData: 'base64', FirstPublishLocationId: 'reference', ContentDocumentId: 'reference', Description: 'textarea', CreatedDate: 'datetime' },
   Opportunity: { Id: 'id', Name: 'string', StageName: 'picklist', CloseDate: 'date', Amount: 'currency', AccountId: 'reference', ContactId: 'reference', Description: 'textarea', LeadSource: 'picklist', Probability: 'percent', OwnerId: 'reference', CreatedDate: 'datetime' },
 };
 
-const REQUIRED: Record<string, string[]> = { Lead: ['LastName', 'Company'], Contact: ['LastName'], Opportunity: ['Name', 'StageName', 'CloseDate'], Account: ['Name'] };
+const REQUIRED: Record<string, string[]> = { Lead: ['LastName', 'Company'], Contact: ['LastName'], Opportunity: ['Name', 'StageName', 'CloseDate'], Account: ['Name'], ContentVersion: ['PathOnClient', 'VersionData'] };
 const READ_ONLY = ['Id', 'CreatedDate', 'LastModifiedDate'];
 /** A person's Name is compounded from FirstName and LastName; an Opportunity's or Account's is writable. */
 export const readOnly = (type: string, f: string) => READ_ONLY.includes(f) || (f === 'Name' && (type === 'Lead' || type === 'Contact'));
@@ -50,7 +51,7 @@ export function checkRecord(sim: Simulator, type: string, body: Record<string, u
     if (type === 'Event' && !out.EndDateTime && out.DurationInMinutes === undefined) missing.push('EndDateTime');
     if (missing.length) throw sfError(400, `Required fields are missing: [${missing.join(', ')}]`, 'REQUIRED_FIELD_MISSING', missing);
   }
-  for (const ref of ['WhoId', 'WhatId', 'AccountId', 'ContactId']) {
+  for (const ref of ['WhoId', 'WhatId', 'AccountId', 'ContactId', 'FirstPublishLocationId']) {
     const id = out[ref];
     if (typeof id === 'string' && id && !findAnywhere(sim, id)) throw sfError(400, `${ref}: id value of incorrect type: ${id}`, 'FIELD_INTEGRITY_EXCEPTION', [ref]);
   }
@@ -69,6 +70,9 @@ function checkValue(type: string, field: string, v: unknown): void {
   if (kind === 'date' && !(typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) throw bad('date');
   if (kind === 'datetime' && !(typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /T/.test(v))) throw bad('datetime');
   if ((kind === 'int' || kind === 'currency' || kind === 'percent') && typeof v !== 'number' && !(typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v))) throw bad(kind);
+  // JSON bodies carry a file as base64 (up to about 37 MB decoded; larger files need a multipart body).
+  if (kind === 'base64' && !(typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0)) throw bad('base64Binary');
+  if (kind === 'base64' && (v as string).length > 52_000_000) throw sfError(400, 'VersionData: the file is larger than a JSON body allows; use a multipart request', 'STRING_TOO_LONG', [field]);
   if (kind === 'email' && !(typeof v === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v))) throw sfError(400, `Email: invalid email address: ${String(v)}`, 'INVALID_EMAIL_ADDRESS', [field]);
 }
 

@@ -66,3 +66,5 @@ export const findCallTask: Hook = async (ctx) => {
   const id = (res.body as { records?: Array<{ Id: string }> }).records?.[0]?.Id;
   return id ? { id } : null;
 };
+
+export { logCall } from './recording.js';

@@ -55,7 +55,7 @@ describe('Salesforce connector', () => {
     const ctx = { call: unitCall({ recording_url: 'https://rec.example.com/1.mp3' }), steps: { contact: { id: '00Q1' } } };
     const task = (await rt.map('callLog', ctx)) as Record<string, unknown>;
     expect(task).toMatchObject({ WhoId: '00Q1', TaskSubtype: 'Call', Status: 'Completed', CallDurationInSeconds: 300, CallDisposition: 'Answered: appointment_booked', CallType: 'Inbound', ActivityDate: '2026-02-15', Subject: 'Call: appointment_booked' });
-    expect(task.Description).toContain('Recording: https://rec.example.com/1.mp3');
+    expect(task.Description).toContain("Recording (the voice platform's link, which expires): https://rec.example.com/1.mp3");
     nock(INSTANCE).get('/services/data/v62.0/sobjects/Lead/describe').reply(200, { name: 'Lead', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', nillable: false, createable: true }, { name: 'Email', label: 'Email', type: 'email', nillable: true, createable: true }] });
     expect(await rt.execute('listFields', undefined, ctx)).toEqual({ object: 'Lead', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', required: true }, { name: 'Email', label: 'Email', type: 'email', required: false }] });
   });
@@ -68,5 +68,24 @@ describe('Salesforce connector', () => {
     expect(task.Description).toContain('Result: no answer (dial_no_answer)');
     nock(INSTANCE).post('/services/data/v62.0/sobjects/Task/', (b) => b.CallType === 'Outbound' && b.CallDisposition === 'No answer').reply(201, { id: '00T9', success: true, errors: [] });
     expect(await rt.execute('logCall', task, ctx)).toEqual({ id: '00T9' });
+  });
+
+  it('logCall attaches the recording to the Task as a ContentVersion (fetched without Salesforce credentials)', async () => {
+    const rt = rtFor();
+    const ctx = { call: unitCall({ recording_url: 'https://media.retellai.com/rec/abc.wav' }), steps: { contact: { id: '00Q1' } } };
+    const task = await rt.map('callLog', ctx);
+    nock(INSTANCE).post('/services/data/v62.0/sobjects/Task/').reply(201, { id: '00T7', success: true, errors: [] });
+    nock('https://media.retellai.com', { badheaders: ['authorization'] }).get('/rec/abc.wav').reply(200, Buffer.from('WAVDATA'), { 'content-type': 'audio/wav' });
+    nock(INSTANCE).post('/services/data/v62.0/sobjects/ContentVersion/', { Title: 'Call recording call_unit_1', PathOnClient: 'call_call_unit_1.wav', VersionData: Buffer.from('WAVDATA').toString('base64'), FirstPublishLocationId: '00T7' })
+      .reply(201, { id: '068A', success: true, errors: [] });
+    expect(await rt.execute('logCall', task, ctx)).toEqual({ id: '00T7', recording_content_version_id: '068A' });
+  });
+
+  it('an expired recording link leaves the Task with the link in its description, no attachment, no failure', async () => {
+    const rt = rtFor();
+    const ctx = { call: unitCall({ recording_url: 'https://media.retellai.com/rec/old.wav' }), steps: { contact: { id: '00Q1' } } };
+    nock(INSTANCE).post('/services/data/v62.0/sobjects/Task/', (b) => String(b.Description).includes('which expires): https://media.retellai.com/rec/old.wav')).reply(201, { id: '00T8', success: true, errors: [] });
+    nock('https://media.retellai.com').get('/rec/old.wav').reply(403, 'expired');
+    expect(await rt.execute('logCall', await rt.map('callLog', ctx), ctx)).toEqual({ id: '00T8' });
   });
 });

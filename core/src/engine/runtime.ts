@@ -2,6 +2,7 @@ import { parseTemplate, type OperationName, type OperationSpec, type RecoverySpe
 import { HubError } from '../errors/hub-error.js';
 import { ConnectorHttp, type ExchangeSummary, type HttpAnswer, type HttpRequest } from '../http/client.js';
 import { RateLimiter } from '../http/limiter.js';
+import { downloadPublic } from '../http/download.js';
 import { credentialSecrets } from '../http/redact.js';
 import { createAuthStrategy, type OAuthStrategyFactory } from '../auth/index.js';
 import type { Credentials } from '../auth/types.js';
@@ -202,6 +203,7 @@ export class ConnectorRuntime {
       steps: ctx.steps,
       map: (name, extra) => this.map(name, ctx, extra),
       run: (operation, input) => this.execute(operation, input, ctx),
+      download: (url, maxBytes) => downloadPublic(url, { allowPrivate: this.deps.allowPrivateUrls, maxBytes, signal: this.run.signal }),
       log: this.deps.logger,
       signal: this.run.signal ?? new AbortController().signal,
     };

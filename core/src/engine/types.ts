@@ -27,6 +27,8 @@ export interface HookContext {
   steps: Record<string, unknown>;
   /** evaluates one of the connector's mappings (tenant overrides applied) */
   map(name: string, extra?: Record<string, unknown>): Promise<unknown>;
+  /** fetches a public URL the call carried (a recording) without the connection's credentials, SSRF-guarded and size-limited */
+  download(url: string, maxBytes: number): Promise<{ body: Buffer; contentType: string | null }>;
   /** runs another declared operation of the same connector */
   run(operation: string, input?: unknown): Promise<unknown>;
   log: Logger;

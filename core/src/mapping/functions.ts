@@ -96,7 +96,8 @@ export function callNote(call: Record<string, unknown>): string {
   if (call.started_at) lines.push(`Started: ${String(call.started_at)}`);
   const appt = call.appointment_booked as Appt | null;
   if (appt) lines.push(`Appointment booked: ${appt.date} ${appt.time} (${appt.timezone})`);
-  if (call.recording_url) lines.push(`Recording: ${String(call.recording_url)}`);
+  // Voice platforms' recording links expire (Retell: 10 minutes to 24 hours); a CRM that keeps only the link should say so.
+  if (call.recording_url) lines.push(`Recording (the voice platform's link, which expires): ${String(call.recording_url)}`);
   if (call.call_id) lines.push(callMarker(call));
   if (call.call_summary) lines.push('', String(call.call_summary));
   return lines.join('\n');

@@ -43,7 +43,7 @@ describe('CallData', () => {
     const text = callNote({ call_outcome: 'message_taken', duration_seconds: 125, recording_url: 'https://r/1.mp3', call_summary: 'Call back' });
     expect(text).toContain('Outcome: message_taken');
     expect(text).toContain('Duration: 2m 5s');
-    expect(text).toContain('Recording: https://r/1.mp3');
+    expect(text).toContain("Recording (the voice platform's link, which expires): https://r/1.mp3");
     expect(text.endsWith('Call back')).toBe(true);
   });
   it('marks the note with the call id, and finds the marker of that call only', () => {
