@@ -5,6 +5,7 @@ import type { ConnectionView, Logger } from './engine/types.js';
 import { ConnectorRuntime, type RunOptions, type RuntimeConnection, type RuntimeDeps } from './engine/runtime.js';
 import { HubError, isHubError } from './errors/hub-error.js';
 import { RateLimiter } from './http/limiter.js';
+import { StoreRateBudget, type BudgetSlot } from './http/shared-budget.js';
 import type { OAuthStrategyFactory } from './auth/index.js';
 import type { OAuthApp } from './auth/oauth2/token-client.js';
 import { TenantRepo } from './store/repos/tenants.js';
@@ -56,6 +57,8 @@ export class HubServices {
   readonly repos: Repos;
   readonly queue: JobQueue;
   readonly runtimeDeps: RuntimeDeps;
+  /** Connections' rate budgets shared with the other hub processes (MongoDB only). */
+  readonly rateBudget?: StoreRateBudget;
 
   constructor(
     readonly engine: StoreEngine,
@@ -81,13 +84,15 @@ export class HubServices {
       if (status === 'needs_reauth') await notifyHealth(this, { ...before, status }, 'integration.needs_reauth');
     };
     this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF, queueStoreOptions(engine));
-    this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), logger, oauth: oauth?.(this) };
+    // Only a shared store can have other processes sending on the same connection.
+    this.rateBudget = engine.kind === 'mongodb' ? new StoreRateBudget(engine.collection<BudgetSlot>('rate_slots'), () => engine.now()) : undefined;
+    this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), rateBudget: this.rateBudget, logger, oauth: oauth?.(this) };
   }
 
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
     const r = this.repos;
-    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.jobReports.ensureIndexes(), r.bookings.ensureIndexes()]);
+    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.jobReports.ensureIndexes(), r.bookings.ensureIndexes(), this.rateBudget?.ensureIndexes()]);
   }
 
   /** A runtime for one stored integration; `connection` replaces parts of it (a mapping preview). */

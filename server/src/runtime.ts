@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { Worker, runSyncJob, type HubServices, type Logger } from '@hub/core';
+import { Worker, runSyncJob, startRetention, type HubServices, type Logger } from '@hub/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
 import { bootstrap, type BootstrapExtras } from './bootstrap.js';
@@ -37,11 +37,13 @@ export async function createHub(settings: Settings, extras: BootstrapExtras & Om
     if (freed) logger.warn({ jobs: freed }, 'resuming jobs that were running when the hub last stopped');
   }
   const worker = settings.worker ? startWorker(hub, settings, logger) : undefined;
+  const stopRetention = startRetention(hub, settings.retentionDays);
   return {
     app,
     hub,
     worker,
     async close() {
+      stopRetention();
       await worker?.stop();
       await app.close();
       await hub.engine.close();

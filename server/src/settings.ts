@@ -16,6 +16,7 @@ const EnvSchema = Type.Object({
   HUB_WORKER: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('')])),
   HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+  HUB_RETENTION_DAYS: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,3}$', description: 'days, 1 to 9999' })),
   HUB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[1-9]\\d?$' })),
   HUB_CONNECTOR_DIRS: Type.Optional(Type.String({ minLength: 1 })),
   HUB_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
@@ -40,6 +41,8 @@ export interface Settings {
   workerConcurrency: number;
   retryBaseMs: number;
   maxAttempts: number;
+  /** calls, jobs, sync logs and outbound records older than this many days are removed */
+  retentionDays: number;
   /** how long a Retell call_ended without analysis waits for call_analyzed before syncing what it has */
   retellAnalysisWaitMs: number;
   /** how long the inbound webhook waits for the CRMs' answer about a caller */
@@ -96,6 +99,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerConcurrency: Number(e.HUB_WORKER_CONCURRENCY ?? 4),
     retryBaseMs: Number(e.HUB_RETRY_BASE_MS ?? 2000),
     maxAttempts: Number(e.HUB_MAX_ATTEMPTS ?? 8),
+    retentionDays: Number(e.HUB_RETENTION_DAYS ?? 30),
     retellAnalysisWaitMs: Number(e.HUB_RETELL_ANALYSIS_WAIT_MS ?? 120_000),
     voiceLookupMs: Number(e.HUB_VOICE_LOOKUP_MS ?? 700),
     adminKey: e.HUB_ADMIN_KEY || undefined,

@@ -3,6 +3,7 @@ import { HubError } from '../errors/hub-error.js';
 import { ConnectorHttp, type ExchangeSummary, type HttpAnswer, type HttpRequest } from '../http/client.js';
 import { RateLimiter } from '../http/limiter.js';
 import { downloadPublic } from '../http/download.js';
+import type { SharedBudget } from '../http/shared-budget.js';
 import { credentialSecrets } from '../http/redact.js';
 import { createAuthStrategy, type OAuthStrategyFactory } from '../auth/index.js';
 import type { Credentials } from '../auth/types.js';
@@ -24,6 +25,8 @@ export interface RuntimeConnection {
 export interface RuntimeDeps {
   allowPrivateUrls: boolean;
   limiters: Map<string, RateLimiter>;
+  /** the rate budget shared with other processes on the same store, when there can be any */
+  rateBudget?: SharedBudget;
   oauth?: OAuthStrategyFactory;
   logger: Logger;
 }
@@ -61,7 +64,12 @@ export class ConnectorRuntime {
     const m = connector.manifest;
     this.secrets = credentialSecrets(connection.credentials);
     let limiter = deps.limiters.get(connection.view.id);
-    if (!limiter) deps.limiters.set(connection.view.id, (limiter = new RateLimiter(m.http.rateLimit)));
+    if (!limiter) {
+      const spec = m.http.rateLimit;
+      const budget = deps.rateBudget;
+      const shared = spec && budget ? (signal?: AbortSignal) => budget.take(connection.view.id, spec, signal) : undefined;
+      deps.limiters.set(connection.view.id, (limiter = new RateLimiter(spec, Date.now, shared)));
+    }
     this.http = new ConnectorHttp({
       connectorId: m.id,
       auth: createAuthStrategy(m.auth, m.id, deps.oauth),

@@ -16,7 +16,12 @@ export class RateLimiter {
   private reported?: Reported;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly spec: RateLimitSpec | undefined, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly spec: RateLimitSpec | undefined,
+    private readonly now: () => number = Date.now,
+    /** the budget other processes share (MongoDB deployments): taken after this process's own turn */
+    private readonly shared?: (signal?: AbortSignal) => Promise<void>,
+  ) {}
 
   /** Waits until a request may be sent, then counts it. Calls are served in order. */
   acquire(signal?: AbortSignal): Promise<void> {
@@ -62,6 +67,7 @@ export class RateLimiter {
 
   private async waitTurn(signal?: AbortSignal): Promise<void> {
     for (let wait = this.delay(); wait > 0; wait = this.delay()) await sleep(wait, signal);
+    if (this.shared) await this.shared(signal);
     this.sent.push(this.now());
     if (this.reported && this.reported.remaining > 0) this.reported.remaining -= 1;
   }

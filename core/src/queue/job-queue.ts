@@ -234,6 +234,19 @@ export class JobQueue {
     return res.modifiedCount;
   }
 
+  /**
+   * Removes jobs that finished before `cutoff` (ISO), and the claim markers of that age. Dead-lettered
+   * jobs stay (a tenant may still retry them) until `deadCutoff`; answers how many jobs went and the
+   * calls of the dead-lettered jobs kept, whose calls must stay too.
+   */
+  async pruneFinished(cutoff: string, deadCutoff: string): Promise<{ removed: number; keptDead: { tenantId: string; agentId: string; callId: string }[] }> {
+    const done = await this.col.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped'] } });
+    const dead = await this.col.deleteMany({ finishedAt: { $lt: deadCutoff }, status: 'failed' });
+    await this.markers?.deleteMany({ 'lease.updatedAt': { $lt: cutoff } });
+    const kept = await this.col.find({ status: 'failed', finishedAt: { $lt: cutoff } }, { projection: { tenantId: 1, agentId: 1, callId: 1 } }).toArray();
+    return { removed: done.deletedCount + dead.deletedCount, keptDead: kept.map((j) => ({ tenantId: j.tenantId, agentId: j.agentId, callId: j.callId })) };
+  }
+
   /** The jobs of one call. */
   async forCall(tenantId: string, agentId: string, callId: string): Promise<JobDoc[]> {
     const jobs = await this.col.find({ tenantId, agentId, callId }, { sort: { createdAt: 1 } }).toArray();

@@ -17,6 +17,13 @@ export class CallRepo {
     await this.col.createIndex({ receivedAt: 1 });
   }
 
+  /** Removes calls received before `cutoff` (ISO), except those named in `keep` (tenant, agent, call id); answers how many. */
+  async pruneBefore(cutoff: string, keep: { tenantId: string; agentId: string; callId: string }[] = []): Promise<number> {
+    const filter: Record<string, unknown> = { receivedAt: { $lt: cutoff } };
+    if (keep.length > 0) filter.$nor = keep.map((k) => ({ tenantId: k.tenantId, agentId: k.agentId, callId: k.callId }));
+    return (await this.col.deleteMany(filter)).deletedCount;
+  }
+
   /** A caller's latest call with an agent, or null. */
   async lastFromPhone(tenantId: string, agentId: string, phone: string): Promise<CallDoc | null> {
     return this.col.findOne({ tenantId, agentId, 'data.customer_phone': phone }, { sort: { receivedAt: -1 } });

@@ -31,6 +31,12 @@ export class SyncLogRepo {
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ tenantId: 1, agentId: 1, createdAt: -1 });
     await this.col.createIndex({ tenantId: 1, integrationId: 1, createdAt: -1 });
+    await this.col.createIndex({ createdAt: 1 });
+  }
+
+  /** Removes entries written before `cutoff` (ISO); answers how many. */
+  async pruneBefore(cutoff: string): Promise<number> {
+    return (await this.col.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
   }
 
   /** Appends one entry. */

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testEngines, type OpenedTestEngine } from '@hub/store/testing';
+import { HubServices } from '../../src/services.js';
+import { Registry } from '../../src/registry/registry.js';
+import { Keyring } from '../../src/security/crypto.js';
+import { silentLogger } from '../../src/engine/types.js';
+import { normalizeCall } from '../../src/sync/call-data.js';
+import { pruneExpired } from '../../src/hub/retention.js';
+
+const DAY = 86_400_000;
+
+describe.each(testEngines())('retention on $name', (target) => {
+  let opened: OpenedTestEngine;
+  let hub: HubServices;
+  beforeEach(async () => {
+    opened = await target.open();
+    hub = new HubServices(opened.engine, Registry.of([]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'https://hub.test' }, silentLogger);
+    await hub.init();
+  });
+  afterEach(() => opened.dispose());
+
+  /** A call received `ageDays` ago with one job finished then as `status`, and its log entry. */
+  async function seed(callId: string, ageDays: number, status: 'succeeded' | 'failed' | 'queued'): Promise<void> {
+    const at = new Date(Date.now() - ageDays * DAY).toISOString();
+    await hub.repos.calls.record('t', 'a', normalizeCall({ call_id: callId }, 'a'), at);
+    const { job } = await hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId, integrationId: 'i', type: 'x' });
+    const finished = status === 'queued' ? {} : { finishedAt: at, ...(status === 'failed' ? { deadLettered: true } : {}) };
+    await hub.queue.col.updateOne({ _id: job._id }, { $set: { status, ...finished } });
+    await hub.repos.syncLogs.col.insertOne({ _id: `log_${callId}`, tenantId: 't', agentId: 'a', integrationId: 'i', type: 'x', jobId: job._id, callId, step: 'note', status: 'success', attempt: 1, durationMs: 1, requests: [], createdAt: at });
+  }
+
+  it('removes calls, finished jobs and logs older than the retention; keeps recent ones, dead letters and their calls', async () => {
+    await seed('old', 40, 'succeeded');
+    await seed('recent', 5, 'succeeded');
+    await seed('old-dead', 40, 'failed');
+    await seed('ancient-dead', 100, 'failed');
+    await seed('old-unfinished', 40, 'queued');
+    const removed = await pruneExpired(hub, 30);
+    expect(removed).toMatchObject({ jobs: 2, syncLogs: 4 });
+    const calls = (await hub.repos.calls.col.find({}).toArray()).map((c) => c.callId).sort();
+    expect(calls).toEqual(['old-dead', 'recent']);
+    const jobs = (await hub.queue.col.find({}).toArray()).map((j) => j.callId).sort();
+    expect(jobs).toEqual(['old-dead', 'old-unfinished', 'recent']);
+    expect((await hub.repos.syncLogs.col.find({}).toArray()).map((l) => l.callId)).toEqual(['recent']);
+  });
+});
