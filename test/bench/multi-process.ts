@@ -1,0 +1,99 @@
+/**
+ * The scale-out proof on a real wire-protocol server (FerretDB): two servers and two `pnpm hub worker`s
+ * share one database; 1,000 calls go to the GoHighLevel simulator and a Zapier catch hook while one
+ * server and one worker are killed with SIGKILL twice each. Prints what the CRMs received.
+ *
+ *   pnpm tsx test/bench/multi-process.ts            # starts its own FerretDB (scripts/ferretdb.sh)
+ *   HUB_TEST_MONGODB_URL=mongodb://… pnpm tsx test/bench/multi-process.ts
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { startGohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
+import { startZapierSim } from '@hub/connector-zapier/sim';
+import { ROOT, apiClient, childEnv, freePort, runCli, spawnHub, type ChildHub } from '../helpers/hub.js';
+
+const CALLS = Number(process.env.CALLS ?? 1000);
+const PHONES = Math.ceil(CALLS / 2); // every phone calls twice: one contact per phone, whatever the race
+const base = process.env.HUB_TEST_MONGODB_URL ?? execFileSync(join(ROOT, 'scripts/ferretdb.sh'), ['start'], { encoding: 'utf8' }).trim();
+const url = `${base.replace(/\/$/, '')}/hub_proof_${randomUUID().slice(0, 8)}`;
+const ghl = await startGohighlevelSim();
+const zap = await startZapierSim();
+const env = {
+  MONGODB_URL: url,
+  HUB_SECRET_KEY: randomBytes(32).toString('base64'),
+  HUB_ALLOW_PRIVATE_URLS: '1',
+  HUB_RETRY_BASE_MS: '200',
+  HUB_MAX_ATTEMPTS: '20',
+  LOG_LEVEL: 'warn',
+  HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url } }),
+};
+const { apiKey } = JSON.parse(runCli(['tenant', 'create', 'Proof'], env).stdout) as { apiKey: string };
+
+const ports = [await freePort(), await freePort()];
+const servers: ChildHub[] = [await spawnHub(env, ports[0]), await spawnHub(env, ports[1])];
+const startWorker = (): ChildProcess => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
+const workers = [startWorker(), startWorker()];
+const api = apiClient(servers[1].url, apiKey);
+const agent = 'agent_proof';
+const ghlConnect = await api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } });
+const zapConnect = await api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/proof/` });
+if (ghlConnect.status !== 201 || zapConnect.status !== 201) throw new Error(`connect failed: ${JSON.stringify([ghlConnect.body, zapConnect.body])}`);
+
+const started = Date.now();
+const kills: string[] = [];
+let accepted = 0;
+let refused = 0;
+for (let i = 0; i < CALLS; i++) {
+  // One server and one worker die twice, at 25 % and 60 % of the run, and come back.
+  if (i === Math.floor(CALLS * 0.25) || i === Math.floor(CALLS * 0.6)) {
+    await servers[0].kill('SIGKILL');
+    workers[0].kill('SIGKILL');
+    kills.push(`call ${i}: SIGKILL server 1 and worker 1`);
+    servers[0] = await spawnHub(env, ports[0]);
+    workers[0] = startWorker();
+  }
+  const target = apiClient(servers[i % 2].url, apiKey);
+  const phone = `+1415555${String(i % PHONES).padStart(4, '0')}`;
+  const res = await target('POST', `/api/agents/${agent}/calls`, { call_id: `proof_${i}`, customer_name: `Caller ${i % PHONES}`, customer_phone: phone, call_summary: `Call ${i}` });
+  if (res.status === 202) accepted++;
+  else refused++;
+}
+const ingested = Date.now() - started;
+
+// Wait until every job finished (or 5 minutes pass).
+const deadline = Date.now() + 300_000;
+let pending = CALLS * 2;
+while (Date.now() < deadline) {
+  const notes = ghl.notes.all().length;
+  const caught = new Set(zap.caught().map((c) => (c.body as { call_id?: string }).call_id)).size;
+  pending = CALLS * 2 - Math.min(notes, CALLS) - caught;
+  if (pending <= 0) break;
+  await new Promise((r) => setTimeout(r, 1000));
+}
+const elapsed = Date.now() - started;
+const contactsPerPhone = new Map<string, number>();
+for (const c of ghl.contacts.all()) contactsPerPhone.set(String(c.phone), (contactsPerPhone.get(String(c.phone)) ?? 0) + 1);
+const notesPerCall = new Map<string, number>();
+for (const n of ghl.notes.all()) {
+  const id = /proof_\d+/.exec(JSON.stringify(n))?.[0] ?? '?';
+  notesPerCall.set(id, (notesPerCall.get(id) ?? 0) + 1);
+}
+const caughtPerCall = new Map<string, number>();
+for (const c of zap.caught()) {
+  const id = String((c.body as { call_id?: string }).call_id);
+  caughtPerCall.set(id, (caughtPerCall.get(id) ?? 0) + 1);
+}
+const ghl429 = ghl.requests.filter((r) => r.status === 429).length;
+console.log(`store: ${base.replace(/\/\/[^@/]*@/, '//***@')} (2 servers + 2 workers)`);
+for (const k of kills) console.log(`killed: ${k}`);
+console.log(`calls posted: ${CALLS} (accepted 202: ${accepted}, refused: ${refused}) in ${(ingested / 1000).toFixed(1)} s`);
+console.log(`all synced after: ${(elapsed / 1000).toFixed(1)} s; unfinished deliveries: ${Math.max(0, pending)}`);
+console.log(`GoHighLevel: contacts ${ghl.contacts.all().length} for ${PHONES} phones (max per phone ${Math.max(0, ...contactsPerPhone.values())}); notes ${ghl.notes.all().length} for ${CALLS} calls (calls with a note: ${notesPerCall.size}, max per call ${Math.max(0, ...notesPerCall.values())})`);
+console.log(`GoHighLevel: requests ${ghl.requests.length}, 429 answers ${ghl429}`);
+console.log(`Zapier: ${zap.caught().length} payloads for ${caughtPerCall.size} calls (max per call ${Math.max(0, ...caughtPerCall.values())})`);
+await Promise.all(servers.map((s) => s.kill('SIGTERM')));
+for (const w of workers) w.kill('SIGTERM');
+await ghl.close();
+await zap.close();
+process.exit(0);
