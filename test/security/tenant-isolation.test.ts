@@ -12,6 +12,7 @@ let retell: RetellSim;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let other: Api;
 const a: Record<string, string> = {};
+const tally: string[] = [];
 
 const call = (id: string) => ({ call_id: id, customer_name: 'Jane Smith', customer_phone: '+14079780655', call_outcome: 'message_taken', call_summary: 'Asked for a quote', duration_seconds: 120 });
 
@@ -20,7 +21,13 @@ beforeAll(async () => {
   retell = await startRetellSim();
   receiver = await startReceiver();
   hub = await startTestHub({ HUB_MAX_ATTEMPTS: '1', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, retell: { baseUrl: retell.url } }) }, { connectors: ['zapier', 'gohighlevel', 'retell'] });
-  other = (await hub.newTenant()).api;
+  const otherApi = (await hub.newTenant()).api;
+  // Every request tenant B makes is tallied, for the printed matrix.
+  other = async (method, path, body, headers) => {
+    const res = await otherApi(method, path, body, headers);
+    tally.push(`${method} ${path.split('?')[0].replace(/(int|job|imp|oc|wh|vh|ob)_[0-9a-f-]+/g, '$1_…')} ${res.status}`);
+    return res;
+  };
   const api = hub.api;
   // Tenant A: a CRM, a catch hook that refuses (a dead-lettered job to retry), a voice provider, outbound hooks and calls.
   a.ghl = (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } })).body.id;
@@ -42,6 +49,8 @@ beforeAll(async () => {
   expect(Object.values(a).every(Boolean)).toBe(true);
 });
 afterAll(async () => {
+  const statuses = tally.reduce<Record<string, number>>((acc, line) => ((acc[line.split(' ').pop()!] = (acc[line.split(' ').pop()!] ?? 0) + 1), acc), {});
+  console.log(`[proof isolation] ${tally.length} requests by tenant B at tenant A's resources (same agent id), answers by status ${JSON.stringify(statuses)}; none returned A's data (each asserted above):\n  ${[...new Set(tally)].join('\n  ')}`);
   await hub?.close();
   await ghl?.close();
   await retell?.close();
@@ -94,6 +103,20 @@ describe('tenant isolation: another tenant\'s ids answer 404 and nothing of thei
     expect((await hub.api('GET', `/api/agents/${AGENT}/outbound/webhooks`)).body.webhooks).toHaveLength(1);
     expect((await hub.api('GET', `/api/agents/${AGENT}/voice-webhooks`)).body.webhooks).toHaveLength(1);
     expect((await hub.api('GET', `/api/agents/${AGENT}/outbound/calls/${a.outboundCall}`)).status).toBe(200);
+  });
+
+  it('bulk imports, integration health and the health webhook', async () => {
+    const imp = await hub.api('POST', `/api/agents/${AGENT}/calls/bulk`, [call('call_iso_bulk')]);
+    expect(imp.status).toBe(202);
+    expect((await other('GET', `/api/agents/${AGENT}/imports/${imp.body.import_id}`)).status).toBe(404);
+    expect((await hub.api('PUT', '/api/health-webhook', { url: receiver.url('/health/a-secret-path') })).status).toBe(200);
+    expect((await other('GET', '/api/health-webhook')).body).toEqual({ configured: false });
+    expect((await other('DELETE', '/api/health-webhook')).status).toBe(204);
+    expect((await hub.api('GET', '/api/health-webhook')).body.configured).toBe(true);
+    // B's own bulk import of A's call ids stores B's calls and queues nothing on A's integrations.
+    const theirs = await other('POST', `/api/agents/${AGENT}/calls/bulk`, [call('call_iso_bulk')]);
+    expect(theirs.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect((await other('GET', `/api/agents/${AGENT}/imports/${theirs.body.import_id}`)).body.jobs.total).toBe(0);
   });
 
   it('without an API key, or with a wrong one, /api routes answer 401', async () => {
