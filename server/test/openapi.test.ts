@@ -82,7 +82,7 @@ describe('GET /openapi.json', () => {
     }
     const trigger = doc.paths['/api/agents/{agentId}/outbound/call'].post;
     expect(trigger.security).toEqual([{ webhookSecret: [] }]);
-    expect(doc.paths['/webhooks/{type}/{hookId}'].post.security).toEqual([{ retellSignature: [] }]);
+    expect(doc.paths['/webhooks/{type}/{voiceWebhookId}'].post.security).toEqual([{ retellSignature: [] }]);
     expect(doc.paths['/admin/tenants'].post.security).toEqual([{ adminKey: [] }]);
     expect(doc.paths['/health'].get.security).toEqual([]);
     const connect = doc.paths['/api/agents/{agentId}/integrations/connect'].post;

@@ -8,7 +8,7 @@ import { connectVoice, retellCall, signedPost } from '../helpers/voice.js';
 let hs: HubspotSim;
 let ghl: GohighlevelSim;
 let hub: TestHub;
-let voice: { integrationId: string; hookId: string; path: string };
+let voice: { integrationId: string; voiceWebhookId: string; path: string };
 const AGENT = 'agent_inbound';
 const KEY = 'key_inbound_test_0000000000';
 const inbound = (from: string, signing?: 'valid' | 'bad' | 'stale' | 'missing') =>

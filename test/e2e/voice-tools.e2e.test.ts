@@ -6,7 +6,7 @@ import { connectVoice, retellCall, signedPost } from '../helpers/voice.js';
 
 let sim: GoogleCalendarSim;
 let hub: TestHub;
-let voice: { integrationId: string; hookId: string; path: string };
+let voice: { integrationId: string; voiceWebhookId: string; path: string };
 let calendarId: string;
 const AGENT = 'agent_tools';
 const KEY = 'key_tools_test_000000000000';
@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('mid-call tools on the voice hook', () => {
   it('GET …/tools answers Retell custom-tool definitions pointing at the hook, and the calendar they act on', async () => {
-    const res = await hub.api('GET', `/api/agents/${AGENT}/voice-webhooks/${voice.hookId}/tools`);
+    const res = await hub.api('GET', `/api/agents/${AGENT}/voice-webhooks/${voice.voiceWebhookId}/tools`);
     expect(res.status).toBe(200);
     expect(res.body.calendar).toEqual({ integration_id: calendarId, type: 'google-calendar' });
     expect(res.body.tools.map((t: { name: string }) => t.name)).toEqual(['check_availability', 'book_appointment', 'find_customer']);
@@ -39,7 +39,7 @@ describe('mid-call tools on the voice hook', () => {
       expect(new URL(t.url).pathname).toBe(`${voice.path}/tools/${t.name}`);
     }
     const other = await hub.newTenant();
-    expect((await other.api('GET', `/api/agents/${AGENT}/voice-webhooks/${voice.hookId}/tools`)).status).toBe(404);
+    expect((await other.api('GET', `/api/agents/${AGENT}/voice-webhooks/${voice.voiceWebhookId}/tools`)).status).toBe(404);
   });
 
   it('check_availability answers the free times in words beside the slots', async () => {

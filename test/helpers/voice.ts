@@ -15,12 +15,12 @@ export async function signedPost(hub: TestHub, path: string, body: unknown, apiK
 }
 
 /** Connects Retell to an agent and makes its voice hook; returns the hook's path on the test hub and its id. */
-export async function connectVoice(api: Api, agentId: string, apiKey: string, config: Record<string, unknown> = {}): Promise<{ integrationId: string; hookId: string; path: string }> {
+export async function connectVoice(api: Api, agentId: string, apiKey: string, config: Record<string, unknown> = {}): Promise<{ integrationId: string; voiceWebhookId: string; path: string }> {
   const r = await api('POST', `/api/agents/${agentId}/integrations/connect`, { type: 'retell', api_key: apiKey, config: { from_number: '+14155550000', ...config } });
   if (r.status !== 201) throw new Error(`retell connect answered ${r.status}: ${JSON.stringify(r.body)}`);
   const vh = await api('POST', `/api/agents/${agentId}/voice-webhooks`, { integration_id: r.body.id });
   if (vh.status !== 201) throw new Error(`voice hook answered ${vh.status}: ${JSON.stringify(vh.body)}`);
-  return { integrationId: r.body.id, hookId: vh.body.id, path: new URL(vh.body.url).pathname };
+  return { integrationId: r.body.id, voiceWebhookId: vh.body.id, path: new URL(vh.body.url).pathname };
 }
 
 /** A Retell call object as its webhooks and tool calls carry it. */

@@ -80,12 +80,12 @@ async function callbackPayload(out: OutboundService, call: OutboundCallDoc): Pro
 export async function runCallbackJob(out: OutboundService, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
   const id = job.callId.slice('callback:'.length);
   const call = await out.calls.byId(id);
-  const hook = call?.callbackUrl ? await out.hooks.webhooks.findOne({ _id: call.webhookId }) : null;
-  if (!call?.callbackUrl || !hook) return out.queue.succeed(job._id, owner);
+  const webhook = call?.callbackUrl ? await out.webhooks.outboundWebhooks.findOne({ _id: call.webhookId }) : null;
+  if (!call?.callbackUrl || !webhook) return out.queue.succeed(job._id, owner);
   const payload = await callbackPayload(out, call);
-  const secret = out.hub.keyring.open<string>(hook.signingSecret);
+  const secret = out.hub.keyring.open<string>(webhook.signingSecret);
   try {
-    await postSigned(out.hub, { url: call.callbackUrl, secret, event: 'outbound_call.completed', deliveryId: job._id, connectionId: hook._id, payload }, signal);
+    await postSigned(out.hub, { url: call.callbackUrl, secret, event: 'outbound_call.completed', deliveryId: job._id, connectionId: webhook._id, payload }, signal);
     await out.calls.set(id, { callbackDeliveredAt: new Date().toISOString() });
     await out.queue.succeed(job._id, owner);
   } catch (err) {

@@ -50,7 +50,7 @@ export type OutboundCallDoc = {
 };
 
 /** The per-tenant URL a voice provider posts its call events to, verified with one integration's key. */
-export type VoiceHookDoc = {
+export type VoiceWebhookDoc = {
   _id: string;
   tenantId: string;
   agentId: string;

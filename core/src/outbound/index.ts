@@ -1,7 +1,7 @@
 /** The outbound loop: trigger webhooks, placing calls, provider call events, callbacks. */
 export * from './documents.js';
 export * from './outbound-calls.js';
-export * from './hook-repos.js';
+export * from './outbound-repos.js';
 export * from './outbound-service.js';
 export * from './webhooks.js';
 export * from './trigger.js';

@@ -1,9 +1,9 @@
 import type { HubServices } from '../services.js';
 import { JobQueue, queueStoreOptions } from '../queue/job-queue.js';
 import type { JobDoc } from '../store/repos/documents.js';
-import type { OutboundCallDoc, OutboundWebhookDoc, VoiceCallDoc, VoiceHookDoc } from './documents.js';
+import type { OutboundCallDoc, OutboundWebhookDoc, VoiceCallDoc, VoiceWebhookDoc } from './documents.js';
 import { OutboundCallRepo } from './outbound-calls.js';
-import { HookRepo, RateWindowRepo, VoiceCallRepo } from './hook-repos.js';
+import { WebhookRepo, RateWindowRepo, VoiceCallRepo } from './outbound-repos.js';
 import { ensureCallerIndexes } from '../voice/caller-lookup.js';
 
 /** Timing of the outbound layer. */
@@ -29,7 +29,7 @@ export const OUTBOUND_DEFAULTS = { bodyWindowMs: 10 * 60_000, keyWindowMs: 24 * 
  * about syncs while these get the same leases, backoff and dead-lettering.
  */
 export class OutboundService {
-  readonly hooks: HookRepo;
+  readonly webhooks: WebhookRepo;
   readonly calls: OutboundCallRepo;
   readonly voiceCalls: VoiceCallRepo;
   readonly rates: RateWindowRepo;
@@ -39,7 +39,7 @@ export class OutboundService {
   constructor(readonly hub: HubServices, opts: OutboundOptions) {
     const e = hub.engine;
     this.opts = { ...OUTBOUND_DEFAULTS, ...opts };
-    this.hooks = new HookRepo(e.collection<OutboundWebhookDoc>('outbound_webhooks'), e.collection<VoiceHookDoc>('voice_hooks'));
+    this.webhooks = new WebhookRepo(e.collection<OutboundWebhookDoc>('outbound_webhooks'), e.collection<VoiceWebhookDoc>('voice_hooks'));
     this.calls = new OutboundCallRepo(e.collection<OutboundCallDoc>('outbound_calls'));
     this.voiceCalls = new VoiceCallRepo(e.collection<VoiceCallDoc>('voice_calls'));
     this.rates = new RateWindowRepo(e.collection('outbound_rate_windows'));
@@ -48,7 +48,7 @@ export class OutboundService {
 
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
-    await Promise.all([this.hooks.ensureIndexes(), this.calls.ensureIndexes(), this.queue.ensureIndexes(), ensureCallerIndexes(this.hub)]);
+    await Promise.all([this.webhooks.ensureIndexes(), this.calls.ensureIndexes(), this.queue.ensureIndexes(), ensureCallerIndexes(this.hub)]);
   }
 
   /**

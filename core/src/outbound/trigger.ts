@@ -84,20 +84,20 @@ export function idempotencyKey(header: string | undefined, body: unknown, window
  */
 export async function triggerCall(out: OutboundService, agentId: string, secret: string | undefined, body: unknown, idemHeader: string | undefined): Promise<{ call: OutboundCallDoc; created: boolean }> {
   if (!secret) throw new HubError('HUB_ERR_UNAUTHORIZED', 'send the webhook secret as X-Webhook-Secret', { field: 'headers.x-webhook-secret' });
-  const hook = await out.hooks.webhookBySecret(agentId, secret);
-  if (!hook) throw new HubError('HUB_ERR_UNAUTHORIZED', 'the webhook secret is not valid for this agent', { field: 'headers.x-webhook-secret' });
-  const limit = await out.rates.hit(hook._id, hook.rateLimit);
-  if (!limit.allowed) throw new HubError('HUB_ERR_RATE_LIMITED', `this webhook allows ${hook.rateLimit.requests} calls per ${hook.rateLimit.perMs / 1000} s`, { retryAfterMs: limit.retryAfterMs });
+  const webhook = await out.webhooks.webhookBySecret(agentId, secret);
+  if (!webhook) throw new HubError('HUB_ERR_UNAUTHORIZED', 'the webhook secret is not valid for this agent', { field: 'headers.x-webhook-secret' });
+  const limit = await out.rates.hit(webhook._id, webhook.rateLimit);
+  if (!limit.allowed) throw new HubError('HUB_ERR_RATE_LIMITED', `this webhook allows ${webhook.rateLimit.requests} calls per ${webhook.rateLimit.perMs / 1000} s`, { retryAfterMs: limit.retryAfterMs });
   const input = readTrigger(body, out.hub.settings.allowPrivateUrls);
   if (input.callbackUrl) await assertPublicUrl(input.callbackUrl, 'callback_url', out.hub.settings.allowPrivateUrls, out.hub.settings.resolveHost);
   const idem = idempotencyKey(idemHeader, body, out.opts);
   const result = await out.calls.createOnce({
-    tenantId: hook.tenantId, agentId, webhookId: hook._id, idemKey: idem.key, idemExpiresAt: Date.now() + idem.windowMs,
-    phone: input.phone, contactData: input.contactData, voiceIntegrationId: hook.voiceIntegrationId,
+    tenantId: webhook.tenantId, agentId, webhookId: webhook._id, idemKey: idem.key, idemExpiresAt: Date.now() + idem.windowMs,
+    phone: input.phone, contactData: input.contactData, voiceIntegrationId: webhook.voiceIntegrationId,
     ...(input.contactName ? { contactName: input.contactName } : {}), ...(input.contactId ? { contactId: input.contactId } : {}),
-    ...(input.callbackUrl ? { callbackUrl: input.callbackUrl } : {}), ...(hook.integrationId ? { integrationId: hook.integrationId } : {}),
+    ...(input.callbackUrl ? { callbackUrl: input.callbackUrl } : {}), ...(webhook.integrationId ? { integrationId: webhook.integrationId } : {}),
   });
   // A repeat of a call still queued re-enqueues (a no-op when its job exists), healing a crash between the two writes.
-  if (result.created || result.call.state === 'queued') await out.enqueue('place', { tenantId: hook.tenantId, agentId, integrationId: hook.voiceIntegrationId, key: result.call._id });
+  if (result.created || result.call.state === 'queued') await out.enqueue('place', { tenantId: webhook.tenantId, agentId, integrationId: webhook.voiceIntegrationId, key: result.call._id });
   return result;
 }

@@ -2,7 +2,7 @@ import { HubError, inputError } from '../errors/hub-error.js';
 import { hashSecret, randomToken } from '../security/crypto.js';
 import type { Connector, Hook } from '../engine/types.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
-import type { OutboundWebhookDoc, VoiceHookDoc } from './documents.js';
+import type { OutboundWebhookDoc, VoiceWebhookDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
 
 /** The body of POST …/outbound/webhooks. */
@@ -52,7 +52,7 @@ export async function createOutboundWebhook(out: OutboundService, tenantId: stri
   const secret = randomToken('whsec_', 32);
   const signingSecret = randomToken('whsign_', 32);
   const rl = body.rate_limit;
-  const doc = await out.hooks.createWebhook({
+  const doc = await out.webhooks.createWebhook({
     tenantId, agentId, ...(body.name ? { name: body.name } : {}), secretHash: hashSecret(secret), signingSecret: out.hub.keyring.seal(signingSecret),
     ...(body.integration_id ? { integrationId: body.integration_id } : {}), voiceIntegrationId: voice._id,
     rateLimit: rl ? { requests: rl.requests, perMs: rl.per_seconds * 1000 } : { ...out.opts.defaultRateLimit },
@@ -70,7 +70,7 @@ export function publicWebhook(out: OutboundService, doc: OutboundWebhookDoc): Re
 }
 
 /** Creates the URL a voice provider posts call events to, verified with the named integration's key. */
-export async function createVoiceHook(out: OutboundService, tenantId: string, agentId: string, integrationId: string): Promise<Record<string, unknown>> {
+export async function createVoiceWebhook(out: OutboundService, tenantId: string, agentId: string, integrationId: string): Promise<Record<string, unknown>> {
   const doc = await out.hub.repos.integrations.get(tenantId, agentId, integrationId).catch(() => {
     throw inputError('integration_id', `no integration ${integrationId} on agent ${agentId}`);
   });
@@ -78,11 +78,11 @@ export async function createVoiceHook(out: OutboundService, tenantId: string, ag
   if (!connector || !voiceHooks(connector)) {
     throw new HubError('HUB_ERR_CAPABILITY', `integration_id: ${doc.type} does not receive call events`, { field: 'integration_id' });
   }
-  const hook = await out.hooks.createVoiceHook({ _id: randomToken('vh_', 18), tenantId, agentId, integrationId, type: doc.type });
-  return publicVoiceHook(out, hook);
+  const webhook = await out.webhooks.createVoiceWebhook({ _id: randomToken('vh_', 18), tenantId, agentId, integrationId, type: doc.type });
+  return publicVoiceWebhook(out, webhook);
 }
 
-/** A voice hook as the API shows it. */
-export function publicVoiceHook(out: OutboundService, doc: VoiceHookDoc): Record<string, unknown> {
+/** A voice webhook as the API shows it. */
+export function publicVoiceWebhook(out: OutboundService, doc: VoiceWebhookDoc): Record<string, unknown> {
   return { id: doc._id, agent_id: doc.agentId, integration_id: doc.integrationId, type: doc.type, url: `${out.hub.settings.publicUrl}/webhooks/${doc.type}/${doc._id}`, created_at: doc.createdAt };
 }

@@ -8,6 +8,6 @@ export * from './tool-calendar.js';
 export * from './tools.js';
 export * from './tool-definitions.js';
 export * from './receive-tool.js';
-export * from './hook-tools.js';
+export * from './webhook-tools.js';
 export * from './link-booking.js';
 export * from './caller-lookup.js';

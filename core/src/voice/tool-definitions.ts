@@ -47,13 +47,13 @@ export interface RetellCustomTool {
   timeout_ms: number;
 }
 
-/** Retell custom-tool definitions for a voice hook whose URL is `hookUrl`, ready to paste or to send with Retell's API. */
-export function retellToolDefinitions(hookUrl: string, names: string[] = Object.keys(TOOL_SPECS)): RetellCustomTool[] {
+/** Retell custom-tool definitions for a voice webhook whose URL is `webhookUrl`, ready to paste or to send with Retell's API. */
+export function retellToolDefinitions(webhookUrl: string, names: string[] = Object.keys(TOOL_SPECS)): RetellCustomTool[] {
   return names.map((name) => ({
     type: 'custom' as const,
     name,
     description: TOOL_SPECS[name].description,
-    url: `${hookUrl}/tools/${name}`,
+    url: `${webhookUrl}/tools/${name}`,
     method: 'POST' as const,
     parameters: TOOL_SPECS[name].parameters,
     speak_during_execution: true,

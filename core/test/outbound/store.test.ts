@@ -90,7 +90,7 @@ describe.each(testEngines())('outbound store on $name', (target) => {
   describe('triggers', () => {
     it('a wrong secret, a bad phone or a full window writes nothing', async () => {
       const secret = 'whsec_right';
-      await out.hooks.webhooks.insertOne({ _id: 'owh_1', tenantId: 't1', agentId: 'a1', secretHash: hashSecret(secret), signingSecret: hub.keyring.seal('s'), voiceIntegrationId: 'int_r', rateLimit: { requests: 2, perMs: 60_000 }, createdAt: '' });
+      await out.webhooks.outboundWebhooks.insertOne({ _id: 'owh_1', tenantId: 't1', agentId: 'a1', secretHash: hashSecret(secret), signingSecret: hub.keyring.seal('s'), voiceIntegrationId: 'int_r', rateLimit: { requests: 2, perMs: 60_000 }, createdAt: '' });
       await expect(triggerCall(out, 'a1', 'whsec_wrong', { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED' });
       await expect(triggerCall(out, 'a2', secret, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED' });
       await expect(triggerCall(out, 'a1', undefined, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED' });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
-  createOutboundWebhook, createVoiceHook, isHubError, voiceHookTools, outboundCallView, publicVoiceHook, publicWebhook, triggerCall, type OutboundService,
+  createOutboundWebhook, createVoiceWebhook, isHubError, voiceWebhookTools, outboundCallView, publicVoiceWebhook, publicWebhook, triggerCall, type OutboundService,
 } from '@hub/core';
 import { AgentParams, NoContent, errors } from '../routes/schemas.js';
 import { OutboundCallView, VoiceHookView, WebhookView } from '../routes/responses.js';
@@ -28,12 +28,12 @@ const TriggerBody = Type.Object(
   },
   { additionalProperties: true, description: 'any other top-level text or number field also reaches the voice agent' },
 );
-const NewVoiceHook = Type.Object({ integration_id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const NewVoiceWebhook = Type.Object({ integration_id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 
 const ToolsSchema = {
   tags: ['voice'],
   summary: "A voice webhook's mid-call tools",
-  description: "The hook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API, and the calendar they act on",
+  description: "The webhook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API, and the calendar they act on",
   params: IdParams,
   response: {
     200: Type.Object({
@@ -71,7 +71,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         response: { 200: Type.Object({ webhooks: Type.Array(WebhookView(false)) }), ...errors(400, 401) },
       },
     },
-    async (req) => ({ webhooks: (await out.hooks.listWebhooks(req.tenantId, req.params.agentId)).map((d) => publicWebhook(out, d)) }),
+    async (req) => ({ webhooks: (await out.webhooks.listWebhooks(req.tenantId, req.params.agentId)).map((d) => publicWebhook(out, d)) }),
   );
   app.delete(
     '/api/agents/:agentId/outbound/webhooks/:id',
@@ -85,7 +85,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
       },
     },
     async (req, reply) => {
-      await out.hooks.removeWebhook(req.tenantId, req.params.agentId, req.params.id);
+      await out.webhooks.removeWebhook(req.tenantId, req.params.agentId, req.params.id);
       return reply.status(204).send();
     },
   );
@@ -146,11 +146,11 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         summary: 'Create a voice webhook URL',
         description: "The per-tenant URL to paste into the voice provider's (Retell's) webhook setting; its events are verified with the named integration's key.",
         params: AgentParams,
-        body: NewVoiceHook,
+        body: NewVoiceWebhook,
         response: { 201: VoiceHookView, ...errors(400, 401) },
       },
     },
-    async (req, reply) => reply.status(201).send(await createVoiceHook(out, req.tenantId, req.params.agentId, req.body.integration_id)),
+    async (req, reply) => reply.status(201).send(await createVoiceWebhook(out, req.tenantId, req.params.agentId, req.body.integration_id)),
   );
   app.get(
     '/api/agents/:agentId/voice-webhooks',
@@ -163,9 +163,9 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         response: { 200: Type.Object({ webhooks: Type.Array(VoiceHookView) }), ...errors(400, 401) },
       },
     },
-    async (req) => ({ webhooks: (await out.hooks.listVoiceHooks(req.tenantId, req.params.agentId)).map((d) => publicVoiceHook(out, d)) }),
+    async (req) => ({ webhooks: (await out.webhooks.listVoiceWebhooks(req.tenantId, req.params.agentId)).map((d) => publicVoiceWebhook(out, d)) }),
   );
-  app.get('/api/agents/:agentId/voice-webhooks/:id/tools', { schema: ToolsSchema }, async (req) => voiceHookTools(out, req.tenantId, req.params.agentId, req.params.id));
+  app.get('/api/agents/:agentId/voice-webhooks/:id/tools', { schema: ToolsSchema }, async (req) => voiceWebhookTools(out, req.tenantId, req.params.agentId, req.params.id));
   app.delete(
     '/api/agents/:agentId/voice-webhooks/:id',
     {
@@ -178,7 +178,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
       },
     },
     async (req, reply) => {
-      await out.hooks.removeVoiceHook(req.tenantId, req.params.agentId, req.params.id);
+      await out.webhooks.removeVoiceWebhook(req.tenantId, req.params.agentId, req.params.id);
       return reply.status(204).send();
     },
   );

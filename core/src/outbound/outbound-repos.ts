@@ -2,24 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { DocCollection } from '../store/types.js';
 import { notFound } from '../errors/hub-error.js';
 import { hashSecret, safeEqual } from '../security/crypto.js';
-import type { OutboundWebhookDoc, VoiceCallDoc, VoiceHookDoc } from './documents.js';
+import type { OutboundWebhookDoc, VoiceCallDoc, VoiceWebhookDoc } from './documents.js';
 import type { CallData } from '../sync/call-data.js';
 
 /** Trigger webhooks (secret stored hashed) and voice-provider hooks, always scoped by tenant. */
-export class HookRepo {
-  constructor(readonly webhooks: DocCollection<OutboundWebhookDoc>, readonly voiceHooks: DocCollection<VoiceHookDoc>) {}
+export class WebhookRepo {
+  constructor(readonly outboundWebhooks: DocCollection<OutboundWebhookDoc>, readonly voiceWebhooks: DocCollection<VoiceWebhookDoc>) {}
 
   /** Creates the indexes this repository relies on. */
   async ensureIndexes(): Promise<void> {
-    await this.webhooks.createIndex({ agentId: 1 });
-    await this.webhooks.createIndex({ tenantId: 1, agentId: 1 });
-    await this.voiceHooks.createIndex({ tenantId: 1, agentId: 1 });
+    await this.outboundWebhooks.createIndex({ agentId: 1 });
+    await this.outboundWebhooks.createIndex({ tenantId: 1, agentId: 1 });
+    await this.voiceWebhooks.createIndex({ tenantId: 1, agentId: 1 });
   }
 
   /** Stores a trigger webhook. */
   async createWebhook(doc: Omit<OutboundWebhookDoc, '_id' | 'createdAt'>): Promise<OutboundWebhookDoc> {
     const full: OutboundWebhookDoc = { ...doc, _id: `owh_${randomUUID()}`, createdAt: new Date().toISOString() };
-    await this.webhooks.insertOne(full);
+    await this.outboundWebhooks.insertOne(full);
     return full;
   }
 
@@ -30,40 +30,40 @@ export class HookRepo {
   async webhookBySecret(agentId: string, secret: string): Promise<OutboundWebhookDoc | null> {
     const given = hashSecret(secret);
     let match: OutboundWebhookDoc | null = null;
-    for (const doc of await this.webhooks.find({ agentId }).toArray()) if (safeEqual(doc.secretHash, given) && !match) match = doc;
+    for (const doc of await this.outboundWebhooks.find({ agentId }).toArray()) if (safeEqual(doc.secretHash, given) && !match) match = doc;
     return match;
   }
 
   /** The trigger webhooks of an agent. */
   async listWebhooks(tenantId: string, agentId: string): Promise<OutboundWebhookDoc[]> {
-    return this.webhooks.find({ tenantId, agentId }, { sort: { createdAt: 1 } }).toArray();
+    return this.outboundWebhooks.find({ tenantId, agentId }, { sort: { createdAt: 1 } }).toArray();
   }
 
   /** Removes a trigger webhook: its secret stops working at once. */
   async removeWebhook(tenantId: string, agentId: string, id: string): Promise<void> {
-    if ((await this.webhooks.deleteOne({ _id: id, tenantId, agentId })).deletedCount === 0) throw notFound('outbound webhook', id);
+    if ((await this.outboundWebhooks.deleteOne({ _id: id, tenantId, agentId })).deletedCount === 0) throw notFound('outbound webhook', id);
   }
 
-  /** Stores a voice hook under an unguessable id (the URL is not the proof, but it should not be enumerable). */
-  async createVoiceHook(doc: Omit<VoiceHookDoc, 'createdAt'>): Promise<VoiceHookDoc> {
-    const full: VoiceHookDoc = { ...doc, createdAt: new Date().toISOString() };
-    await this.voiceHooks.insertOne(full);
+  /** Stores a voice webhook under an unguessable id (the URL is not the proof, but it should not be enumerable). */
+  async createVoiceWebhook(doc: Omit<VoiceWebhookDoc, 'createdAt'>): Promise<VoiceWebhookDoc> {
+    const full: VoiceWebhookDoc = { ...doc, createdAt: new Date().toISOString() };
+    await this.voiceWebhooks.insertOne(full);
     return full;
   }
 
-  /** A voice hook by id (the public event route knows no tenant until the signature is checked). */
-  async voiceHook(id: string): Promise<VoiceHookDoc | null> {
-    return this.voiceHooks.findOne({ _id: id });
+  /** A voice webhook by id (the public event route knows no tenant until the signature is checked). */
+  async voiceWebhook(id: string): Promise<VoiceWebhookDoc | null> {
+    return this.voiceWebhooks.findOne({ _id: id });
   }
 
   /** The voice hooks of an agent. */
-  async listVoiceHooks(tenantId: string, agentId: string): Promise<VoiceHookDoc[]> {
-    return this.voiceHooks.find({ tenantId, agentId }, { sort: { createdAt: 1 } }).toArray();
+  async listVoiceWebhooks(tenantId: string, agentId: string): Promise<VoiceWebhookDoc[]> {
+    return this.voiceWebhooks.find({ tenantId, agentId }, { sort: { createdAt: 1 } }).toArray();
   }
 
-  /** Removes a voice hook. */
-  async removeVoiceHook(tenantId: string, agentId: string, id: string): Promise<void> {
-    if ((await this.voiceHooks.deleteOne({ _id: id, tenantId, agentId })).deletedCount === 0) throw notFound('voice webhook', id);
+  /** Removes a voice webhook. */
+  async removeVoiceWebhook(tenantId: string, agentId: string, id: string): Promise<void> {
+    if ((await this.voiceWebhooks.deleteOne({ _id: id, tenantId, agentId })).deletedCount === 0) throw notFound('voice webhook', id);
   }
 }
 
