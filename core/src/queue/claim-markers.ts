@@ -11,14 +11,16 @@ export type ClaimMarker = { _id: string; jobId: string; lease: Lease };
 /**
  * FerretDB 1.x runs findAndModify as a read, then a write by _id, so concurrent claims can all take
  * the same version of a job. Each then inserts a marker keyed by that version; the unique _id lets
- * exactly one through. A loser's claim write may have landed after the winner's, so the loser puts
- * the winner's lease (read from the marker) back wherever the job still holds its own token, and
- * leaves the job alone. On MongoDB the claim itself is atomic and no marker is written.
+ * exactly one through. A loser's claim write may have landed after the winner's, so the winner
+ * writes its lease again, and the loser puts the winner's lease (read from the marker) back wherever
+ * the job still holds its own token, and leaves the job alone. On MongoDB the claim itself is atomic and no marker is written.
  */
 export async function confirmClaim(jobs: DocCollection<JobDoc>, markers: DocCollection<ClaimMarker>, before: JobDoc, lease: Lease): Promise<boolean> {
   const _id = `${before._id}@${before.updatedAt}#${before.attempts}`;
   try {
     await markers.insertOne({ _id, jobId: before._id, lease });
+    // A loser's claim write may have landed after ours: the job gets our lease back before we run it.
+    await jobs.updateOne({ _id: before._id, status: 'running', attempts: lease.attempts }, { $set: lease });
     return true;
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;

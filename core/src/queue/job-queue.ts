@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocCollection, StoreEngine } from '../store/types.js';
 import { DUPLICATE_KEY_CODE } from '../store/types.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
-import { notFound, HubError } from '../errors/hub-error.js';
+import { notFound, HubError, isHubError } from '../errors/hub-error.js';
 import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
 import { confirmClaim, type ClaimMarker } from './claim-markers.js';
 import { decodeKeys, encodeKeys } from '../store/stored-keys.js';
@@ -36,6 +36,16 @@ export interface QueueStoreOptions {
    * confirmed by a unique insert there. Leave unset on MongoDB and the embedded engine.
    */
   claimMarkers?: DocCollection<ClaimMarker>;
+}
+
+/** The error a worker's write gets when its claim is no longer the job's (another worker has it). */
+export function leaseLost(jobId: string): HubError {
+  return new HubError('HUB_ERR_CONFLICT', `job ${jobId} lease was lost`, { retryable: false, details: { leaseLost: true } });
+}
+
+/** True for {@link leaseLost}: the job is someone else's now, so it must be left alone, not failed. */
+export function isLeaseLost(err: unknown): boolean {
+  return isHubError(err) && err.details?.leaseLost === true;
 }
 
 /** The queue's view of a store engine: its clock, and claim markers where updates are not atomic. */
@@ -170,7 +180,7 @@ export class JobQueue {
   /** Records a finished step: the idempotency ledger entry that makes a retry skip it. */
   async checkpoint(jobId: string, lease: string, step: string, record: StepRecord): Promise<void> {
     const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { [`steps.${step}`]: storedRecord(record), updatedAt: this.isoNow() } }));
-    if (res.matchedCount !== 1) throw new HubError('HUB_ERR_CONFLICT', `job ${jobId} lease was lost`, { retryable: false });
+    if (res.matchedCount !== 1) throw leaseLost(jobId);
   }
 
   /** Marks the job done. */

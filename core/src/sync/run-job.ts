@@ -1,5 +1,6 @@
 import type { StepName } from '@hub/manifests';
 import { HubError, isHubError } from '../errors/hub-error.js';
+import { isLeaseLost } from '../queue/job-queue.js';
 import type { OperationContext } from '../engine/runtime.js';
 import type { ExchangeSummary } from '../http/client.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
@@ -62,6 +63,8 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
         await Promise.all([checkpoint(hub, job, owner, step, record), logged]);
       }
     } catch (err) {
+      // The job is another claim's now: failing it would undo that worker's run.
+      if (isLeaseLost(err)) return void hub.logger.warn({ jobId: job._id, step }, 'sync job stopped: its lease was lost');
       const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
       await log('failed', { error: e.toJSON() });
       await hub.noteAuthFailure(integration._id, e);

@@ -206,3 +206,17 @@ describe.each(testEngines())('Worker on $name', (target) => {
     expect(job.leaseToken).toBeUndefined();
   });
 });
+
+describe.each(testEngines())('a sync job whose lease is lost on $name', (target) => {
+  useEngine(target);
+
+  it('is left to its new claim, not failed', async () => {
+    const { isLeaseLost, leaseLost } = await import('../../src/queue/job-queue.js');
+    expect(isLeaseLost(leaseLost('job_1'))).toBe(true);
+    await queue.enqueue(spec);
+    const job = (await queue.claim('w', 10_000))!;
+    await queue.col.updateOne({ _id: job._id }, { $set: { leaseToken: 'other' } });
+    const err = await queue.checkpoint(job._id, job.leaseToken!, 'note', { status: 'succeeded', at: 'now' }).catch((e: unknown) => e);
+    expect(isLeaseLost(err)).toBe(true);
+  });
+});
