@@ -13,6 +13,12 @@ import { startGohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
 import { startZapierSim } from '@hub/connector-zapier/sim';
 import { ROOT, apiClient, childEnv, freePort, runCli, spawnHub, type ChildHub } from '../helpers/hub.js';
 
+/** The call id a catch-hook payload carries (the original spec's payload nests it under `call`). */
+function callIdOf(body: unknown): string {
+  const b = body as { call_id?: string; call?: { call_id?: string } };
+  return String(b.call?.call_id ?? b.call_id);
+}
+
 const CALLS = Number(process.env.CALLS ?? 1000);
 const PHONES = Math.ceil(CALLS / 2); // every phone calls twice: one contact per phone, whatever the race
 const base = process.env.HUB_TEST_MONGODB_URL ?? execFileSync(join(ROOT, 'scripts/ferretdb.sh'), ['start'], { encoding: 'utf8' }).trim();
@@ -62,11 +68,11 @@ for (let i = 0; i < CALLS; i++) {
 const ingested = Date.now() - started;
 
 // Wait until every job finished (or 5 minutes pass).
-const deadline = Date.now() + 300_000;
+const deadline = Date.now() + Number(process.env.WAIT_MS ?? 900_000);
 let pending = CALLS * 2;
 while (Date.now() < deadline) {
   const notes = ghl.notes.all().length;
-  const caught = new Set(zap.caught().map((c) => (c.body as { call_id?: string }).call_id)).size;
+  const caught = new Set(zap.caught().map((c) => callIdOf(c.body))).size;
   pending = CALLS * 2 - Math.min(notes, CALLS) - caught;
   if (pending <= 0) break;
   await new Promise((r) => setTimeout(r, 1000));
@@ -76,12 +82,12 @@ const contactsPerPhone = new Map<string, number>();
 for (const c of ghl.contacts.all()) contactsPerPhone.set(String(c.phone), (contactsPerPhone.get(String(c.phone)) ?? 0) + 1);
 const notesPerCall = new Map<string, number>();
 for (const n of ghl.notes.all()) {
-  const id = /proof_\d+/.exec(JSON.stringify(n))?.[0] ?? '?';
-  notesPerCall.set(id, (notesPerCall.get(id) ?? 0) + 1);
+  const id = /proof_\d+\b/.exec(JSON.stringify(n))?.[0];
+  if (id) notesPerCall.set(id, (notesPerCall.get(id) ?? 0) + 1);
 }
 const caughtPerCall = new Map<string, number>();
 for (const c of zap.caught()) {
-  const id = String((c.body as { call_id?: string }).call_id);
+  const id = callIdOf(c.body);
   caughtPerCall.set(id, (caughtPerCall.get(id) ?? 0) + 1);
 }
 const ghl429 = ghl.requests.filter((r) => r.status === 429).length;
