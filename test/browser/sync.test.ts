@@ -118,4 +118,47 @@ describe('mapping, activity and recovery in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('every page at 375 px: no horizontal overflow, every control named, Tab reaches the controls', async () => {
+    const { page, context } = await newPage(browser, 375);
+    await signIn(page, hub);
+    const pages: Array<[string, string]> = [
+      ['agents', '#/'], ['integrations', `#/agents/${AGENT}`], ['mapping', `#/agents/${AGENT}/integrations/${integrationId}/mapping`],
+      ['conditions', `#/agents/${AGENT}/integrations/${integrationId}/conditions`], ['activity', `#/agents/${AGENT}/activity`],
+      ['call', `#/agents/${AGENT}/calls/call_browser_1`], ['outbound', `#/agents/${AGENT}/outbound`], ['stats', `#/agents/${AGENT}/stats`],
+    ];
+    for (const [name, hash] of pages) {
+      await page.goto(`${hub.url}/ui/${hash}`);
+      await page.reload();
+      await page.getByRole('heading', { level: 1 }).waitFor().catch(async (err: Error) => {
+        await shot(page, `failed-${name}`);
+        throw new Error(`${name}: ${err.message}`);
+      });
+      await page.waitForLoadState('networkidle');
+      const report = await page.evaluate(() => {
+        const controls = [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href], [role="textbox"]')].filter((el) => el.offsetParent !== null);
+        const named = (el: HTMLElement) =>
+          Boolean(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || el.textContent?.trim() || el.getAttribute('title'));
+        return {
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          unnamed: controls.filter((el) => !named(el)).map((el) => el.outerHTML.slice(0, 120)),
+          unreachable: controls.filter((el) => el.tabIndex < 0).map((el) => el.outerHTML.slice(0, 120)),
+          count: controls.length,
+        };
+      });
+      await shot(page, `${name}-375`);
+      expect(report.overflow, name).toBeLessThanOrEqual(0);
+      expect(report.unnamed, name).toEqual([]);
+      expect(report.unreachable, name).toEqual([]);
+      // Tab from the top reaches as many distinct controls as there are (up to 15 presses).
+      await page.locator('body').focus();
+      const reached = new Set<string>();
+      for (let i = 0; i < Math.min(15, report.count); i++) {
+        await page.keyboard.press('Tab');
+        reached.add(await page.evaluate(() => (document.activeElement ? `${document.activeElement.tagName}:${document.activeElement.textContent?.slice(0, 30)}:${[...document.querySelectorAll('*')].indexOf(document.activeElement)}` : 'none')));
+      }
+      expect(reached.size, name).toBe(Math.min(15, report.count));
+    }
+    await context.close();
+  });
 });

@@ -75,7 +75,7 @@ export function fieldErrors(err: unknown): Record<string, string> {
   const problems = err.body.problems?.length ? err.body.problems : err.body.field ? [{ field: err.body.field, message: err.body.message }] : [];
   for (const p of problems) {
     const key = fieldKey(p.field);
-    const message = p.message.startsWith(p.field) ? p.message.slice(p.field.length).trim() : stripFieldPrefix(p.message, key);
+    const message = stripFieldPrefix(p.message, [p.field, `body.${key}`, key]);
     out[key] = out[key] ? `${out[key]}; ${message}` : message;
   }
   if (!problems.length) out[''] = err.body.message;
@@ -87,8 +87,13 @@ export function fieldKey(field: string): string {
   return field.replace(/^body\./, '').replace(/^(auth_data|credentials)\./, '').replace(/^body$/, '');
 }
 
-function stripFieldPrefix(message: string, key: string): string {
-  for (const prefix of [`body.${key}`, key]) if (key && message.startsWith(`${prefix}:`)) return message.slice(prefix.length + 1).trim();
+/** "config.x: is required" beside the config.x control reads better as "is required". */
+function stripFieldPrefix(message: string, prefixes: string[]): string {
+  for (const prefix of prefixes) {
+    if (!prefix || !message.startsWith(prefix)) continue;
+    const rest = message.slice(prefix.length).replace(/^[:\s]+/, '');
+    if (rest && /^[:\s]/.test(message.slice(prefix.length))) return rest;
+  }
   return message;
 }
 

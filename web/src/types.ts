@@ -33,7 +33,7 @@ export interface Health {
   state: HealthState;
   last_success_at: string | null;
   last_failure_at: string | null;
-  last_error: string | null;
+  last_error: unknown;
   failure_streak: number;
   quota_remaining: number | null;
 }

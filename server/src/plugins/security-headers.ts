@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify';
 type Directives = Record<string, string[]>;
 
 /**
- * The console's policy: only its own scripts, styles and API; nothing inline, no framing. Its page
- * gets a per-response nonce on top (see the console plugin) for the editor's generated style sheet.
+ * The console's policy: only its own scripts, style sheets and API; no inline script, no framing.
+ * Its page gets a per-response nonce on top (see the console plugin) for the code editor's
+ * generated style sheet; style attributes, which the editor sets on its own elements, are allowed.
  */
 export const CONSOLE_CSP: Directives = {
   defaultSrc: ["'self'"],
@@ -14,6 +15,7 @@ export const CONSOLE_CSP: Directives = {
   scriptSrc: ["'self'"],
   scriptSrcAttr: ["'none'"],
   styleSrc: ["'self'"],
+  styleSrcAttr: ["'unsafe-inline'"],
   imgSrc: ["'self'", 'data:'],
   fontSrc: ["'self'"],
   connectSrc: ["'self'"],

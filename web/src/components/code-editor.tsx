@@ -62,7 +62,7 @@ const colours = HighlightStyle.define([
 ]);
 
 /** The page's CSP nonce (the server puts a fresh one in a meta tag), for the editor's generated style sheet. */
-const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+const cspNonce = (): string => document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 
 /** Where the expression fails to parse, as a range of the document. */
 export interface ErrorRange {
@@ -114,9 +114,10 @@ export function CodeEditor({ value, onChange, label, readOnly = false, error, de
       errorField,
       theme,
       EditorView.lineWrapping,
-      EditorView.cspNonce.of(nonce),
+      EditorView.cspNonce.of(cspNonce()),
       keymap.of([...defaultKeymap, ...historyKeymap]),
-      EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}) }),
+      // A read-only editor stays focusable, so keyboard users can reach, scroll and select the default.
+      EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(readOnly ? { tabindex: '0', 'aria-readonly': 'true' } : {}) }),
       EditorState.readOnly.of(readOnly),
       EditorView.editable.of(!readOnly),
       EditorView.updateListener.of((u) => {

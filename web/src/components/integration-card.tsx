@@ -65,7 +65,8 @@ export function IntegrationCard({ agentId, integration: i, connector, onChanged,
       onChanged();
       return `${r.retried} dead-lettered job${r.retried === 1 ? '' : 's'} put back in the queue`;
     });
-  const lastError = i.health?.last_error ?? (state !== 'healthy' ? i.status_reason : undefined);
+  // The hub reports last_error as an object ({code, message, step}); older answers give a string.
+  const lastError = errorText(i.health?.last_error ?? (state !== 'healthy' ? i.status_reason : undefined));
   return (
     <li className={`card health-${state}`} aria-labelledby={`card-${i.id}`}>
       <div className="card-head">
