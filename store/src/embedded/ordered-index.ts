@@ -40,11 +40,18 @@ export class OrderedIndex {
 
   /** Moves a write's docs: `before` are the old images (of updated and deleted docs), `puts` the new. */
   apply(before: Doc[], puts: Doc[]): void {
-    for (const doc of before) {
-      const key = this.keyOf(doc);
-      if (key !== undefined) this.tree.delete(key);
+    // Most updates (a checkpoint, a heartbeat) leave the indexed fields alone: those keys stay put.
+    const old = new Map<string, OrderedKey | undefined>();
+    for (const doc of before) old.set(doc._id, this.keyOf(doc));
+    const moved: Doc[] = [];
+    for (const doc of puts) {
+      const prev = old.get(doc._id);
+      const next = this.keyOf(doc);
+      if (prev !== undefined && next !== undefined && this.compareFrom(prev, next, 0) === 0) old.delete(doc._id);
+      else moved.push(doc);
     }
-    for (const doc of puts) this.add(doc);
+    for (const key of old.values()) if (key !== undefined) this.tree.delete(key);
+    for (const doc of moved) this.add(doc);
   }
 
   /**
