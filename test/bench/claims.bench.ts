@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobQueue, LANES, type JobDoc } from '@hub/core';
 import { openEmbeddedEngine } from '@hub/store';
+import { report } from './bench-kit.js';
 
 const backlog = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const claimBudgetMs = Number(process.env.BENCH_CLAIM_MS ?? 5_000);
@@ -60,5 +61,5 @@ export async function claimBench(): Promise<{ backlog: number; fillMs: number; c
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await claimBench();
-  console.log(`backlog ${r.backlog} jobs (queued in ${r.fillMs} ms): ${r.claims} claims at ${r.perSecond} claims/s`);
+  report('claims', { backlog: r.backlog, fill_ms: r.fillMs, claims: r.claims, per_s: r.perSecond });
 }

@@ -1,0 +1,81 @@
+// Deliveries per second: 40 Zapier integrations on one agent (each hook keeps its 25/s budget, so
+// no single CRM limit binds) and 250 calls queued (10,000 jobs), drained by the hub's worker; beside
+// a bare loop POSTing the same 10,000 payloads to the same simulator in the same run.
+// Run: pnpm exec tsx test/bench/deliveries.bench.ts (BENCH_CALLS, BENCH_HOOKS, BENCH_PROFILE_DIR)
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startZapierSim } from '@hub/connector-zapier/sim';
+import { ROOT } from '../helpers/hub.js';
+import { benchCall, benchData, connectHooks, removeData, report, startBenchHub } from './bench-kit.js';
+
+const hooks = Number(process.env.BENCH_HOOKS ?? 40);
+const calls = Number(process.env.BENCH_CALLS ?? 250);
+const total = hooks * calls;
+const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '16';
+
+const zap = await startZapierSim({ perSecond: 1_000_000 });
+const data = await benchData();
+try {
+  // Queue the whole backlog with the worker off, then start a hub that only drains it.
+  const started = performance.now();
+  const ingest = await startBenchHub(data, { HUB_WORKER: '0' });
+  await connectHooks(ingest, 'agent_bench', zap.url, hooks);
+  for (let i = 0; i < calls; i += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, calls - i) }, async (_, k) => {
+        const res = await fetch(`${ingest.url}/api/agents/agent_bench/calls`, {
+          method: 'POST', headers: { authorization: `Bearer ${data.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(benchCall(`d${i + k}`)),
+        });
+        if (res.status !== 202) throw new Error(`POST /calls answered ${res.status}`);
+      }),
+    );
+  }
+  await ingest.stop();
+
+  const ingested = performance.now();
+  // BENCH_PROFILE_DIR=<dir> writes a CPU profile of the draining hub there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const hub = await startBenchHub(data, { HUB_WORKER_CONCURRENCY: concurrency }, profile);
+  // Counting, not copying: the simulator's find() clones every payload.
+  const caught = zap.state.collection('payloads');
+  const deadline = Date.now() + 180_000;
+  let cpuStart: number | undefined;
+  while (caught.size < total && Date.now() < deadline) {
+    if (cpuStart === undefined && caught.size > 0) cpuStart = await cpuMs(hub.pid);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const cpu = cpuStart === undefined ? NaN : (await cpuMs(hub.pid)) - cpuStart;
+  const rss = await hub.rssMb();
+  await hub.stop();
+  const at = zap.caught().map((p) => p.at).sort((a, b) => a - b);
+  if (at.length < total) throw new Error(`only ${at.length} of ${total} jobs were delivered in time`);
+  const half = Math.floor(total / 2);
+  const rate = (from: number, to: number) => Math.round(((to - from) / Math.max(1, at[to - 1] - at[from])) * 1000);
+  const hubRate = rate(0, total);
+
+  console.error(`deliveries: queued ${total} jobs in ${Math.round(ingested - started)} ms, drained in ${at[total - 1] - at[0]} ms`);
+  const bare = await bareLoop(`${zap.url}/hooks/catch/bare/loop/`, total);
+  report('deliveries', {
+    jobs: total, hub_per_s: hubRate, first_half_per_s: rate(0, half), second_half_per_s: rate(half, total),
+    bare_per_s: bare, ratio: Number((hubRate / bare).toFixed(3)), first_vs_second: Number((rate(0, half) / rate(half, total)).toFixed(2)),
+    hub_cpu_percent: Math.round((cpu / Math.max(1, at[total - 1] - at[0])) * 100), hub_cpu_us_per_job: Math.round((cpu * 1000) / total), rss_mb: Math.round(rss),
+  });
+} finally {
+  await zap.close();
+  await removeData(data.dataDir);
+}
+
+// CPU time (user + system) the process has used, in ms.
+async function cpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+// The baseline in its own process, as the hub is: the same payloads POSTed 16 at a time with Node's fetch.
+function bareLoop(url: string, count: number): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/bare-post-loop.ts'), url, String(count)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`bare loop exited ${code}`)))));
+}
