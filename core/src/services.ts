@@ -92,7 +92,7 @@ export class HubServices {
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
     const r = this.repos;
-    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.jobReports.ensureIndexes(), r.bookings.ensureIndexes(), this.rateBudget?.ensureIndexes()]);
+    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.bookings.ensureIndexes(), this.rateBudget?.ensureIndexes()]);
   }
 
   /** A runtime for one stored integration; `connection` replaces parts of it (a mapping preview). */

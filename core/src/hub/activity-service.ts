@@ -132,7 +132,7 @@ export async function retryDeadJobs(hub: HubServices, tenantId: string, agentId:
 export async function dailyStats(hub: HubServices, tenantId: string, days: number, agentId?: string): Promise<{ days: number; from: string; to: string; buckets: DailyBucket[] }> {
   const today = new Date();
   const dates = Array.from({ length: days }, (_, n) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (days - 1 - n))).toISOString().slice(0, 10));
-  const [found, connected] = await Promise.all([hub.repos.jobReports.daily(tenantId, dates[0], agentId), hub.repos.integrations.typesOf(tenantId, agentId)]);
+  const [found, connected] = await Promise.all([hub.repos.jobReports.daily(tenantId, dates, agentId), hub.repos.integrations.typesOf(tenantId, agentId)]);
   // A connector without sync steps (a voice provider) never has a sync to count.
   const syncing = connected.filter((t) => {
     const c = hub.registry.get(t);

@@ -37,12 +37,21 @@ export class CallPages {
     return this.col.find(filter, { sort: { receivedAt: -1, _id: -1 }, limit: q.limit }).toArray();
   }
 
-  /** The latest receivedAt of each agent of a tenant that has calls. */
+  /**
+   * The latest receivedAt of each agent of a tenant that has calls: the agents come from an
+   * aggregation, each one's latest call from the (tenant, agent, receivedAt) index, so no call
+   * history is loaded.
+   */
   async lastCallByAgent(tenantId: string): Promise<Map<string, string>> {
-    // Newest first, so the first time an agent shows up is its latest call.
-    const rows = await this.col.find({ tenantId }, { projection: { agentId: 1, receivedAt: 1 }, sort: { receivedAt: -1 } }).toArray();
+    const agents = await this.col.aggregate<{ _id: string }>([{ $match: { tenantId } }, { $group: { _id: '$agentId' } }]).toArray();
+    const latest = await Promise.all(
+      agents.map(({ _id: agentId }) => this.col.findOne({ tenantId, agentId }, { sort: { receivedAt: -1 }, projection: { receivedAt: 1 } })),
+    );
     const last = new Map<string, string>();
-    for (const r of rows) if (!last.has(r.agentId)) last.set(r.agentId, r.receivedAt);
+    agents.forEach(({ _id }, n) => {
+      const at = latest[n]?.receivedAt;
+      if (at) last.set(_id, at);
+    });
     return last;
   }
 }

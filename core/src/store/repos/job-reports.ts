@@ -12,15 +12,11 @@ export interface DailyBucket {
 
 /**
  * Read-only reports over the jobs collection for the console: the jobs of a page of calls, and
- * finished syncs per UTC day and integration type. The queue owns writing jobs.
+ * finished syncs per UTC day and integration type. The queue owns writing jobs and their indexes,
+ * which serve these reads: (tenantId, agentId, callId, …) and (tenantId, finishedAt).
  */
 export class JobReports {
   constructor(readonly col: DocCollection<JobDoc>) {}
-
-  /** Creates the index the daily report uses. */
-  async ensureIndexes(): Promise<void> {
-    await this.col.createIndex({ tenantId: 1, finishedAt: -1 });
-  }
 
   /** Every job of the given calls of one agent, oldest first (the order integrations were added). */
   async forCalls(tenantId: string, agentId: string, callIds: string[]): Promise<JobDoc[]> {
@@ -29,23 +25,27 @@ export class JobReports {
   }
 
   /**
-   * Succeeded and failed syncs per UTC day and type since `fromDay` (YYYY-MM-DD), for a tenant or
-   * one of its agents. Only the three fields the buckets need are read.
+   * Succeeded and failed syncs per type on each of the given UTC days (YYYY-MM-DD), for a tenant or
+   * one of its agents, counted by the store: one aggregation per day over the finishedAt index, as
+   * FerretDB 1.x cannot compute a day inside $group.
    */
-  async daily(tenantId: string, fromDay: string, agentId?: string): Promise<DailyBucket[]> {
-    const filter: Filter = { tenantId, status: { $in: ['succeeded', 'failed'] }, finishedAt: { $gte: `${fromDay}T00:00:00.000Z` } };
-    if (agentId) filter.agentId = agentId;
-    const jobs = await this.col.find(filter, { projection: { type: 1, status: 1, finishedAt: 1 } }).toArray();
-    const buckets = new Map<string, DailyBucket>();
-    for (const j of jobs) {
-      const date = String(j.finishedAt).slice(0, 10);
-      const key = `${date} ${j.type}`;
-      const b = buckets.get(key) ?? buckets.set(key, { date, type: j.type, total: 0, succeeded: 0, failed: 0 }).get(key)!;
-      b.total++;
-      if (j.status === 'succeeded') b.succeeded++;
-      else b.failed++;
-    }
-    return [...buckets.values()];
+  async daily(tenantId: string, days: string[], agentId?: string): Promise<DailyBucket[]> {
+    const perDay = await Promise.all(
+      days.map(async (date) => {
+        const next = new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString();
+        const match: Filter = { tenantId, status: { $in: ['succeeded', 'failed'] }, finishedAt: { $gte: `${date}T00:00:00.000Z`, $lt: next } };
+        if (agentId) match.agentId = agentId;
+        const rows = await this.col.aggregate<{ _id: { type: string; status: 'succeeded' | 'failed' }; n: number }>([{ $match: match }, { $group: { _id: { type: '$type', status: '$status' }, n: { $sum: 1 } } }]).toArray();
+        const byType = new Map<string, DailyBucket>();
+        for (const { _id, n } of rows) {
+          const b = byType.get(_id.type) ?? byType.set(_id.type, { date, type: _id.type, total: 0, succeeded: 0, failed: 0 }).get(_id.type)!;
+          b[_id.status] += n;
+          b.total += n;
+        }
+        return [...byType.values()];
+      }),
+    );
+    return perDay.flat();
   }
 
   /**
