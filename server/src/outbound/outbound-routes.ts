@@ -4,7 +4,7 @@ import {
   createOutboundWebhook, createVoiceWebhook, isHubError, voiceWebhookTools, outboundCallView, publicVoiceWebhook, publicWebhook, triggerCall, type OutboundService,
 } from '@hub/core';
 import { AgentParams, NoContent, errors } from '../routes/schemas.js';
-import { OutboundCallView, VoiceHookView, WebhookView } from '../routes/responses.js';
+import { OutboundCallView, VoiceWebhookView, WebhookView } from '../routes/responses.js';
 
 const IdParams = Type.Object({ agentId: AgentParams.properties.agentId, id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 const NewWebhook = Type.Object(
@@ -147,7 +147,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         description: "The per-tenant URL to paste into the voice provider's (Retell's) webhook setting; its events are verified with the named integration's key.",
         params: AgentParams,
         body: NewVoiceWebhook,
-        response: { 201: VoiceHookView, ...errors(400, 401) },
+        response: { 201: VoiceWebhookView, ...errors(400, 401) },
       },
     },
     async (req, reply) => reply.status(201).send(await createVoiceWebhook(out, req.tenantId, req.params.agentId, req.body.integration_id)),
@@ -160,7 +160,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         summary: 'List voice webhook URLs',
         description: "The agent's voice webhook URLs.",
         params: AgentParams,
-        response: { 200: Type.Object({ webhooks: Type.Array(VoiceHookView) }), ...errors(400, 401) },
+        response: { 200: Type.Object({ webhooks: Type.Array(VoiceWebhookView) }), ...errors(400, 401) },
       },
     },
     async (req) => ({ webhooks: (await out.webhooks.listVoiceWebhooks(req.tenantId, req.params.agentId)).map((d) => publicVoiceWebhook(out, d)) }),

@@ -185,7 +185,7 @@ export const WebhookView = (withSecrets: boolean) =>
   );
 
 /** A voice-provider webhook URL. */
-export const VoiceHookView = Answer(Type.Object({ id: Type.String(), agent_id: Type.String(), integration_id: Type.String(), type: Type.String(), url: Type.String(), created_at: Time }, Open));
+export const VoiceWebhookView = Answer(Type.Object({ id: Type.String(), agent_id: Type.String(), integration_id: Type.String(), type: Type.String(), url: Type.String(), created_at: Time }, Open));
 
 /** An outbound call with its state, provider call id and sync jobs. */
 export const OutboundCallView = Answer(
