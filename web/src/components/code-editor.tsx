@@ -116,10 +116,9 @@ export function CodeEditor({ value, onChange, label, readOnly = false, error, de
       EditorView.lineWrapping,
       EditorView.cspNonce.of(cspNonce()),
       keymap.of([...defaultKeymap, ...historyKeymap]),
-      // A read-only editor stays focusable, so keyboard users can reach, scroll and select the default.
-      EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(readOnly ? { tabindex: '0', 'aria-readonly': 'true' } : {}) }),
+      EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(readOnly ? { 'aria-readonly': 'true' } : {}) }),
+      // Read-only stays focusable (editable view, read-only state): keyboard users can reach, scroll and select a default.
       EditorState.readOnly.of(readOnly),
-      EditorView.editable.of(!readOnly),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onChangeRef.current?.(u.state.doc.toString());
       }),
