@@ -85,27 +85,50 @@ export class HubServices {
     };
     this.queue = new JobQueue(engine.collection<JobDoc>('jobs'), settings.backoff ?? DEFAULT_BACKOFF, queueStoreOptions(engine));
     // Only a shared store can have other processes sending on the same connection.
-    this.rateBudget = engine.kind === 'mongodb' ? new StoreRateBudget(engine.collection<BudgetSlot>('rate_slots'), () => engine.now()) : undefined;
-    this.runtimeDeps = { allowPrivateUrls: settings.allowPrivateUrls, limiters: new Map<string, RateLimiter>(), rateBudget: this.rateBudget, logger, oauth: oauth?.(this) };
+    this.rateBudget =
+      engine.kind === 'mongodb' ? new StoreRateBudget(engine.collection<BudgetSlot>('rate_slots'), () => engine.now()) : undefined;
+    this.runtimeDeps = {
+      allowPrivateUrls: settings.allowPrivateUrls,
+      limiters: new Map<string, RateLimiter>(),
+      rateBudget: this.rateBudget,
+      logger,
+      oauth: oauth?.(this),
+    };
   }
 
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
     const r = this.repos;
-    await Promise.all([r.tenants.ensureIndexes(), r.integrations.ensureIndexes(), r.calls.ensureIndexes(), r.syncLogs.ensureIndexes(), this.queue.ensureIndexes(), r.callPages.ensureIndexes(), r.bookings.ensureIndexes(), this.rateBudget?.ensureIndexes()]);
+    await Promise.all([
+      r.tenants.ensureIndexes(),
+      r.integrations.ensureIndexes(),
+      r.calls.ensureIndexes(),
+      r.syncLogs.ensureIndexes(),
+      this.queue.ensureIndexes(),
+      r.callPages.ensureIndexes(),
+      r.bookings.ensureIndexes(),
+      this.rateBudget?.ensureIndexes(),
+    ]);
   }
 
   /** A runtime for one stored integration; `connection` replaces parts of it (a mapping preview). */
   runtimeFor(doc: IntegrationDoc, run: RunOptions = {}, connection: Partial<RuntimeConnection> = {}): ConnectorRuntime {
     const connector = this.registry.get(doc.type);
     if (!connector) throw new HubError('HUB_ERR_UNKNOWN_CONNECTOR', `connector ${doc.type} is not installed`);
-    const base: RuntimeConnection = { view: this.connectionView(doc), config: doc.config, credentials: this.repos.integrations.credentials(doc), fieldMappings: doc.fieldMappings, mappings: doc.mappings };
+    const base: RuntimeConnection = {
+      view: this.connectionView(doc),
+      config: doc.config,
+      credentials: this.repos.integrations.credentials(doc),
+      fieldMappings: doc.fieldMappings,
+      mappings: doc.mappings,
+    };
     return new ConnectorRuntime(connector, { ...base, ...connection }, this.runtimeDeps, run);
   }
 
   /** The one rule for a CRM refusing credentials, wherever it happens: the integration needs reauthorizing. */
   async noteAuthFailure(integrationId: string, err: unknown): Promise<void> {
-    if (isHubError(err) && err.code === 'HUB_ERR_CRM_AUTH') await this.repos.integrations.setStatus(integrationId, 'needs_reauth', err.message);
+    if (isHubError(err) && err.code === 'HUB_ERR_CRM_AUTH')
+      await this.repos.integrations.setStatus(integrationId, 'needs_reauth', err.message);
   }
 
   /** The non-secret view of a connection that manifests and hooks see. */

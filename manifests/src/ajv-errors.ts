@@ -22,7 +22,11 @@ const list = (values: unknown[]) => {
   const shown = values.slice(0, MAX_LISTED).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   return values.length > MAX_LISTED ? `${shown.join(', ')}, …` : shown.join(', ');
 };
-const segments = (pointer: string) => pointer.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+const segments = (pointer: string) =>
+  pointer
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 /**
  * The one reading of ajv errors for manifests, connection configs and API requests: every problem
@@ -42,7 +46,10 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, opts
     const fresh = inside.filter((e) => !inUnion.has(e));
     inside.forEach((e) => inUnion.add(e));
     inUnion.add(u);
-    found.push({ at: Math.min(all.indexOf(u), ...fresh.map((e) => all.indexOf(e))), problems: describeUnion(u, fresh, inside.length > fresh.length, opts) });
+    found.push({
+      at: Math.min(all.indexOf(u), ...fresh.map((e) => all.indexOf(e))),
+      problems: describeUnion(u, fresh, inside.length > fresh.length, opts),
+    });
   }
   all.forEach((e, at) => {
     if (!inUnion.has(e)) found.push({ at, problems: [describeOne(e, opts)] });
@@ -81,7 +88,10 @@ function describeOne(e: ErrorObject, opts: DescribeOptions): SchemaProblem {
       return { path: [...path, String(e.params.missingProperty)], message: 'is required' };
     case 'additionalProperties': {
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return { path: [...path, String(e.params.additionalProperty)], message: `is not a known ${noun}${known.length ? ` (known: ${list(known)})` : ''}` };
+      return {
+        path: [...path, String(e.params.additionalProperty)],
+        message: `is not a known ${noun}${known.length ? ` (known: ${list(known)})` : ''}`,
+      };
     }
     case 'enum':
       return { path, message: `must be one of ${list(e.params.allowedValues as unknown[])}` };

@@ -23,12 +23,17 @@ function operationChecks(m: Manifest): ManifestProblem[] {
   const hooks = new Set(m.hooks ?? []);
   for (const [name, op] of Object.entries(m.operations)) {
     if (!op) continue;
-    for (const [at, spec] of [[`/operations/${name}`, op], [`/operations/${name}/recover`, op.recover]] as const) {
+    for (const [at, spec] of [
+      [`/operations/${name}`, op],
+      [`/operations/${name}/recover`, op.recover],
+    ] as const) {
       if (!spec) continue;
       if (!spec.request && !spec.hook) problems.push({ path: at, message: 'needs a request or a hook' });
       if (spec.request && !spec.request.path && !spec.request.url) problems.push({ path: `${at}/request`, message: 'needs path or url' });
-      if (spec.request?.paginate && !m.http.pagination) problems.push({ path: `${at}/request/paginate`, message: 'needs /http/pagination (how this CRM pages)' });
-      if (spec.hook && !hooks.has(spec.hook)) problems.push({ path: `${at}/hook`, message: `names hook "${spec.hook}", which is not listed in /hooks` });
+      if (spec.request?.paginate && !m.http.pagination)
+        problems.push({ path: `${at}/request/paginate`, message: 'needs /http/pagination (how this CRM pages)' });
+      if (spec.hook && !hooks.has(spec.hook))
+        problems.push({ path: `${at}/hook`, message: `names hook "${spec.hook}", which is not listed in /hooks` });
     }
   }
   return problems;
@@ -38,8 +43,10 @@ function operationChecks(m: Manifest): ManifestProblem[] {
 function voiceChecks(m: Manifest): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   const outbound = m.capabilities.includes('outbound');
-  if (outbound && !m.operations.placeCall) problems.push({ path: '/operations/placeCall', message: 'is required by the "outbound" capability' });
-  if (!outbound && m.operations.placeCall) problems.push({ path: '/capabilities', message: 'must include "outbound" when /operations/placeCall is declared' });
+  if (outbound && !m.operations.placeCall)
+    problems.push({ path: '/operations/placeCall', message: 'is required by the "outbound" capability' });
+  if (!outbound && m.operations.placeCall)
+    problems.push({ path: '/capabilities', message: 'must include "outbound" when /operations/placeCall is declared' });
   const hooks = new Set(m.hooks ?? []);
   for (const key of ['verifyEvent', 'readEvent', 'answerInbound'] as const) {
     const name = m.voice?.[key];
@@ -68,7 +75,8 @@ function expressionChecks(m: Manifest): ManifestProblem[] {
       problems.push({ path, message: `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'}) in "${expr}"` });
       continue;
     }
-    for (const message of checkExpression(expr, ROOTS_BY_PATH[path] ?? CONTEXT_NAMES)) problems.push({ path, message: `${message}, in "${expr}"` });
+    for (const message of checkExpression(expr, ROOTS_BY_PATH[path] ?? CONTEXT_NAMES))
+      problems.push({ path, message: `${message}, in "${expr}"` });
   }
   return problems;
 }

@@ -2,18 +2,89 @@ import jsonata from 'jsonata';
 
 // JSONata 2's own functions ($now and $millis are bound per evaluation, the rest in its static frame).
 const JSONATA_FUNCTIONS = [
-  'sum', 'count', 'max', 'min', 'average', 'string', 'substring', 'substringBefore', 'substringAfter', 'lowercase', 'uppercase', 'length',
-  'trim', 'pad', 'match', 'contains', 'replace', 'split', 'join', 'formatNumber', 'formatBase', 'formatInteger', 'parseInteger', 'number',
-  'floor', 'ceil', 'round', 'abs', 'sqrt', 'power', 'random', 'boolean', 'not', 'map', 'zip', 'filter', 'single', 'reduce', 'sift', 'keys',
-  'lookup', 'append', 'exists', 'spread', 'merge', 'reverse', 'each', 'error', 'assert', 'type', 'sort', 'shuffle', 'distinct',
-  'base64encode', 'base64decode', 'encodeUrlComponent', 'encodeUrl', 'decodeUrlComponent', 'decodeUrl', 'eval', 'toMillis', 'fromMillis',
-  'clone', 'now', 'millis',
+  'sum',
+  'count',
+  'max',
+  'min',
+  'average',
+  'string',
+  'substring',
+  'substringBefore',
+  'substringAfter',
+  'lowercase',
+  'uppercase',
+  'length',
+  'trim',
+  'pad',
+  'match',
+  'contains',
+  'replace',
+  'split',
+  'join',
+  'formatNumber',
+  'formatBase',
+  'formatInteger',
+  'parseInteger',
+  'number',
+  'floor',
+  'ceil',
+  'round',
+  'abs',
+  'sqrt',
+  'power',
+  'random',
+  'boolean',
+  'not',
+  'map',
+  'zip',
+  'filter',
+  'single',
+  'reduce',
+  'sift',
+  'keys',
+  'lookup',
+  'append',
+  'exists',
+  'spread',
+  'merge',
+  'reverse',
+  'each',
+  'error',
+  'assert',
+  'type',
+  'sort',
+  'shuffle',
+  'distinct',
+  'base64encode',
+  'base64decode',
+  'encodeUrlComponent',
+  'encodeUrl',
+  'decodeUrlComponent',
+  'decodeUrl',
+  'eval',
+  'toMillis',
+  'fromMillis',
+  'clone',
+  'now',
+  'millis',
 ];
 
 /** Functions the engine adds to every expression (core's mapping/functions.ts registers exactly these; a test checks). */
 export const ENGINE_FUNCTIONS = [
-  'e164', 'firstName', 'lastName', 'apptStart', 'apptStartUtc', 'apptStartMs', 'apptEnd', 'apptEndUtc', 'isoToMillis', 'addDays', 'callNote',
-  'callMarker', 'hasCallMarker', 'callResult',
+  'e164',
+  'firstName',
+  'lastName',
+  'apptStart',
+  'apptStartUtc',
+  'apptStartMs',
+  'apptEnd',
+  'apptEndUtc',
+  'isoToMillis',
+  'addDays',
+  'callNote',
+  'callMarker',
+  'hasCallMarker',
+  'callResult',
 ] as const;
 
 /** The names at the top of the context manifest expressions see (`response` only where an answer is read). */
@@ -43,12 +114,15 @@ export function checkExpression(expr: string, roots: readonly string[] = CONTEXT
     if (node.type === 'function' || node.type === 'partial') {
       const proc = node.procedure as Node | undefined;
       const name = proc?.type === 'variable' ? String(proc.value) : undefined;
-      if (name && !KNOWN_FUNCTIONS.has(name) && !bound.has(name)) problems.add(`calls $${name}(), which is not a JSONata or engine function${suggest(name, [...KNOWN_FUNCTIONS], '$')}`);
+      if (name && !KNOWN_FUNCTIONS.has(name) && !bound.has(name))
+        problems.add(`calls $${name}(), which is not a JSONata or engine function${suggest(name, [...KNOWN_FUNCTIONS], '$')}`);
     }
     if (atRoot && node.type === 'path') {
       const first = (node.steps as Node[])[0];
       if (first?.type === 'name' && !roots.includes(String(first.value))) {
-        problems.add(`reads "${String(first.value)}", which the context does not have (it has ${roots.join(', ')})${suggest(String(first.value), [...roots], '')}`);
+        problems.add(
+          `reads "${String(first.value)}", which the context does not have (it has ${roots.join(', ')})${suggest(String(first.value), [...roots], '')}`,
+        );
       }
     }
   });

@@ -25,7 +25,10 @@ export function listExpressions(m: Manifest): FoundExpression[] {
     if (!op) continue;
     const at = `/operations/${name}`;
     plain(`${at}/when`, op.when);
-    for (const [where, spec] of [[at, op], [`${at}/recover`, op.recover]] as const) {
+    for (const [where, spec] of [
+      [at, op],
+      [`${at}/recover`, op.recover],
+    ] as const) {
       if (!spec) continue;
       plain(`${where}/output`, spec.output);
       if (!spec.request) continue;

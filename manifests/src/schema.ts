@@ -5,16 +5,38 @@ export const Expr = Type.String({ minLength: 1, description: 'JSONata expression
 
 /** What a connector can do; the sync plan skips steps whose capability is missing. */
 export const Capability = Type.Union(
-  ['contacts', 'notes', 'recordings', 'calls', 'appointments', 'availability', 'workflows', 'opportunities', 'jobs', 'events', 'outbound'].map(
-    (c) => Type.Literal(c),
-  ),
+  [
+    'contacts',
+    'notes',
+    'recordings',
+    'calls',
+    'appointments',
+    'availability',
+    'workflows',
+    'opportunities',
+    'jobs',
+    'events',
+    'outbound',
+  ].map((c) => Type.Literal(c)),
 );
 
 /** Engine operations a manifest may declare. */
 export const OPERATION_NAMES = [
-  'testConnection', 'findContact', 'upsertContact', 'createContact', 'updateContact', 'addNote', 'logCall',
-  'getAvailability', 'bookAppointment', 'triggerWorkflow', 'createOpportunity', 'createJob', 'sendEvent',
-  'listFields', 'placeCall',
+  'testConnection',
+  'findContact',
+  'upsertContact',
+  'createContact',
+  'updateContact',
+  'addNote',
+  'logCall',
+  'getAvailability',
+  'bookAppointment',
+  'triggerWorkflow',
+  'createOpportunity',
+  'createJob',
+  'sendEvent',
+  'listFields',
+  'placeCall',
 ] as const;
 
 const Name = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' });
@@ -59,8 +81,12 @@ const AuthOAuth2 = Type.Object(
     pkce: Type.Optional(Type.Boolean({ default: false })),
     clientAuth: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('header')], { default: 'body' })),
     authorizeParams: Type.Optional(Type.Record(Type.String(), Type.String())),
-    keepTokenFields: Type.Optional(Type.Array(Type.String(), { description: 'token answer fields kept on the connection, e.g. instance_url' })),
-    defaultExpiresInSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'when the token answer has no expires_in; 0 = refresh only on 401' })),
+    keepTokenFields: Type.Optional(
+      Type.Array(Type.String(), { description: 'token answer fields kept on the connection, e.g. instance_url' }),
+    ),
+    defaultExpiresInSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'when the token answer has no expires_in; 0 = refresh only on 401' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -71,7 +97,9 @@ export const Auth = Type.Union([AuthNone, AuthApiKey, AuthBearer, AuthBasic, Aut
 /** One rule of the error policy: which answers mean what. Pure data so classify() stays pure. */
 export const ErrorRule = Type.Object(
   {
-    status: Type.Optional(Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1, description: "omitted: any non-2xx status" })),
+    status: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1, description: 'omitted: any non-2xx status' }),
+    ),
     bodyContains: Type.Optional(Type.String({ minLength: 1 })),
     action: Type.Union([Type.Literal('retry'), Type.Literal('wait'), Type.Literal('refresh'), Type.Literal('fail'), Type.Literal('auth')]),
     reason: Type.Optional(Type.String()),
@@ -100,7 +128,11 @@ export const RateLimit = Type.Object(
  */
 export const Pagination = Type.Object(
   {
-    next: Type.String({ minLength: 1, description: "JSONata over the context and `response`: the next page's query parameters, or null when this was the last page; e.g. \"response.body.paging.next.after ? { 'after': response.body.paging.next.after }\"" }),
+    next: Type.String({
+      minLength: 1,
+      description:
+        "JSONata over the context and `response`: the next page's query parameters, or null when this was the last page; e.g. \"response.body.paging.next.after ? { 'after': response.body.paging.next.after }\"",
+    }),
     maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'stop after this many pages' })),
   },
   { additionalProperties: false },
@@ -132,7 +164,9 @@ export const RequestSpec = Type.Object(
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     body: Type.Optional(Expr),
     form: Type.Optional(Type.Boolean({ description: 'send body as application/x-www-form-urlencoded' })),
-    paginate: Type.Optional(Type.Boolean({ description: 'follow http.pagination: `output` reads each page in turn, the first non-null output is the result' })),
+    paginate: Type.Optional(
+      Type.Boolean({ description: 'follow http.pagination: `output` reads each page in turn, the first non-null output is the result' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -175,9 +209,20 @@ export const Operation = Type.Object(
  */
 export const Voice = Type.Object(
   {
-    verifyEvent: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', description: 'hook: (ctx, {rawBody, headers, credentials, now}) => {ok, reason?}' }),
-    readEvent: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', description: 'hook: (ctx, {body}) => {kind, providerCallId, connected, metadata, call}' }),
-    answerInbound: Type.Optional(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', description: "hook shaping the answer to an inbound call's lookup in the provider's format" })),
+    verifyEvent: Type.String({
+      pattern: '^[a-zA-Z][a-zA-Z0-9_]*$',
+      description: 'hook: (ctx, {rawBody, headers, credentials, now}) => {ok, reason?}',
+    }),
+    readEvent: Type.String({
+      pattern: '^[a-zA-Z][a-zA-Z0-9_]*$',
+      description: 'hook: (ctx, {body}) => {kind, providerCallId, connected, metadata, call}',
+    }),
+    answerInbound: Type.Optional(
+      Type.String({
+        pattern: '^[a-zA-Z][a-zA-Z0-9_]*$',
+        description: "hook shaping the answer to an inbound call's lookup in the provider's format",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -190,13 +235,17 @@ export const ManifestSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     extends: Type.Optional(
-      Type.String({ minLength: 1, description: 'relative path of a base manifest; the rest of this file is a JSON Merge Patch over it (RFC 7386)' }),
+      Type.String({
+        minLength: 1,
+        description: 'relative path of a base manifest; the rest of this file is a JSON Merge Patch over it (RFC 7386)',
+      }),
     ),
     id: Type.String({ pattern: '^[a-z0-9-]+$' }),
     aliases: Type.Optional(
       Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), {
         uniqueItems: true,
-        description: 'other names the connector answers to in URLs, e.g. "google" for the OAuth callback path /api/integrations/google/callback',
+        description:
+          'other names the connector answers to in URLs, e.g. "google" for the OAuth callback path /api/integrations/google/callback',
       }),
     ),
     name: Type.String({ minLength: 1 }),
@@ -210,9 +259,14 @@ export const ManifestSchema = Type.Object(
     config: Type.Optional(
       Type.Object({ type: Type.Literal('object'), properties: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: true }),
     ),
-    operations: Type.Partial(Type.Object(Object.fromEntries(OPERATION_NAMES.map((n) => [n, Operation])) as Record<(typeof OPERATION_NAMES)[number], typeof Operation>), {
-      additionalProperties: false,
-    }),
+    operations: Type.Partial(
+      Type.Object(
+        Object.fromEntries(OPERATION_NAMES.map((n) => [n, Operation])) as Record<(typeof OPERATION_NAMES)[number], typeof Operation>,
+      ),
+      {
+        additionalProperties: false,
+      },
+    ),
     plan: Type.Optional(Type.Array(Type.Union(STEP_NAMES.map((s) => Type.Literal(s))), { uniqueItems: true })),
     mappings: Type.Optional(Type.Record(Name, Expr)),
     hooks: Type.Optional(Type.Array(Name, { uniqueItems: true, description: 'hook functions src/hooks.ts must export' })),

@@ -31,7 +31,10 @@ const authBranches = new Map(
 
 /** The schema's problems as JSON paths under `prefix`. */
 function describe(errors: Parameters<typeof describeAjvErrors>[0], prefix = ''): ManifestProblem[] {
-  return describeAjvErrors(errors, { noun: 'property' }).map((p) => ({ path: prefix + (p.path.length ? `/${p.path.join('/')}` : '') || '/', message: p.message }));
+  return describeAjvErrors(errors, { noun: 'property' }).map((p) => ({
+    path: prefix + (p.path.length ? `/${p.path.join('/')}` : '') || '/',
+    message: p.message,
+  }));
 }
 
 // A union reports every branch's errors; a manifest author wants the errors of the branch they chose.

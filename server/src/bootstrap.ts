@@ -22,31 +22,47 @@ export interface BootstrapExtras {
 export function loadKeyring(settings: Settings, logger: Logger): Keyring {
   if (settings.secretKey) {
     const keys = settings.secretKey.split(',').map((k) => Buffer.from(k.trim(), 'base64'));
-    if (keys.some((k) => k.length !== 32)) throw new Error('HUB_SECRET_KEY: each key must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
+    if (keys.some((k) => k.length !== 32))
+      throw new Error('HUB_SECRET_KEY: each key must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
     return new Keyring(keys);
   }
   // Every process on a shared MongoDB must seal and open credentials with the same key; a key made
   // up on one host would leave the others unable to read what it stored.
-  if (settings.mongodbUrl) throw new SettingsError('HUB_SECRET_KEY: must be set when MONGODB_URL is (every hub process sharing the database needs the same key; try: openssl rand -base64 32)');
+  if (settings.mongodbUrl)
+    throw new SettingsError(
+      'HUB_SECRET_KEY: must be set when MONGODB_URL is (every hub process sharing the database needs the same key; try: openssl rand -base64 32)',
+    );
   mkdirSync(settings.dataDir, { recursive: true });
   const file = join(settings.dataDir, 'secret.key');
   if (!existsSync(file)) {
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    logger.warn({ file }, 'HUB_SECRET_KEY is not set: generated a key into the data folder. Set HUB_SECRET_KEY in production and keep it safe');
+    logger.warn(
+      { file },
+      'HUB_SECRET_KEY is not set: generated a key into the data folder. Set HUB_SECRET_KEY in production and keep it safe',
+    );
   }
   return new Keyring([Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')]);
 }
 
 /** Opens the store, loads the connectors and assembles the engine. */
 export async function bootstrap(settings: Settings, logger: Logger, extras: BootstrapExtras = {}): Promise<HubServices> {
-  const registry = await Registry.load({ dirs: extras.connectorDirs ?? [CONNECTORS_DIR, ...settings.connectorDirs], overrides: settings.overrides });
+  const registry = await Registry.load({
+    dirs: extras.connectorDirs ?? [CONNECTORS_DIR, ...settings.connectorDirs],
+    overrides: settings.overrides,
+  });
   const keyring = loadKeyring(settings, logger);
   const engine = await openStoreOrExplain(settings);
   const hub = new HubServices(
     engine,
     registry,
     keyring,
-    { allowPrivateUrls: settings.allowPrivateUrls, publicUrl: settings.publicUrl, backoff: { baseMs: settings.retryBaseMs, capMs: 600_000, maxAttempts: settings.maxAttempts }, oauthApps: settings.oauthApps, oauthSuccessUrl: settings.oauthSuccessUrl },
+    {
+      allowPrivateUrls: settings.allowPrivateUrls,
+      publicUrl: settings.publicUrl,
+      backoff: { baseMs: settings.retryBaseMs, capMs: 600_000, maxAttempts: settings.maxAttempts },
+      oauthApps: settings.oauthApps,
+      oauthSuccessUrl: settings.oauthSuccessUrl,
+    },
     logger,
     extras.oauth,
   );

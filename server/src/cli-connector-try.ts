@@ -1,8 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ConnectorRuntime, STEPS, applyOverrides, credentialSecrets, discover, isHubError, loadPackage, normalizeCall, redact, redactText, runStep, silentLogger, skipReason, validateConfig,
-  type CallData, type Connector, type ExchangeSummary, type LoadProblem, type OAuthStrategyFactory,
+  ConnectorRuntime,
+  STEPS,
+  applyOverrides,
+  credentialSecrets,
+  discover,
+  isHubError,
+  loadPackage,
+  normalizeCall,
+  redact,
+  redactText,
+  runStep,
+  silentLogger,
+  skipReason,
+  validateConfig,
+  type CallData,
+  type Connector,
+  type ExchangeSummary,
+  type LoadProblem,
+  type OAuthStrategyFactory,
 } from '@hub/core';
 import type { StepName } from '@hub/manifests';
 
@@ -70,14 +87,19 @@ async function defaultInput(rt: ConnectorRuntime, op: string, ctx: { call: Obj; 
 export async function tryOperation(positional: string[], flags: Record<string, string>, connectorsDir: string): Promise<number> {
   const [id, op] = positional;
   if (!id || !op || !flags.call) {
-    process.stderr.write('usage: pnpm hub connector try <id> <operation> --call <file.json> [--config …] [--credentials …] [--base-url …] [--input …] [--steps …]\n');
+    process.stderr.write(
+      'usage: pnpm hub connector try <id> <operation> --call <file.json> [--config …] [--credentials …] [--base-url …] [--input …] [--steps …]\n',
+    );
     return 2;
   }
   let secrets: string[] = [];
   const out = (text: string) => process.stdout.write(`${redactText(text, secrets)}\n`);
   try {
     const loaded = await findConnector(id, connectorsDir);
-    const connector = { ...loaded, manifest: applyOverrides(loaded.manifest, flags['base-url'] ? { baseUrl: flags['base-url'] } : undefined) };
+    const connector = {
+      ...loaded,
+      manifest: applyOverrides(loaded.manifest, flags['base-url'] ? { baseUrl: flags['base-url'] } : undefined),
+    };
     const declared = Object.keys(connector.manifest.operations);
     if (!declared.includes(op)) throw new Error(`${id} has no operation "${op}"; declared: ${declared.join(', ')}`);
     const credentials = (readJsonArg(flags.credentials, 'credentials') ?? {}) as Record<string, string>;
@@ -88,12 +110,22 @@ export async function tryOperation(positional: string[], flags: Record<string, s
     const print = (s: ExchangeSummary) => {
       out(`→ ${s.method} ${s.url}`);
       if (s.requestBody !== undefined) out(indent(s.requestBody));
-      out(`← ${s.status ?? "no answer"} in ${Math.round(s.durationMs)} ms (${s.action}: ${s.reason})`);
+      out(`← ${s.status ?? 'no answer'} in ${Math.round(s.durationMs)} ms (${s.action}: ${s.reason})`);
       if (s.responseBody !== undefined) out(indent(s.responseBody));
     };
     const rt = new ConnectorRuntime(
       connector,
-      { view: { id: `cli_${id}`, tenantId: 'cli', agentId: String(call.agent_id), type: id, account: readJsonArg(flags.account, 'account') ?? {} }, config, credentials },
+      {
+        view: {
+          id: `cli_${id}`,
+          tenantId: 'cli',
+          agentId: String(call.agent_id),
+          type: id,
+          account: readJsonArg(flags.account, 'account') ?? {},
+        },
+        config,
+        credentials,
+      },
       { allowPrivateUrls: true, limiters: new Map(), logger: silentLogger, oauth: givenToken },
       { onExchange: print, recordBodies: true },
     );
@@ -119,6 +151,9 @@ export async function tryOperation(positional: string[], flags: Record<string, s
   }
 
   function indent(value: unknown): string {
-    return JSON.stringify(redact(value, secrets), null, 2).split('\n').map((l) => `  ${l}`).join('\n');
+    return JSON.stringify(redact(value, secrets), null, 2)
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n');
   }
 }

@@ -54,7 +54,9 @@ async function newCommand(id: string | undefined, dir: string | undefined): Prom
       process.stderr.write(`pnpm-lock.yaml was not updated (run pnpm install, then commit the lockfile):\n${lock.output}\n`);
       return 1;
     }
-    process.stdout.write(`next: edit manifest.json (guide: manifests/README.md), then pnpm hub connector validate ${target}; commit pnpm-lock.yaml with the package\n`);
+    process.stdout.write(
+      `next: edit manifest.json (guide: manifests/README.md), then pnpm hub connector validate ${target}; commit pnpm-lock.yaml with the package\n`,
+    );
     return 0;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

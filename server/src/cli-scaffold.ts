@@ -6,7 +6,10 @@ import { validateManifest } from '@hub/manifests';
 
 /** A manifest that validates and shows every part an engineer fills in: auth, http, config, operations, mappings. */
 export function starterManifest(id: string, schemaPath: string): Record<string, unknown> {
-  const name = id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  const name = id
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
   return {
     $schema: schemaPath,
     id,
@@ -18,7 +21,11 @@ export function starterManifest(id: string, schemaPath: string): Record<string, 
     auth: { type: 'api_key', in: 'header', name: 'Authorization', prefix: 'Bearer ', field: 'api_key' },
     credentials: { api_key: { label: 'API key' } },
     http: { baseUrl: 'https://api.example.com/v1', rateLimit: { requests: 10, perMs: 1000 } },
-    config: { type: 'object', additionalProperties: false, properties: { owner_id: { type: 'string', description: 'Owner of new records' } } },
+    config: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { owner_id: { type: 'string', description: 'Owner of new records' } },
+    },
     operations: {
       testConnection: { request: { method: 'GET', path: '/me' }, output: "{ 'ok': true }" },
       findContact: {
@@ -79,7 +86,8 @@ export async function scaffold(id: string, dir: string, root: string): Promise<s
  * workspace link, so this needs no registry; scripts are skipped, nothing else is rebuilt.
  */
 export function addToLockfile(root: string, dir: string): { ok: boolean; output: string } {
-  if (!resolve(dir).startsWith(`${resolve(root, 'connectors')}${sep}`)) return { ok: true, output: 'outside the workspace: no lockfile to update' };
+  if (!resolve(dir).startsWith(`${resolve(root, 'connectors')}${sep}`))
+    return { ok: true, output: 'outside the workspace: no lockfile to update' };
   const res = spawnSync('pnpm', ['install', '--prefer-offline', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
   return { ok: res.status === 0, output: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim() };
 }

@@ -16,10 +16,12 @@ type StartSim = (opts: { port?: number }) => Promise<RunningSim>;
 /** The simulator of a connector package: the `start…Sim` export of its sim/index.ts. */
 async function simulatorOf(dir: string, id: string): Promise<StartSim> {
   const entry = join(dir, 'sim', 'index.ts');
-  if (!existsSync(entry)) throw new Error(`${id} has no simulator (${entry} does not exist); a connector that extends another uses its base's`);
+  if (!existsSync(entry))
+    throw new Error(`${id} has no simulator (${entry} does not exist); a connector that extends another uses its base's`);
   const mod = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   const starts = Object.entries(mod).filter(([name, value]) => /^start\w*Sim$/.test(name) && typeof value === 'function');
-  if (starts.length !== 1) throw new Error(`${entry} must export one start…Sim function; it exports ${starts.map(([n]) => n).join(', ') || 'none'}`);
+  if (starts.length !== 1)
+    throw new Error(`${entry} must export one start…Sim function; it exports ${starts.map(([n]) => n).join(', ') || 'none'}`);
   return starts[0][1] as StartSim;
 }
 
@@ -51,7 +53,9 @@ export async function simCommand(args: string[], connectorsDir: string): Promise
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 1;
   }
-  process.stderr.write(`${id} simulator on ${sim.url}; try it with: pnpm hub connector try ${id} <operation> --call call.json --base-url ${baseUrl} --credentials '…' (Ctrl-C stops it)\n`);
+  process.stderr.write(
+    `${id} simulator on ${sim.url}; try it with: pnpm hub connector try ${id} <operation> --call call.json --base-url ${baseUrl} --credentials '…' (Ctrl-C stops it)\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
     const settings = loadSettings();
     const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions(settings)).catch((err: Error) => {
       if (!/in use by process/.test(err.message)) throw err;
-      throw new Error(`${err.message}\nWhile the hub runs, create tenants over HTTP instead: set HUB_ADMIN_KEY and POST /admin/tenants {"name": "…"}.`);
+      throw new Error(
+        `${err.message}\nWhile the hub runs, create tenants over HTTP instead: set HUB_ADMIN_KEY and POST /admin/tenants {"name": "…"}.`,
+      );
     });
     const created = await hub.repos.tenants.create(name);
     await hub.engine.close();
@@ -51,7 +53,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'sync') return syncCommand([sub, ...rest].filter((x) => x !== undefined));
-  if (cmd === 'sim') return simCommand([sub, ...rest].filter((x) => x !== undefined), CONNECTORS_DIR);
+  if (cmd === 'sim')
+    return simCommand(
+      [sub, ...rest].filter((x) => x !== undefined),
+      CONNECTORS_DIR,
+    );
   if (cmd === 'connector') return connectorCommand([sub, ...rest].filter((x) => x !== undefined));
   return fail(USAGE);
 }

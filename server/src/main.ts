@@ -13,7 +13,10 @@ async function start(): Promise<RunningHub> {
   const running = await createHub(settings, extensions());
   if (stopping) return running;
   await running.app.listen({ port: settings.port, host: settings.host });
-  running.app.log.info({ store: running.hub.engine.kind, worker: Boolean(running.worker), connectors: running.hub.registry.list().map((c) => c.manifest.id) }, 'hub ready');
+  running.app.log.info(
+    { store: running.hub.engine.kind, worker: Boolean(running.worker), connectors: running.hub.registry.list().map((c) => c.manifest.id) },
+    'hub ready',
+  );
   return running;
 }
 

@@ -7,15 +7,33 @@ import type { Settings } from './settings.js';
 
 /** The process logger: pino, with credentials redacted wherever they would appear; `to` is stdout, stderr or a stream. */
 export function createLogger(level: string, to: 'stdout' | 'stderr' | pino.DestinationStream = 'stdout'): pino.Logger {
-  return pino({
-    level,
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-webhook-secret"]', '*.apiKey', '*.api_key', '*.access_token', '*.refresh_token', '*.client_secret', '*.webhook_url'], censor: '[redacted]' },
-  }, typeof to === 'string' ? pino.destination(to === 'stderr' ? 2 : 1) : to);
+  return pino(
+    {
+      level,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-webhook-secret"]',
+          '*.apiKey',
+          '*.api_key',
+          '*.access_token',
+          '*.refresh_token',
+          '*.client_secret',
+          '*.webhook_url',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    typeof to === 'string' ? pino.destination(to === 'stderr' ? 2 : 1) : to,
+  );
 }
 
 /** Starts a worker that runs sync jobs from the store's queue. */
 export function startWorker(hub: HubServices, settings: Settings, logger: Logger): Worker {
-  const worker = new Worker(hub.queue, (job, owner, signal) => runSyncJob(hub, job, owner, signal), { concurrency: settings.workerConcurrency, logger });
+  const worker = new Worker(hub.queue, (job, owner, signal) => runSyncJob(hub, job, owner, signal), {
+    concurrency: settings.workerConcurrency,
+    logger,
+  });
   worker.start();
   return worker;
 }
@@ -29,9 +47,21 @@ export interface RunningHub {
 }
 
 /** Assembles engine, app and (unless HUB_WORKER=0) the in-process worker. */
-export async function createHub(settings: Settings, extras: BootstrapExtras & Omit<AppOptions, 'hub' | 'logger'> = {}, logger = createLogger(settings.logLevel)): Promise<RunningHub> {
+export async function createHub(
+  settings: Settings,
+  extras: BootstrapExtras & Omit<AppOptions, 'hub' | 'logger'> = {},
+  logger = createLogger(settings.logLevel),
+): Promise<RunningHub> {
   const hub = await bootstrap(settings, logger, extras);
-  const app = await buildApp({ hub, logger, decorateIntegration: extras.decorateIntegration, plugins: extras.plugins, adminKey: settings.adminKey, metricsToken: settings.metricsToken, onRoute: extras.onRoute });
+  const app = await buildApp({
+    hub,
+    logger,
+    decorateIntegration: extras.decorateIntegration,
+    plugins: extras.plugins,
+    adminKey: settings.adminKey,
+    metricsToken: settings.metricsToken,
+    onRoute: extras.onRoute,
+  });
   if (hub.engine.kind === 'embedded') {
     const freed = await hub.queue.releaseOrphans();
     if (freed) logger.warn({ jobs: freed }, 'resuming jobs that were running when the hub last stopped');

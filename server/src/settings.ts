@@ -11,7 +11,9 @@ const EnvSchema = Type.Object({
   MONGODB_URL: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
   HUB_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
   HUB_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
-  HUB_ALLOW_PRIVATE_URLS: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('true'), Type.Literal('false'), Type.Literal('')])),
+  HUB_ALLOW_PRIVATE_URLS: Type.Optional(
+    Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('true'), Type.Literal('false'), Type.Literal('')]),
+  ),
   HUB_CONNECTOR_OVERRIDES: Type.Optional(Type.String()),
   HUB_WORKER: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('')])),
   HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
@@ -65,10 +67,16 @@ export class SettingsError extends Error {}
 
 /** Reads and validates the environment; every problem names its variable. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const picked = Object.fromEntries(Object.keys(EnvSchema.properties).filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const picked = Object.fromEntries(
+    Object.keys(EnvSchema.properties)
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  );
   const problems = [...Value.Errors(EnvSchema, picked)].map((e) => {
     const choices = (e.schema.anyOf as Array<{ const?: unknown }> | undefined)?.map((b) => b.const);
-    const message = choices?.every((c) => c !== undefined) ? `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}` : e.message;
+    const message = choices?.every((c) => c !== undefined)
+      ? `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`
+      : e.message;
     return `${e.path.slice(1)}: ${message} (got "${String(e.value)}")`;
   });
   let overrides: ConnectorOverrides = {};
@@ -125,8 +133,16 @@ function readRedirectUri(env: NodeJS.ProcessEnv, id: string, problems: string[])
   } catch {
     /* reported below */
   }
-  if (!url || !/^https?:$/.test(url.protocol) || !/\/api\/integrations\/[a-z0-9-]+\/callback$/.test(url.pathname) || url.search || url.hash) {
-    problems.push(`HUB_OAUTH_${id}_REDIRECT_URI: must be an http(s) URL ending in /api/integrations/<type>/callback, with no query (got "${value}")`);
+  if (
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    !/\/api\/integrations\/[a-z0-9-]+\/callback$/.test(url.pathname) ||
+    url.search ||
+    url.hash
+  ) {
+    problems.push(
+      `HUB_OAUTH_${id}_REDIRECT_URI: must be an http(s) URL ending in /api/integrations/<type>/callback, with no query (got "${value}")`,
+    );
     return {};
   }
   return { redirectUri: value };

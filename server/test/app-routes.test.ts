@@ -12,7 +12,14 @@ import { oauthExtension } from '../src/oauth-extension.js';
 let dir: string;
 let engine: Awaited<ReturnType<typeof openStore>>;
 let app: FastifyInstance;
-const hub = () => new HubServices(engine, Registry.of([]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'http://127.0.0.1' }, silentLogger);
+const hub = () =>
+  new HubServices(
+    engine,
+    Registry.of([]),
+    new Keyring([randomBytes(32)]),
+    { allowPrivateUrls: false, publicUrl: 'http://127.0.0.1' },
+    silentLogger,
+  );
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hub-app-routes-'));

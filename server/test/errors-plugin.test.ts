@@ -7,12 +7,21 @@ const app = Fastify({ logger: false, ajv: requestAjv }).withTypeProvider<TypeBox
 
 beforeAll(async () => {
   await app.register(errorsPlugin);
-  app.post('/things', {
-    schema: {
-      querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failed'), Type.Literal('skipped')])) }),
-      body: Type.Object({ name: Type.String(), email: Type.Optional(Type.Union([Type.String({ format: 'email' }), Type.Null()])) }, { additionalProperties: false }),
+  app.post(
+    '/things',
+    {
+      schema: {
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failed'), Type.Literal('skipped')])),
+        }),
+        body: Type.Object(
+          { name: Type.String(), email: Type.Optional(Type.Union([Type.String({ format: 'email' }), Type.Null()])) },
+          { additionalProperties: false },
+        ),
+      },
     },
-  }, async () => ({ ok: true }));
+    async () => ({ ok: true }),
+  );
   await app.ready();
 });
 afterAll(() => app.close());
@@ -21,7 +30,11 @@ describe('request validation answers through the one ajv formatter', () => {
   it('a union of constants says what is allowed, once', async () => {
     const res = await app.inject({ method: 'POST', url: '/things?status=done', payload: { name: 'x' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'HUB_ERR_VALIDATION', field: 'querystring.status', message: 'querystring.status must be one of success, failed, skipped' });
+    expect(res.json()).toMatchObject({
+      code: 'HUB_ERR_VALIDATION',
+      field: 'querystring.status',
+      message: 'querystring.status must be one of success, failed, skipped',
+    });
   });
 
   it('names every wrong field of a body: a nullable field by its own rule, an unknown field with the known ones', async () => {

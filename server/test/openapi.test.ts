@@ -17,7 +17,13 @@ const routes: RouteOptions[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hub-openapi-'));
-  const settings = loadSettings({ HUB_DATA_DIR: dataDir, HUB_SECRET_KEY: randomBytes(32).toString('base64'), HUB_ADMIN_KEY: 'adm_0123456789abcdefghijklmnop', HUB_WORKER: '0', LOG_LEVEL: 'silent' });
+  const settings = loadSettings({
+    HUB_DATA_DIR: dataDir,
+    HUB_SECRET_KEY: randomBytes(32).toString('base64'),
+    HUB_ADMIN_KEY: 'adm_0123456789abcdefghijklmnop',
+    HUB_WORKER: '0',
+    LOG_LEVEL: 'silent',
+  });
   running = await createHub(settings, { ...extensions(settings), onRoute: (r) => void routes.push(r) }, createLogger('silent'));
   await running.app.ready();
 });
@@ -44,9 +50,11 @@ function problemsOf(r: RouteOptions): string[] {
   const isApi = /^\/(api|admin|webhooks)\//.test(r.url);
   if (isApi && !statuses.some((s) => s.startsWith('4'))) problems.push('no 4xx response schema (the error shape)');
   for (const s of statuses.filter((x) => x.startsWith('4'))) {
-    if (!schema.response[s]?.properties?.field || !schema.response[s]?.properties?.code) problems.push(`response ${s} is not the error shape {statusCode, code, error, message, field}`);
+    if (!schema.response[s]?.properties?.field || !schema.response[s]?.properties?.code)
+      problems.push(`response ${s} is not the error shape {statusCode, code, error, message, field}`);
   }
-  if ((r.config as { public?: boolean } | undefined)?.public && !Array.isArray(schema.security)) problems.push('public route without schema.security');
+  if ((r.config as { public?: boolean } | undefined)?.public && !Array.isArray(schema.security))
+    problems.push('public route without schema.security');
   return problems;
 }
 
@@ -59,11 +67,21 @@ describe('every route is documented', () => {
   });
 
   it('the check itself catches an undocumented route', () => {
-    expect(problemsOf({ method: 'GET', url: '/api/x', handler: async () => ({}) } as RouteOptions)).toEqual(['no description', 'no tags', 'no success response schema', 'no 4xx response schema (the error shape)']);
-    expect(problemsOf({ method: 'POST', url: '/api/x', config: { public: true }, schema: { description: 'does a thing', tags: ['x'], response: { 200: {}, 400: {} } }, handler: async () => ({}) } as RouteOptions)).toEqual([
-      'response 400 is not the error shape {statusCode, code, error, message, field}',
-      'public route without schema.security',
+    expect(problemsOf({ method: 'GET', url: '/api/x', handler: async () => ({}) } as RouteOptions)).toEqual([
+      'no description',
+      'no tags',
+      'no success response schema',
+      'no 4xx response schema (the error shape)',
     ]);
+    expect(
+      problemsOf({
+        method: 'POST',
+        url: '/api/x',
+        config: { public: true },
+        schema: { description: 'does a thing', tags: ['x'], response: { 200: {}, 400: {} } },
+        handler: async () => ({}),
+      } as RouteOptions),
+    ).toEqual(['response 400 is not the error shape {statusCode, code, error, message, field}', 'public route without schema.security']);
   });
 });
 
@@ -73,7 +91,14 @@ describe('GET /openapi.json', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['adminKey', 'metricsToken', 'oauthState', 'retellSignature', 'tenantKey', 'webhookSecret']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'adminKey',
+      'metricsToken',
+      'oauthState',
+      'retellSignature',
+      'tenantKey',
+      'webhookSecret',
+    ]);
     expect(doc.security).toEqual([{ tenantKey: [] }]);
     const documented = routes.filter((r) => r.method !== 'HEAD' && !(r.schema as { hide?: boolean } | undefined)?.hide);
     for (const r of documented) {

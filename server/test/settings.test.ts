@@ -9,7 +9,14 @@ import { silentLogger } from '@hub/core';
 describe('settings', () => {
   it('has the documented defaults', () => {
     const s = loadSettings({});
-    expect(s).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './data', allowPrivateUrls: false, publicUrl: 'http://127.0.0.1:3000', worker: true });
+    expect(s).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      allowPrivateUrls: false,
+      publicUrl: 'http://127.0.0.1:3000',
+      worker: true,
+    });
   });
 
   it('names every variable at fault', () => {
@@ -23,14 +30,22 @@ describe('settings', () => {
     expect(message).toContain('MONGODB_URL: ');
     expect(message).toContain('HUB_ALLOW_PRIVATE_URLS: must be one of "0", "1", "true", "false"');
     expect(message).toContain('HUB_CONNECTOR_OVERRIDES: is not JSON');
-    expect(() => loadSettings({ HUB_CONNECTOR_OVERRIDES: '{"hubspot":{"baseUrl":"not a url"}}' })).toThrow(/HUB_CONNECTOR_OVERRIDES\/hubspot\/baseUrl/);
+    expect(() => loadSettings({ HUB_CONNECTOR_OVERRIDES: '{"hubspot":{"baseUrl":"not a url"}}' })).toThrow(
+      /HUB_CONNECTOR_OVERRIDES\/hubspot\/baseUrl/,
+    );
   });
 
   it('reads a registered OAuth redirect URI and refuses one the hub cannot serve', () => {
     const app = { HUB_OAUTH_GOOGLE_CALENDAR_CLIENT_ID: 'id', HUB_OAUTH_GOOGLE_CALENDAR_CLIENT_SECRET: 'secret' };
     const s = loadSettings({ ...app, HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: 'https://hub.example.com/api/integrations/google/callback' });
-    expect(s.oauthApps.GOOGLE_CALENDAR).toEqual({ clientId: 'id', clientSecret: 'secret', redirectUri: 'https://hub.example.com/api/integrations/google/callback' });
-    expect(() => loadSettings({ ...app, HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: 'https://hub.example.com/oauth/google' })).toThrow(/HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: must be an http\(s\) URL ending in \/api\/integrations\/<type>\/callback/);
+    expect(s.oauthApps.GOOGLE_CALENDAR).toEqual({
+      clientId: 'id',
+      clientSecret: 'secret',
+      redirectUri: 'https://hub.example.com/api/integrations/google/callback',
+    });
+    expect(() => loadSettings({ ...app, HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: 'https://hub.example.com/oauth/google' })).toThrow(
+      /HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: must be an http\(s\) URL ending in \/api\/integrations\/<type>\/callback/,
+    );
   });
 
   it('generates a key into the data folder once when HUB_SECRET_KEY is unset, and warns', async () => {

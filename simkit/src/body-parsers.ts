@@ -3,7 +3,9 @@ import type { SimError } from './sim-error.js';
 
 /** JSON and form parsers that keep the raw text (signatures and assertions need it) and tolerate empty bodies. */
 export function registerBodyParsers(app: FastifyInstance, bad: (message: string) => SimError): void {
-  const keepRaw = (req: FastifyRequest, body: string) => { (req as unknown as { rawBody: string }).rawBody = body; };
+  const keepRaw = (req: FastifyRequest, body: string) => {
+    (req as unknown as { rawBody: string }).rawBody = body;
+  };
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/i, { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);

@@ -2,13 +2,34 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import {
-  type CheckedRequest, type PathTemplate, type SpecChecker, type SpecResult,
-  absolutiseRefs, ajvProblems, byLiteral, checkScalar, compileTemplate, makeAjv, matchPath,
+  type CheckedRequest,
+  type PathTemplate,
+  type SpecChecker,
+  type SpecResult,
+  absolutiseRefs,
+  ajvProblems,
+  byLiteral,
+  checkScalar,
+  compileTemplate,
+  makeAjv,
+  matchPath,
 } from './spec-common.js';
 
 type Json = Record<string, unknown>;
-interface DiscoveryParam { location?: string; required?: boolean; type?: string; enum?: unknown[]; repeated?: boolean }
-interface DiscoveryMethod { id: string; path: string; httpMethod: string; parameters?: Record<string, DiscoveryParam>; request?: { $ref: string } }
+interface DiscoveryParam {
+  location?: string;
+  required?: boolean;
+  type?: string;
+  enum?: unknown[];
+  repeated?: boolean;
+}
+interface DiscoveryMethod {
+  id: string;
+  path: string;
+  httpMethod: string;
+  parameters?: Record<string, DiscoveryParam>;
+  request?: { $ref: string };
+}
 
 const cache = new Map<string, DiscoveryChecker>();
 let docSeq = 0;
@@ -34,7 +55,10 @@ class DiscoveryChecker implements SpecChecker {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly globalParams: Record<string, DiscoveryParam>;
 
-  constructor(readonly source: string, private readonly doc: Json) {
+  constructor(
+    readonly source: string,
+    private readonly doc: Json,
+  ) {
     // Discovery refs are bare schema names ("Event"); point them at definitions of one registered document.
     const defs = absolutiseRefs(doc.schemas ?? {}, this.base, (r) => `${this.base}#/definitions/${r}`);
     this.ajv.addSchema({ definitions: anyToUntyped(defs) }, this.base);
@@ -91,7 +115,7 @@ class DiscoveryChecker implements SpecChecker {
 function collectMethods(resources: Json | undefined): DiscoveryMethod[] {
   const out: DiscoveryMethod[] = [];
   for (const r of Object.values(resources ?? {}) as Json[]) {
-    out.push(...(Object.values((r.methods ?? {}) as Record<string, DiscoveryMethod>)));
+    out.push(...Object.values((r.methods ?? {}) as Record<string, DiscoveryMethod>));
     out.push(...collectMethods(r.resources as Json | undefined));
   }
   return out;
@@ -100,7 +124,9 @@ function collectMethods(resources: Json | undefined): DiscoveryMethod[] {
 function requiredFor(doc: Json, schemaName: string, methodId: string): string[] {
   const schema = ((doc.schemas ?? {}) as Record<string, Json>)[schemaName];
   const props = (schema?.properties ?? {}) as Record<string, { annotations?: { required?: string[] } }>;
-  return Object.entries(props).filter(([, p]) => p.annotations?.required?.includes(methodId)).map(([k]) => k);
+  return Object.entries(props)
+    .filter(([, p]) => p.annotations?.required?.includes(methodId))
+    .map(([k]) => k);
 }
 
 /** Discovery's type "any" means unconstrained; JSON Schema has no such type. */

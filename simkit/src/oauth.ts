@@ -58,8 +58,21 @@ export interface OAuthServer {
   issue(clientId?: string, scope?: string, data?: Record<string, unknown>): TokenAnswer;
 }
 
-interface CodeGrant { clientId: string; redirectUri: string; scope: string; challenge?: string; method?: string; query: Record<string, string>; used: boolean; expiresAt: number }
-interface RefreshGrant { clientId: string; scope: string; data?: Record<string, unknown> }
+interface CodeGrant {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  challenge?: string;
+  method?: string;
+  query: Record<string, string>;
+  used: boolean;
+  expiresAt: number;
+}
+interface RefreshGrant {
+  clientId: string;
+  scope: string;
+  data?: Record<string, unknown>;
+}
 
 /** Adds an auto-consenting authorize endpoint and a token endpoint (code + refresh grants) to a simulator. */
 export function oauthServer(sim: Simulator, opts: OAuthServerOptions): OAuthServer {
@@ -96,8 +109,14 @@ export function oauthServer(sim: Simulator, opts: OAuthServerOptions): OAuthServ
     if (q.code_challenge) challenges.push({ challenge: q.code_challenge, method: q.code_challenge_method ?? 'plain' });
     const code = `code-${randomBytes(12).toString('hex')}`;
     codes.set(code, {
-      clientId: client.clientId, redirectUri: q.redirect_uri, scope: q.scope, challenge: q.code_challenge,
-      method: q.code_challenge_method ?? 'plain', query: { ...q }, used: false, expiresAt: Date.now() + 10 * 60_000,
+      clientId: client.clientId,
+      redirectUri: q.redirect_uri,
+      scope: q.scope,
+      challenge: q.code_challenge,
+      method: q.code_challenge_method ?? 'plain',
+      query: { ...q },
+      used: false,
+      expiresAt: Date.now() + 10 * 60_000,
     });
     const to = new URL(q.redirect_uri);
     to.searchParams.set('code', code);
@@ -110,10 +129,12 @@ export function oauthServer(sim: Simulator, opts: OAuthServerOptions): OAuthServ
     const client = authenticateClient(req, form, opts.clients, accepted, fail);
     if (form.grant_type === 'authorization_code') {
       const g = codes.get(form.code ?? '');
-      if (!g || g.used || g.expiresAt < Date.now() || g.clientId !== client.clientId) throw fail(400, 'invalid_grant', 'authorization code is invalid, expired or already used');
+      if (!g || g.used || g.expiresAt < Date.now() || g.clientId !== client.clientId)
+        throw fail(400, 'invalid_grant', 'authorization code is invalid, expired or already used');
       g.used = true;
       if (form.redirect_uri !== g.redirectUri) throw fail(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
-      if (g.challenge && !pkceMatches(g.challenge, g.method ?? 'plain', form.code_verifier)) throw fail(400, 'invalid_grant', 'code_verifier does not match code_challenge');
+      if (g.challenge && !pkceMatches(g.challenge, g.method ?? 'plain', form.code_verifier))
+        throw fail(400, 'invalid_grant', 'code_verifier does not match code_challenge');
       return issue(client.clientId, g.scope, opts.tokenData?.(g.query), opts.grantsRefreshToken?.(g.query) ?? true);
     }
     if (form.grant_type === 'refresh_token') {
@@ -139,16 +160,23 @@ export function oauthServer(sim: Simulator, opts: OAuthServerOptions): OAuthServ
   });
 
   return {
-    get refreshCount() { return refreshCount; },
+    get refreshCount() {
+      return refreshCount;
+    },
     challenges,
-    failNextRefresh: () => { failRefresh = true; },
+    failNextRefresh: () => {
+      failRefresh = true;
+    },
     expireAccessTokens: () => sim.tokens.expireAll(),
     issue: (clientId = opts.clients[0]?.clientId ?? 'client', scope = '', data) => issue(clientId, scope, data, true),
   };
 }
 
 function authenticateClient(
-  req: FastifyRequest, form: Record<string, string>, clients: OAuthClient[], accepted: Array<'body' | 'basic'>,
+  req: FastifyRequest,
+  form: Record<string, string>,
+  clients: OAuthClient[],
+  accepted: Array<'body' | 'basic'>,
   fail: (s: number, e: string, d: string) => SimError,
 ): OAuthClient {
   let id: string | undefined;

@@ -18,7 +18,9 @@ export function responseChecker(file: string): (method: string, template: string
     let validate = cache.get(key);
     if (validate === undefined) {
       const op = ((doc.paths as Json)[template] as Json | undefined)?.[method.toLowerCase()] as Json | undefined;
-      const schema = (((op?.responses as Json | undefined)?.[String(status)] as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined;
+      const schema = (((op?.responses as Json | undefined)?.[String(status)] as Json | undefined)?.content as Json | undefined)?.[
+        'application/json'
+      ] as Json | undefined;
       if (!schema?.schema) return [`${key}: no JSON response schema in the spec`];
       validate = ajv.compile(rewriteRefs(schema.schema) as Json);
       cache.set(key, validate);
@@ -31,5 +33,7 @@ export function responseChecker(file: string): (method: string, template: string
 function rewriteRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `spec${v}` : rewriteRefs(v)]));
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `spec${v}` : rewriteRefs(v)]),
+  );
 }

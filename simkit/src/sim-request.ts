@@ -7,7 +7,12 @@ export interface SimAnswer {
 }
 
 /** Sends one JSON request to a simulator (tests): the body is serialised, the answer parsed. */
-export async function simRequest(baseUrl: string, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<SimAnswer> {
+export async function simRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<SimAnswer> {
   const headers: Record<string, string> = { ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers };
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   const text = await res.text();

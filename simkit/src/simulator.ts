@@ -109,8 +109,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const sim: Simulator = {
     name: opts.name ?? 'sim',
-    get url() { return `http://127.0.0.1:${port}`; },
-    get port() { return port; },
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
     app,
     state: new SimState(),
     requests: [],
@@ -124,7 +128,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (v.ok) return v.token;
       throw opts.unauthorized?.(v.reason) ?? sim.error(401, `Authentication credentials ${v.reason}`, 'UNAUTHORIZED');
     },
-    onReset: (fn) => { resetFns.push(fn); },
+    onReset: (fn) => {
+      resetFns.push(fn);
+    },
     reset() {
       sim.state.reset();
       sim.requests.length = 0;
@@ -148,8 +154,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const path = pathOf(req);
     if (path.startsWith('/__sim/')) return;
     const rec: RecordedRequest = {
-      method: req.method, path, query: { ...(req.query as object) }, headers: { ...req.headers },
-      body: req.body, rawBody: rawBodyOf(req), at: Date.now(),
+      method: req.method,
+      path,
+      query: { ...(req.query as object) },
+      headers: { ...req.headers },
+      body: req.body,
+      rawBody: rawBodyOf(req),
+      at: Date.now(),
     };
     sim.requests.push(rec);
     recOf.set(req, rec);
@@ -201,14 +212,19 @@ function checkSpec(sim: Simulator, opts: SimulatorOptions, req: FastifyRequest, 
   const exempt = (opts.specExempt ?? []).some((e) => (typeof e === 'string' ? e === path : e.test(path)));
   if (exempt) return;
   const checked: CheckedRequest = {
-    method: req.method, path: opts.specPath ? opts.specPath(path) : path, query: rec.query,
-    headers: rec.headers, body: rec.body, contentType: req.headers['content-type'],
+    method: req.method,
+    path: opts.specPath ? opts.specPath(path) : path,
+    query: rec.query,
+    headers: rec.headers,
+    body: rec.body,
+    contentType: req.headers['content-type'],
   };
   const result = checkAgainst(opts.specs ?? [], checked);
   const problems = result.matched ? result.problems : [`${req.method} ${path}: no such operation in the vendor's spec`];
   if (problems.length === 0) return;
   sim.violations.push({ method: req.method, path, template: result.template, problems, at: Date.now() });
-  if (opts.rejectViolations !== false) throw sim.error(400, `Request does not match the API contract: ${problems.join('; ')}`, 'VALIDATION_ERROR');
+  if (opts.rejectViolations !== false)
+    throw sim.error(400, `Request does not match the API contract: ${problems.join('; ')}`, 'VALIDATION_ERROR');
 }
 
 function sendSimError(reply: FastifyReply, e: SimError): FastifyReply {
@@ -227,5 +243,9 @@ function rawBodyOf(req: FastifyRequest): string | undefined {
 }
 
 function codeFor(status: number): string {
-  return { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 429: 'RATE_LIMIT', 503: 'UNAVAILABLE' }[status] ?? 'ERROR';
+  return (
+    { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 429: 'RATE_LIMIT', 503: 'UNAVAILABLE' }[
+      status
+    ] ?? 'ERROR'
+  );
 }

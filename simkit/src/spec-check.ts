@@ -3,15 +3,35 @@ import { resolve } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import {
-  type CheckedRequest, type PathTemplate, type SpecChecker, type SpecResult,
-  absolutiseRefs, ajvProblems, byLiteral, checkScalar, compileTemplate, makeAjv, matchPath,
+  type CheckedRequest,
+  type PathTemplate,
+  type SpecChecker,
+  type SpecResult,
+  absolutiseRefs,
+  ajvProblems,
+  byLiteral,
+  checkScalar,
+  compileTemplate,
+  makeAjv,
+  matchPath,
 } from './spec-common.js';
 
 export type { CheckedRequest, SpecChecker, SpecResult } from './spec-common.js';
 
 type Json = Record<string, unknown>;
-interface Param { name: string; in: string; required?: boolean; schema?: { type?: unknown; enum?: unknown[] } }
-interface Operation { method: string; operationId?: string; params: Param[]; bodyRequired: boolean; bodyPointers: Map<string, string> }
+interface Param {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: { type?: unknown; enum?: unknown[] };
+}
+interface Operation {
+  method: string;
+  operationId?: string;
+  params: Param[];
+  bodyRequired: boolean;
+  bodyPointers: Map<string, string>;
+}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const cache = new Map<string, OpenApiChecker>();
@@ -39,7 +59,10 @@ class OpenApiChecker implements SpecChecker {
   private readonly ops = new Map<string, Map<string, Operation>>();
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(readonly source: string, private readonly doc: Json) {
+  constructor(
+    readonly source: string,
+    private readonly doc: Json,
+  ) {
     this.ajv.addSchema(doc, this.base);
     // Servers like https://host/v1 put a prefix in front of every path.
     const servers = (doc.servers as Array<{ url: string }> | undefined) ?? [];
@@ -78,9 +101,18 @@ class OpenApiChecker implements SpecChecker {
       }
       const content = (rb?.content ?? {}) as Record<string, Json>;
       // One schema per declared media type; the request's Content-Type picks which applies.
-      const bodyPointers = new Map(Object.keys(content).filter((ct) => content[ct].schema !== undefined)
-        .map((ct) => [ct.toLowerCase(), `${bodyPtr}/content/${ct.replace(/~/g, '~0').replace(/\//g, '~1')}/schema`]));
-      out.set(m, { method: m, operationId: o.operationId as string | undefined, params, bodyRequired: rb?.required === true, bodyPointers });
+      const bodyPointers = new Map(
+        Object.keys(content)
+          .filter((ct) => content[ct].schema !== undefined)
+          .map((ct) => [ct.toLowerCase(), `${bodyPtr}/content/${ct.replace(/~/g, '~0').replace(/\//g, '~1')}/schema`]),
+      );
+      out.set(m, {
+        method: m,
+        operationId: o.operationId as string | undefined,
+        params,
+        bodyRequired: rb?.required === true,
+        bodyPointers,
+      });
     }
     return out;
   }
@@ -89,7 +121,14 @@ class OpenApiChecker implements SpecChecker {
     const problems: string[] = [];
     const headers = lowerKeys(req.headers ?? {});
     for (const p of op.params) {
-      const value = p.in === 'query' ? req.query[p.name] : p.in === 'header' ? headers[p.name.toLowerCase()] : p.in === 'path' ? pathParams[p.name] : undefined;
+      const value =
+        p.in === 'query'
+          ? req.query[p.name]
+          : p.in === 'header'
+            ? headers[p.name.toLowerCase()]
+            : p.in === 'path'
+              ? pathParams[p.name]
+              : undefined;
       if (value === undefined || value === '') {
         if (p.required && p.in !== 'cookie') problems.push(`${p.in} parameter "${p.name}" is required`);
         continue;
@@ -123,7 +162,10 @@ class OpenApiChecker implements SpecChecker {
   }
 
   private pointer(ref: string): unknown {
-    const parts = ref.replace(/^#\/?/, '').split('/').map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = ref
+      .replace(/^#\/?/, '')
+      .split('/')
+      .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
     let cur: unknown = this.doc;
     for (const part of parts) cur = part === '' ? cur : (cur as Json | undefined)?.[part];
     return cur;

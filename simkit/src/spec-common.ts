@@ -34,12 +34,36 @@ export interface SpecChecker {
 }
 
 // Vendor specs use formats ajv-formats does not know; they constrain nothing we rely on.
-const OPAQUE_FORMATS = ['int32', 'int64', 'uint32', 'uint64', 'float', 'double', 'byte', 'binary', 'password',
-  'google-datetime', 'google-duration', 'google-fieldmask', 'phone', 'decimal', 'timestamp', 'url', 'objectid'];
+const OPAQUE_FORMATS = [
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'float',
+  'double',
+  'byte',
+  'binary',
+  'password',
+  'google-datetime',
+  'google-duration',
+  'google-fieldmask',
+  'phone',
+  'decimal',
+  'timestamp',
+  'url',
+  'objectid',
+];
 
 /** One ajv instance per loaded spec, configured so vendor schemas compile and bad requests are named. */
 export function makeAjv(opts: { lenientDateTime?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false, removeAdditional: false, logger: false, validateSchema: false });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    coerceTypes: false,
+    removeAdditional: false,
+    logger: false,
+    validateSchema: false,
+  });
   // With NodeNext the CommonJS default export sits on `.default`.
   const addFormats = (addFormatsModule as unknown as { default: (a: Ajv) => void }).default ?? addFormatsModule;
   addFormats(ajv);
@@ -50,10 +74,15 @@ export function makeAjv(opts: { lenientDateTime?: boolean } = {}): Ajv {
 }
 
 /** Formats ajv errors as "body/path: message" lines. */
-export function ajvProblems(where: string, errors: ReadonlyArray<{ instancePath: string; message?: string; params?: unknown }> | null | undefined): string[] {
+export function ajvProblems(
+  where: string,
+  errors: ReadonlyArray<{ instancePath: string; message?: string; params?: unknown }> | null | undefined,
+): string[] {
   return (errors ?? []).map((e) => {
-    const extra = e.params && typeof e.params === 'object' && 'allowedValues' in e.params
-      ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})` : '';
+    const extra =
+      e.params && typeof e.params === 'object' && 'allowedValues' in e.params
+        ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})`
+        : '';
     return `${where}${e.instancePath || ''}: ${e.message ?? 'invalid'}${extra}`;
   });
 }
@@ -71,15 +100,18 @@ export interface PathTemplate {
 export function compileTemplate(template: string): PathTemplate {
   const names: string[] = [];
   let literal = 0;
-  const src = template.split(/(\{\+?[^}]+\})/).map((part) => {
-    const m = /^\{(\+?)([^}]+)\}$/.exec(part);
-    if (!m) {
-      literal += part.length;
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }
-    names.push(m[2]);
-    return m[1] === '+' ? '(.+)' : '([^/]+)';
-  }).join('');
+  const src = template
+    .split(/(\{\+?[^}]+\})/)
+    .map((part) => {
+      const m = /^\{(\+?)([^}]+)\}$/.exec(part);
+      if (!m) {
+        literal += part.length;
+        return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      }
+      names.push(m[2]);
+      return m[1] === '+' ? '(.+)' : '([^/]+)';
+    })
+    .join('');
   return { template, regex: new RegExp(`^${src}/?$`), names, literal };
 }
 
@@ -89,7 +121,9 @@ export function matchPath(templates: PathTemplate[], path: string): { t: PathTem
     const m = t.regex.exec(path);
     if (!m) continue;
     const params: Record<string, string> = {};
-    t.names.forEach((n, i) => { params[n] = safeDecode(m[i + 1]); });
+    t.names.forEach((n, i) => {
+      params[n] = safeDecode(m[i + 1]);
+    });
     return { t, params };
   }
   return undefined;
@@ -117,7 +151,8 @@ export function checkScalar(where: string, value: unknown, schema: { type?: unkn
     if (schema.type === 'integer' && !/^-?\d+$/.test(v)) problems.push(`${where}: must be an integer, got "${v}"`);
     if (schema.type === 'number' && Number.isNaN(Number(v))) problems.push(`${where}: must be a number, got "${v}"`);
     if (schema.type === 'boolean' && v !== 'true' && v !== 'false') problems.push(`${where}: must be true or false, got "${v}"`);
-    if (Array.isArray(schema.enum) && !schema.enum.map(String).includes(v)) problems.push(`${where}: must be one of ${schema.enum.join(', ')}, got "${v}"`);
+    if (Array.isArray(schema.enum) && !schema.enum.map(String).includes(v))
+      problems.push(`${where}: must be one of ${schema.enum.join(', ')}, got "${v}"`);
   }
   return problems;
 }

@@ -21,7 +21,9 @@ export class TokenStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Issues a random token (or the given one) valid for `ttlSec` seconds, or forever when absent. */
-  issue(opts: { accessToken?: string; ttlSec?: number; clientId?: string; scope?: string; data?: Record<string, unknown> } = {}): TokenRecord {
+  issue(
+    opts: { accessToken?: string; ttlSec?: number; clientId?: string; scope?: string; data?: Record<string, unknown> } = {},
+  ): TokenRecord {
     const rec: TokenRecord = {
       accessToken: opts.accessToken ?? `at-${randomBytes(12).toString('hex')}`,
       clientId: opts.clientId,

@@ -8,7 +8,14 @@ async function start(): Promise<Simulator> {
   return startSimulator({
     setup: (s) => {
       s.app.post('/items', async (req) => s.state.collection('items').insert(req.body as Record<string, unknown>));
-      s.app.get('/items/:id', async (req) => s.state.collection('items').get((req.params as { id: string }).id) ?? (() => { throw s.error(404, 'gone'); })());
+      s.app.get(
+        '/items/:id',
+        async (req) =>
+          s.state.collection('items').get((req.params as { id: string }).id) ??
+          (() => {
+            throw s.error(404, 'gone');
+          })(),
+      );
     },
   });
 }
@@ -17,7 +24,11 @@ describe('simulator basics', () => {
   it('listens on loopback, keeps state with auto ids and records requests', async () => {
     sim = await start();
     expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${sim.url}/items?x=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'a' }) });
+    const res = await fetch(`${sim.url}/items?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'a' }),
+    });
     expect(await res.json()).toEqual({ name: 'a', id: '1' });
     expect(sim.state.collection('items').all()).toEqual([{ name: 'a', id: '1' }]);
     expect(sim.requests[0]).toMatchObject({ method: 'POST', path: '/items', query: { x: '1' }, body: { name: 'a' }, status: 200 });
@@ -51,7 +62,11 @@ describe('fault injection', () => {
 
   it('matches by regex and over HTTP, with a negative times meaning forever', async () => {
     sim = await start();
-    const add = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathRegex: '^/items/\\d+$', status: 503, times: -1 }) });
+    const add = await fetch(`${sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pathRegex: '^/items/\\d+$', status: 503, times: -1 }),
+    });
     expect(add.status).toBe(201);
     for (let i = 0; i < 3; i++) expect((await fetch(`${sim.url}/items/${i}`)).status).toBe(503);
     const post = await fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -70,14 +85,18 @@ describe('fault injection', () => {
   it('drops the connection', async () => {
     sim = await start();
     sim.inject({ path: '/items', drop: true });
-    await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    ).rejects.toThrow();
     expect(sim.requests[0].status).toBeUndefined();
   });
 
   it('drops the answer after the handler ran: the write stands, the client gets no answer', async () => {
     sim = await start();
     sim.inject({ method: 'POST', path: '/items', dropAfter: true });
-    await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' }),
+    ).rejects.toThrow();
     expect(sim.state.collection('items').all()).toEqual([{ name: 'a', id: '1' }]);
     expect(sim.requests[0].status).toBeUndefined();
     // Used up: the next request is answered, and only once more written.
@@ -88,9 +107,15 @@ describe('fault injection', () => {
 
   it('takes dropAfter over HTTP', async () => {
     sim = await start();
-    const add = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/items', dropAfter: true }) });
+    const add = await fetch(`${sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/items', dropAfter: true }),
+    });
     expect(add.status).toBe(201);
-    await expect(fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    ).rejects.toThrow();
     expect(sim.state.collection('items').size).toBe(1);
   });
 });

@@ -10,7 +10,14 @@ afterEach(async () => sim?.close());
 async function start(extra: Partial<Parameters<typeof oauthServer>[1]> = {}): Promise<void> {
   sim = await startSimulator({
     setup: (s) => {
-      oauth = oauthServer(s, { authorizePath: '/oauth/authorize', tokenPath: '/oauth/token', clients: [client], expiresIn: 1800, rotateRefreshTokens: true, ...extra });
+      oauth = oauthServer(s, {
+        authorizePath: '/oauth/authorize',
+        tokenPath: '/oauth/token',
+        clients: [client],
+        expiresIn: 1800,
+        rotateRefreshTokens: true,
+        ...extra,
+      });
       s.app.get('/api/me', async (req) => ({ client: s.checkBearer(req).clientId }));
     },
   });
@@ -50,7 +57,9 @@ describe('oauthServer', () => {
 
   it('validates the authorize request', async () => {
     await start();
-    const res = await fetch(`${sim.url}/oauth/authorize?${new URLSearchParams({ ...base, redirect_uri: 'https://evil.test/cb' })}`, { redirect: 'manual' });
+    const res = await fetch(`${sim.url}/oauth/authorize?${new URLSearchParams({ ...base, redirect_uri: 'https://evil.test/cb' })}`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(400);
     const noScope = await fetch(`${sim.url}/oauth/authorize?${new URLSearchParams({ ...base, scope: '' })}`, { redirect: 'manual' });
     expect(noScope.status).toBe(400);
@@ -61,20 +70,40 @@ describe('oauthServer', () => {
     const first = oauth.issue('cid', 'crm');
     sim.tokens.expireAll();
     expect((await fetch(`${sim.url}/api/me`, { headers: { authorization: `Bearer ${first.access_token}` } })).status).toBe(401);
-    const r1 = await token({ grant_type: 'refresh_token', refresh_token: String(first.refresh_token), client_id: 'cid', client_secret: 'secret' });
+    const r1 = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(first.refresh_token),
+      client_id: 'cid',
+      client_secret: 'secret',
+    });
     expect(r1.status).toBe(200);
     expect(r1.json.refresh_token).not.toBe(first.refresh_token);
     expect(oauth.refreshCount).toBe(1);
-    const reuse = await token({ grant_type: 'refresh_token', refresh_token: String(first.refresh_token), client_id: 'cid', client_secret: 'secret' });
+    const reuse = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(first.refresh_token),
+      client_id: 'cid',
+      client_secret: 'secret',
+    });
     expect(reuse.json.error).toBe('invalid_grant');
     await fetch(`${sim.url}/__sim/oauth/fail-next-refresh`, { method: 'POST' });
-    const failed = await token({ grant_type: 'refresh_token', refresh_token: String(r1.json.refresh_token), client_id: 'cid', client_secret: 'secret' });
+    const failed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(r1.json.refresh_token),
+      client_id: 'cid',
+      client_secret: 'secret',
+    });
     expect(failed).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
     expect((await fetch(`${sim.url}/api/me`, { headers: { authorization: `Bearer ${r1.json.access_token}` } })).status).toBe(200);
   });
 
   it('accepts client credentials only where configured, and omits expires_in when asked', async () => {
-    await start({ clientAuth: ['basic'], expiresIn: undefined, rotateRefreshTokens: false, extraFields: () => ({ instance_url: 'http://x' }) });
+    await start({
+      clientAuth: ['basic'],
+      expiresIn: undefined,
+      rotateRefreshTokens: false,
+      extraFields: () => ({ instance_url: 'http://x' }),
+    });
     const t = oauth.issue();
     const form = { grant_type: 'refresh_token', refresh_token: String(t.refresh_token) };
     expect((await token({ ...form, client_id: 'cid', client_secret: 'secret' })).status).toBe(401);

@@ -30,7 +30,10 @@ describe('RateLimiter', () => {
   });
 
   it('a rejected request does not use up another rule', () => {
-    const rl = new RateLimiter([{ name: 'burst', limit: 1, windowMs: 60_000 }, { name: 'daily', limit: 10, windowMs: 86_400_000 }]);
+    const rl = new RateLimiter([
+      { name: 'burst', limit: 1, windowMs: 60_000 },
+      { name: 'daily', limit: 10, windowMs: 86_400_000 },
+    ]);
     rl.hit('k');
     const u = rl.hit('k');
     expect(u[0].exceeded).toBe(true);
@@ -43,7 +46,9 @@ describe('simulator rate limiting', () => {
     sim = await startSimulator({
       rateLimit: { rules: [{ limit: 2, windowMs: 10_000 }], key: (req) => String(req.headers['x-key'] ?? 'anon') },
       headers: (_req, usage): Record<string, string> => (usage ? { 'x-remaining': String(usage[0].remaining) } : {}),
-      setup: (s) => { s.app.get('/ping', async () => ({ ok: true })); },
+      setup: (s) => {
+        s.app.get('/ping', async () => ({ ok: true }));
+      },
     });
     const get = (key: string) => fetch(`${sim.url}/ping`, { headers: { 'x-key': key } });
     const a1 = await get('a');
@@ -52,7 +57,7 @@ describe('simulator rate limiting', () => {
     const limited = await get('a');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await limited.json())).toMatchObject({ status: 429 });
+    expect(await limited.json()).toMatchObject({ status: 429 });
     expect((await get('b')).status).toBe(200);
   });
 });

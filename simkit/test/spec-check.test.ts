@@ -7,16 +7,24 @@ const goodCreate = { properties: { email: 'a@b.co', firstname: 'Ann' }, associat
 
 describe('OpenAPI spec check (HubSpot contacts)', () => {
   it('passes a request that matches the contract', () => {
-    const r = contacts().check({ method: 'POST', path: '/crm/v3/objects/contacts', query: {}, body: goodCreate, contentType: 'application/json' });
+    const r = contacts().check({
+      method: 'POST',
+      path: '/crm/v3/objects/contacts',
+      query: {},
+      body: goodCreate,
+      contentType: 'application/json',
+    });
     expect(r).toMatchObject({ matched: true, template: '/crm/v3/objects/contacts', problems: [] });
   });
 
   it('names what is wrong with a bad body', () => {
     const r = contacts().check({ method: 'POST', path: '/crm/v3/objects/contacts', query: {}, body: { properties: { age: 42 } } });
-    expect(r.problems).toEqual(expect.arrayContaining([
-      expect.stringContaining("must have required property 'associations'"),
-      expect.stringMatching(/body\/properties\/age: must be string/),
-    ]));
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("must have required property 'associations'"),
+        expect.stringMatching(/body\/properties\/age: must be string/),
+      ]),
+    );
   });
 
   it('resolves $refs into nested schemas (association types)', () => {
@@ -49,19 +57,34 @@ describe('OpenAPI spec check (HubSpot contacts)', () => {
 
 describe('discovery document check (Google Calendar)', () => {
   const cal = () => loadDiscovery(join(specsDir(), 'google-calendar', 'calendar-v3.json'));
-  const event = { summary: 'Call', start: { dateTime: '2026-03-01T10:00:00Z' }, end: { dateTime: '2026-03-01T10:30:00Z' }, attendees: [{ email: 'a@b.co' }] };
+  const event = {
+    summary: 'Call',
+    start: { dateTime: '2026-03-01T10:00:00Z' },
+    end: { dateTime: '2026-03-01T10:30:00Z' },
+    attendees: [{ email: 'a@b.co' }],
+  };
 
   it('passes a good insert and requires start and end for events.insert', () => {
     const ok = cal().check({ method: 'POST', path: '/calendar/v3/calendars/primary/events', query: { sendUpdates: 'all' }, body: event });
     expect(ok).toMatchObject({ matched: true, operation: 'calendar.events.insert', problems: [] });
-    const bad = cal().check({ method: 'POST', path: '/calendar/v3/calendars/primary/events', query: { sendUpdates: 'sometimes' }, body: { summary: 'x', attendees: 'a' } });
+    const bad = cal().check({
+      method: 'POST',
+      path: '/calendar/v3/calendars/primary/events',
+      query: { sendUpdates: 'sometimes' },
+      body: { summary: 'x', attendees: 'a' },
+    });
     expect(bad.problems.join('\n')).toMatch(/sendUpdates/);
     expect(bad.problems.join('\n')).toMatch(/required property 'start'/);
     expect(bad.problems.join('\n')).toMatch(/attendees: must be array/);
   });
 
   it('checks freeBusy bodies', () => {
-    const r = cal().check({ method: 'POST', path: '/calendar/v3/freeBusy', query: {}, body: { timeMin: 'yesterday', items: [{ id: 'primary' }] } });
+    const r = cal().check({
+      method: 'POST',
+      path: '/calendar/v3/freeBusy',
+      query: {},
+      body: { timeMin: 'yesterday', items: [{ id: 'primary' }] },
+    });
     expect(r.problems.join()).toMatch(/timeMin: must match format "date-time"/);
   });
 });
@@ -81,10 +104,19 @@ describe('simulator with specs', () => {
         s.app.get('/unlisted', async () => ({ ok: true }));
       },
     });
-    const post = (body: unknown) => fetch(`${sim.url}/crm/v3/objects/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${sim.url}/crm/v3/objects/contacts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const bad = await post({ properties: { email: 'a@b.co' } });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', message: expect.stringContaining('associations') });
+    expect(await bad.json()).toMatchObject({
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('associations'),
+    });
     expect(sim.violations).toHaveLength(1);
     expect((await post(goodCreate)).status).toBe(200);
     expect((await fetch(`${sim.url}/health`)).status).toBe(200);

@@ -24,7 +24,15 @@ export function storeContract(open: () => Promise<EngineFixture>): void {
 
   async function seeded(): Promise<DocCollection> {
     const c = fresh();
-    await c.insertOne({ _id: 'a', n: 1, s: 'x', tags: ['red', 'blue'], nested: { k: 1, deep: { z: 'p' } }, opt: 1, items: [{ sku: 'p1' }, { sku: 'p2' }] });
+    await c.insertOne({
+      _id: 'a',
+      n: 1,
+      s: 'x',
+      tags: ['red', 'blue'],
+      nested: { k: 1, deep: { z: 'p' } },
+      opt: 1,
+      items: [{ sku: 'p1' }, { sku: 'p2' }],
+    });
     await c.insertOne({ _id: 'b', n: 5, s: 'y', tags: ['blue'], nested: { k: 2, deep: { z: 'q' } } });
     await c.insertOne({ _id: 'c', n: 10, s: 'z', tags: [], nested: { k: 3 }, opt: null });
     await c.insertOne({ _id: 'd', n: 7, s: 'x', tags: ['green'], nested: { k: 2 }, items: [{ sku: 'p2' }] });
@@ -131,7 +139,14 @@ export function storeContract(open: () => Promise<EngineFixture>): void {
       await c.insertOne({ _id: 'u', a: 1, b: 'gone', n: 5, list: ['x'], hi: 10, lo: 10 });
       const r = await c.updateOne(
         { _id: 'u' },
-        { $set: { a: 2, 'deep.x': 'y' }, $unset: { b: '' }, $inc: { n: 3, fresh: 1 }, $push: { list: 'y' }, $max: { hi: 20 }, $min: { lo: 3 } },
+        {
+          $set: { a: 2, 'deep.x': 'y' },
+          $unset: { b: '' },
+          $inc: { n: 3, fresh: 1 },
+          $push: { list: 'y' },
+          $max: { hi: 20 },
+          $min: { lo: 3 },
+        },
       );
       expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
       expect(await c.findOne({ _id: 'u' })).toEqual({ _id: 'u', a: 2, deep: { x: 'y' }, n: 8, fresh: 1, list: ['x', 'y'], hi: 20, lo: 3 });
@@ -199,7 +214,11 @@ export function storeContract(open: () => Promise<EngineFixture>): void {
 
     it('takes the first doc in sort order', async () => {
       const c = await seeded();
-      const first = await c.findOneAndUpdate({ s: { $in: ['x', 'y'] } }, { $set: { taken: true } }, { sort: { n: -1 }, returnDocument: 'after' });
+      const first = await c.findOneAndUpdate(
+        { s: { $in: ['x', 'y'] } },
+        { $set: { taken: true } },
+        { sort: { n: -1 }, returnDocument: 'after' },
+      );
       expect(first).toMatchObject({ _id: 'd', taken: true });
       const next = await c.findOneAndUpdate({ taken: { $exists: false } }, { $set: { taken: true } }, { sort: { n: 1 } });
       expect(next?._id).toBe('a');
@@ -264,7 +283,13 @@ function registerAggregateTests(fresh: () => DocCollection): void {
   describe('aggregate', () => {
     it('matches, groups, counts and sorts', async () => {
       const c = fresh();
-      for (const [i, [type, status]] of [['a', 'ok'], ['a', 'failed'], ['b', 'ok'], ['a', 'ok'], ['b', 'queued']].entries()) {
+      for (const [i, [type, status]] of [
+        ['a', 'ok'],
+        ['a', 'failed'],
+        ['b', 'ok'],
+        ['a', 'ok'],
+        ['b', 'queued'],
+      ].entries()) {
         await c.insertOne({ _id: `j${i}`, tenantId: 't', type, status });
       }
       await c.insertOne({ _id: 'other', tenantId: 'u', type: 'a', status: 'ok' });

@@ -45,7 +45,10 @@ describe('embedded engine: durability', () => {
     await first.close();
 
     const second = await openStore();
-    const docs = await second.collection('calls').find({}, { sort: { _id: 1 } }).toArray();
+    const docs = await second
+      .collection('calls')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     expect(docs).toEqual([
       { _id: 'a', v: 2, at: '2026-01-01T00:00:00.000Z', log: ['x'] },
       { _id: 'b', v: 1 },
@@ -99,7 +102,10 @@ describe('embedded engine: compaction', () => {
     await engine.close();
 
     const reopened = await openStore();
-    const docs = await reopened.collection('c').find({}, { sort: { i: 1 } }).toArray();
+    const docs = await reopened
+      .collection('c')
+      .find({}, { sort: { i: 1 } })
+      .toArray();
     expect(docs).toEqual(Array.from({ length: 100 }, (_, i) => ({ _id: `d${i}`, i: i + 1000 })));
   });
 

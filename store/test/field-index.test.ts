@@ -17,7 +17,12 @@ const filters: Record<string, unknown>[] = [
   { status: 'queued' },
   { status: { $in: ['queued', 'failed'] } },
   { tenant: 't1', status: 'running' },
-  { $or: [{ status: 'queued', runAt: { $lte: 50 } }, { status: 'running', lease: { $lt: 30 } }] },
+  {
+    $or: [
+      { status: 'queued', runAt: { $lte: 50 } },
+      { status: 'running', lease: { $lt: 30 } },
+    ],
+  },
   { tenant: 't2' },
   { status: { $eq: 'failed' } },
   { tag: 'x' },
@@ -40,11 +45,17 @@ describe('field indexes in the embedded engine', () => {
     for (let i = 0; i < 300; i++) {
       const id = `d${Math.floor(rand() * 80)}`;
       const r = rand();
-      const doc = { status: statuses[Math.floor(rand() * 4)], tenant: `t${Math.floor(rand() * 3)}`, runAt: Math.floor(rand() * 100), lease: Math.floor(rand() * 60) };
+      const doc = {
+        status: statuses[Math.floor(rand() * 4)],
+        tenant: `t${Math.floor(rand() * 3)}`,
+        runAt: Math.floor(rand() * 100),
+        lease: Math.floor(rand() * 60),
+      };
       if (r < 0.4) await both((c) => c.updateOne({ _id: id }, { $set: doc }, { upsert: true }));
       else if (r < 0.6) await both((c) => c.updateOne({ _id: id }, { $unset: { status: '' } }));
       else if (r < 0.75) await both((c) => c.deleteOne({ _id: id }));
-      else if (r < 0.85) await both((c) => c.findOneAndUpdate({ status: 'queued' }, { $set: { status: 'running' } }, { sort: { runAt: 1 } }));
+      else if (r < 0.85)
+        await both((c) => c.findOneAndUpdate({ status: 'queued' }, { $set: { status: 'running' } }, { sort: { runAt: 1 } }));
       else await both((c) => c.insertOne({ _id: `n${i}`, ...doc, ...(i % 7 === 0 ? { tag: 'x' } : {}) }));
       if (i % 25 === 0) {
         for (const f of filters) expect(await indexed.find(f).toArray(), JSON.stringify(f)).toEqual(await plain.find(f).toArray());
@@ -58,7 +69,11 @@ describe('field indexes in the embedded engine', () => {
 
   it('moves ids between buckets, so a bucket holds only current matches', () => {
     const idx = new FieldIndex('status');
-    idx.build([{ _id: 'a', status: 'queued' }, { _id: 'b', status: 'queued' }, { _id: 'c', status: 1 }]);
+    idx.build([
+      { _id: 'a', status: 'queued' },
+      { _id: 'b', status: 'queued' },
+      { _id: 'c', status: 1 },
+    ]);
     idx.apply([{ _id: 'a', status: 'queued' }], [{ _id: 'a', status: 'running' }]);
     idx.apply([{ _id: 'b', status: 'queued' }], []);
     expect([...idx.idsFor('queued')!]).toEqual([]);
@@ -83,7 +98,9 @@ describe('field indexes in the embedded engine', () => {
     engine = await openEmbeddedEngine({ dir });
     const again = engine.collection('persisted');
     await again.createIndex({ status: 1 });
-    expect((await again.find({ status: 'odd' }).toArray()).map((d) => d._id)).toEqual(Array.from({ length: 10 }, (_, i) => `p${2 * i + 1}`));
+    expect((await again.find({ status: 'odd' }).toArray()).map((d) => d._id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `p${2 * i + 1}`),
+    );
     await again.insertOne({ _id: 'late', status: 'odd' });
     expect((await again.find({ status: 'odd' }).toArray()).at(-1)?._id).toBe('late');
   });

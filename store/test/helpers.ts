@@ -48,5 +48,5 @@ export function exited(child: ChildProcessWithoutNullStreams): Promise<void> {
 
 /** A small seeded PRNG, so a randomised test's failure can be replayed. */
 export function prng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }

@@ -28,7 +28,12 @@ const filters: Record<string, unknown>[] = [
   { 'nested.k': 'x' },
   { tags: 'a' },
   { n: { $ne: 1 } },
-  { $or: [{ status: 'queued', runAt: { $lte: 10 } }, { status: 'running', leaseUntil: { $lt: 4 } }] },
+  {
+    $or: [
+      { status: 'queued', runAt: { $lte: 10 } },
+      { status: 'running', leaseUntil: { $lt: 4 } },
+    ],
+  },
   { $and: [{ status: { $in: ['queued', 'failed'] } }, { n: { $exists: true } }] },
   { status: 'queued', $or: [{ flag: true }, { runAt: { $gt: 40 } }] },
 ];

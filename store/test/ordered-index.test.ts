@@ -13,7 +13,12 @@ beforeEach(async () => {
 });
 afterEach(() => engine.close());
 
-const claimFilter = (now: number) => ({ $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', lease: { $lt: now } }] });
+const claimFilter = (now: number) => ({
+  $or: [
+    { status: 'queued', runAt: { $lte: now } },
+    { status: 'running', lease: { $lt: now } },
+  ],
+});
 const sortedFinds: Array<[Record<string, unknown>, Record<string, 1 | -1>, number?]> = [
   [claimFilter(50), { lane: 1, runAt: 1 }, 1],
   [claimFilter(80), { lane: 1, runAt: 1 }],
@@ -39,18 +44,36 @@ describe('ordered indexes in the embedded engine', () => {
       const r = rand();
       // Lanes are sometimes missing (jobs stored before lanes) and sometimes of another type; ties in runAt are common.
       const lane = r < 0.1 ? undefined : r < 0.15 ? 'x' : Math.floor(rand() * 2);
-      const doc = { status: statuses[Math.floor(rand() * 4)], tenant: `t${Math.floor(rand() * 3)}`, runAt: Math.floor(rand() * 20) * 5, lease: Math.floor(rand() * 100), at: Math.floor(rand() * 30), ...(lane === undefined ? {} : { lane }) };
+      const doc = {
+        status: statuses[Math.floor(rand() * 4)],
+        tenant: `t${Math.floor(rand() * 3)}`,
+        runAt: Math.floor(rand() * 20) * 5,
+        lease: Math.floor(rand() * 100),
+        at: Math.floor(rand() * 30),
+        ...(lane === undefined ? {} : { lane }),
+      };
       const op = rand();
       if (op < 0.35) await both((c) => c.updateOne({ _id: id }, { $set: doc }, { upsert: true }));
       else if (op < 0.45) await both((c) => c.updateOne({ _id: id }, { $unset: { lane: '' } }));
       else if (op < 0.6) await both((c) => c.deleteOne({ _id: id }));
-      else if (op < 0.8) await both((c) => c.findOneAndUpdate(claimFilter(doc.lease), { $set: { status: 'running', lease: 100 } }, { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' }));
+      else if (op < 0.8)
+        await both((c) =>
+          c.findOneAndUpdate(
+            claimFilter(doc.lease),
+            { $set: { status: 'running', lease: 100 } },
+            { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' },
+          ),
+        );
       else await both((c) => c.insertOne({ _id: `n${i}`, ...doc }));
       if (i % 20 === 0) {
         for (const [f, sort, limit] of sortedFinds) {
-          expect(await indexed.find(f, { sort, limit }).toArray(), JSON.stringify([f, sort, limit])).toEqual(await plain.find(f, { sort, limit }).toArray());
+          expect(await indexed.find(f, { sort, limit }).toArray(), JSON.stringify([f, sort, limit])).toEqual(
+            await plain.find(f, { sort, limit }).toArray(),
+          );
         }
-        expect(await indexed.find({ status: 'queued' }, { sort: { lane: 1, runAt: 1 }, skip: 2, limit: 3 }).toArray()).toEqual(await plain.find({ status: 'queued' }, { sort: { lane: 1, runAt: 1 }, skip: 2, limit: 3 }).toArray());
+        expect(await indexed.find({ status: 'queued' }, { sort: { lane: 1, runAt: 1 }, skip: 2, limit: 3 }).toArray()).toEqual(
+          await plain.find({ status: 'queued' }, { sort: { lane: 1, runAt: 1 }, skip: 2, limit: 3 }).toArray(),
+        );
       }
     }
   });
@@ -58,7 +81,12 @@ describe('ordered indexes in the embedded engine', () => {
   it('reads only the head of the due range: past the due time in one lane it seeks to the next lane', () => {
     const order = new Map<string, number>();
     const idx = new OrderedIndex({ status: 1, lane: 1, runAt: 1 }, (id) => order.get(id)!);
-    const docs = Array.from({ length: 10_000 }, (_, i) => ({ _id: `j${i}`, status: 'queued', lane: i % 2, runAt: i % 2 === 0 ? 1_000 + i : i }));
+    const docs = Array.from({ length: 10_000 }, (_, i) => ({
+      _id: `j${i}`,
+      status: 'queued',
+      lane: i % 2,
+      runAt: i % 2 === 0 ? 1_000 + i : i,
+    }));
     docs.forEach((d, i) => order.set(d._id, i));
     idx.build(docs);
     // Lane 0 holds only jobs due later than 500: the first due one is lane 1's earliest.
@@ -87,6 +115,10 @@ describe('ordered indexes in the embedded engine', () => {
     await again.createIndex({ status: 1, lane: 1, runAt: 1 });
     await again.insertOne({ _id: 'late', status: 'queued', lane: 0, runAt: 7 });
     const ids = (await again.find({ status: 'queued' }, { sort: { lane: 1, runAt: 1 } }).toArray()).map((d) => d._id);
-    expect(ids).toEqual([...Array.from({ length: 10 }, (_, i) => `p${2 * i}`), 'late', ...Array.from({ length: 10 }, (_, i) => `p${2 * i + 1}`)]);
+    expect(ids).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `p${2 * i}`),
+      'late',
+      ...Array.from({ length: 10 }, (_, i) => `p${2 * i + 1}`),
+    ]);
   });
 });

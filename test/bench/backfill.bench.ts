@@ -44,7 +44,9 @@ try {
   const t0 = Date.now();
   const bulk = await api('POST', '/api/agents/agent_backfill/calls/bulk', body, { 'content-type': 'application/x-ndjson' });
   if (bulk.status !== 202) throw new Error(`bulk answered ${bulk.status}: ${JSON.stringify(bulk.body)}`);
-  console.log(`node ${process.version}; bulk import of ${backfillCalls} calls (${(body.length / 1e6).toFixed(1)} MB NDJSON): 202 in ${Date.now() - t0} ms, accepted ${bulk.body.accepted}`);
+  console.log(
+    `node ${process.version}; bulk import of ${backfillCalls} calls (${(body.length / 1e6).toFixed(1)} MB NDJSON): 202 in ${Date.now() - t0} ms, accepted ${bulk.body.accepted}`,
+  );
   const delays: number[] = [];
   for (let i = 0; i < liveCalls; i++) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -57,10 +59,14 @@ try {
     const delay = (await arrived) - sent;
     delays.push(delay);
     const progress = await api('GET', `/api/agents/agent_backfill/imports/${bulk.body.import_id}`);
-    console.log(`live call ${i + 1} → ${agent.padEnd(14)} delivered in ${String(delay).padStart(4)} ms   (backfill: ${progress.body.jobs.succeeded} done, ${progress.body.jobs.queued} still queued)`);
+    console.log(
+      `live call ${i + 1} → ${agent.padEnd(14)} delivered in ${String(delay).padStart(4)} ms   (backfill: ${progress.body.jobs.succeeded} done, ${progress.body.jobs.queued} still queued)`,
+    );
   }
   const sorted = [...delays].sort((a, b) => a - b);
-  console.log(`live delivery during the backfill: median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms over ${delays.length} calls`);
+  console.log(
+    `live delivery during the backfill: median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms over ${delays.length} calls`,
+  );
 } finally {
   await hub.kill('SIGTERM');
   await zap.close();

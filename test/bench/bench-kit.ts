@@ -9,10 +9,17 @@ import { apiClient, freePort, runCli, testEnv, ROOT } from '../helpers/hub.js';
 /** A finished call of about 2 KB (the transcript makes most of it). */
 export function benchCall(id: string): Record<string, unknown> {
   return {
-    call_id: id, customer_name: 'Jane Smith', customer_phone: '+14079780655', customer_email: 'jane@example.com',
-    call_outcome: 'appointment_booked', call_summary: 'Customer scheduled roof inspection', call_sentiment: 'positive',
+    call_id: id,
+    customer_name: 'Jane Smith',
+    customer_phone: '+14079780655',
+    customer_email: 'jane@example.com',
+    call_outcome: 'appointment_booked',
+    call_summary: 'Customer scheduled roof inspection',
+    call_sentiment: 'positive',
     transcript: 'Agent: Thanks for calling Acme Roofing, how can I help? Customer: I would like a roof inspection next week. '.repeat(16),
-    started_at: '2026-02-15T14:30:00Z', ended_at: '2026-02-15T14:35:00Z', duration_seconds: 300,
+    started_at: '2026-02-15T14:30:00Z',
+    ended_at: '2026-02-15T14:35:00Z',
+    duration_seconds: 300,
     appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York', durationMinutes: 60 },
   };
 }
@@ -29,7 +36,9 @@ export interface BenchHub {
 }
 
 /** Creates a tenant in a fresh data folder (the embedded store allows one process, so before the hub starts). */
-export async function benchData(env: Record<string, string> = {}): Promise<{ dataDir: string; env: Record<string, string>; apiKey: string }> {
+export async function benchData(
+  env: Record<string, string> = {},
+): Promise<{ dataDir: string; env: Record<string, string>; apiKey: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-'));
   // Logging at info, as in production, so its cost is measured; the lines go nowhere.
   const full = testEnv(dataDir, { LOG_LEVEL: 'info', HUB_RETRY_BASE_MS: '1000', ...env });
@@ -39,26 +48,42 @@ export async function benchData(env: Record<string, string> = {}): Promise<{ dat
 }
 
 /** Starts the hub (server/src/main.ts) on a free loopback port over `data` and waits for /health. */
-export async function startBenchHub(data: { dataDir: string; env: Record<string, string>; apiKey: string }, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchHub> {
+export async function startBenchHub(
+  data: { dataDir: string; env: Record<string, string>; apiKey: string },
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<BenchHub> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
-    cwd: ROOT, env: { ...process.env, ...data.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: ROOT,
+    env: { ...process.env, ...data.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error('hub did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url, apiKey: data.apiKey, pid: child.pid!, dataDir: data.dataDir,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    url,
+    apiKey: data.apiKey,
+    pid: child.pid!,
+    dataDir: data.dataDir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
     rssMb: async () => {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -70,7 +95,10 @@ export async function startBenchHub(data: { dataDir: string; env: Record<string,
 export async function connectHooks(hub: BenchHub, agentId: string, simUrl: string, count: number): Promise<void> {
   const api = apiClient(hub.url, hub.apiKey);
   for (let i = 0; i < count; i++) {
-    const res = await api('POST', `/api/agents/${agentId}/integrations/connect`, { type: 'zapier', webhook_url: `${simUrl}/hooks/catch/${i}/bench/` });
+    const res = await api('POST', `/api/agents/${agentId}/integrations/connect`, {
+      type: 'zapier',
+      webhook_url: `${simUrl}/hooks/catch/${i}/bench/`,
+    });
     if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }

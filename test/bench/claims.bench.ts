@@ -34,7 +34,15 @@ async function fill(queue: JobQueue, count: number): Promise<void> {
       Array.from({ length: Math.min(1000, count - i) }, (_, k) => {
         const n = i + k;
         return queue.enqueue(
-          { tenantId: 't1', agentId: 'a1', callId: `c${n}`, integrationId: `i${n % 40}`, type: 'zapier', lane: n % 10 === 0 ? LANES.backfill : LANES.live, runAt: n % 10 === 5 ? now + 3_600_000 : now - (count - n) },
+          {
+            tenantId: 't1',
+            agentId: 'a1',
+            callId: `c${n}`,
+            integrationId: `i${n % 40}`,
+            type: 'zapier',
+            lane: n % 10 === 0 ? LANES.backfill : LANES.live,
+            runAt: n % 10 === 5 ? now + 3_600_000 : now - (count - n),
+          },
           { notify: false },
         );
       }),

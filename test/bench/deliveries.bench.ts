@@ -24,7 +24,9 @@ try {
     await Promise.all(
       Array.from({ length: Math.min(10, calls - i) }, async (_, k) => {
         const res = await fetch(`${ingest.url}/api/agents/agent_bench/calls`, {
-          method: 'POST', headers: { authorization: `Bearer ${data.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(benchCall(`d${i + k}`)),
+          method: 'POST',
+          headers: { authorization: `Bearer ${data.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(benchCall(`d${i + k}`)),
         });
         if (res.status !== 202) throw new Error(`POST /calls answered ${res.status}`);
       }),
@@ -47,7 +49,10 @@ try {
   const cpu = cpuStart === undefined ? NaN : (await cpuMs(hub.pid)) - cpuStart;
   const rss = await hub.rssMb();
   await hub.stop();
-  const at = zap.caught().map((p) => p.at).sort((a, b) => a - b);
+  const at = zap
+    .caught()
+    .map((p) => p.at)
+    .sort((a, b) => a - b);
   if (at.length < total) throw new Error(`only ${at.length} of ${total} jobs were delivered in time`);
   const half = Math.floor(total / 2);
   const rate = (from: number, to: number) => Math.round(((to - from) / Math.max(1, at[to - 1] - at[from])) * 1000);
@@ -56,9 +61,16 @@ try {
   console.error(`deliveries: queued ${total} jobs in ${Math.round(ingested - started)} ms, drained in ${at[total - 1] - at[0]} ms`);
   const bare = await bareLoop(`${zap.url}/hooks/catch/bare/loop/`, total);
   report('deliveries', {
-    jobs: total, hub_per_s: hubRate, first_half_per_s: rate(0, half), second_half_per_s: rate(half, total),
-    bare_per_s: bare, ratio: Number((hubRate / bare).toFixed(3)), first_vs_second: Number((rate(0, half) / rate(half, total)).toFixed(2)),
-    hub_cpu_percent: Math.round((cpu / Math.max(1, at[total - 1] - at[0])) * 100), hub_cpu_us_per_job: Math.round((cpu * 1000) / total), rss_mb: Math.round(rss),
+    jobs: total,
+    hub_per_s: hubRate,
+    first_half_per_s: rate(0, half),
+    second_half_per_s: rate(half, total),
+    bare_per_s: bare,
+    ratio: Number((hubRate / bare).toFixed(3)),
+    first_vs_second: Number((rate(0, half) / rate(half, total)).toFixed(2)),
+    hub_cpu_percent: Math.round((cpu / Math.max(1, at[total - 1] - at[0])) * 100),
+    hub_cpu_us_per_job: Math.round((cpu * 1000) / total),
+    rss_mb: Math.round(rss),
   });
 } finally {
   await zap.close();
@@ -74,8 +86,13 @@ async function cpuMs(pid: number): Promise<number> {
 
 // The baseline in its own process, as the hub is: the same payloads POSTed 16 at a time with Node's fetch.
 function bareLoop(url: string, count: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/bare-post-loop.ts'), url, String(count)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/bare-post-loop.ts'), url, String(count)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`bare loop exited ${code}`)))));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`bare loop exited ${code}`)))),
+  );
 }

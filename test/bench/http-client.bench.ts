@@ -13,19 +13,50 @@ const agent = new http.Agent({ keepAlive: true });
 
 const clients: Record<string, (url: string) => Promise<unknown>> = {
   got: (url) =>
-    got(url, { method: 'POST', json: body, headers: { accept: 'application/json' }, throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 15_000 }, responseType: 'text', signal: new AbortController().signal }),
-  fetch: async (url) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body), signal: new AbortController().signal })).text(),
+    got(url, {
+      method: 'POST',
+      json: body,
+      headers: { accept: 'application/json' },
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: 15_000 },
+      responseType: 'text',
+      signal: new AbortController().signal,
+    }),
+  fetch: async (url) =>
+    (
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: new AbortController().signal,
+      })
+    ).text(),
   'node:http': (url) =>
     new Promise((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
-        let data = '';
-        res.setEncoding('utf8').on('data', (c: string) => (data += c)).on('end', () => resolve(data));
-      });
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json' } },
+        (res) => {
+          let data = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (data += c))
+            .on('end', () => resolve(data));
+        },
+      );
       req.on('error', reject).end(JSON.stringify(body));
     }),
 };
 
-const server = spawn(process.execPath, ['-e', `require('http').createServer((q,s)=>{let n=0;q.on('data',c=>n+=c.length).on('end',()=>{s.setHeader('content-type','application/json');s.end('{"status":"success","size":'+n+'}')})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(
+  process.execPath,
+  [
+    '-e',
+    `require('http').createServer((q,s)=>{let n=0;q.on('data',c=>n+=c.length).on('end',()=>{s.setHeader('content-type','application/json');s.end('{"status":"success","size":'+n+'}')})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const port = await new Promise<string>((resolve) => server.stdout!.once('data', (d) => resolve(String(d).trim())));
 const url = `http://127.0.0.1:${port}/hook`;
 try {
@@ -35,9 +66,11 @@ try {
     let next = 0;
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next++ < count) await send(url);
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next++ < count) await send(url);
+      }),
+    );
     const used = process.cpuUsage(cpu);
     figures[`${name}_per_s`] = Math.round((count / (performance.now() - started)) * 1000);
     figures[`${name}_cpu_us`] = Math.round((used.user + used.system) / count);

@@ -38,13 +38,26 @@ const { apiKey } = JSON.parse(runCli(['tenant', 'create', 'Proof'], env).stdout)
 
 const ports = [await freePort(), await freePort()];
 const servers: ChildHub[] = [await spawnHub(env, ports[0]), await spawnHub(env, ports[1])];
-const startWorker = (): ChildProcess => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
+const startWorker = (): ChildProcess =>
+  spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: 'ignore',
+  });
 const workers = [startWorker(), startWorker()];
 const api = apiClient(servers[1].url, apiKey);
 const agent = 'agent_proof';
-const ghlConnect = await api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } });
-const zapConnect = await api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/proof/` });
-if (ghlConnect.status !== 201 || zapConnect.status !== 201) throw new Error(`connect failed: ${JSON.stringify([ghlConnect.body, zapConnect.body])}`);
+const ghlConnect = await api('POST', `/api/agents/${agent}/integrations/connect`, {
+  type: 'gohighlevel',
+  api_key: ghl.token,
+  config: { location_id: ghl.locationId },
+});
+const zapConnect = await api('POST', `/api/agents/${agent}/integrations/connect`, {
+  type: 'zapier',
+  webhook_url: `${zap.url}/hooks/catch/1/proof/`,
+});
+if (ghlConnect.status !== 201 || zapConnect.status !== 201)
+  throw new Error(`connect failed: ${JSON.stringify([ghlConnect.body, zapConnect.body])}`);
 
 const started = Date.now();
 const kills: string[] = [];
@@ -61,7 +74,12 @@ for (let i = 0; i < CALLS; i++) {
   }
   const target = apiClient(servers[i % 2].url, apiKey);
   const phone = `+1415555${String(i % PHONES).padStart(4, '0')}`;
-  const res = await target('POST', `/api/agents/${agent}/calls`, { call_id: `proof_${i}`, customer_name: `Caller ${i % PHONES}`, customer_phone: phone, call_summary: `Call ${i}` });
+  const res = await target('POST', `/api/agents/${agent}/calls`, {
+    call_id: `proof_${i}`,
+    customer_name: `Caller ${i % PHONES}`,
+    customer_phone: phone,
+    call_summary: `Call ${i}`,
+  });
   if (res.status === 202) accepted++;
   else refused++;
 }
@@ -95,9 +113,13 @@ console.log(`store: ${base.replace(/\/\/[^@/]*@/, '//***@')} (2 servers + 2 work
 for (const k of kills) console.log(`killed: ${k}`);
 console.log(`calls posted: ${CALLS} (accepted 202: ${accepted}, refused: ${refused}) in ${(ingested / 1000).toFixed(1)} s`);
 console.log(`all synced after: ${(elapsed / 1000).toFixed(1)} s; unfinished deliveries: ${Math.max(0, pending)}`);
-console.log(`GoHighLevel: contacts ${ghl.contacts.all().length} for ${PHONES} phones (max per phone ${Math.max(0, ...contactsPerPhone.values())}); notes ${ghl.notes.all().length} for ${CALLS} calls (calls with a note: ${notesPerCall.size}, max per call ${Math.max(0, ...notesPerCall.values())})`);
+console.log(
+  `GoHighLevel: contacts ${ghl.contacts.all().length} for ${PHONES} phones (max per phone ${Math.max(0, ...contactsPerPhone.values())}); notes ${ghl.notes.all().length} for ${CALLS} calls (calls with a note: ${notesPerCall.size}, max per call ${Math.max(0, ...notesPerCall.values())})`,
+);
 console.log(`GoHighLevel: requests ${ghl.requests.length}, 429 answers ${ghl429}`);
-console.log(`Zapier: ${zap.caught().length} payloads for ${caughtPerCall.size} calls (max per call ${Math.max(0, ...caughtPerCall.values())})`);
+console.log(
+  `Zapier: ${zap.caught().length} payloads for ${caughtPerCall.size} calls (max per call ${Math.max(0, ...caughtPerCall.values())})`,
+);
 await Promise.all(servers.map((s) => s.kill('SIGTERM')));
 for (const w of workers) w.kill('SIGTERM');
 await ghl.close();

@@ -27,9 +27,7 @@ try {
   });
   await timed('parallel claims (findOneAndUpdate, 50 in flight)', 5_000, async () => {
     for (let i = 0; i < 5_000; i += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, () => calls.findOneAndUpdate({ _id: `call-${i}` }, { $inc: { n: 1 } })),
-      );
+      await Promise.all(Array.from({ length: 50 }, () => calls.findOneAndUpdate({ _id: `call-${i}` }, { $inc: { n: 1 } })));
     }
   });
 } finally {

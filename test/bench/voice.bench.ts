@@ -12,8 +12,15 @@ const KEY = 'key_bench_voice_000000000000';
 const AGENT = 'agent_bench_voice';
 
 const ghl = await startGohighlevelSim({ rateLimit: { limit: 1_000_000, daily: 100_000_000 } });
-const hub = await startTestHub({ LOG_LEVEL: 'warn', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url } }) }, { connectors: ['gohighlevel', 'retell'] });
-const connect = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1' } });
+const hub = await startTestHub(
+  { LOG_LEVEL: 'warn', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url } }) },
+  { connectors: ['gohighlevel', 'retell'] },
+);
+const connect = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+  type: 'gohighlevel',
+  api_key: ghl.token,
+  config: { location_id: ghl.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1' },
+});
 if (connect.status !== 201) throw new Error(`connect: ${JSON.stringify(connect.body)}`);
 const voice = await connectVoice(hub.api, AGENT, KEY);
 
@@ -34,7 +41,12 @@ const phone = (i: number) => `+1415555${String(1000 + (i % 9000)).padStart(4, '0
 const WINDOW_MS = 10_500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(name: string, make: (i: number) => { path: string; body: unknown }, check: (body: any) => boolean, paceMs = 0): Promise<void> {
+async function measure(
+  name: string,
+  make: (i: number) => { path: string; body: unknown },
+  check: (body: any) => boolean,
+  paceMs = 0,
+): Promise<void> {
   await sleep(WINDOW_MS);
   const ms: number[] = [];
   let bad = 0;
@@ -48,17 +60,65 @@ async function measure(name: string, make: (i: number) => { path: string; body: 
   }
   ms.sort((a, b) => a - b);
   const q = (p: number) => ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)].toFixed(1);
-  console.log(`${name.padEnd(36)} n=${N}  p50 ${q(0.5).padStart(6)} ms  p99 ${q(0.99).padStart(6)} ms  max ${ms[ms.length - 1].toFixed(1).padStart(6)} ms  unexpected ${bad}`);
+  console.log(
+    `${name.padEnd(36)} n=${N}  p50 ${q(0.5).padStart(6)} ms  p99 ${q(0.99).padStart(6)} ms  max ${ms[ms.length - 1].toFixed(1).padStart(6)} ms  unexpected ${bad}`,
+  );
 }
 
 const tool = (name: string) => `${voice.path}/tools/${name}`;
 console.log(`voice bench: ${N} sequential signed requests per row, real server + GoHighLevel simulator on loopback`);
-await measure('check_availability (date)', (i) => ({ path: tool('check_availability'), body: { name: 'check_availability', args: { date: starts[i].slice(0, 10), timezone: 'America/New_York' }, call: retellCall(`bench_av_${i}`) } }), (b) => Array.isArray(b.slots) && !b.error, 110);
+await measure(
+  'check_availability (date)',
+  (i) => ({
+    path: tool('check_availability'),
+    body: {
+      name: 'check_availability',
+      args: { date: starts[i].slice(0, 10), timezone: 'America/New_York' },
+      call: retellCall(`bench_av_${i}`),
+    },
+  }),
+  (b) => Array.isArray(b.slots) && !b.error,
+  110,
+);
 // A new booking is a contact upsert, the day's free slots and the appointment: three requests, so one per 330 ms.
-await measure('book_appointment (new booking)', (i) => ({ path: tool('book_appointment'), body: { name: 'book_appointment', args: { start_time: starts[i], timezone: 'America/New_York', duration_minutes: 30, customer_name: 'Bench Caller' }, call: retellCall(`bench_bk_${i}`, { from_number: phone(i) }) } }), (b) => b.booked === true, 330);
-await measure('book_appointment (Retell retry)', (i) => ({ path: tool('book_appointment'), body: { name: 'book_appointment', args: { start_time: starts[i], timezone: 'America/New_York', duration_minutes: 30, customer_name: 'Bench Caller' }, call: retellCall(`bench_bk_${i}`, { from_number: phone(i) }) } }), (b) => b.duplicate === true);
-await measure('find_customer (by caller number)', (i) => ({ path: tool('find_customer'), body: { name: 'find_customer', args: {}, call: retellCall(`bench_fc_${i}`, { from_number: phone(i) }) } }), (b) => b.found === true, 110);
-const ring = (i: number) => ({ path: voice.path, body: { event: 'call_inbound', call_inbound: { from_number: phone(i), to_number: '+14155550000' } } });
+await measure(
+  'book_appointment (new booking)',
+  (i) => ({
+    path: tool('book_appointment'),
+    body: {
+      name: 'book_appointment',
+      args: { start_time: starts[i], timezone: 'America/New_York', duration_minutes: 30, customer_name: 'Bench Caller' },
+      call: retellCall(`bench_bk_${i}`, { from_number: phone(i) }),
+    },
+  }),
+  (b) => b.booked === true,
+  330,
+);
+await measure(
+  'book_appointment (Retell retry)',
+  (i) => ({
+    path: tool('book_appointment'),
+    body: {
+      name: 'book_appointment',
+      args: { start_time: starts[i], timezone: 'America/New_York', duration_minutes: 30, customer_name: 'Bench Caller' },
+      call: retellCall(`bench_bk_${i}`, { from_number: phone(i) }),
+    },
+  }),
+  (b) => b.duplicate === true,
+);
+await measure(
+  'find_customer (by caller number)',
+  (i) => ({
+    path: tool('find_customer'),
+    body: { name: 'find_customer', args: {}, call: retellCall(`bench_fc_${i}`, { from_number: phone(i) }) },
+  }),
+  (b) => b.found === true,
+  110,
+);
+const ring = (i: number) => ({
+  path: voice.path,
+  body: { event: 'call_inbound', call_inbound: { from_number: phone(i), to_number: '+14155550000' } },
+});
 await measure('call_inbound (first ring: CRM asked)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true', 110);
 await measure('call_inbound (ring again: cached)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true');
 await hub.close();

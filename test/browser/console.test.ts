@@ -55,12 +55,18 @@ describe('the console in a browser', () => {
     await dialog.getByRole('button', { name: 'Connect Zapier' }).click();
     await dialog.getByText('"not a url" is not a valid URL').waitFor();
     expect(await hook.getAttribute('aria-invalid')).toBe('true');
-    expect(await hook.getAttribute('aria-describedby')).toContain((await dialog.getByText('"not a url" is not a valid URL').getAttribute('id')) ?? 'missing');
+    expect(await hook.getAttribute('aria-describedby')).toContain(
+      (await dialog.getByText('"not a url" is not a valid URL').getAttribute('id')) ?? 'missing',
+    );
     await context.close();
   });
 
   it('a GoHighLevel key the CRM refuses is reported on the key field', async (ctx) => {
-    const probe = await hub.api('POST', '/api/agents/agent_probe/integrations/connect', { type: 'gohighlevel', api_key: 'pit-wrong', config: { location_id: ghl.locationId } });
+    const probe = await hub.api('POST', '/api/agents/agent_probe/integrations/connect', {
+      type: 'gohighlevel',
+      api_key: 'pit-wrong',
+      config: { location_id: ghl.locationId },
+    });
     if (probe.status === 201) ctx.skip('this hub does not yet check credentials at connect (it accepted a key the simulator refuses)');
     const { page, context } = await newPage(browser);
     await signIn(page, hub, '/ui/#/agents/agent_wrong_key');
@@ -78,7 +84,11 @@ describe('the console in a browser', () => {
     await shot(page, 'connect-wrong-key');
     await key.fill(ghl.token);
     await dialog.getByRole('button', { name: 'Connect GoHighLevel' }).click();
-    await page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'GoHighLevel' }) }).getByText('Connected').waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: 'GoHighLevel' }) })
+      .getByText('Connected')
+      .waitFor();
     await context.close();
   });
 
@@ -95,7 +105,10 @@ describe('the console in a browser', () => {
     await dialog.getByRole('button', { name: 'Connect GoHighLevel' }).click();
     // Without a location the hub names config.location_id; the error sits beside that control.
     const location = dialog.getByLabel('Location id');
-    await dialog.getByText(/location_id|required/i).first().waitFor();
+    await dialog
+      .getByText(/location_id|required/i)
+      .first()
+      .waitFor();
     expect(await location.getAttribute('aria-invalid')).toBe('true');
     await shot(page, 'connect-dialog-error');
     await location.fill(ghl.locationId);
@@ -118,13 +131,20 @@ describe('the console in a browser', () => {
       if (res.url().endsWith('.js') && !loaded.has(res.url())) loaded.set(res.url(), gzipSync(await res.body()).length);
     });
     await page.goto(`${hub.url}/ui/#/agents/${AGENT}`);
-    await page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'GoHighLevel' }) }).waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: 'GoHighLevel' }) })
+      .waitFor();
     const firstCardMs = await page.evaluate(() => performance.now());
     await page.waitForLoadState('networkidle');
     const firstPage = [...loaded.values()].reduce((a, b) => a + b, 0);
     const assets = join(ROOT, 'web/dist/assets');
-    const all = readdirSync(assets).filter((f) => f.endsWith('.js')).reduce((a, f) => a + gzipSync(readFileSync(join(assets, f))).length, 0);
-    console.log(`console JS gzipped: ${(firstPage / 1024).toFixed(1)} KB loaded for the integrations page, ${(all / 1024).toFixed(1)} KB in all (editors load on demand); navigation to first integration card: ${firstCardMs.toFixed(0)} ms`);
+    const all = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .reduce((a, f) => a + gzipSync(readFileSync(join(assets, f))).length, 0);
+    console.log(
+      `console JS gzipped: ${(firstPage / 1024).toFixed(1)} KB loaded for the integrations page, ${(all / 1024).toFixed(1)} KB in all (editors load on demand); navigation to first integration card: ${firstCardMs.toFixed(0)} ms`,
+    );
     expect(firstPage).toBeGreaterThan(0);
     await context.close();
   });

@@ -19,10 +19,17 @@ const WEB = join(ROOT, 'web');
 export function ensureConsoleBuilt(): void {
   const built = join(WEB, 'dist/index.html');
   const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+      0,
+    );
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs)) return;
   // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const res = spawnSync('pnpm', ['--filter', '@hub/web', 'build'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+  const res = spawnSync('pnpm', ['--filter', '@hub/web', 'build'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (res.status !== 0) throw new Error(`console build failed:\n${res.stdout}\n${res.stderr}`);
 }
 
@@ -59,7 +66,11 @@ export async function startConsoleHub(env: Record<string, string>): Promise<Cons
 /** Launches Debian's chromium headless with the flags CI needs. */
 export async function launchBrowser(): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /** A page that records console errors and CSP refusals, so a test can assert there were none. */
@@ -69,7 +80,8 @@ export async function newPage(browser: Browser, width = 1280): Promise<{ context
   page.setDefaultTimeout(10_000);
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4|5)\d\d/.test(m.text())) problems.push(m.text());
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4|5)\d\d/.test(m.text()))
+      problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return { context, page, problems };

@@ -12,7 +12,9 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   sim = await startHubspotSim();
   hub = await startConsoleHub({
-    HUB_CONNECTOR_OVERRIDES: JSON.stringify({ hubspot: { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/authorize`, tokenUrl: `${sim.url}/oauth/v1/token` } }),
+    HUB_CONNECTOR_OVERRIDES: JSON.stringify({
+      hubspot: { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/authorize`, tokenUrl: `${sim.url}/oauth/v1/token` },
+    }),
     HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client',
     HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
   });

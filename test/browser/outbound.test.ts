@@ -13,9 +13,27 @@ const AGENT = 'agent_outbound';
 beforeAll(async () => {
   ensureConsoleBuilt();
   [ghl, retell] = await Promise.all([startGohighlevelSim(), startRetellSim({ webhookRetryDelayMs: 10 })]);
-  hub = await startConsoleHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, retell: { baseUrl: retell.url } }) });
-  expect((await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } })).status).toBe(201);
-  expect((await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'retell', api_key: retell.apiKey, config: { from_number: '+14155550000', agent_id: 'agent_sim_1' } })).status).toBe(201);
+  hub = await startConsoleHub({
+    HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, retell: { baseUrl: retell.url } }),
+  });
+  expect(
+    (
+      await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+        type: 'gohighlevel',
+        api_key: ghl.token,
+        config: { location_id: ghl.locationId },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+        type: 'retell',
+        api_key: retell.apiKey,
+        config: { from_number: '+14155550000', agent_id: 'agent_sim_1' },
+      })
+    ).status,
+  ).toBe(201);
   browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
@@ -45,7 +63,11 @@ describe('outbound from the console', () => {
     await page.getByText(/GHL follow-ups/).waitFor();
     expect(await page.content()).not.toContain(secret);
 
-    const trigger = await fetch(url.replace(/^https?:\/\/[^/]+/, hub.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': secret }, body: JSON.stringify({ phone: '+14079780655', name: 'John Doe' }) });
+    const trigger = await fetch(url.replace(/^https?:\/\/[^/]+/, hub.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
+      body: JSON.stringify({ phone: '+14079780655', name: 'John Doe' }),
+    });
     expect(trigger.status).toBe(202);
     const { outbound_call_id: callId } = (await trigger.json()) as { outbound_call_id: string };
     await page.getByLabel('Outbound call id').fill(callId);

@@ -14,7 +14,11 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   ghl = await startGohighlevelSim();
   hub = await startConsoleHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url } }), HUB_MAX_ATTEMPTS: '2' });
-  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } });
+  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+    type: 'gohighlevel',
+    api_key: ghl.token,
+    config: { location_id: ghl.locationId },
+  });
   expect(res.status).toBe(201);
   integrationId = res.body.id;
   browser = await launchBrowser();
@@ -25,7 +29,8 @@ afterAll(async () => {
   await ghl?.close();
 });
 
-const card = (page: Page, heading: string) => page.locator('section.card, li.card').filter({ has: page.getByRole('heading', { name: heading, exact: true }) });
+const card = (page: Page, heading: string) =>
+  page.locator('section.card, li.card').filter({ has: page.getByRole('heading', { name: heading, exact: true }) });
 
 describe('mapping, activity and recovery in a browser', () => {
   it('edits a mapping: the dry run follows the typing, a parse error is placed, the CRM field list flags an unknown field, save', async () => {
@@ -62,7 +67,9 @@ describe('mapping, activity and recovery in a browser', () => {
     const { page, context, problems } = await newPage(browser);
     await signIn(page, hub, `/ui/#/agents/${AGENT}/activity`);
     await page.getByRole('heading', { name: 'Activity' }).waitFor();
-    expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_browser_1', { appointment_booked: null }))).status).toBe(202);
+    expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_browser_1', { appointment_booked: null }))).status).toBe(
+      202,
+    );
     await page.getByRole('link', { name: 'call_browser_1' }).click({ timeout: 15_000 });
     const job = card(page, 'gohighlevel');
     await job.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 15_000 });
@@ -70,7 +77,12 @@ describe('mapping, activity and recovery in a browser', () => {
     await steps.getByText('contact').waitFor();
     expect(await steps.textContent()).toMatch(/CRM ids: .*id/);
     await job.getByText(/Attempts and requests/).click();
-    expect(await job.getByLabel(/Requests of contact/).first().textContent()).toContain('/contacts/upsert');
+    expect(
+      await job
+        .getByLabel(/Requests of contact/)
+        .first()
+        .textContent(),
+    ).toContain('/contacts/upsert');
     await shot(page, 'call');
     await page.getByRole('link', { name: 'Activity' }).first().click();
     await page.getByRole('table', { name: 'Calls' }).waitFor();
@@ -93,7 +105,10 @@ describe('mapping, activity and recovery in a browser', () => {
     await shot(page, 'conditions');
     await page.getByRole('button', { name: 'Save sync conditions' }).click();
     await page.getByText('Sync conditions saved.').waitFor();
-    expect((await hub.api('GET', `/api/agents/${AGENT}/integrations/${integrationId}`)).body.sync_conditions).toEqual({ call_outcome: ['appointment_booked'], when: 'call.duration_seconds > 60' });
+    expect((await hub.api('GET', `/api/agents/${AGENT}/integrations/${integrationId}`)).body.sync_conditions).toEqual({
+      call_outcome: ['appointment_booked'],
+      when: 'call.duration_seconds > 60',
+    });
     await page.getByRole('link', { name: 'Stats' }).click();
     await page.getByRole('img', { name: /Syncs per day/ }).waitFor();
     await shot(page, 'stats');
@@ -102,14 +117,31 @@ describe('mapping, activity and recovery in a browser', () => {
   });
 
   it('a CRM failing shows the error; once it is fixed, Retry makes the sync succeed', async () => {
-    ghl.inject({ method: 'POST', path: '/contacts/upsert', status: 422, body: { statusCode: 422, message: ['locationId is suspended'] }, times: Infinity });
+    ghl.inject({
+      method: 'POST',
+      path: '/contacts/upsert',
+      status: 422,
+      body: { statusCode: 422, message: ['locationId is suspended'] },
+      times: Infinity,
+    });
     const { page, context, problems } = await newPage(browser);
     await signIn(page, hub);
-    expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_browser_fail', { appointment_booked: null, customer_phone: '+14155550142', customer_email: 'fail@example.com' }))).status).toBe(202);
+    expect(
+      (
+        await hub.api(
+          'POST',
+          `/api/agents/${AGENT}/calls`,
+          sampleCall('call_browser_fail', { appointment_booked: null, customer_phone: '+14155550142', customer_email: 'fail@example.com' }),
+        )
+      ).status,
+    ).toBe(202);
     await page.goto(`${hub.url}/ui/#/agents/${AGENT}/calls/call_browser_fail`);
     const job = card(page, 'gohighlevel');
     await job.getByRole('button', { name: 'Retry the gohighlevel sync' }).waitFor({ timeout: 20_000 });
-    await job.getByText(/suspended/).first().waitFor();
+    await job
+      .getByText(/suspended/)
+      .first()
+      .waitFor();
     await shot(page, 'call-failed');
     ghl.faults.clear();
     await job.getByRole('button', { name: 'Retry the gohighlevel sync' }).click();
@@ -123,22 +155,38 @@ describe('mapping, activity and recovery in a browser', () => {
     const { page, context } = await newPage(browser, 375);
     await signIn(page, hub);
     const pages: Array<[string, string]> = [
-      ['agents', '#/'], ['integrations', `#/agents/${AGENT}`], ['mapping', `#/agents/${AGENT}/integrations/${integrationId}/mapping`],
-      ['conditions', `#/agents/${AGENT}/integrations/${integrationId}/conditions`], ['activity', `#/agents/${AGENT}/activity`],
-      ['call', `#/agents/${AGENT}/calls/call_browser_1`], ['outbound', `#/agents/${AGENT}/outbound`], ['stats', `#/agents/${AGENT}/stats`],
+      ['agents', '#/'],
+      ['integrations', `#/agents/${AGENT}`],
+      ['mapping', `#/agents/${AGENT}/integrations/${integrationId}/mapping`],
+      ['conditions', `#/agents/${AGENT}/integrations/${integrationId}/conditions`],
+      ['activity', `#/agents/${AGENT}/activity`],
+      ['call', `#/agents/${AGENT}/calls/call_browser_1`],
+      ['outbound', `#/agents/${AGENT}/outbound`],
+      ['stats', `#/agents/${AGENT}/stats`],
     ];
     for (const [name, hash] of pages) {
       await page.goto(`${hub.url}/ui/${hash}`);
       await page.reload();
-      await page.getByRole('heading', { level: 1 }).waitFor().catch(async (err: Error) => {
-        await shot(page, `failed-${name}`);
-        throw new Error(`${name}: ${err.message}`);
-      });
+      await page
+        .getByRole('heading', { level: 1 })
+        .waitFor()
+        .catch(async (err: Error) => {
+          await shot(page, `failed-${name}`);
+          throw new Error(`${name}: ${err.message}`);
+        });
       await page.waitForLoadState('networkidle');
       const report = await page.evaluate(() => {
-        const controls = [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href], [role="textbox"]')].filter((el) => el.offsetParent !== null);
+        const controls = [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href], [role="textbox"]')].filter(
+          (el) => el.offsetParent !== null,
+        );
         const named = (el: HTMLElement) =>
-          Boolean(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || el.textContent?.trim() || el.getAttribute('title'));
+          Boolean(
+            el.getAttribute('aria-label') ||
+            el.getAttribute('aria-labelledby') ||
+            (el as HTMLInputElement).labels?.length ||
+            el.textContent?.trim() ||
+            el.getAttribute('title'),
+          );
         return {
           overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
           unnamed: controls.filter((el) => !named(el)).map((el) => el.outerHTML.slice(0, 120)),
@@ -157,7 +205,13 @@ describe('mapping, activity and recovery in a browser', () => {
       // Date-time inputs take several presses (one per segment), so allow more presses than controls.
       for (let i = 0; i < 40 && reached.size < Math.min(15, report.count); i++) {
         await page.keyboard.press('Tab');
-        reached.add(await page.evaluate(() => (document.activeElement ? `${document.activeElement.tagName}:${document.activeElement.textContent?.slice(0, 30)}:${[...document.querySelectorAll('*')].indexOf(document.activeElement)}` : 'none')));
+        reached.add(
+          await page.evaluate(() =>
+            document.activeElement
+              ? `${document.activeElement.tagName}:${document.activeElement.textContent?.slice(0, 30)}:${[...document.querySelectorAll('*')].indexOf(document.activeElement)}`
+              : 'none',
+          ),
+        );
       }
       expect(reached.size, name).toBe(Math.min(15, report.count));
     }

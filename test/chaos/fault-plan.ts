@@ -38,8 +38,23 @@ export const TIMEOUT_FAULT_MS = 1500;
  * reproducible order. Every fault but `droppedAfter` happens before the simulator's handler runs;
  * `droppedAfter` lets the CRM write and then loses its answer.
  */
-export function faultPlan(random: () => number, path: RegExp, length: number, mix: FaultMix, method?: string): { faults: Fault[]; summary: PlanSummary } {
-  const summary: PlanSummary = { none: 0, rateLimited: 0, serverError: 0, unavailable: 0, slow: 0, dropped: 0, timeout: 0, droppedAfter: 0 };
+export function faultPlan(
+  random: () => number,
+  path: RegExp,
+  length: number,
+  mix: FaultMix,
+  method?: string,
+): { faults: Fault[]; summary: PlanSummary } {
+  const summary: PlanSummary = {
+    none: 0,
+    rateLimited: 0,
+    serverError: 0,
+    unavailable: 0,
+    slow: 0,
+    dropped: 0,
+    timeout: 0,
+    droppedAfter: 0,
+  };
   const faults: Fault[] = [];
   for (let i = 0; i < length; i++) {
     let r = random();

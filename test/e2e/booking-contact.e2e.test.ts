@@ -15,15 +15,20 @@ const customer = { customer_name: 'Ada Lovelace', customer_email: 'ada@example.c
 beforeAll(async () => {
   hs = await startHubspotSim();
   sf = await startSalesforceSim();
-  hub = await startTestHub({
-    HUB_PUBLIC_URL: PUBLIC_URL,
-    HUB_CONNECTOR_OVERRIDES: JSON.stringify({
-      hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` },
-      salesforce: { authorizeUrl: `${sf.url}/services/oauth2/authorize`, tokenUrl: `${sf.url}/services/oauth2/token` },
-    }),
-    HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client', HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
-    HUB_OAUTH_SALESFORCE_CLIENT_ID: 'sf-client', HUB_OAUTH_SALESFORCE_CLIENT_SECRET: 'sf-secret',
-  }, { connectors: ['hubspot', 'salesforce'] });
+  hub = await startTestHub(
+    {
+      HUB_PUBLIC_URL: PUBLIC_URL,
+      HUB_CONNECTOR_OVERRIDES: JSON.stringify({
+        hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` },
+        salesforce: { authorizeUrl: `${sf.url}/services/oauth2/authorize`, tokenUrl: `${sf.url}/services/oauth2/token` },
+      }),
+      HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client',
+      HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
+      HUB_OAUTH_SALESFORCE_CLIENT_ID: 'sf-client',
+      HUB_OAUTH_SALESFORCE_CLIENT_SECRET: 'sf-secret',
+    },
+    { connectors: ['hubspot', 'salesforce'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -42,19 +47,34 @@ describe('booking through the route links a contact', () => {
     expect(res.status).toBe(201);
     const contacts = hs.state.collection<Rec>('contacts').all();
     expect(contacts).toHaveLength(1);
-    expect(contacts[0].properties).toMatchObject({ email: 'ada@example.com', phone: '+14075550199', firstname: 'Ada', lastname: 'Lovelace' });
+    expect(contacts[0].properties).toMatchObject({
+      email: 'ada@example.com',
+      phone: '+14075550199',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+    });
     expect(res.body).toMatchObject({ booked: true, contact_id: contacts[0].id, appointment: { id: expect.any(String) } });
-    const links = hs.state.collection<{ fromType: string; fromId: string; toType: string; toId: string }>('associations').find((a) => a.fromType === 'contacts' && a.toType === 'meetings');
+    const links = hs.state
+      .collection<{ fromType: string; fromId: string; toType: string; toId: string }>('associations')
+      .find((a) => a.fromType === 'contacts' && a.toType === 'meetings');
     expect(links).toEqual([expect.objectContaining({ fromId: contacts[0].id, toId: res.body.appointment.id })]);
 
-    await hub.api('POST', '/api/agents/agent_book_hs/calls', sampleCall('book_hs_call', { customer_phone: '+14075550199', customer_email: null, appointment_booked: null }));
+    await hub.api(
+      'POST',
+      '/api/agents/agent_book_hs/calls',
+      sampleCall('book_hs_call', { customer_phone: '+14075550199', customer_email: null, appointment_booked: null }),
+    );
     expect((await callDone(hub.api, 'agent_book_hs', 'book_hs_call')).integrations[0].status).toBe('succeeded');
     expect(hs.state.collection('contacts').size).toBe(1);
   });
 
   it('HubSpot: a booking without phone or email makes no contact and an unassociated meeting', async () => {
     const before = hs.state.collection('contacts').size;
-    const res = await hub.api('POST', '/api/agents/agent_book_hs/integrations/hubspot/book', { ...booking, time: '16:00', customer_name: 'Nobody' });
+    const res = await hub.api('POST', '/api/agents/agent_book_hs/integrations/hubspot/book', {
+      ...booking,
+      time: '16:00',
+      customer_name: 'Nobody',
+    });
     expect(res.status).toBe(201);
     expect(res.body.contact_id).toBeUndefined();
     expect(hs.state.collection('contacts').size).toBe(before);
@@ -67,11 +87,18 @@ describe('booking through the route links a contact', () => {
     const leads = sf.state.collection<Rec>('Lead').all();
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({ Email: 'ada@example.com', LastName: 'Lovelace' });
-    expect(sf.state.collection<Rec>('Event').all()).toEqual([expect.objectContaining({ id: res.body.appointment.id, WhoId: leads[0].id, StartDateTime: '2026-03-03T19:00:00Z' })]);
+    expect(sf.state.collection<Rec>('Event').all()).toEqual([
+      expect.objectContaining({ id: res.body.appointment.id, WhoId: leads[0].id, StartDateTime: '2026-03-03T19:00:00Z' }),
+    ]);
     expect(res.body.contact_id).toBe(leads[0].id);
     // Booking again for the same customer reuses the Lead.
     await hub.api('POST', '/api/agents/agent_book_sf/integrations/salesforce/book', { ...booking, time: '15:00', ...customer });
     expect(sf.state.collection('Lead').size).toBe(1);
-    expect(sf.state.collection<Rec>('Event').all().every((e) => e.WhoId === leads[0].id)).toBe(true);
+    expect(
+      sf.state
+        .collection<Rec>('Event')
+        .all()
+        .every((e) => e.WhoId === leads[0].id),
+    ).toBe(true);
   });
 });

@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 async function connect(agent: string): Promise<string> {
-  const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/${agent}/` });
+  const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+    type: 'zapier',
+    webhook_url: `${zap.url}/hooks/catch/1/${agent}/`,
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -50,11 +53,21 @@ describe('bulk sync of past calls', () => {
       { line: 24, field: 'call.call_id', message: 'is required' },
     ]);
     const id = res.body.import_id;
-    const done = await eventually(async () => {
-      const r = await hub.api('GET', `/api/agents/agent_bulk/imports/${id}`);
-      return r.body.status === 'done' && r.body;
-    }, 20_000, 'the import to finish');
-    expect(done).toMatchObject({ total: 23, accepted: 20, rejected: 3, jobs: { total: 20, succeeded: 20, failed: 0, queued: 0 }, progress_percent: 100 });
+    const done = await eventually(
+      async () => {
+        const r = await hub.api('GET', `/api/agents/agent_bulk/imports/${id}`);
+        return r.body.status === 'done' && r.body;
+      },
+      20_000,
+      'the import to finish',
+    );
+    expect(done).toMatchObject({
+      total: 23,
+      accepted: 20,
+      rejected: 3,
+      jobs: { total: 20, succeeded: 20, failed: 0, queued: 0 },
+      progress_percent: 100,
+    });
     expect(caughtFor('agent_bulk').length).toBe(20);
     expect((await hub.api('GET', '/api/agents/agent_bulk/calls/past_7')).body.integrations[0].status).toBe('succeeded');
 
@@ -65,7 +78,10 @@ describe('bulk sync of past calls', () => {
   });
 
   it('a JSON array works the same, positions counted from 1', async () => {
-    const res = await hub.api('POST', '/api/agents/agent_array/calls/bulk', [sampleCall('a1'), sampleCall('a2', { duration_seconds: 'long' })]);
+    const res = await hub.api('POST', '/api/agents/agent_array/calls/bulk', [
+      sampleCall('a1'),
+      sampleCall('a2', { duration_seconds: 'long' }),
+    ]);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ accepted: 1, rejected: 1, errors: [{ line: 2, call_id: 'a2', field: 'call.duration_seconds' }] });
   });
@@ -82,7 +98,7 @@ describe('bulk sync of past calls', () => {
     expect(await hub.running.hub.repos.calls.col.countDocuments({ agentId: 'agent_refused' })).toBe(before);
   });
 
-  it("another tenant cannot read an import (404)", async () => {
+  it('another tenant cannot read an import (404)', async () => {
     const res = await hub.api('POST', '/api/agents/agent_array/calls/bulk', [sampleCall('a3')]);
     const other = await hub.newTenant();
     expect((await other.api('GET', `/api/agents/agent_array/imports/${res.body.import_id}`)).status).toBe(404);
@@ -93,7 +109,11 @@ describe('bulk sync of past calls', () => {
     await connect('agent_lane');
     // A slow catch hook keeps most of the backfill queued while the live call arrives.
     zap.inject({ method: 'POST', path: /hooks\/catch\/1\/agent_lane/, delayMs: 20, times: 300 });
-    const res = await hub.api('POST', '/api/agents/agent_lane/calls/bulk', Array.from({ length: 150 }, (_, i) => sampleCall(`back_${i}`)));
+    const res = await hub.api(
+      'POST',
+      '/api/agents/agent_lane/calls/bulk',
+      Array.from({ length: 150 }, (_, i) => sampleCall(`back_${i}`)),
+    );
     expect(res.body.accepted).toBe(150);
     const live = await hub.api('POST', '/api/agents/agent_lane/calls', sampleCall('live_1'));
     expect(live.status).toBe(202);
@@ -111,10 +131,16 @@ describe('pnpm hub sync import', () => {
     await connect('agent_cli');
     const dir = await mkdtemp(join(tmpdir(), 'bulk-cli-'));
     const file = join(dir, 'calls.ndjson');
-    await writeFile(file, ndjson([...Array.from({ length: 12 }, (_, i) => sampleCall(`cli_${i}`)), sampleCall('cli_bad', { started_at: 'noon' })]));
+    await writeFile(
+      file,
+      ndjson([...Array.from({ length: 12 }, (_, i) => sampleCall(`cli_${i}`)), sampleCall('cli_bad', { started_at: 'noon' })]),
+    );
     const run = promisify(execFile);
     const cli = (args: string[], env: Record<string, string>) =>
-      run(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'sync', 'import', ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(
+      run(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'sync', 'import', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      }).then(
         (r) => ({ ...r, code: 0 }),
         (e: { stdout: string; stderr: string; code: number }) => e,
       );

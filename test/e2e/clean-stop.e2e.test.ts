@@ -49,7 +49,11 @@ const alive = (pid: number) => {
 };
 
 /** Sends the signal to the PID `pnpm start` runs as; resolves when that process and the hub it started are gone. */
-async function stopAndTime(run: ReturnType<typeof pnpmStart>, lock: string, signal: NodeJS.Signals): Promise<{ ms: number; hubPid: number }> {
+async function stopAndTime(
+  run: ReturnType<typeof pnpmStart>,
+  lock: string,
+  signal: NodeJS.Signals,
+): Promise<{ ms: number; hubPid: number }> {
   const hubPid = Number(readFileSync(lock, 'utf8').trim().split(/\D+/).find(Boolean));
   started.add(hubPid);
   const t0 = Date.now();
@@ -65,11 +69,21 @@ describe('a clean stop of `pnpm start`', () => {
     const env = testEnv(dataDir, { LOG_LEVEL: 'info', PORT: '0' });
     const tenant = JSON.parse(runCli(['tenant', 'create', 'Stop test'], env).stdout.trim().split('\n').at(-1)!) as { apiKey: string };
     const run = pnpmStart(env);
-    const url = await eventually(async () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1], 20_000, `the hub to listen: ${run.output()}`);
+    const url = await eventually(
+      async () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1],
+      20_000,
+      `the hub to listen: ${run.output()}`,
+    );
     const api = apiClient(url, tenant.apiKey);
-    expect((await api('POST', '/api/agents/agent_stop/integrations/connect', { type: 'zapier', webhook_url: hangingUrl })).status).toBe(201);
+    expect((await api('POST', '/api/agents/agent_stop/integrations/connect', { type: 'zapier', webhook_url: hangingUrl })).status).toBe(
+      201,
+    );
     expect((await api('POST', '/api/agents/agent_stop/calls', sampleCall('call_stop_1'))).status).toBe(202);
-    await eventually(async () => (await api('GET', '/api/agents/agent_stop/calls/call_stop_1')).body.integrations?.[0]?.status === 'running', 10_000, 'the job to run');
+    await eventually(
+      async () => (await api('GET', '/api/agents/agent_stop/calls/call_stop_1')).body.integrations?.[0]?.status === 'running',
+      10_000,
+      'the job to run',
+    );
 
     const lock = join(dataDir, 'store.lock');
     const { ms } = await stopAndTime(run, lock, 'SIGTERM');

@@ -53,15 +53,23 @@ describe('pnpm hub connector validate', { timeout: 90_000 }, () => {
     const dir = join(tmp, 'broken');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'broken', hub: { connector: './manifest.json' } }));
-    await writeFile(join(dir, 'manifest.json'), JSON.stringify({
-      id: 'Broken!', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts', 'telepathy'], auth: { type: 'api_key', in: 'cookie' },
-      http: { baseUrl: 'https://x.test' },
-      operations: { addNote: { output: '{' }, createContact: { hook: 'make' } },
-      mappings: { note: '$callNote(call' },
-    }));
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        id: 'Broken!',
+        version: '1.0.0',
+        manifestVersion: 1,
+        capabilities: ['contacts', 'telepathy'],
+        auth: { type: 'api_key', in: 'cookie' },
+        http: { baseUrl: 'https://x.test' },
+        operations: { addNote: { output: '{' }, createContact: { hook: 'make' } },
+        mappings: { note: '$callNote(call' },
+      }),
+    );
     const res = runCli(['connector', 'validate', dir], {});
     expect(res.status).toBe(1);
-    for (const expected of ['/id', '/name is required', '/capabilities/1', '/auth/in', '/auth/name is required']) expect(res.stdout).toContain(expected);
+    for (const expected of ['/id', '/name is required', '/capabilities/1', '/auth/in', '/auth/name is required'])
+      expect(res.stdout).toContain(expected);
     const file = runCli(['connector', 'validate', join(dir, 'manifest.json')], {});
     expect(file.status).toBe(1);
     expect(file.stdout).toContain('/name is required');
@@ -71,12 +79,20 @@ describe('pnpm hub connector validate', { timeout: 90_000 }, () => {
     const dir = join(tmp, 'crossref');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'crossref', hub: { connector: './manifest.json' } }));
-    await writeFile(join(dir, 'manifest.json'), JSON.stringify({
-      id: 'crossref', name: 'X', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts', 'notes'], auth: { type: 'none' },
-      http: { baseUrl: 'https://x.test' },
-      operations: { addNote: { output: "{ 'id': }" }, createContact: { hook: 'make' } },
-      mappings: { note: '$callNote(call' },
-    }));
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        id: 'crossref',
+        name: 'X',
+        version: '1.0.0',
+        manifestVersion: 1,
+        capabilities: ['contacts', 'notes'],
+        auth: { type: 'none' },
+        http: { baseUrl: 'https://x.test' },
+        operations: { addNote: { output: "{ 'id': }" }, createContact: { hook: 'make' } },
+        mappings: { note: '$callNote(call' },
+      }),
+    );
     const res = runCli(['connector', 'validate', dir], {});
     expect(res.status).toBe(1);
     expect(res.stdout).toContain('/operations/addNote needs a request or a hook');
@@ -97,9 +113,24 @@ describe('pnpm hub connector validate', { timeout: 90_000 }, () => {
 describe('pnpm hub connector try', { timeout: 90_000 }, () => {
   it('runs one operation against the simulator and prints each request and answer, secrets redacted', async () => {
     const callFile = join(tmp, 'call.json');
-    await writeFile(callFile, JSON.stringify({ call_id: 'call_try', customer_name: 'Jane Smith', customer_phone: '(407) 978-0655', call_summary: 'Wants a quote' }));
-    const res = await runCliAsync(['connector', 'try', 'gohighlevel', 'addNote', '--call', callFile, '--base-url', sim.url,
-      '--config', JSON.stringify({ location_id: sim.locationId, user_id: 'user_sim_1' }), '--credentials', JSON.stringify({ api_key: sim.token })]);
+    await writeFile(
+      callFile,
+      JSON.stringify({ call_id: 'call_try', customer_name: 'Jane Smith', customer_phone: '(407) 978-0655', call_summary: 'Wants a quote' }),
+    );
+    const res = await runCliAsync([
+      'connector',
+      'try',
+      'gohighlevel',
+      'addNote',
+      '--call',
+      callFile,
+      '--base-url',
+      sim.url,
+      '--config',
+      JSON.stringify({ location_id: sim.locationId, user_id: 'user_sim_1' }),
+      '--credentials',
+      JSON.stringify({ api_key: sim.token }),
+    ]);
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     expect(res.stdout).toContain(`→ POST ${sim.url}/contacts/upsert`);
@@ -116,8 +147,20 @@ describe('pnpm hub connector try', { timeout: 90_000 }, () => {
     const callFile = join(tmp, 'call2.json');
     await writeFile(callFile, JSON.stringify({ call_id: 'call_try2', customer_phone: '+14155550100' }));
     const wrong = 'pit-wrong-0000-0000-0000-000000000000';
-    const res = await runCliAsync(['connector', 'try', 'gohighlevel', 'testConnection', '--call', callFile, '--base-url', sim.url,
-      '--config', JSON.stringify({ location_id: sim.locationId }), '--credentials', JSON.stringify({ api_key: wrong })]);
+    const res = await runCliAsync([
+      'connector',
+      'try',
+      'gohighlevel',
+      'testConnection',
+      '--call',
+      callFile,
+      '--base-url',
+      sim.url,
+      '--config',
+      JSON.stringify({ location_id: sim.locationId }),
+      '--credentials',
+      JSON.stringify({ api_key: wrong }),
+    ]);
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('HUB_ERR_CRM_AUTH');
     expect(res.stdout + res.stderr).not.toContain(wrong);

@@ -39,30 +39,63 @@ async function finish(child: ChildProcess): Promise<{ stdout: string; stderr: st
 }
 
 describe('pnpm hub sim <connector>', () => {
-  it('starts the connector\'s simulator, prints its base URL and credentials, and connector try completes against it', async () => {
+  it("starts the connector's simulator, prints its base URL and credentials, and connector try completes against it", async () => {
     const sim = cli(['sim', 'pipedrive', '--port', '0']);
     const info = await firstLine(sim);
-    expect(info).toMatchObject({ connector: 'pipedrive', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), credentials: { api_key: expect.any(String) } });
+    expect(info).toMatchObject({
+      connector: 'pipedrive',
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      credentials: { api_key: expect.any(String) },
+    });
     expect(info.baseUrl).toBe(`${info.url}/v1`);
     const dir = await mkdtemp(join(tmpdir(), 'hub-sim-'));
-    await writeFile(join(dir, 'call.json'), JSON.stringify({ call_id: 'call_sim_1', customer_name: 'Jane Smith', customer_phone: '+14079780655', call_summary: 'Asked for a quote' }));
-    const tried = await finish(cli(['connector', 'try', 'pipedrive', 'addNote', '--call', join(dir, 'call.json'), '--base-url', info.baseUrl, '--credentials', JSON.stringify(info.credentials)]));
+    await writeFile(
+      join(dir, 'call.json'),
+      JSON.stringify({
+        call_id: 'call_sim_1',
+        customer_name: 'Jane Smith',
+        customer_phone: '+14079780655',
+        call_summary: 'Asked for a quote',
+      }),
+    );
+    const tried = await finish(
+      cli([
+        'connector',
+        'try',
+        'pipedrive',
+        'addNote',
+        '--call',
+        join(dir, 'call.json'),
+        '--base-url',
+        info.baseUrl,
+        '--credentials',
+        JSON.stringify(info.credentials),
+      ]),
+    );
     expect(tried.stderr).toBe('');
     expect(tried.code).toBe(0);
     expect(tried.stdout).toContain(`→ POST ${info.baseUrl}/notes`);
     expect(tried.stdout).toMatch(/result:\n {2}\{\n {4}"id": \d+/);
   });
 
-  it('an OAuth connector\'s simulator hands out an access token', async () => {
+  it("an OAuth connector's simulator hands out an access token", async () => {
     const info = await firstLine(cli(['sim', 'hubspot']));
     expect(info.credentials).toEqual({ access_token: expect.any(String) });
-    const res = await fetch(`${info.baseUrl}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${info.credentials.access_token}` } });
+    const res = await fetch(`${info.baseUrl}/crm/v3/objects/contacts?limit=1`, {
+      headers: { authorization: `Bearer ${info.credentials.access_token}` },
+    });
     expect(res.status).toBe(200);
   });
 
   it('names the problem: an unknown connector, one without a simulator, a bad port', async () => {
     expect(await finish(cli(['sim', 'nope']))).toMatchObject({ code: 1, stderr: expect.stringContaining('no connector with id "nope"') });
-    expect(await finish(cli(['sim', 'gohighlevel-oauth']))).toMatchObject({ code: 1, stderr: expect.stringContaining('gohighlevel-oauth has no simulator') });
-    expect(await finish(cli(['sim', 'pipedrive', '--port', 'x']))).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: pnpm hub sim') });
+    expect(await finish(cli(['sim', 'gohighlevel-oauth']))).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('gohighlevel-oauth has no simulator'),
+    });
+    expect(await finish(cli(['sim', 'pipedrive', '--port', 'x']))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('usage: pnpm hub sim'),
+    });
   });
 });

@@ -16,27 +16,41 @@ let zapierId: string;
 const AGENT = 'agent_console';
 
 async function jobsDone(callId: string): Promise<any[]> {
-  return eventually(async () => {
-    const r = await hub.api('GET', `/api/agents/${AGENT}/calls/${callId}`);
-    const jobs = r.body?.integrations ?? [];
-    return jobs.length > 0 && jobs.every((j: any) => j.status === 'succeeded' || j.status === 'failed') && jobs;
-  }, 15_000, `call ${callId} to finish`);
+  return eventually(
+    async () => {
+      const r = await hub.api('GET', `/api/agents/${AGENT}/calls/${callId}`);
+      const jobs = r.body?.integrations ?? [];
+      return jobs.length > 0 && jobs.every((j: any) => j.status === 'succeeded' || j.status === 'failed') && jobs;
+    },
+    15_000,
+    `call ${callId} to finish`,
+  );
 }
 
 beforeAll(async () => {
   receiver = await startReceiver();
   hub = await startTestHub({}, { connectors: ['zapier', 'retell'], onRoute: audit.onRoute });
-  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/1/a/') });
+  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+    type: 'zapier',
+    webhook_url: receiver.url('/hooks/catch/1/a/'),
+  });
   expect(res.status).toBe(201);
   zapierId = res.body.id;
   // Two calls the catch hook refuses on every attempt (HUB_MAX_ATTEMPTS=4 in test hubs: dead-lettered), then one it takes.
   receiver.statuses.push(500, 500, 500, 500);
-  expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c1', { call_outcome: 'voicemail', duration_seconds: 20 }))).status).toBe(202);
+  expect(
+    (await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c1', { call_outcome: 'voicemail', duration_seconds: 20 }))).status,
+  ).toBe(202);
   expect((await jobsDone('c1'))[0].status).toBe('failed');
   receiver.statuses.push(500, 500, 500, 500);
-  expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c2', { call_outcome: 'appointment_booked', duration_seconds: 300 }))).status).toBe(202);
+  expect(
+    (await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c2', { call_outcome: 'appointment_booked', duration_seconds: 300 })))
+      .status,
+  ).toBe(202);
   expect((await jobsDone('c2'))[0].status).toBe('failed');
-  expect((await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c3', { call_outcome: 'info_request', duration_seconds: 90 }))).status).toBe(202);
+  expect(
+    (await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('c3', { call_outcome: 'info_request', duration_seconds: 90 }))).status,
+  ).toBe(202);
   expect((await jobsDone('c3'))[0].status).toBe('succeeded');
   // An agent with a call but no integration.
   expect((await hub.api('POST', '/api/agents/agent_bare/calls', sampleCall('b1'))).status).toBe(202);
@@ -76,7 +90,12 @@ describe('GET /api/agents/:agentId/calls', () => {
     expect(res.status).toBe(200);
     expect(res.body.calls.map((c: any) => c.call_id)).toEqual(['c3', 'c2']);
     expect(res.body.calls[0]).toEqual({
-      call_id: 'c3', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', customer_name: 'Jane Smith', customer_phone: '+14079780655', call_outcome: 'info_request',
+      call_id: 'c3',
+      received_at: expect.any(String),
+      started_at: '2026-02-15T14:30:00Z',
+      customer_name: 'Jane Smith',
+      customer_phone: '+14079780655',
+      call_outcome: 'info_request',
       integrations: [{ integration_id: zapierId, type: 'zapier', job_id: expect.stringMatching(/^job_/), status: 'succeeded' }],
     });
     expect(res.body.calls[1].integrations[0]).toMatchObject({ status: 'failed', dead_lettered: true });
@@ -115,12 +134,26 @@ describe('POST …/conditions/preview', () => {
   const path = () => `/api/agents/${AGENT}/integrations/${zapierId}/conditions/preview`;
 
   it('says which recent calls would sync under the given conditions, and why', async () => {
-    const res = await hub.api('POST', path(), { sync_conditions: { call_outcome: ['appointment_booked', 'info_request'], min_duration_seconds: 100 } });
+    const res = await hub.api('POST', path(), {
+      sync_conditions: { call_outcome: ['appointment_booked', 'info_request'], min_duration_seconds: 100 },
+    });
     expect(res.status).toBe(200);
     expect(res.body.calls).toEqual([
-      { call_id: 'c3', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', would_sync: false, reason: 'duration 90s is under 100s' },
+      {
+        call_id: 'c3',
+        received_at: expect.any(String),
+        started_at: '2026-02-15T14:30:00Z',
+        would_sync: false,
+        reason: 'duration 90s is under 100s',
+      },
       { call_id: 'c2', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', would_sync: true, reason: 'conditions met' },
-      { call_id: 'c1', received_at: expect.any(String), started_at: '2026-02-15T14:30:00Z', would_sync: false, reason: expect.stringContaining('call_outcome "voicemail"') },
+      {
+        call_id: 'c1',
+        received_at: expect.any(String),
+        started_at: '2026-02-15T14:30:00Z',
+        would_sync: false,
+        reason: expect.stringContaining('call_outcome "voicemail"'),
+      },
     ]);
     const when = await hub.api('POST', path(), { sync_conditions: { when: 'call.duration_seconds > 60' } });
     expect(when.body.calls.map((c: any) => c.would_sync)).toEqual([true, true, false]);
@@ -188,7 +221,9 @@ describe('OAuth success without HUB_OAUTH_SUCCESS_URL', () => {
   beforeAll(async () => {
     sim = await startGoogleCalendarSim();
     const endpoints = { baseUrl: `${sim.url}/calendar/v3`, authorizeUrl: `${sim.url}/o/oauth2/v2/auth`, tokenUrl: `${sim.url}/token` };
-    oauthHub = await startTestHub(oauthEnv('google-calendar', endpoints, { clientId: 'gcal-client', clientSecret: 'gcal-secret' }), { connectors: ['google-calendar'] });
+    oauthHub = await startTestHub(oauthEnv('google-calendar', endpoints, { clientId: 'gcal-client', clientSecret: 'gcal-secret' }), {
+      connectors: ['google-calendar'],
+    });
   });
   afterAll(async () => {
     await oauthHub?.close();
@@ -201,7 +236,10 @@ describe('OAuth success without HUB_OAUTH_SUCCESS_URL', () => {
     await consent.arrayBuffer();
     const callback = new URL(consent.headers.get('location') ?? '');
     expect(callback.origin).toBe(PUBLIC_URL);
-    const done = await fetch(`${oauthHub.url}${callback.pathname}${callback.search}`, { redirect: 'manual', headers: { accept: 'text/html,application/xhtml+xml' } });
+    const done = await fetch(`${oauthHub.url}${callback.pathname}${callback.search}`, {
+      redirect: 'manual',
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(done.status).toBe(302);
     await done.arrayBuffer();
     expect(done.headers.get('location')).toBe(`/ui/#/agents/agent_o%3A1?connected=${res.body.id}`);
@@ -237,10 +275,25 @@ describe('response schemas keep every field the routes answer', () => {
     const A = `/api/agents/${AGENT}`;
     const I = `${A}/integrations/${zapierId}`;
     const calls: Array<[string, string, unknown?]> = [
-      ['GET', '/health'], ['GET', '/api/connectors'], ['GET', `${A}/integrations`], ['GET', I], ['PUT', I, { name: 'Catch hook' }], ['POST', `${I}/test`],
-      ['GET', `${A}/calls/c1`], ['GET', `${A}/sync-logs?limit=5`], ['GET', '/api/stats/sync'], ['GET', `${A}/calls/nope`], ['PUT', I, { colour: 'red' }],
-      ['POST', `${I}/mappings/preview`, {}], ['POST', `${I}/mappings/preview`, { mappings: { event: '((' } }], ['GET', `${I}/fields`], ['GET', `${I}/availability?date=2026-02-20`],
-      ['GET', '/api/health-webhook'], ['PUT', '/api/health-webhook', { url: receiver.url('/health-hook') }], ['GET', '/api/health-webhook'], ['DELETE', '/api/health-webhook'],
+      ['GET', '/health'],
+      ['GET', '/api/connectors'],
+      ['GET', `${A}/integrations`],
+      ['GET', I],
+      ['PUT', I, { name: 'Catch hook' }],
+      ['POST', `${I}/test`],
+      ['GET', `${A}/calls/c1`],
+      ['GET', `${A}/sync-logs?limit=5`],
+      ['GET', '/api/stats/sync'],
+      ['GET', `${A}/calls/nope`],
+      ['PUT', I, { colour: 'red' }],
+      ['POST', `${I}/mappings/preview`, {}],
+      ['POST', `${I}/mappings/preview`, { mappings: { event: '((' } }],
+      ['GET', `${I}/fields`],
+      ['GET', `${I}/availability?date=2026-02-20`],
+      ['GET', '/api/health-webhook'],
+      ['PUT', '/api/health-webhook', { url: receiver.url('/health-hook') }],
+      ['GET', '/api/health-webhook'],
+      ['DELETE', '/api/health-webhook'],
     ];
     for (const [method, path, body] of calls) expect((await hub.api(method, path, body)).status, `${method} ${path}`).toBeLessThan(500);
     const job = (await hub.api('GET', `${A}/calls/c1`)).body.integrations[0].job_id;
@@ -249,7 +302,11 @@ describe('response schemas keep every field the routes answer', () => {
     expect(bulk.status).toBe(202);
     expect((await hub.api('GET', `${A}/imports/${bulk.body.import_id}`)).status).toBe(200);
 
-    const retell = await hub.api('POST', `${A}/integrations/connect`, { type: 'retell', api_key: 'key_console_test', config: { from_number: '+14157774444', agent_id: 'agent_r' } });
+    const retell = await hub.api('POST', `${A}/integrations/connect`, {
+      type: 'retell',
+      api_key: 'key_console_test',
+      config: { from_number: '+14157774444', agent_id: 'agent_r' },
+    });
     expect(retell.status).toBe(201);
     const vh = await hub.api('POST', `${A}/voice-webhooks`, { integration_id: retell.body.id });
     expect(vh.status).toBe(201);
@@ -257,9 +314,15 @@ describe('response schemas keep every field the routes answer', () => {
     expect((await hub.api('GET', `${A}/voice-webhooks/${vh.body.id}/tools`)).status).toBe(200);
     const owh = await hub.api('POST', `${A}/outbound/webhooks`, { integration_id: zapierId, rate_limit: { requests: 5, per_seconds: 60 } });
     expect(owh.status).toBe(201);
-    expect(owh.body).toMatchObject({ secret: expect.stringMatching(/^whsec_/), signing_secret: expect.stringMatching(/^whsign_/), rate_limit: { requests: 5, per_seconds: 60 } });
+    expect(owh.body).toMatchObject({
+      secret: expect.stringMatching(/^whsec_/),
+      signing_secret: expect.stringMatching(/^whsign_/),
+      rate_limit: { requests: 5, per_seconds: 60 },
+    });
     expect((await hub.api('GET', `${A}/outbound/webhooks`)).body.webhooks[0]).not.toHaveProperty('secret');
-    expect((await hub.api('POST', `${A}/outbound/call`, { phone: '+14155550123' }, { 'x-webhook-secret': 'whsec_wrong' })).status).toBe(401);
+    expect((await hub.api('POST', `${A}/outbound/call`, { phone: '+14155550123' }, { 'x-webhook-secret': 'whsec_wrong' })).status).toBe(
+      401,
+    );
     expect((await hub.api('GET', `${A}/outbound/calls/obc_missing`)).status).toBe(404);
     expect((await hub.api('DELETE', `${A}/voice-webhooks/${vh.body.id}`)).status).toBe(204);
     expect((await hub.api('DELETE', `${A}/outbound/webhooks/${owh.body.id}`)).status).toBe(204);

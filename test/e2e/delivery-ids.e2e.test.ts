@@ -18,7 +18,10 @@ afterAll(async () => {
 
 describe('webhook delivery ids', () => {
   it('every retry of a Zapier delivery carries the same Idempotency-Key; another call gets another', async () => {
-    const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/1/ids/') });
+    const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+      type: 'zapier',
+      webhook_url: receiver.url('/hooks/catch/1/ids/'),
+    });
     expect(res.status).toBe(201);
     const seen = receiver.got.length; // a connect test event, if any, is not a call delivery
     receiver.statuses.push(500, 502); // two failed attempts, then the default 204

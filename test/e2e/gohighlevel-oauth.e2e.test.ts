@@ -9,7 +9,9 @@ let hub: TestHub;
 
 /** The refresh tokens the hub sent to the token endpoint, oldest first. */
 const refreshesSent = (): string[] =>
-  sim.requests.filter((r) => r.path === '/oauth/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').map((r) => (r.body as Record<string, string>).refresh_token);
+  sim.requests
+    .filter((r) => r.path === '/oauth/token' && (r.body as Record<string, string>).grant_type === 'refresh_token')
+    .map((r) => (r.body as Record<string, string>).refresh_token);
 
 /** The refresh token the hub holds for an integration (decrypted from its store). */
 async function storedRefreshToken(id: string): Promise<unknown> {
@@ -22,7 +24,14 @@ const plainCall = (id: string, phone: string) => sampleCall(id, { customer_phone
 
 beforeAll(async () => {
   sim = await startGohighlevelSim({ oauth: APP });
-  hub = await startTestHub(oauthEnv('gohighlevel-oauth', { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/chooselocation`, tokenUrl: `${sim.url}/oauth/token` }, APP), { connectors: ['gohighlevel', 'gohighlevel-oauth'] });
+  hub = await startTestHub(
+    oauthEnv(
+      'gohighlevel-oauth',
+      { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/chooselocation`, tokenUrl: `${sim.url}/oauth/token` },
+      APP,
+    ),
+    { connectors: ['gohighlevel', 'gohighlevel-oauth'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -38,7 +47,15 @@ describe('GoHighLevel over OAuth end to end', () => {
     const { id, authorizeUrl } = await connectOAuth(hub, hub.api, agent, { type: 'gohighlevel-oauth', config: { user_id: 'user_sim_1' } });
     expect(authorizeUrl.pathname).toBe('/oauth/chooselocation');
     expect(authorizeUrl.searchParams.get('redirect_uri')).toBe(`${PUBLIC_URL}/api/integrations/gohighlevel-oauth/callback`);
-    expect(authorizeUrl.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['contacts.write', 'calendars/events.write', 'opportunities.write', 'workflows.readonly', 'locations/customFields.readonly']));
+    expect(authorizeUrl.searchParams.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining([
+        'contacts.write',
+        'calendars/events.write',
+        'opportunities.write',
+        'workflows.readonly',
+        'locations/customFields.readonly',
+      ]),
+    );
     // The code exchange is form-encoded with the client credentials in the body, as GHL's token endpoint wants.
     const exchange = sim.requests.find((r) => r.path === '/oauth/token')!;
     expect(exchange.headers['content-type']).toMatch(/application\/x-www-form-urlencoded/);
@@ -48,11 +65,20 @@ describe('GoHighLevel over OAuth end to end', () => {
     const view = await hub.api('GET', `/api/agents/${agent}/integrations/${id}`);
     expect(view.body).toMatchObject({ status: 'connected', credentials_set: true, config: { user_id: 'user_sim_1' } });
     expect(view.body.config).not.toHaveProperty('location_id');
-    expect((await hub.api('POST', `/api/agents/${agent}/integrations/${id}/test`)).body).toMatchObject({ ok: true, result: { ok: true, location_id: sim.locationId } });
+    expect((await hub.api('POST', `/api/agents/${agent}/integrations/${id}/test`)).body).toMatchObject({
+      ok: true,
+      result: { ok: true, location_id: sim.locationId },
+    });
 
     await hub.api('POST', `/api/agents/${agent}/calls`, sampleCall('ghl_oauth_1', { appointment_booked: null }));
     const done = await callDone(hub.api, agent, 'ghl_oauth_1');
-    expect(done.integrations[0].steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['contact:succeeded', 'note:succeeded', 'appointment:skipped', 'workflow:skipped', 'opportunity:skipped']);
+    expect(done.integrations[0].steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'contact:succeeded',
+      'note:succeeded',
+      'appointment:skipped',
+      'workflow:skipped',
+      'opportunity:skipped',
+    ]);
     expect(sim.contacts.all()).toMatchObject([{ locationId: sim.locationId, email: 'jane@example.com', phone: '+14079780655' }]);
     expect(sim.notes.all()).toMatchObject([{ contactId: sim.contacts.all()[0].id, userId: 'user_sim_1' }]);
     const upsert = sim.requests.find((r) => r.path === '/contacts/upsert')!;
@@ -91,7 +117,11 @@ describe('GoHighLevel over OAuth end to end', () => {
     await hub.api('POST', `/api/agents/${agent}/calls`, plainCall('ghl_revoked_1', '+14155550303'));
     expect((await callDone(hub.api, agent, 'ghl_revoked_1')).integrations[0].status).toBe('failed');
     const view = await hub.api('GET', `/api/agents/${agent}/integrations/${id}`);
-    expect(view.body).toMatchObject({ status: 'needs_reauth', status_reason: expect.stringMatching(/invalid_grant/), authorize_url: expect.stringContaining('/oauth/chooselocation?') });
+    expect(view.body).toMatchObject({
+      status: 'needs_reauth',
+      status_reason: expect.stringMatching(/invalid_grant/),
+      authorize_url: expect.stringContaining('/oauth/chooselocation?'),
+    });
     expect((await authorize(hub, view.body.authorize_url)).body).toMatchObject({ status: 'connected', integration_id: id });
   });
 

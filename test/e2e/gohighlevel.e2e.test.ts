@@ -31,7 +31,10 @@ const finished = (agent: string, callId: string): Promise<any> => firstIntegrati
 
 beforeAll(async () => {
   sim = await startGohighlevelSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: sim.url } }) }, { connectors: ['gohighlevel'] });
+  hub = await startTestHub(
+    { HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: sim.url } }) },
+    { connectors: ['gohighlevel'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -40,15 +43,26 @@ afterAll(async () => {
 
 describe('GoHighLevel end to end', () => {
   it('the original spec connect body works as written; config is checked, naming the field', async () => {
-    const ok = await hub.api('POST', '/api/agents/agent_spec/integrations/connect', { type: 'gohighlevel', api_key: sim.token, config: { location_id: sim.locationId } });
+    const ok = await hub.api('POST', '/api/agents/agent_spec/integrations/connect', {
+      type: 'gohighlevel',
+      api_key: sim.token,
+      config: { location_id: sim.locationId },
+    });
     expect(ok.status).toBe(201);
     expect(JSON.stringify(ok.body)).not.toContain(sim.token);
     const test = await hub.api('POST', `/api/agents/agent_spec/integrations/${ok.body.id}/test`);
     expect(test.body).toMatchObject({ ok: true });
-    const bad = await hub.api('POST', '/api/agents/agent_spec/integrations/connect', { type: 'gohighlevel', api_key: sim.token, config: {} });
+    const bad = await hub.api('POST', '/api/agents/agent_spec/integrations/connect', {
+      type: 'gohighlevel',
+      api_key: sim.token,
+      config: {},
+    });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('config.location_id');
-    const noKey = await hub.api('POST', '/api/agents/agent_spec/integrations/connect', { type: 'gohighlevel', config: { location_id: sim.locationId } });
+    const noKey = await hub.api('POST', '/api/agents/agent_spec/integrations/connect', {
+      type: 'gohighlevel',
+      config: { location_id: sim.locationId },
+    });
     expect(noKey.status).toBe(400);
     expect(JSON.stringify(noKey.body)).toContain('api_key');
   });
@@ -56,15 +70,33 @@ describe('GoHighLevel end to end', () => {
   it('a call becomes contact, note, appointment, workflow and opportunity; the same call again adds nothing', async () => {
     sim.reset();
     const agent = 'agent_full';
-    const config = { location_id: sim.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1', workflow_id: 'wf_sim_1', pipeline_id: 'pipe_sim_1', pipeline_stage_id: 'stage_booked' };
-    const connected = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'gohighlevel', api_key: sim.token, config, field_mappings: { call_outcome: 'call_outcome' } });
+    const config = {
+      location_id: sim.locationId,
+      calendar_id: 'cal_sim_1',
+      user_id: 'user_sim_1',
+      workflow_id: 'wf_sim_1',
+      pipeline_id: 'pipe_sim_1',
+      pipeline_stage_id: 'stage_booked',
+    };
+    const connected = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+      type: 'gohighlevel',
+      api_key: sim.token,
+      config,
+      field_mappings: { call_outcome: 'call_outcome' },
+    });
     expect(connected.status).toBe(201);
     const date = futureWeekday();
     const body = call('call_ghl_1', { appointment_booked: { date, time: '15:00', timezone: 'America/New_York', durationMinutes: 30 } });
     expect((await hub.api('POST', `/api/agents/${agent}/calls`, body)).status).toBe(202);
     const result = await finished(agent, 'call_ghl_1');
     expect(result.status).toBe('succeeded');
-    expect(result.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['contact:succeeded', 'note:succeeded', 'appointment:succeeded', 'workflow:succeeded', 'opportunity:succeeded']);
+    expect(result.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'contact:succeeded',
+      'note:succeeded',
+      'appointment:succeeded',
+      'workflow:succeeded',
+      'opportunity:succeeded',
+    ]);
     expect(sim.contacts.size).toBe(1);
     expect(sim.contacts.all()[0].customFields).toEqual([{ id: 'cf_call_outcome', value: 'appointment_booked' }]);
     expect(sim.notes.size).toBe(1);
@@ -83,7 +115,11 @@ describe('GoHighLevel end to end', () => {
   it('two different calls from the same phone at the same moment make one contact and two notes', async () => {
     sim.reset();
     const agent = 'agent_race';
-    await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'gohighlevel', api_key: sim.token, config: { location_id: sim.locationId } });
+    await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+      type: 'gohighlevel',
+      api_key: sim.token,
+      config: { location_id: sim.locationId },
+    });
     const calls = ['call_race_a', 'call_race_b'].map((id) => call(id, { customer_email: null, customer_phone: '(407) 978-0655' }));
     await Promise.all(calls.map((c) => hub.api('POST', `/api/agents/${agent}/calls`, c)));
     for (const c of calls) expect((await finished(agent, c.call_id)).status).toBe('succeeded');
@@ -94,16 +130,33 @@ describe('GoHighLevel end to end', () => {
 
   it('stays under the quota the X-RateLimit headers report: no 429 while syncing a burst', async () => {
     const tight = await startGohighlevelSim({ rateLimit: { limit: 6, windowMs: 1500 } });
-    const h = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: tight.url } }) }, { connectors: ['gohighlevel'] });
+    const h = await startTestHub(
+      { HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: tight.url } }) },
+      { connectors: ['gohighlevel'] },
+    );
     try {
-      await h.api('POST', '/api/agents/agent_rl/integrations/connect', { type: 'gohighlevel', api_key: tight.token, config: { location_id: tight.locationId } });
+      await h.api('POST', '/api/agents/agent_rl/integrations/connect', {
+        type: 'gohighlevel',
+        api_key: tight.token,
+        config: { location_id: tight.locationId },
+      });
       const started = Date.now();
       const ids = Array.from({ length: 6 }, (_, i) => `call_rl_${i}`);
-      await Promise.all(ids.map((id, i) => h.api('POST', '/api/agents/agent_rl/calls', call(id, { customer_phone: `+1415555020${i}`, customer_email: null }))));
-      await eventually(async () => {
-        const states = await Promise.all(ids.map(async (id) => (await h.api('GET', `/api/agents/agent_rl/calls/${id}`)).body.integrations?.[0]?.status));
-        return states.every((s) => s === 'succeeded');
-      }, 20_000, 'the burst to sync');
+      await Promise.all(
+        ids.map((id, i) =>
+          h.api('POST', '/api/agents/agent_rl/calls', call(id, { customer_phone: `+1415555020${i}`, customer_email: null })),
+        ),
+      );
+      await eventually(
+        async () => {
+          const states = await Promise.all(
+            ids.map(async (id) => (await h.api('GET', `/api/agents/agent_rl/calls/${id}`)).body.integrations?.[0]?.status),
+          );
+          return states.every((s) => s === 'succeeded');
+        },
+        20_000,
+        'the burst to sync',
+      );
       // 12 requests (upsert + note per call) through a 6-per-1.5 s quota take at least one extra window.
       expect(Date.now() - started).toBeGreaterThan(1400);
       expect(tight.requests.filter((r) => r.status === 429)).toEqual([]);
@@ -132,7 +185,11 @@ describe('GoHighLevel availability and booking routes', () => {
 
   beforeAll(async () => {
     sim.reset();
-    const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'gohighlevel', api_key: sim.token, config: { location_id: sim.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1' } });
+    const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+      type: 'gohighlevel',
+      api_key: sim.token,
+      config: { location_id: sim.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1' },
+    });
     expect(res.status).toBe(201);
   });
 
@@ -148,10 +205,20 @@ describe('GoHighLevel availability and booking routes', () => {
     expect(before.length).toBe(16);
     const eleven = before.find((s) => s.startsWith(`${date}T11:00`))!;
 
-    const booked = await hub.api('POST', `${base}/book`, { title: 'Roof inspection', date, time: '11:00', timezone: 'America/New_York', durationMinutes: 30, customer_name: 'Ned Flanders', customer_phone: '+1 415 555 0199' });
+    const booked = await hub.api('POST', `${base}/book`, {
+      title: 'Roof inspection',
+      date,
+      time: '11:00',
+      timezone: 'America/New_York',
+      durationMinutes: 30,
+      customer_name: 'Ned Flanders',
+      customer_phone: '+1 415 555 0199',
+    });
     expect(booked.status).toBe(201);
     expect(booked.body).toMatchObject({ booked: true, contact_id: expect.any(String), appointment: { startTime: eleven } });
-    expect(sim.appointments.all()).toMatchObject([{ calendarId: 'cal_sim_1', title: 'Roof inspection', startTime: eleven, contactId: booked.body.contact_id }]);
+    expect(sim.appointments.all()).toMatchObject([
+      { calendarId: 'cal_sim_1', title: 'Roof inspection', startTime: eleven, contactId: booked.body.contact_id },
+    ]);
     expect(sim.contacts.find((c) => c.phone === '+14155550199')).toHaveLength(1);
 
     const after = (await hub.api('GET', `${base}/availability?date=${date}&timezone=America/New_York`)).body.slots as string[];
@@ -161,17 +228,41 @@ describe('GoHighLevel availability and booking routes', () => {
 
   it('a booking with no caller to file it on, a bad date or a bad time zone answers 400 naming the field', async () => {
     const date = futureWeekday();
-    const noContact = await hub.api('POST', `${base}/book`, { title: 'Nobody', date, time: '12:00', timezone: 'America/New_York', durationMinutes: 30 });
+    const noContact = await hub.api('POST', `${base}/book`, {
+      title: 'Nobody',
+      date,
+      time: '12:00',
+      timezone: 'America/New_York',
+      durationMinutes: 30,
+    });
     expect(noContact.status).toBe(400);
     expect(noContact.body.field).toBe('customer_phone');
-    for (const [query, field] of [[`date=2026-02-30&timezone=America/New_York`, 'date'], [`date=tomorrow&timezone=America/New_York`, 'date'], [`date=${date}&timezone=Mars/Olympus`, 'timezone']]) {
+    for (const [query, field] of [
+      [`date=2026-02-30&timezone=America/New_York`, 'date'],
+      [`date=tomorrow&timezone=America/New_York`, 'date'],
+      [`date=${date}&timezone=Mars/Olympus`, 'timezone'],
+    ]) {
       const res = await hub.api('GET', `${base}/availability?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.field, query).toContain(field);
     }
-    const badZone = await hub.api('POST', `${base}/book`, { title: 'x', date, time: '12:00', timezone: 'Nowhere/Else', durationMinutes: 30, customer_phone: '+14155550199' });
+    const badZone = await hub.api('POST', `${base}/book`, {
+      title: 'x',
+      date,
+      time: '12:00',
+      timezone: 'Nowhere/Else',
+      durationMinutes: 30,
+      customer_phone: '+14155550199',
+    });
     expect([badZone.status, badZone.body.field]).toEqual([400, 'body.timezone']);
-    const badDate = await hub.api('POST', `${base}/book`, { title: 'x', date: '2026-02-31', time: '12:00', timezone: 'America/New_York', durationMinutes: 30, customer_phone: '+14155550199' });
+    const badDate = await hub.api('POST', `${base}/book`, {
+      title: 'x',
+      date: '2026-02-31',
+      time: '12:00',
+      timezone: 'America/New_York',
+      durationMinutes: 30,
+      customer_phone: '+14155550199',
+    });
     expect(badDate.status).toBe(400);
     expect(badDate.body.field).toContain('date');
     expect(sim.appointments.size).toBe(1);

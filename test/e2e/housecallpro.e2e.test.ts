@@ -30,7 +30,10 @@ async function connect(agent: string, config: Record<string, unknown> = { defaul
 
 beforeAll(async () => {
   sim = await startHousecallproSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ housecallpro: { baseUrl: sim.url } }) }, { connectors: ['housecallpro'] });
+  hub = await startTestHub(
+    { HUB_CONNECTOR_OVERRIDES: JSON.stringify({ housecallpro: { baseUrl: sim.url } }) },
+    { connectors: ['housecallpro'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -40,15 +43,26 @@ beforeEach(() => sim.reset());
 
 describe('Housecall Pro end to end', () => {
   it('connect fills the config defaults; a booked call becomes customer, scheduled job and job note; the same call again adds nothing', async () => {
-    const res = await hub.api('POST', '/api/agents/agent_hcp/integrations/connect', { type: 'housecallpro', api_key: sim.apiKey, config: { default_employee_id: 'pro_sim_1' } });
+    const res = await hub.api('POST', '/api/agents/agent_hcp/integrations/connect', {
+      type: 'housecallpro',
+      api_key: sim.apiKey,
+      config: { default_employee_id: 'pro_sim_1' },
+    });
     expect(res.body.config).toMatchObject({ business_hours_start: 8, business_hours_end: 18, slot_duration_minutes: 120 });
     const body = call('call_hcp_1', { appointment_booked: { date: '2030-01-08', time: '10:00', timezone: 'America/New_York' } });
     expect((await hub.api('POST', '/api/agents/agent_hcp/calls', body)).status).toBe(202);
     const result = await finished('agent_hcp', 'call_hcp_1');
-    expect(result.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['contact:succeeded', 'job:succeeded', 'note:succeeded']);
+    expect(result.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'contact:succeeded',
+      'job:succeeded',
+      'note:succeeded',
+    ]);
     expect(sim.customers.size).toBe(1);
     expect(sim.jobs.size).toBe(1);
-    expect(sim.jobs.all()[0]).toMatchObject({ schedule: { scheduled_start: '2030-01-08T15:00:00.000Z' }, notes: [expect.objectContaining({ content: expect.stringContaining('Water heater') })] });
+    expect(sim.jobs.all()[0]).toMatchObject({
+      schedule: { scheduled_start: '2030-01-08T15:00:00.000Z' },
+      notes: [expect.objectContaining({ content: expect.stringContaining('Water heater') })],
+    });
 
     expect((await hub.api('POST', '/api/agents/agent_hcp/calls', body)).body.duplicate).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
@@ -60,7 +74,11 @@ describe('Housecall Pro end to end', () => {
     await connect('agent_msg');
     await hub.api('POST', '/api/agents/agent_msg/calls', call('call_msg_1', { call_outcome: 'message_taken', address: undefined }));
     expect((await finished('agent_msg', 'call_msg_1')).status).toBe('succeeded');
-    await hub.api('POST', '/api/agents/agent_msg/calls', call('call_msg_2', { call_outcome: 'message_taken', call_summary: 'Called back about the quote', customer_email: null }));
+    await hub.api(
+      'POST',
+      '/api/agents/agent_msg/calls',
+      call('call_msg_2', { call_outcome: 'message_taken', call_summary: 'Called back about the quote', customer_email: null }),
+    );
     expect((await finished('agent_msg', 'call_msg_2')).status).toBe('succeeded');
     expect(sim.customers.size).toBe(1);
     const notes = String(sim.customers.all()[0].notes);
@@ -73,7 +91,9 @@ describe('Housecall Pro end to end', () => {
     await connect('agent_race');
     // A slow search widens the window in which both jobs would see "no such customer" and both create one.
     sim.inject({ method: 'GET', path: '/customers', delayMs: 400, times: 4 });
-    const calls = ['call_race_a', 'call_race_b', 'call_race_c'].map((id) => call(id, { call_outcome: 'message_taken', customer_email: null, address: undefined }));
+    const calls = ['call_race_a', 'call_race_b', 'call_race_c'].map((id) =>
+      call(id, { call_outcome: 'message_taken', customer_email: null, address: undefined }),
+    );
     await Promise.all(calls.map((c) => hub.api('POST', '/api/agents/agent_race/calls', c)));
     for (const c of calls) expect((await finished('agent_race', c.call_id)).status).toBe('succeeded');
     expect(sim.customers.size).toBe(1);
@@ -82,7 +102,11 @@ describe('Housecall Pro end to end', () => {
   });
 
   it('a wrong key marks the integration needs_reauth and the key never shows', async () => {
-    const res = await hub.api('POST', '/api/agents/agent_bad/integrations/connect', { type: 'housecallpro', api_key: 'hcp_wrong_key_000000000', config: {} });
+    const res = await hub.api('POST', '/api/agents/agent_bad/integrations/connect', {
+      type: 'housecallpro',
+      api_key: 'hcp_wrong_key_000000000',
+      config: {},
+    });
     await hub.api('POST', '/api/agents/agent_bad/calls', call('call_bad_1'));
     expect((await finished('agent_bad', 'call_bad_1')).status).toBe('failed');
     const after = await hub.api('GET', `/api/agents/agent_bad/integrations/${res.body.id}`);
@@ -108,18 +132,38 @@ describe('Housecall Pro availability and booking routes', () => {
     await connect(agent);
     expect((await slotsOf(agent)).slots).toEqual(['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-05:00`));
     // A synced call books 10:00-12:00 for the configured employee.
-    await hub.api('POST', `/api/agents/${agent}/calls`, call('call_sched_1', { appointment_booked: { date: DATE, time: '10:00', timezone: 'America/New_York' } }));
+    await hub.api(
+      'POST',
+      `/api/agents/${agent}/calls`,
+      call('call_sched_1', { appointment_booked: { date: DATE, time: '10:00', timezone: 'America/New_York' } }),
+    );
     expect((await finished(agent, 'call_sched_1')).status).toBe('succeeded');
     const day = await slotsOf(agent);
     expect(day).toMatchObject({ type: 'housecallpro', date: DATE, timezone: 'America/New_York', slotMinutes: 120, busy: 1 });
     expect(day.slots).toEqual(['08:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-05:00`));
 
-    const booked = await hub.api('POST', `${base(agent)}/book`, { title: 'Water heater install', date: DATE, time: '14:00', timezone: 'America/New_York', durationMinutes: 120, customer_phone: '(407) 978-0655', notes: 'Bring a 50 gallon tank' });
+    const booked = await hub.api('POST', `${base(agent)}/book`, {
+      title: 'Water heater install',
+      date: DATE,
+      time: '14:00',
+      timezone: 'America/New_York',
+      durationMinutes: 120,
+      customer_phone: '(407) 978-0655',
+      notes: 'Bring a 50 gallon tank',
+    });
     expect(booked.status).toBe(201);
-    expect(booked.body).toMatchObject({ booked: true, contact_id: sim.customers.all()[0].id, appointment: { created: true, scheduled_start: '2030-01-08T19:00:00.000Z' } });
+    expect(booked.body).toMatchObject({
+      booked: true,
+      contact_id: sim.customers.all()[0].id,
+      appointment: { created: true, scheduled_start: '2030-01-08T19:00:00.000Z' },
+    });
     expect(sim.customers.size).toBe(1);
     const job = sim.jobs.find((j) => j.id === booked.body.appointment.id)[0];
-    expect(job).toMatchObject({ schedule: { scheduled_start: '2030-01-08T19:00:00.000Z', scheduled_end: '2030-01-08T21:00:00.000Z' }, assigned_employees: [expect.objectContaining({ id: 'pro_sim_1' })], address: { street: '742 Evergreen Terrace' } });
+    expect(job).toMatchObject({
+      schedule: { scheduled_start: '2030-01-08T19:00:00.000Z', scheduled_end: '2030-01-08T21:00:00.000Z' },
+      assigned_employees: [expect.objectContaining({ id: 'pro_sim_1' })],
+      address: { street: '742 Evergreen Terrace' },
+    });
     expect(job.notes).toEqual([expect.objectContaining({ content: 'Water heater install: Bring a 50 gallon tank' })]);
     expect((await slotsOf(agent)).slots).toEqual(['08:00', '12:00', '16:00'].map((t) => `${DATE}T${t}:00-05:00`));
     expect(sim.violations).toEqual([]);
@@ -131,13 +175,27 @@ describe('Housecall Pro availability and booking routes', () => {
     const body = { title: 'Leak check', date: DATE, time: '08:00', timezone: 'America/New_York', durationMinutes: 60 };
     const noCaller = await hub.api('POST', `${base(agent)}/book`, body);
     expect([noCaller.status, noCaller.body.field]).toEqual([400, 'customer_phone']);
-    const noAddress = await hub.api('POST', `${base(agent)}/book`, { ...body, customer_name: 'Moe Szyslak', customer_phone: '+14155550111' });
+    const noAddress = await hub.api('POST', `${base(agent)}/book`, {
+      ...body,
+      customer_name: 'Moe Szyslak',
+      customer_phone: '+14155550111',
+    });
     expect([noAddress.status, noAddress.body.field]).toEqual([400, 'address']);
     expect(sim.jobs.size).toBe(0);
-    const ok = await hub.api('POST', `${base(agent)}/book`, { ...body, customer_name: 'Moe Szyslak', customer_phone: '+14155550111', address: "57 Walnut St, Springfield, IL 62704" });
+    const ok = await hub.api('POST', `${base(agent)}/book`, {
+      ...body,
+      customer_name: 'Moe Szyslak',
+      customer_phone: '+14155550111',
+      address: '57 Walnut St, Springfield, IL 62704',
+    });
     expect(ok.status).toBe(201);
     expect(sim.customers.size).toBe(1);
-    expect(sim.jobs.all()).toMatchObject([{ address: { street: '57 Walnut St', city: 'Springfield', zip: '62704' }, schedule: { scheduled_start: '2030-01-08T13:00:00.000Z', scheduled_end: '2030-01-08T14:00:00.000Z' } }]);
+    expect(sim.jobs.all()).toMatchObject([
+      {
+        address: { street: '57 Walnut St', city: 'Springfield', zip: '62704' },
+        schedule: { scheduled_start: '2030-01-08T13:00:00.000Z', scheduled_end: '2030-01-08T14:00:00.000Z' },
+      },
+    ]);
     expect(sim.violations).toEqual([]);
   });
 
@@ -148,7 +206,10 @@ describe('Housecall Pro availability and booking routes', () => {
     sim.options.company.time_zone = 'America/Denver';
     try {
       const day = await slotsOf(agent);
-      expect(day).toMatchObject({ timezone: 'America/Denver', slots: ['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-07:00`) });
+      expect(day).toMatchObject({
+        timezone: 'America/Denver',
+        slots: ['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `${DATE}T${t}:00-07:00`),
+      });
       expect(sim.requests.filter((r) => r.path === '/company')).toHaveLength(1);
     } finally {
       sim.options.company.time_zone = 'America/New_York';
@@ -161,12 +222,23 @@ describe('Housecall Pro availability and booking routes', () => {
   it('a bad date or time zone answers 400 naming the field', async () => {
     const agent = 'agent_hcp_bad';
     await connect(agent);
-    for (const [query, field] of [['date=2030-02-30&timezone=America/New_York', 'date'], ['date=08-01-2030', 'date'], [`date=${DATE}&timezone=Atlantis/Central`, 'timezone']]) {
+    for (const [query, field] of [
+      ['date=2030-02-30&timezone=America/New_York', 'date'],
+      ['date=08-01-2030', 'date'],
+      [`date=${DATE}&timezone=Atlantis/Central`, 'timezone'],
+    ]) {
       const res = await hub.api('GET', `${base(agent)}/availability?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.field, query).toContain(field);
     }
-    const res = await hub.api('POST', `${base(agent)}/book`, { title: 'x', date: DATE, time: '25:00', timezone: 'America/New_York', durationMinutes: 60, customer_phone: '+14155550111' });
+    const res = await hub.api('POST', `${base(agent)}/book`, {
+      title: 'x',
+      date: DATE,
+      time: '25:00',
+      timezone: 'America/New_York',
+      durationMinutes: 60,
+      customer_phone: '+14155550111',
+    });
     expect(res.status).toBe(400);
     expect(res.body.field).toContain('time');
     expect(sim.requests).toEqual([]);

@@ -17,18 +17,28 @@ let hub: TestHub;
 
 beforeAll(async () => {
   // HubSpot's search lags writes, so a lookup through search would miss the lost note.
-  [hs, sf, pd, ghl] = await Promise.all([startHubspotSim({ searchPerSecond: 100, searchIndexLagMs: 5000 }), startSalesforceSim(), startPipedriveSim(), startGohighlevelSim()]);
-  hub = await startTestHub({
-    HUB_PUBLIC_URL: PUBLIC_URL,
-    HUB_CONNECTOR_OVERRIDES: JSON.stringify({
-      hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` },
-      salesforce: { authorizeUrl: `${sf.url}/services/oauth2/authorize`, tokenUrl: `${sf.url}/services/oauth2/token` },
-      pipedrive: { baseUrl: `${pd.url}/v1` },
-      gohighlevel: { baseUrl: ghl.url },
-    }),
-    HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client', HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
-    HUB_OAUTH_SALESFORCE_CLIENT_ID: 'sf-client', HUB_OAUTH_SALESFORCE_CLIENT_SECRET: 'sf-secret',
-  }, { connectors: ['hubspot', 'salesforce', 'pipedrive', 'gohighlevel'] });
+  [hs, sf, pd, ghl] = await Promise.all([
+    startHubspotSim({ searchPerSecond: 100, searchIndexLagMs: 5000 }),
+    startSalesforceSim(),
+    startPipedriveSim(),
+    startGohighlevelSim(),
+  ]);
+  hub = await startTestHub(
+    {
+      HUB_PUBLIC_URL: PUBLIC_URL,
+      HUB_CONNECTOR_OVERRIDES: JSON.stringify({
+        hubspot: { baseUrl: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` },
+        salesforce: { authorizeUrl: `${sf.url}/services/oauth2/authorize`, tokenUrl: `${sf.url}/services/oauth2/token` },
+        pipedrive: { baseUrl: `${pd.url}/v1` },
+        gohighlevel: { baseUrl: ghl.url },
+      }),
+      HUB_OAUTH_HUBSPOT_CLIENT_ID: 'hubspot-client',
+      HUB_OAUTH_HUBSPOT_CLIENT_SECRET: 'hubspot-secret',
+      HUB_OAUTH_SALESFORCE_CLIENT_ID: 'sf-client',
+      HUB_OAUTH_SALESFORCE_CLIENT_SECRET: 'sf-secret',
+    },
+    { connectors: ['hubspot', 'salesforce', 'pipedrive', 'gohighlevel'] },
+  );
 }, 30_000);
 afterAll(async () => {
   await hub?.close();
@@ -41,8 +51,16 @@ const marked = (text: unknown, callId: string) => typeof text === 'string' && ne
 async function syncThroughLostAnswer(agent: string, callId: string, steps: string[]): Promise<void> {
   expect((await hub.api('POST', `/api/agents/${agent}/calls`, sampleCall(callId, { appointment_booked: null }))).status).toBe(202);
   const done = await callDone(hub.api, agent, callId);
-  expect(done.integrations.map((j: { status: string }) => j.status), JSON.stringify(done)).toEqual(['succeeded']);
-  const logs = (await hub.api('GET', `/api/agents/${agent}/sync-logs?limit=100`)).body.logs as Array<{ step: string; status: string; recovered?: boolean; callId: string }>;
+  expect(
+    done.integrations.map((j: { status: string }) => j.status),
+    JSON.stringify(done),
+  ).toEqual(['succeeded']);
+  const logs = (await hub.api('GET', `/api/agents/${agent}/sync-logs?limit=100`)).body.logs as Array<{
+    step: string;
+    status: string;
+    recovered?: boolean;
+    callId: string;
+  }>;
   for (const step of steps) {
     const mine = logs.filter((l) => l.callId === callId && l.step === step);
     expect(mine.map((l) => l.status).sort(), `${step} attempts`).toEqual(['failed', 'success']);
@@ -51,7 +69,7 @@ async function syncThroughLostAnswer(agent: string, callId: string, steps: strin
 }
 
 describe('a create whose answer is lost is written once', () => {
-  it('HubSpot: the note and the call engagement, found through the contact\'s associations while search still lags', async () => {
+  it("HubSpot: the note and the call engagement, found through the contact's associations while search still lags", async () => {
     await connectOAuth(hub, hub.api, 'agent_lost_hs', { type: 'hubspot' });
     hs.inject({ method: 'POST', path: '/crm/v3/objects/notes', dropAfter: true });
     hs.inject({ method: 'POST', path: '/crm/v3/objects/calls', dropAfter: true });
@@ -73,8 +91,10 @@ describe('a create whose answer is lost is written once', () => {
     expect(sf.violations).toEqual([]);
   });
 
-  it('Pipedrive: the note, found among the person\'s newest notes by its marker', async () => {
-    expect((await hub.api('POST', '/api/agents/agent_lost_pd/integrations/connect', { type: 'pipedrive', api_key: pd.apiToken })).status).toBe(201);
+  it("Pipedrive: the note, found among the person's newest notes by its marker", async () => {
+    expect(
+      (await hub.api('POST', '/api/agents/agent_lost_pd/integrations/connect', { type: 'pipedrive', api_key: pd.apiToken })).status,
+    ).toBe(201);
     // An earlier call's note on the same person, whose id shares a prefix, must not be taken for it.
     await hub.api('POST', '/api/agents/agent_lost_pd/calls', sampleCall('lost_pd_10', { appointment_booked: null }));
     await callDone(hub.api, 'agent_lost_pd', 'lost_pd_10');
@@ -86,8 +106,16 @@ describe('a create whose answer is lost is written once', () => {
     expect(pd.violations).toEqual([]);
   });
 
-  it('GoHighLevel: the note, found among the contact\'s notes by its marker', async () => {
-    expect((await hub.api('POST', '/api/agents/agent_lost_ghl/integrations/connect', { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } })).status).toBe(201);
+  it("GoHighLevel: the note, found among the contact's notes by its marker", async () => {
+    expect(
+      (
+        await hub.api('POST', '/api/agents/agent_lost_ghl/integrations/connect', {
+          type: 'gohighlevel',
+          api_key: ghl.token,
+          config: { location_id: ghl.locationId },
+        })
+      ).status,
+    ).toBe(201);
     ghl.inject({ method: 'POST', path: /^\/contacts\/[^/]+\/notes$/, dropAfter: true });
     await syncThroughLostAnswer('agent_lost_ghl', 'lost_ghl_1', ['note']);
     const notes = ghl.notes.all() as Array<{ body?: string }>;

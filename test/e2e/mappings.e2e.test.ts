@@ -11,8 +11,15 @@ const OUTCOME_FIELD = 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5';
 
 beforeAll(async () => {
   sim = await startPipedriveSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ pipedrive: { baseUrl: `${sim.url}/v1` } }) }, { connectors: ['pipedrive', 'zapier'] });
-  const res = await hub.api('POST', '/api/agents/agent_map/integrations/connect', { type: 'pipedrive', api_key: sim.apiToken, field_mappings: { call_outcome: OUTCOME_FIELD } });
+  hub = await startTestHub(
+    { HUB_CONNECTOR_OVERRIDES: JSON.stringify({ pipedrive: { baseUrl: `${sim.url}/v1` } }) },
+    { connectors: ['pipedrive', 'zapier'] },
+  );
+  const res = await hub.api('POST', '/api/agents/agent_map/integrations/connect', {
+    type: 'pipedrive',
+    api_key: sim.apiToken,
+    field_mappings: { call_outcome: OUTCOME_FIELD },
+  });
   expect(res.status).toBe(201);
   id = res.body.id;
 });
@@ -26,12 +33,19 @@ describe('tenants editing mappings', () => {
     const res = await hub.api('GET', '/api/agents/agent_map/integrations/pipedrive/fields');
     expect(res.status).toBe(200);
     expect(res.body.integration_id).toBe(id);
-    expect(res.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'email' }), expect.objectContaining({ name: OUTCOME_FIELD, label: 'Call outcome', custom: true })]));
+    expect(res.body.fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'email' }),
+        expect.objectContaining({ name: OUTCOME_FIELD, label: 'Call outcome', custom: true }),
+      ]),
+    );
   });
 
   it('a preview shows what each step would send, with the simple field mapping on the contact, and sends nothing', async () => {
     const before = sim.requests.filter((r) => r.method === 'POST').length;
-    const res = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, { call: sampleCall('call_preview', { call_outcome: 'qualified_lead' }) });
+    const res = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, {
+      call: sampleCall('call_preview', { call_outcome: 'qualified_lead' }),
+    });
     expect(res.status).toBe(200);
     expect(res.body.errors, JSON.stringify(res.body.errors)).toEqual({});
     expect(res.body.steps.contact.input).toMatchObject({ name: 'Jane Smith', [OUTCOME_FIELD]: 'qualified_lead' });
@@ -52,7 +66,10 @@ describe('tenants editing mappings', () => {
   });
 
   it('check_fields names field_mappings targets the CRM does not have', async () => {
-    const res = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, { field_mappings: { call_outcome: OUTCOME_FIELD, call_sentiment: 'sentiment_typo' }, check_fields: true });
+    const res = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, {
+      field_mappings: { call_outcome: OUTCOME_FIELD, call_sentiment: 'sentiment_typo' },
+      check_fields: true,
+    });
     expect(res.body.unknown_fields).toEqual(['sentiment_typo']);
   });
 
@@ -62,17 +79,25 @@ describe('tenants editing mappings', () => {
     expect(bad.body.field).toBe('mappings.contact');
     const unknown = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, { mappings: { teleport: '1' } });
     expect(unknown.body.field).toBe('mappings.teleport');
-    const badCall = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, { call: { call_id: 'x', customer_email: 'nope' } });
+    const badCall = await hub.api('POST', `/api/agents/agent_map/integrations/${id}/mappings/preview`, {
+      call: { call_id: 'x', customer_email: 'nope' },
+    });
     expect(badCall.body.field).toBe('body.call.customer_email');
   });
 
   it('a connector without a field list says so; another tenant sees 404', async () => {
-    const zap = await hub.api('POST', '/api/agents/agent_map/integrations/connect', { type: 'zapier', webhook_url: 'http://127.0.0.1:9/hooks/catch/1/a/' });
+    const zap = await hub.api('POST', '/api/agents/agent_map/integrations/connect', {
+      type: 'zapier',
+      webhook_url: 'http://127.0.0.1:9/hooks/catch/1/a/',
+    });
     const res = await hub.api('GET', `/api/agents/agent_map/integrations/${zap.body.id}/fields`);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('HUB_ERR_CAPABILITY');
     const preview = await hub.api('POST', `/api/agents/agent_map/integrations/${zap.body.id}/mappings/preview`, {});
-    expect(preview.body.steps.event.input).toMatchObject({ action: 'call_completed', call: expect.objectContaining({ customer_name: 'Jane Smith' }) });
+    expect(preview.body.steps.event.input).toMatchObject({
+      action: 'call_completed',
+      call: expect.objectContaining({ customer_name: 'Jane Smith' }),
+    });
     const other = await hub.newTenant();
     expect((await other.api('GET', `/api/agents/agent_map/integrations/${id}/fields`)).status).toBe(404);
   });

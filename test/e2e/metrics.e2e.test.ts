@@ -24,10 +24,14 @@ function value(text: string, sample: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(sample.length + 1));
 }
 const finished = (agent: string, callId: string) =>
-  eventually(async () => {
-    const s = (await hub.api('GET', `/api/agents/${agent}/calls/${callId}`)).body.integrations?.[0]?.status;
-    return (s === 'succeeded' || s === 'failed') && s;
-  }, 15_000, `call ${callId}`);
+  eventually(
+    async () => {
+      const s = (await hub.api('GET', `/api/agents/${agent}/calls/${callId}`)).body.integrations?.[0]?.status;
+      return (s === 'succeeded' || s === 'failed') && s;
+    },
+    15_000,
+    `call ${callId}`,
+  );
 
 describe('GET /metrics', () => {
   it('needs the bearer token when HUB_METRICS_TOKEN is set', async () => {
@@ -39,7 +43,9 @@ describe('GET /metrics', () => {
   });
 
   it('counts calls, jobs by state, step latency, CRM answers by class and dead letters; a failed step logs who, what and the CRM message', async () => {
-    const id = (await hub.api('POST', '/api/agents/agent_m/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/m/` })).body.id;
+    const id = (
+      await hub.api('POST', '/api/agents/agent_m/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/m/` })
+    ).body.id;
     await hub.api('POST', '/api/agents/agent_m/calls', sampleCall('m1'));
     expect(await finished('agent_m', 'm1')).toBe('succeeded');
     zap.inject({ method: 'POST', path: /hooks\/catch\/1\/m/, status: 410, body: { status: 'gone for good' }, times: 4 });
@@ -65,13 +71,29 @@ describe('GET /metrics', () => {
     expect(text).not.toContain(TOKEN);
 
     const failed = hub.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'sync step failed');
-    expect(failed).toMatchObject({ tenantId: hub.tenant.tenantId, agentId: 'agent_m', callId: 'm2', jobId: expect.stringMatching(/^job_/), integrationId: id, connector: 'zapier', step: 'event', crmMessage: expect.stringContaining('zapier answered 410') });
+    expect(failed).toMatchObject({
+      tenantId: hub.tenant.tenantId,
+      agentId: 'agent_m',
+      callId: 'm2',
+      jobId: expect.stringMatching(/^job_/),
+      integrationId: id,
+      connector: 'zapier',
+      step: 'event',
+      crmMessage: expect.stringContaining('zapier answered 410'),
+    });
   });
 
   it('the age of the oldest due job grows while no worker runs it', async () => {
     const idle = await startTestHub({ HUB_WORKER: '0' }, { connectors: ['zapier'] });
     try {
-      await idle.running.hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId: 'stuck', integrationId: 'int_x', type: 'zapier', runAt: Date.now() - 5000 });
+      await idle.running.hub.queue.enqueue({
+        tenantId: 't',
+        agentId: 'a',
+        callId: 'stuck',
+        integrationId: 'int_x',
+        type: 'zapier',
+        runAt: Date.now() - 5000,
+      });
       const text = await (await fetch(`${idle.url}/metrics`)).text();
       expect(value(text, 'hub_oldest_queued_job_age_seconds')).toBeGreaterThanOrEqual(5);
       expect(value(text, 'hub_jobs{state="queued"}')).toBe(1);

@@ -15,8 +15,15 @@ beforeAll(async () => {
   sim = await startGoogleCalendarSim({ clients: [{ clientId: 'gcal-client', clientSecret: 'gcal-secret', redirectUris: [SPEC_URI] }] });
   const endpoints = { baseUrl: `${sim.url}/calendar/v3`, authorizeUrl: `${sim.url}/o/oauth2/v2/auth`, tokenUrl: `${sim.url}/token` };
   const app = { clientId: 'gcal-client', clientSecret: 'gcal-secret' };
-  hub = await startTestHub(oauthEnv('google-calendar', endpoints, app, { HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: SPEC_URI }), { connectors: ['google-calendar', 'hubspot'] });
-  misconfigured = await startTestHub(oauthEnv('google-calendar', endpoints, app, { HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: `${PUBLIC_URL}/api/integrations/hubspot/callback` }), { connectors: ['google-calendar', 'hubspot'] });
+  hub = await startTestHub(oauthEnv('google-calendar', endpoints, app, { HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: SPEC_URI }), {
+    connectors: ['google-calendar', 'hubspot'],
+  });
+  misconfigured = await startTestHub(
+    oauthEnv('google-calendar', endpoints, app, {
+      HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: `${PUBLIC_URL}/api/integrations/hubspot/callback`,
+    }),
+    { connectors: ['google-calendar', 'hubspot'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -41,19 +48,29 @@ describe('OAuth callback aliases', () => {
     expect(done.body).toMatchObject({ status: 'connected', type: 'google-calendar', integration_id: res.body.id });
   });
 
-  it('a state issued for google-calendar is refused at another connector\'s callback; an unknown name is a 400', async () => {
+  it("a state issued for google-calendar is refused at another connector's callback; an unknown name is a 400", async () => {
     const res = await hub.api('POST', '/api/agents/agent_alias3/integrations/connect', { type: 'google-calendar' });
     const state = new URL(res.body.authorize_url).searchParams.get('state')!;
-    const wrong = await fetch(`${hub.url}/api/integrations/hubspot/callback?code=x&state=${state}`, { headers: { accept: 'application/json' } });
+    const wrong = await fetch(`${hub.url}/api/integrations/hubspot/callback?code=x&state=${state}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ field: 'query.state', message: expect.stringMatching(/issued for google-calendar, not hubspot/) });
-    const unknown = await fetch(`${hub.url}/api/integrations/gmail/callback?code=x&state=${state}`, { headers: { accept: 'application/json' } });
+    expect(await wrong.json()).toMatchObject({
+      field: 'query.state',
+      message: expect.stringMatching(/issued for google-calendar, not hubspot/),
+    });
+    const unknown = await fetch(`${hub.url}/api/integrations/gmail/callback?code=x&state=${state}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(unknown.status).toBe(400);
   });
 
   it('a registered redirect URI that names another connector is reported instead of sent', async () => {
     const res = await misconfigured.api('POST', '/api/agents/agent_alias4/integrations/connect', { type: 'google-calendar' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ authorize_url: null, authorize_error: expect.stringMatching(/HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: .*"hubspot"/) });
+    expect(res.body).toMatchObject({
+      authorize_url: null,
+      authorize_error: expect.stringMatching(/HUB_OAUTH_GOOGLE_CALENDAR_REDIRECT_URI: .*"hubspot"/),
+    });
   });
 });

@@ -7,11 +7,19 @@ let sim: HubspotSim;
 let hub: TestHub;
 const AGENT = 'agent_states';
 const stateOf = (url: string) => new URL(url).searchParams.get('state');
-const stored = () => hub.running.hub.engine.collection<{ _id: string; integrationId: string; expiresAt: number; usedAt?: string }>('oauth_states');
+const stored = () =>
+  hub.running.hub.engine.collection<{ _id: string; integrationId: string; expiresAt: number; usedAt?: string }>('oauth_states');
 
 beforeAll(async () => {
   sim = await startHubspotSim();
-  hub = await startTestHub(oauthEnv('hubspot', { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/authorize`, tokenUrl: `${sim.url}/oauth/v1/token` }, { clientId: 'hubspot-client', clientSecret: 'hubspot-secret' }), { connectors: ['hubspot'] });
+  hub = await startTestHub(
+    oauthEnv(
+      'hubspot',
+      { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/authorize`, tokenUrl: `${sim.url}/oauth/v1/token` },
+      { clientId: 'hubspot-client', clientSecret: 'hubspot-secret' },
+    ),
+    { connectors: ['hubspot'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -34,14 +42,18 @@ describe('OAuth state reuse', () => {
   it('a used state is never shown again: a denied consent gets a new state, which then connects', async () => {
     const created = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'hubspot', name: 'denied first' });
     const first = stateOf(created.body.authorize_url)!;
-    const denied = await fetch(`${hub.url}/api/integrations/hubspot/callback?error=access_denied&state=${first}`, { headers: { accept: 'application/json' } });
+    const denied = await fetch(`${hub.url}/api/integrations/hubspot/callback?error=access_denied&state=${first}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(denied.status).toBe(400);
     const view = await hub.api('GET', `/api/agents/${AGENT}/integrations/${created.body.id}`);
     expect(stateOf(view.body.authorize_url)).not.toBe(first);
     const done = await authorize(hub, view.body.authorize_url);
     expect(done.body).toMatchObject({ status: 'connected', integration_id: created.body.id });
     // Replaying the first (burnt) state is still refused.
-    const replay = await fetch(`${hub.url}/api/integrations/hubspot/callback?code=x&state=${first}`, { headers: { accept: 'application/json' } });
+    const replay = await fetch(`${hub.url}/api/integrations/hubspot/callback?code=x&state=${first}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(await replay.json()).toMatchObject({ field: 'query.state', message: expect.stringMatching(/already used/) });
   });
 

@@ -12,12 +12,27 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const FROM = '+14155550000';
 const WAIT_MS = 400;
 
-interface Agent { id: string; ghlId: string; retellId: string; hookUrl: string; secret: string; signingSecret: string }
+interface Agent {
+  id: string;
+  ghlId: string;
+  retellId: string;
+  hookUrl: string;
+  secret: string;
+  signingSecret: string;
+}
 
 /** Connects GoHighLevel and Retell to an agent, points Retell at the hub, and makes a trigger webhook bound to GoHighLevel. */
 async function setupAgent(id: string, webhook: Record<string, unknown> = {}): Promise<Agent> {
-  const g = await hub.api('POST', `/api/agents/${id}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } });
-  const r = await hub.api('POST', `/api/agents/${id}/integrations/connect`, { type: 'retell', api_key: retell.apiKey, config: { from_number: FROM, agent_id: 'agent_sim_1' } });
+  const g = await hub.api('POST', `/api/agents/${id}/integrations/connect`, {
+    type: 'gohighlevel',
+    api_key: ghl.token,
+    config: { location_id: ghl.locationId },
+  });
+  const r = await hub.api('POST', `/api/agents/${id}/integrations/connect`, {
+    type: 'retell',
+    api_key: retell.apiKey,
+    config: { from_number: FROM, agent_id: 'agent_sim_1' },
+  });
   expect([g.status, r.status]).toEqual([201, 201]);
   const vh = await hub.api('POST', `/api/agents/${id}/voice-webhooks`, { integration_id: r.body.id });
   expect(vh.status).toBe(201);
@@ -28,7 +43,18 @@ async function setupAgent(id: string, webhook: Record<string, unknown> = {}): Pr
   const wh = await hub.api('POST', `/api/agents/${id}/outbound/webhooks`, { integration_id: g.body.id, ...webhook });
   expect(wh.status).toBe(201);
   expect(new URL(wh.body.url).pathname).toBe(`/api/agents/${id}/outbound/call`);
-  expect(Object.keys(wh.body).sort()).toEqual(['agent_id', 'created_at', 'id', 'integration_id', 'name', 'rate_limit', 'secret', 'signing_secret', 'url', 'voice_integration_id']);
+  expect(Object.keys(wh.body).sort()).toEqual([
+    'agent_id',
+    'created_at',
+    'id',
+    'integration_id',
+    'name',
+    'rate_limit',
+    'secret',
+    'signing_secret',
+    'url',
+    'voice_integration_id',
+  ]);
   return { id, ghlId: g.body.id, retellId: r.body.id, hookUrl, secret: wh.body.secret, signingSecret: wh.body.signing_secret };
 }
 
@@ -46,10 +72,19 @@ async function ghlContact(phone: string, firstName: string): Promise<string> {
 
 const outboundCall = (a: Agent, id: string) => hub.api('GET', `/api/agents/${a.id}/outbound/calls/${id}`);
 const settled = (a: Agent, id: string) =>
-  eventually(async () => {
-    const r = await outboundCall(a, id);
-    return r.body.state === 'synced' && r.body.sync.length > 0 && r.body.sync.every((s: { status: string }) => s.status === 'succeeded') && r.body;
-  }, 15_000, `outbound call ${id} to sync`);
+  eventually(
+    async () => {
+      const r = await outboundCall(a, id);
+      return (
+        r.body.state === 'synced' &&
+        r.body.sync.length > 0 &&
+        r.body.sync.every((s: { status: string }) => s.status === 'succeeded') &&
+        r.body
+      );
+    },
+    15_000,
+    `outbound call ${id} to sync`,
+  );
 
 beforeAll(async () => {
   ghl = await startGohighlevelSim();
@@ -74,15 +109,34 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     const a = await setupAgent('agent_out_1');
     const contactId = await ghlContact('+14155550123', 'John');
     const upsertsBefore = ghl.requests.filter((r) => r.path.startsWith('/contacts/upsert')).length;
-    retell.configure({ script: () => ({ call_analysis: { call_summary: 'John confirmed Tuesday.', user_sentiment: 'Positive', custom_analysis_data: { call_outcome: 'confirmed' } } }) });
+    retell.configure({
+      script: () => ({
+        call_analysis: {
+          call_summary: 'John confirmed Tuesday.',
+          user_sentiment: 'Positive',
+          custom_analysis_data: { call_outcome: 'confirmed' },
+        },
+      }),
+    });
 
     const res = await trigger(a, { phone: '+14155550123', name: 'John Doe', contact_id: contactId, callback_url: receiver.url() });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ state: 'queued', duplicate: false });
     const done = await settled(a, res.body.outbound_call_id);
-    expect(done.history.map((h: { state: string }) => h.state)).toEqual(['queued', 'dialing', 'in_progress', 'ended', 'analyzed', 'synced']);
+    expect(done.history.map((h: { state: string }) => h.state)).toEqual([
+      'queued',
+      'dialing',
+      'in_progress',
+      'ended',
+      'analyzed',
+      'synced',
+    ]);
     const placed = retell.calls.get(done.retell_call_id)!;
-    expect(placed).toMatchObject({ to_number: '+14155550123', from_number: FROM, metadata: { hub_outbound_call_id: res.body.outbound_call_id, hub_integration_id: a.ghlId, hub_contact_id: contactId } });
+    expect(placed).toMatchObject({
+      to_number: '+14155550123',
+      from_number: FROM,
+      metadata: { hub_outbound_call_id: res.body.outbound_call_id, hub_integration_id: a.ghlId, hub_contact_id: contactId },
+    });
     expect(placed.retell_llm_dynamic_variables).toEqual({ customer_name: 'John Doe', customer_phone: '+14155550123' });
 
     // The note is on the contact the workflow named; no contact was searched for, upserted or made.
@@ -100,10 +154,23 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     expect(cb.headers['idempotency-key']).toMatch(/^job_/);
     expect(cb.headers['idempotency-key']).toBe(cb.headers['x-hub-delivery']);
     expect(JSON.parse(cb.raw)).toMatchObject({
-      event: 'outbound_call.completed', outbound_call_id: res.body.outbound_call_id, status: 'synced', contact_id: contactId, provider_call_id: done.retell_call_id,
-      call: { call_id: done.retell_call_id, call_summary: 'John confirmed Tuesday.', call_sentiment: 'positive', call_outcome: 'confirmed', customer_phone: '+14155550123' },
+      event: 'outbound_call.completed',
+      outbound_call_id: res.body.outbound_call_id,
+      status: 'synced',
+      contact_id: contactId,
+      provider_call_id: done.retell_call_id,
+      call: {
+        call_id: done.retell_call_id,
+        call_summary: 'John confirmed Tuesday.',
+        call_sentiment: 'positive',
+        call_outcome: 'confirmed',
+        customer_phone: '+14155550123',
+      },
     });
-    expect((await outboundCall(a, res.body.outbound_call_id)).body.callback).toMatchObject({ delivered_at: expect.any(String), error: null });
+    expect((await outboundCall(a, res.body.outbound_call_id)).body.callback).toMatchObject({
+      delivered_at: expect.any(String),
+      error: null,
+    });
     expect(ghl.violations).toEqual([]);
     expect(retell.violations).toEqual([]);
     const logs = hub.logs.join('\n');
@@ -119,7 +186,12 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     expect(again.body).toEqual({ outbound_call_id: first.body.outbound_call_id, state: expect.any(String), duplicate: true });
     const done = await settled(a, first.body.outbound_call_id);
     expect(retell.calls.find((c) => c.to_number === '+14079780655')).toHaveLength(1);
-    expect(retell.calls.get(done.retell_call_id)!.retell_llm_dynamic_variables).toEqual({ email: 'john@example.com', address: '123 Main St', customer_name: 'John Doe', customer_phone: '+14079780655' });
+    expect(retell.calls.get(done.retell_call_id)!.retell_llm_dynamic_variables).toEqual({
+      email: 'john@example.com',
+      address: '123 Main St',
+      customer_name: 'John Doe',
+      customer_phone: '+14079780655',
+    });
     // No contact was named, so GoHighLevel's upsert found or made the contact by phone, with the email the agent had.
     expect(ghl.contacts.find((c) => c.phone === '+14079780655')[0]).toMatchObject({ email: 'john@example.com' });
 
@@ -155,13 +227,25 @@ describe('refusals: 4xx, and nothing placed or synced', () => {
   });
 
   it('refuses an unsafe callback_url when private URLs are not allowed', async () => {
-    const strict = await startTestHub({ HUB_ALLOW_PRIVATE_URLS: '0', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ retell: { baseUrl: retell.url } }) }, { connectors: ['retell'] });
+    const strict = await startTestHub(
+      { HUB_ALLOW_PRIVATE_URLS: '0', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ retell: { baseUrl: retell.url } }) },
+      { connectors: ['retell'] },
+    );
     try {
-      const r = await strict.api('POST', '/api/agents/ag/integrations/connect', { type: 'retell', api_key: retell.apiKey, config: { from_number: FROM } });
+      const r = await strict.api('POST', '/api/agents/ag/integrations/connect', {
+        type: 'retell',
+        api_key: retell.apiKey,
+        config: { from_number: FROM },
+      });
       const wh = await strict.api('POST', '/api/agents/ag/outbound/webhooks', {});
       expect([r.status, wh.status]).toEqual([201, 201]);
       for (const url of ['http://127.0.0.1:9/x', 'https://169.254.169.254/latest', 'https://localhost/cb', 'ftp://example.com/']) {
-        const res = await strict.api('POST', '/api/agents/ag/outbound/call', { phone: '+14155550123', callback_url: url }, { 'x-webhook-secret': wh.body.secret, authorization: '' });
+        const res = await strict.api(
+          'POST',
+          '/api/agents/ag/outbound/call',
+          { phone: '+14155550123', callback_url: url },
+          { 'x-webhook-secret': wh.body.secret, authorization: '' },
+        );
         expect([res.status, res.body.field]).toEqual([400, 'callback_url']);
       }
     } finally {
@@ -184,11 +268,23 @@ describe('refusals: 4xx, and nothing placed or synced', () => {
       expect((await outboundCall(a, id)).body).toMatchObject({ state: 'dialing', sync: [] });
     }
     expect(ghl.notes.size).toBe(notesBefore);
-    const forged = JSON.stringify({ event: 'call_analyzed', call: { call_id: 'forged', to_number: '+14155550100', direction: 'outbound', call_analysis: { call_summary: 'x' } } });
-    const post = (sig: string) => fetch(a.hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': sig }, body: forged });
+    const forged = JSON.stringify({
+      event: 'call_analyzed',
+      call: { call_id: 'forged', to_number: '+14155550100', direction: 'outbound', call_analysis: { call_summary: 'x' } },
+    });
+    const post = (sig: string) =>
+      fetch(a.hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': sig }, body: forged });
     expect((await post(signRetellBody('key_guess', forged, Date.now()))).status).toBe(401);
     expect((await post('v=1,d=00')).status).toBe(401);
-    expect((await fetch(a.hookUrl.replace(/vh_[^/]+$/, 'vh_unknown'), { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(retell.apiKey, forged, Date.now()) }, body: forged })).status).toBe(404);
+    expect(
+      (
+        await fetch(a.hookUrl.replace(/vh_[^/]+$/, 'vh_unknown'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(retell.apiKey, forged, Date.now()) },
+          body: forged,
+        })
+      ).status,
+    ).toBe(404);
     expect((await hub.api('GET', `/api/agents/${a.id}/calls/forged`)).status).toBe(404);
   });
 });
@@ -211,7 +307,11 @@ describe('Retell call webhooks', () => {
     const call = { ...retell.calls.get(done.retell_call_id)!, call_analysis: { call_summary: 'Too late.', user_sentiment: 'Neutral' } };
     delete (call as { id?: string }).id;
     const body = JSON.stringify({ event: 'call_analyzed', call });
-    const late = await fetch(a.hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(retell.apiKey, body, Date.now()) }, body });
+    const late = await fetch(a.hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(retell.apiKey, body, Date.now()) },
+      body,
+    });
     expect(late.status).toBe(200);
     expect(await late.json()).toMatchObject({ event: 'analyzed', action: 'already synced', outbound_call_id: res.body.outbound_call_id });
     // The replay of that same signed delivery is just as harmless.
@@ -229,7 +329,12 @@ describe('Retell call webhooks', () => {
     expect(done.history.map((h: { state: string }) => h.state)).toEqual(['queued', 'dialing', 'ended', 'synced']);
     expect(done.sync.map((s: { type: string }) => s.type)).toEqual(['gohighlevel']);
     const cb = await eventually(async () => receiver.got.find((g) => g.path === '/missed'), 10_000, 'the callback');
-    expect(JSON.parse(cb.raw).call).toMatchObject({ call_outcome: 'not_connected', disconnection_reason: 'dial_no_answer', call_summary: null, direction: 'outbound' });
+    expect(JSON.parse(cb.raw).call).toMatchObject({
+      call_outcome: 'not_connected',
+      disconnection_reason: 'dial_no_answer',
+      call_summary: null,
+      direction: 'outbound',
+    });
     // The CRM shows the attempt in words: an outbound call nobody answered.
     const note = ghl.notes.all().find((n) => String(n.body).includes(done.retell_call_id));
     expect(String(note?.body)).toContain('outbound');
@@ -239,18 +344,40 @@ describe('Retell call webhooks', () => {
   it('an inbound Retell call (not placed by the hub) goes through the normal sync pipeline', async () => {
     const a = await setupAgent('agent_out_6');
     const call = {
-      call_type: 'phone_call', call_id: 'inbound_call_1', agent_id: 'agent_sim_1', agent_version: 1, call_status: 'ended', direction: 'inbound',
-      from_number: '+14155550166', to_number: FROM, start_timestamp: Date.now() - 60_000, end_timestamp: Date.now(), duration_ms: 60_000,
-      transcript: 'User: I need a plumber', call_analysis: { call_summary: 'Wants a plumber.', user_sentiment: 'Negative', custom_analysis_data: { customer_name: 'Ada Inbound' } },
+      call_type: 'phone_call',
+      call_id: 'inbound_call_1',
+      agent_id: 'agent_sim_1',
+      agent_version: 1,
+      call_status: 'ended',
+      direction: 'inbound',
+      from_number: '+14155550166',
+      to_number: FROM,
+      start_timestamp: Date.now() - 60_000,
+      end_timestamp: Date.now(),
+      duration_ms: 60_000,
+      transcript: 'User: I need a plumber',
+      call_analysis: {
+        call_summary: 'Wants a plumber.',
+        user_sentiment: 'Negative',
+        custom_analysis_data: { customer_name: 'Ada Inbound' },
+      },
     };
     const body = JSON.stringify({ event: 'call_analyzed', call });
-    const res = await fetch(a.hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(retell.apiKey, body, Date.now()) }, body });
+    const res = await fetch(a.hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(retell.apiKey, body, Date.now()) },
+      body,
+    });
     expect([res.status, (await res.json()).action]).toEqual([200, 'synced']);
-    const status = await eventually(async () => {
-      const r = await hub.api('GET', `/api/agents/${a.id}/calls/inbound_call_1`);
-      const g = r.body.integrations?.find((i: { type: string }) => i.type === 'gohighlevel');
-      return g?.status === 'succeeded' && g;
-    }, 10_000, 'the inbound call to sync');
+    const status = await eventually(
+      async () => {
+        const r = await hub.api('GET', `/api/agents/${a.id}/calls/inbound_call_1`);
+        const g = r.body.integrations?.find((i: { type: string }) => i.type === 'gohighlevel');
+        return g?.status === 'succeeded' && g;
+      },
+      10_000,
+      'the inbound call to sync',
+    );
     expect(status.steps.map((s: { name: string }) => s.name)).toContain('note');
     const note = ghl.notes.all().find((n) => String(n.body).includes('inbound_call_1'));
     expect(String(note?.body)).not.toContain('outbound');

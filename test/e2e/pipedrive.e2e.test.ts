@@ -22,7 +22,10 @@ const finished = (agent: string, callId: string): Promise<any> => firstIntegrati
 
 beforeAll(async () => {
   sim = await startPipedriveSim();
-  hub = await startTestHub({ HUB_CONNECTOR_OVERRIDES: JSON.stringify({ pipedrive: { baseUrl: `${sim.url}/v1` } }) }, { connectors: ['pipedrive'] });
+  hub = await startTestHub(
+    { HUB_CONNECTOR_OVERRIDES: JSON.stringify({ pipedrive: { baseUrl: `${sim.url}/v1` } }) },
+    { connectors: ['pipedrive'] },
+  );
 });
 afterAll(async () => {
   await hub?.close();
@@ -32,13 +35,25 @@ beforeEach(() => sim.reset());
 
 describe('Pipedrive end to end (manifest only)', () => {
   it('a booked call becomes person, note, meeting and deal; the same call again adds nothing', async () => {
-    const res = await hub.api('POST', '/api/agents/agent_pd/integrations/connect', { type: 'pipedrive', api_key: sim.apiToken, config: { stage_id: 2 } });
+    const res = await hub.api('POST', '/api/agents/agent_pd/integrations/connect', {
+      type: 'pipedrive',
+      api_key: sim.apiToken,
+      config: { stage_id: 2 },
+    });
     expect(res.status).toBe(201);
     expect((await hub.api('POST', `/api/agents/agent_pd/integrations/${res.body.id}/test`)).body).toMatchObject({ ok: true });
-    const body = call('call_pd_1', { call_outcome: 'appointment_booked', appointment_booked: { date: '2026-03-02', time: '09:30', timezone: 'Europe/London', durationMinutes: 45 } });
+    const body = call('call_pd_1', {
+      call_outcome: 'appointment_booked',
+      appointment_booked: { date: '2026-03-02', time: '09:30', timezone: 'Europe/London', durationMinutes: 45 },
+    });
     await hub.api('POST', '/api/agents/agent_pd/calls', body);
     const result = await finished('agent_pd', 'call_pd_1');
-    expect(result.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['contact:succeeded', 'note:succeeded', 'appointment:succeeded', 'opportunity:succeeded']);
+    expect(result.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'contact:succeeded',
+      'note:succeeded',
+      'appointment:succeeded',
+      'opportunity:succeeded',
+    ]);
     expect(sim.activities.all()[0]).toMatchObject({ due_date: '2026-03-02', due_time: '09:30', duration: '00:45', type: 'meeting' });
     expect(sim.deals.all()[0]).toMatchObject({ stage_id: 2 });
     expect((await hub.api('POST', '/api/agents/agent_pd/calls', body)).body.duplicate).toBe(true);

@@ -34,17 +34,28 @@ describe('the hub survives kill -9', () => {
     const port = await freePort();
     child = await spawnHub(env, port);
     const api = apiClient(child.url, apiKey);
-    const connected = await api('POST', '/api/agents/agent_1/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/abc/` });
+    const connected = await api('POST', '/api/agents/agent_1/integrations/connect', {
+      type: 'zapier',
+      webhook_url: `${zap.url}/hooks/catch/1/abc/`,
+    });
     expect(connected.status).toBe(201);
     await api('POST', '/api/agents/agent_1/calls', { call_id: 'call_done', customer_name: 'Jane' });
     await eventually(async () => zap.caught().length === 1, 15_000, 'the first call to arrive');
-    await eventually(async () => (await api('GET', '/api/agents/agent_1/calls/call_done')).body.integrations?.[0]?.status === 'succeeded', 15_000, 'the first job to finish');
+    await eventually(
+      async () => (await api('GET', '/api/agents/agent_1/calls/call_done')).body.integrations?.[0]?.status === 'succeeded',
+      15_000,
+      'the first job to finish',
+    );
 
     // The next delivery is refused with a long Retry-After, so its job sits in the queue when the hub dies.
     zap.inject({ method: 'POST', path: /hooks\/catch/, status: 429, headers: { 'retry-after': '2' }, body: {}, times: 1 });
     const queued = await api('POST', '/api/agents/agent_1/calls', { call_id: 'call_pending', customer_name: 'Joe' });
     expect(queued.status).toBe(202);
-    await eventually(async () => (await api('GET', '/api/agents/agent_1/calls/call_pending')).body.integrations?.[0]?.attempts === 1, 15_000, 'the first attempt');
+    await eventually(
+      async () => (await api('GET', '/api/agents/agent_1/calls/call_pending')).body.integrations?.[0]?.attempts === 1,
+      15_000,
+      'the first attempt',
+    );
     await child.kill('SIGKILL');
 
     child = await spawnHub(env, port);
@@ -52,8 +63,15 @@ describe('the hub survives kill -9', () => {
     const list = await after('GET', '/api/agents/agent_1/integrations');
     expect(list.body.integrations).toEqual([expect.objectContaining({ id: connected.body.id, type: 'zapier', status: 'connected' })]);
     const done = await after('GET', '/api/agents/agent_1/calls/call_done');
-    expect(done.body.integrations[0]).toMatchObject({ status: 'succeeded', steps: [expect.objectContaining({ name: 'event', status: 'succeeded' })] });
-    await eventually(async () => (await after('GET', '/api/agents/agent_1/calls/call_pending')).body.integrations[0].status === 'succeeded', 20_000, 'the queued job to finish after restart');
+    expect(done.body.integrations[0]).toMatchObject({
+      status: 'succeeded',
+      steps: [expect.objectContaining({ name: 'event', status: 'succeeded' })],
+    });
+    await eventually(
+      async () => (await after('GET', '/api/agents/agent_1/calls/call_pending')).body.integrations[0].status === 'succeeded',
+      20_000,
+      'the queued job to finish after restart',
+    );
 
     const repeat = await after('POST', '/api/agents/agent_1/calls', { call_id: 'call_done', customer_name: 'Jane' });
     expect(repeat.body.duplicate).toBe(true);

@@ -9,13 +9,15 @@ import { ROOT } from '../helpers/hub.js';
 // A copy of the workspace's package manifests and lockfile: enough for pnpm to check the lockfile
 // against the workspace, without touching the repository's own pnpm-lock.yaml.
 let ws: string;
-const frozenInstall = (dir: string) => spawnSync('pnpm', ['install', '--frozen-lockfile', '--offline', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' });
+const frozenInstall = (dir: string) =>
+  spawnSync('pnpm', ['install', '--frozen-lockfile', '--offline', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' });
 
 beforeAll(async () => {
   ws = await mkdtemp(join(tmpdir(), 'hub-ws-'));
   const listed = spawnSync('pnpm', ['-r', 'ls', '--depth', '-1', '--json'], { cwd: ROOT, encoding: 'utf8' });
   const packages = (JSON.parse(listed.stdout) as Array<{ path: string }>).map((p) => p.path);
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', '.npmrc']) await copyFile(join(ROOT, file), join(ws, file)).catch(() => undefined);
+  for (const file of ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', '.npmrc'])
+    await copyFile(join(ROOT, file), join(ws, file)).catch(() => undefined);
   for (const dir of packages.filter((p) => p !== ROOT)) {
     const target = join(ws, dir.slice(ROOT.length));
     await mkdir(target, { recursive: true });

@@ -15,7 +15,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function start(env: Record<string, string | undefined>): { status: number | null; output: string } {
   const merged: Record<string, string | undefined> = { ...childEnv(testEnv(join(dir, 'data'))), ...env };
   const cleaned = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env: cleaned, encoding: 'utf8', timeout: 30_000 });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+    cwd: ROOT,
+    env: cleaned,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
@@ -24,7 +29,19 @@ describe('the hub refuses to start on bad configuration, saying exactly what is 
     const pkg = join(dir, 'extra', 'acme');
     await mkdir(pkg, { recursive: true });
     await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: '@x/acme', hub: { connector: './manifest.json' } }));
-    await writeFile(join(pkg, 'manifest.json'), JSON.stringify({ id: 'Acme!', name: 'Acme', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts'], auth: { type: 'api_key', in: 'header' }, http: { baseUrl: 'https://api.acme.test' }, operations: {} }));
+    await writeFile(
+      join(pkg, 'manifest.json'),
+      JSON.stringify({
+        id: 'Acme!',
+        name: 'Acme',
+        version: '1.0.0',
+        manifestVersion: 1,
+        capabilities: ['contacts'],
+        auth: { type: 'api_key', in: 'header' },
+        http: { baseUrl: 'https://api.acme.test' },
+        operations: {},
+      }),
+    );
     const r = start({ HUB_CONNECTOR_DIRS: join(dir, 'extra') });
     expect(r.status).toBe(1);
     expect(r.output).toContain(join(pkg, 'manifest.json'));

@@ -10,13 +10,21 @@ let voice: { integrationId: string; voiceWebhookId: string; path: string };
 let calendarId: string;
 const AGENT = 'agent_tools';
 const KEY = 'key_tools_test_000000000000';
-const tool = (name: string, body: unknown, signing?: 'valid' | 'bad' | 'stale' | 'missing') => signedPost(hub, `${voice.path}/tools/${name}`, body, KEY, signing);
+const tool = (name: string, body: unknown, signing?: 'valid' | 'bad' | 'stale' | 'missing') =>
+  signedPost(hub, `${voice.path}/tools/${name}`, body, KEY, signing);
 const googleEvents = () => sim.events().filter((e) => e.summary !== 'Busy');
 
 beforeAll(async () => {
   // Busy 10:00-11:30 New York time on 2030-03-04 (EST, UTC-5).
   sim = await startGoogleCalendarSim({ busy: [{ start: '2030-03-04T15:00:00Z', end: '2030-03-04T16:30:00Z' }] });
-  hub = await startTestHub(oauthEnv('google-calendar', { baseUrl: `${sim.url}/calendar/v3`, authorizeUrl: `${sim.url}/o/oauth2/v2/auth`, tokenUrl: `${sim.url}/token` }, { clientId: 'gcal-client', clientSecret: 'gcal-secret' }), { connectors: ['google-calendar', 'retell'] });
+  hub = await startTestHub(
+    oauthEnv(
+      'google-calendar',
+      { baseUrl: `${sim.url}/calendar/v3`, authorizeUrl: `${sim.url}/o/oauth2/v2/auth`, tokenUrl: `${sim.url}/token` },
+      { clientId: 'gcal-client', clientSecret: 'gcal-secret' },
+    ),
+    { connectors: ['google-calendar', 'retell'] },
+  );
   calendarId = (await connectOAuth(hub, hub.api, AGENT, { type: 'google-calendar' })).id;
   voice = await connectVoice(hub.api, AGENT, KEY);
 });
@@ -35,7 +43,12 @@ describe('mid-call tools on the voice hook', () => {
     expect(res.body.calendar).toEqual({ integration_id: calendarId, type: 'google-calendar' });
     expect(res.body.tools.map((t: { name: string }) => t.name)).toEqual(['check_availability', 'book_appointment', 'find_customer']);
     for (const t of res.body.tools) {
-      expect(t).toMatchObject({ type: 'custom', method: 'POST', speak_during_execution: true, parameters: { type: 'object', properties: expect.any(Object) } });
+      expect(t).toMatchObject({
+        type: 'custom',
+        method: 'POST',
+        speak_during_execution: true,
+        parameters: { type: 'object', properties: expect.any(Object) },
+      });
       expect(new URL(t.url).pathname).toBe(`${voice.path}/tools/${t.name}`);
     }
     const other = await hub.newTenant();
@@ -43,18 +56,37 @@ describe('mid-call tools on the voice hook', () => {
   });
 
   it('check_availability answers the free times in words beside the slots', async () => {
-    const res = await tool('check_availability', { name: 'check_availability', args: { date: '2030-03-04', timezone: 'America/New_York' }, call: retellCall('call_t1') });
+    const res = await tool('check_availability', {
+      name: 'check_availability',
+      args: { date: '2030-03-04', timezone: 'America/New_York' },
+      call: retellCall('call_t1'),
+    });
     expect(res.status).toBe(200);
     expect(res.body.error).toBeUndefined();
-    expect(res.body.slots.map((s: { start: string }) => s.start.slice(11, 16))).toEqual(['09:00', '12:00', '13:00', '14:00', '15:00', '16:00']);
+    expect(res.body.slots.map((s: { start: string }) => s.start.slice(11, 16))).toEqual([
+      '09:00',
+      '12:00',
+      '13:00',
+      '14:00',
+      '15:00',
+      '16:00',
+    ]);
     expect(res.body.result).toBe('On Monday, March 4 I have 9 AM, 12 PM, 1 PM, 2 PM, 3 PM and 4 PM open (EST). Which time would you like?');
-    const window = await tool('check_availability', { start_time: '2030-03-04T11:00:00', end_time: '2030-03-04T14:00:00', timezone: 'America/New_York' });
+    const window = await tool('check_availability', {
+      start_time: '2030-03-04T11:00:00',
+      end_time: '2030-03-04T14:00:00',
+      timezone: 'America/New_York',
+    });
     expect(window.body.slots.map((s: { start: string }) => s.start)).toEqual(['2030-03-04T12:00:00-05:00', '2030-03-04T13:00:00-05:00']);
   });
 
   it('refuses a missing, wrong or stale signature with 401 and touches nothing; an unknown tool is 404', async () => {
     const before = sim.requests.length;
-    const body = { name: 'book_appointment', args: { start_time: '2030-03-05T09:00:00', timezone: 'America/New_York' }, call: retellCall('call_sig') };
+    const body = {
+      name: 'book_appointment',
+      args: { start_time: '2030-03-05T09:00:00', timezone: 'America/New_York' },
+      call: retellCall('call_sig'),
+    };
     for (const signing of ['missing', 'bad', 'stale'] as const) expect((await tool('book_appointment', body, signing)).status).toBe(401);
     expect((await tool('launch_rocket', body)).status).toBe(404);
     expect((await tool('book_appointment', '{not json')).status).toBe(400);
@@ -82,14 +114,31 @@ describe('mid-call tools on the voice hook', () => {
   });
 
   it('book_appointment books once per call and start, under retries, with args nested or at the root', async () => {
-    const body = { name: 'book_appointment', args: { start_time: '2030-03-04T14:00:00', timezone: 'America/New_York', customer_name: 'Jane Smith', customer_email: 'jane@example.com' }, call: retellCall('call_book1') };
+    const body = {
+      name: 'book_appointment',
+      args: {
+        start_time: '2030-03-04T14:00:00',
+        timezone: 'America/New_York',
+        customer_name: 'Jane Smith',
+        customer_email: 'jane@example.com',
+      },
+      call: retellCall('call_book1'),
+    };
     const [a, b] = await Promise.all([tool('book_appointment', body), tool('book_appointment', body)]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    expect(a.body).toMatchObject({ booked: true, start: '2030-03-04T14:00:00-05:00', integration_id: calendarId, result: "You're booked for Monday, March 4 at 2 PM EST." });
+    expect(a.body).toMatchObject({
+      booked: true,
+      start: '2030-03-04T14:00:00-05:00',
+      integration_id: calendarId,
+      result: "You're booked for Monday, March 4 at 2 PM EST.",
+    });
     expect(b.body.appointment.id).toBe(a.body.appointment.id);
     expect([a.body.duplicate, b.body.duplicate].sort()).toEqual([false, true]);
     expect(googleEvents()).toHaveLength(1);
-    expect(googleEvents()[0]).toMatchObject({ start: { dateTime: '2030-03-04T14:00:00-05:00' }, attendees: [{ email: 'jane@example.com' }] });
+    expect(googleEvents()[0]).toMatchObject({
+      start: { dateTime: '2030-03-04T14:00:00-05:00' },
+      attendees: [{ email: 'jane@example.com' }],
+    });
     // Retell's calendar style: args at the root, another start on the same call is a second booking.
     const root = await tool('book_appointment', { start_time: '2030-03-04T15:00:00', timezone: 'America/New_York', duration_minutes: 30 });
     expect(root.body).toMatchObject({ booked: true, duplicate: false, duration_minutes: 30 });
@@ -99,20 +148,35 @@ describe('mid-call tools on the voice hook', () => {
   });
 
   it('one appointment: the call analysis reporting the booking made during the call links it, no second event', async () => {
-    const booking = await tool('book_appointment', { name: 'book_appointment', args: { start_time: '2030-03-06T09:00:00', timezone: 'America/New_York' }, call: retellCall('call_one_appt') });
+    const booking = await tool('book_appointment', {
+      name: 'book_appointment',
+      args: { start_time: '2030-03-06T09:00:00', timezone: 'America/New_York' },
+      call: retellCall('call_one_appt'),
+    });
     expect(booking.body.booked).toBe(true);
     expect(googleEvents().filter((e) => (e.start as { dateTime: string }).dateTime.startsWith('2030-03-06'))).toHaveLength(1);
     const analyzed = {
       event: 'call_analyzed',
       call: retellCall('call_one_appt', {
-        call_status: 'ended', start_timestamp: Date.parse('2030-03-01T15:00:00Z'), end_timestamp: Date.parse('2030-03-01T15:04:00Z'), duration_ms: 240_000, transcript: 'Agent: booked you for Wednesday at nine.',
-        call_analysis: { call_summary: 'Booked Wednesday 9 AM.', user_sentiment: 'Positive', call_successful: true, custom_analysis_data: { appointment_booked: { date: '2030-03-06', time: '09:00', timezone: 'America/New_York' } } },
+        call_status: 'ended',
+        start_timestamp: Date.parse('2030-03-01T15:00:00Z'),
+        end_timestamp: Date.parse('2030-03-01T15:04:00Z'),
+        duration_ms: 240_000,
+        transcript: 'Agent: booked you for Wednesday at nine.',
+        call_analysis: {
+          call_summary: 'Booked Wednesday 9 AM.',
+          user_sentiment: 'Positive',
+          call_successful: true,
+          custom_analysis_data: { appointment_booked: { date: '2030-03-06', time: '09:00', timezone: 'America/New_York' } },
+        },
       }),
     };
     const ev = await signedPost(hub, voice.path, analyzed, KEY);
     expect(ev.status).toBe(200);
     const done = await callDone(hub.api, AGENT, 'call_one_appt');
-    const step = done.integrations.find((i: { type: string }) => i.type === 'google-calendar').steps.find((s: { name: string }) => s.name === 'appointment');
+    const step = done.integrations
+      .find((i: { type: string }) => i.type === 'google-calendar')
+      .steps.find((s: { name: string }) => s.name === 'appointment');
     expect(step).toMatchObject({ status: 'succeeded', crm_ids: { id: booking.body.appointment.id, linked: true } });
     expect(googleEvents().filter((e) => (e.start as { dateTime: string }).dateTime.startsWith('2030-03-06'))).toHaveLength(1);
   });

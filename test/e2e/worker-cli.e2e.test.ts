@@ -26,7 +26,9 @@ describe('pnpm hub worker', () => {
     const port = await freePort();
     const hub = await spawnHub({ ...env, HUB_WORKER: '0' }, port);
     const api = apiClient(hub.url, apiKey);
-    expect((await api('POST', '/api/agents/a1/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/w/` })).status).toBe(201);
+    expect(
+      (await api('POST', '/api/agents/a1/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/w/` })).status,
+    ).toBe(201);
     expect((await api('POST', '/api/agents/a1/calls', { call_id: 'call_w1', customer_name: 'Jane' })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 300));
     expect(zap.caught()).toEqual([]);
@@ -34,7 +36,11 @@ describe('pnpm hub worker', () => {
     // The embedded store is one process per folder: the server stops before the worker opens it.
     await hub.kill('SIGTERM');
 
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], {
+      cwd: ROOT,
+      env: childEnv(env),
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
     await eventually(async () => zap.caught().length === 1, 20_000, 'the worker to deliver the call');
     worker.kill('SIGTERM');

@@ -55,7 +55,9 @@ describe('Zapier end to end', () => {
     expect(list.body.integrations[0]).toMatchObject({ id, total_syncs: 1, successful_syncs: 1, failed_syncs: 0 });
     expect(JSON.stringify(list.body)).not.toContain('hooks/catch');
     const stats = await hub.api('GET', '/api/stats/sync');
-    expect(stats.body.types).toEqual([expect.objectContaining({ integration_type: 'zapier', agents_connected: 1, total_syncs: 1, success_rate_percent: 100 })]);
+    expect(stats.body.types).toEqual([
+      expect.objectContaining({ integration_type: 'zapier', agents_connected: 1, total_syncs: 1, success_rate_percent: 100 }),
+    ]);
     const logs = await hub.api('GET', `/api/agents/agent_xyz789/sync-logs?status=success&integration_id=${id}`);
     expect(logs.body.logs).toEqual([expect.objectContaining({ step: 'event', status: 'success', callId: 'call_abc123' })]);
     expect(JSON.stringify(logs.body)).not.toContain('abcdef');
@@ -66,7 +68,9 @@ describe('Zapier end to end', () => {
     const past = new Date(Date.now() - 3_600_000).toISOString();
     expect((await hub.api('GET', `/api/agents/agent_xyz789/sync-logs?since=${future}`)).body.logs).toEqual([]);
     expect((await hub.api('GET', `/api/agents/agent_xyz789/sync-logs?since=${past}`)).body.logs.length).toBeGreaterThan(0);
-    expect((await hub.api('GET', `/api/stats/sync?since=${future}`)).body.types).toEqual([expect.objectContaining({ integration_type: 'zapier', total_syncs: 0, success_rate_percent: null })]);
+    expect((await hub.api('GET', `/api/stats/sync?since=${future}`)).body.types).toEqual([
+      expect.objectContaining({ integration_type: 'zapier', total_syncs: 0, success_rate_percent: null }),
+    ]);
     expect((await hub.api('GET', '/api/agents/agent_xyz789/sync-logs?since=yesterday')).body.field).toBe('querystring.since');
   });
 
@@ -90,12 +94,18 @@ describe('Zapier end to end', () => {
       const r = await hub.api('GET', '/api/agents/agent_retry/calls/call_retry');
       return r.body.integrations[0].status === 'failed' && r.body.integrations[0];
     });
-    expect(failed).toMatchObject({ attempts: 4, dead_lettered: true, last_error: expect.objectContaining({ code: 'HUB_ERR_CRM_TRANSIENT' }) });
+    expect(failed).toMatchObject({
+      attempts: 4,
+      dead_lettered: true,
+      last_error: expect.objectContaining({ code: 'HUB_ERR_CRM_TRANSIENT' }),
+    });
     const logs = await hub.api('GET', '/api/agents/agent_retry/sync-logs?status=failed');
     expect(logs.body.logs.length).toBe(4);
     const retried = await hub.api('POST', `/api/agents/agent_retry/sync-jobs/${jobId}/retry`);
     expect(retried.status).toBe(202);
-    await eventually(async () => (await hub.api('GET', '/api/agents/agent_retry/calls/call_retry')).body.integrations[0].status === 'succeeded');
+    await eventually(
+      async () => (await hub.api('GET', '/api/agents/agent_retry/calls/call_retry')).body.integrations[0].status === 'succeeded',
+    );
     expect(zap.caught().filter((c) => (c.body as any).call.call_id === 'call_retry').length).toBe(1);
   });
 
@@ -121,7 +131,11 @@ describe('bad input and other tenants', () => {
   it.each([
     ['a missing call_id', { customer_name: 'x' }, 'body.call_id'],
     ['a bad email', { call_id: 'x', customer_email: 'nope' }, 'body.customer_email'],
-    ['a bad appointment time', { call_id: 'x', appointment_booked: { date: '2026-02-20', time: '2pm', timezone: 'UTC' } }, 'body.appointment_booked.time'],
+    [
+      'a bad appointment time',
+      { call_id: 'x', appointment_booked: { date: '2026-02-20', time: '2pm', timezone: 'UTC' } },
+      'body.appointment_booked.time',
+    ],
     ['a string duration', { call_id: 'x', duration_seconds: '300' }, 'body.duration_seconds'],
   ])('POST /calls with %s answers 400 naming the field', async (_name, body, field) => {
     const res = await hub.api('POST', '/api/agents/agent_xyz789/calls', body);
@@ -134,7 +148,11 @@ describe('bad input and other tenants', () => {
     ['an unknown type', { type: 'myspace' }, 'type'],
     ['a missing webhook_url', { type: 'zapier' }, 'webhook_url'],
     ['an unknown field', { type: 'zapier', webhook_url: 'https://hooks.zapier.com/hooks/catch/1/a/', colour: 'red' }, 'colour'],
-    ['a bad sync condition', { type: 'zapier', webhook_url: 'https://hooks.zapier.com/hooks/catch/1/a/', sync_conditions: { when: '(((' } }, 'sync_conditions.when'],
+    [
+      'a bad sync condition',
+      { type: 'zapier', webhook_url: 'https://hooks.zapier.com/hooks/catch/1/a/', sync_conditions: { when: '(((' } },
+      'sync_conditions.when',
+    ],
   ])('connect with %s answers 400 naming the field', async (_name, body, field) => {
     const res = await hub.api('POST', '/api/agents/agent_x/integrations/connect', body);
     expect(res.status).toBe(400);

@@ -2,7 +2,20 @@ import { sampleCall as specCall } from './fixtures.js';
 import type { OperationName, StepName } from '@hub/manifests';
 
 export type { Connector, OperationName, StepName };
-import { ConnectorRuntime, applyOverrides, loadPackage, normalizeCall, runStep, silentLogger, validateConfig, type CallData, type Connector, type ExchangeSummary, type LoadProblem, type RateLimiter } from '@hub/core';
+import {
+  ConnectorRuntime,
+  applyOverrides,
+  loadPackage,
+  normalizeCall,
+  runStep,
+  silentLogger,
+  validateConfig,
+  type CallData,
+  type Connector,
+  type ExchangeSummary,
+  type LoadProblem,
+  type RateLimiter,
+} from '@hub/core';
 
 /** Loads one connector package (manifest validated, hooks imported) with its base URL pointed at a simulator. */
 export async function loadConnector(dir: string, baseUrl?: string): Promise<Connector> {
@@ -15,7 +28,13 @@ export async function loadConnector(dir: string, baseUrl?: string): Promise<Conn
 /** A runtime for one made-up connection of a connector: config checked and defaulted like the connect route does. */
 export function connectorRuntime(
   connector: Connector,
-  opts: { config?: Record<string, unknown>; credentials: Record<string, string>; fieldMappings?: Record<string, string>; id?: string; limiters?: Map<string, RateLimiter> },
+  opts: {
+    config?: Record<string, unknown>;
+    credentials: Record<string, string>;
+    fieldMappings?: Record<string, string>;
+    id?: string;
+    limiters?: Map<string, RateLimiter>;
+  },
   exchanges: ExchangeSummary[] = [],
 ): ConnectorRuntime {
   return new ConnectorRuntime(
@@ -34,7 +53,10 @@ export function connectorRuntime(
 /** A call in the original spec's shape, normalised as the engine sees it; fields given override the defaults. */
 export function sampleCall(over: Partial<CallData> & Record<string, unknown> = {}): Record<string, unknown> {
   // Without an appointment unless a test books one: most connector tests are about the other steps.
-  return normalizeCall(specCall(`call_${Math.random().toString(36).slice(2, 10)}`, { appointment_booked: null, transcript: null, ...over }) as CallData, 'agent_test');
+  return normalizeCall(
+    specCall(`call_${Math.random().toString(36).slice(2, 10)}`, { appointment_booked: null, transcript: null, ...over }) as CallData,
+    'agent_test',
+  );
 }
 
 /** The context of one job's operations: the call and the outputs of its finished steps. */

@@ -14,7 +14,12 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A tiny JSON client bound to a hub URL and a tenant key. */
 export interface Api {
-  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
 /** Makes an Api for a base URL and (optionally) a tenant API key. */
@@ -22,7 +27,11 @@ export function apiClient(url: string, apiKey?: string): Api {
   return async (method, path, body, headers = {}) => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       redirect: 'manual',
     });
@@ -67,12 +76,19 @@ export function testEnv(dataDir: string, env: Record<string, string> = {}): Reco
 }
 
 /** Starts the real server (app, engine, worker) on an ephemeral loopback port; `connectors` limits which connector packages load. */
-export async function startTestHub(env: Record<string, string> = {}, opts: { connectors?: string[]; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestHub> {
+export async function startTestHub(
+  env: Record<string, string> = {},
+  opts: { connectors?: string[]; onRoute?: (route: RouteOptions) => void } = {},
+): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
   const settings = loadSettings(testEnv(dataDir, { LOG_LEVEL: 'debug', ...env }));
   const logs: string[] = [];
   const connectorDirs = opts.connectors?.map((id) => join(ROOT, 'connectors', id));
-  const running = await createHub(settings, { ...extensions(settings), ...(connectorDirs ? { connectorDirs } : {}), onRoute: opts.onRoute }, createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }));
+  const running = await createHub(
+    settings,
+    { ...extensions(settings), ...(connectorDirs ? { connectorDirs } : {}), onRoute: opts.onRoute },
+    createLogger(settings.logLevel, { write: (line: string) => void logs.push(line) }),
+  );
   const address = await running.app.listen({ port: 0, host: '127.0.0.1' });
   const tenant = await running.hub.repos.tenants.create('Test tenant');
   return {
@@ -104,7 +120,11 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Runs `pnpm hub …` (the CLI) with an environment; returns stdout, stderr and the exit code. */
 export function runCli(args: string[], env: Record<string, string>): { stdout: string; stderr: string; status: number | null } {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, env: childEnv(env), encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    encoding: 'utf8',
+  });
   return { stdout: res.stdout, stderr: res.stderr, status: res.status };
 }
 
@@ -117,7 +137,11 @@ export interface ChildHub {
 
 /** Starts `server/src/main.ts` as a child process and waits until /health answers. */
 export async function spawnHub(env: Record<string, string>, port: number): Promise<ChildHub> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+    cwd: ROOT,
+    env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));

@@ -8,7 +8,12 @@ export interface Received {
 }
 
 /** A small HTTP receiver on 127.0.0.1 that records what arrives and answers with scripted statuses (204 by default). */
-export async function startReceiver(): Promise<{ got: Received[]; statuses: number[]; url: (path?: string) => string; close: () => Promise<void> }> {
+export async function startReceiver(): Promise<{
+  got: Received[];
+  statuses: number[];
+  url: (path?: string) => string;
+  close: () => Promise<void>;
+}> {
   const got: Received[] = [];
   const statuses: number[] = [];
   const server: Server = createServer((req, res) => {
@@ -23,5 +28,10 @@ export async function startReceiver(): Promise<{ got: Received[]; statuses: numb
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  return { got, statuses, url: (p = '/callback') => `http://127.0.0.1:${port}${p}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    got,
+    statuses,
+    url: (p = '/callback') => `http://127.0.0.1:${port}${p}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -26,7 +26,10 @@ export function responseAudit(): { onRoute: (route: RouteOptions) => void; probl
         audit.checked++;
         const sent: unknown = JSON.parse(payload);
         const given: unknown = JSON.parse(handed);
-        if (!isDeepStrictEqual(sent, given)) audit.problems.push(`${req.method} ${route.url} ${reply.statusCode}: the handler answered ${handed.slice(0, 600)} but the serializer sent ${payload.slice(0, 600)}`);
+        if (!isDeepStrictEqual(sent, given))
+          audit.problems.push(
+            `${req.method} ${route.url} ${reply.statusCode}: the handler answered ${handed.slice(0, 600)} but the serializer sent ${payload.slice(0, 600)}`,
+          );
       }
       return payload;
     };

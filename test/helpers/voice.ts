@@ -5,18 +5,42 @@ import type { Api, TestHub } from './hub.js';
 export type Signing = 'valid' | 'bad' | 'stale' | 'missing';
 
 /** Posts a body to a voice hook path (event, inbound or tool) signed the way Retell signs it. */
-export async function signedPost(hub: TestHub, path: string, body: unknown, apiKey: string, signing: Signing = 'valid'): Promise<{ status: number; body: any }> {
+export async function signedPost(
+  hub: TestHub,
+  path: string,
+  body: unknown,
+  apiKey: string,
+  signing: Signing = 'valid',
+): Promise<{ status: number; body: any }> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const now = Date.now();
-  const sig = signing === 'valid' ? signRetellBody(apiKey, raw, now) : signing === 'bad' ? signRetellBody(`${apiKey}-wrong`, raw, now) : signRetellBody(apiKey, raw, now - STALE_SIGNATURE_AGE_MS);
-  const res = await fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signing === 'missing' ? {} : { 'x-retell-signature': sig }) }, body: raw });
+  const sig =
+    signing === 'valid'
+      ? signRetellBody(apiKey, raw, now)
+      : signing === 'bad'
+        ? signRetellBody(`${apiKey}-wrong`, raw, now)
+        : signRetellBody(apiKey, raw, now - STALE_SIGNATURE_AGE_MS);
+  const res = await fetch(`${hub.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signing === 'missing' ? {} : { 'x-retell-signature': sig }) },
+    body: raw,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** Connects Retell to an agent and makes its voice hook; returns the hook's path on the test hub and its id. */
-export async function connectVoice(api: Api, agentId: string, apiKey: string, config: Record<string, unknown> = {}): Promise<{ integrationId: string; voiceWebhookId: string; path: string }> {
-  const r = await api('POST', `/api/agents/${agentId}/integrations/connect`, { type: 'retell', api_key: apiKey, config: { from_number: '+14155550000', ...config } });
+export async function connectVoice(
+  api: Api,
+  agentId: string,
+  apiKey: string,
+  config: Record<string, unknown> = {},
+): Promise<{ integrationId: string; voiceWebhookId: string; path: string }> {
+  const r = await api('POST', `/api/agents/${agentId}/integrations/connect`, {
+    type: 'retell',
+    api_key: apiKey,
+    config: { from_number: '+14155550000', ...config },
+  });
   if (r.status !== 201) throw new Error(`retell connect answered ${r.status}: ${JSON.stringify(r.body)}`);
   const vh = await api('POST', `/api/agents/${agentId}/voice-webhooks`, { integration_id: r.body.id });
   if (vh.status !== 201) throw new Error(`voice hook answered ${vh.status}: ${JSON.stringify(vh.body)}`);
@@ -25,5 +49,14 @@ export async function connectVoice(api: Api, agentId: string, apiKey: string, co
 
 /** A Retell call object as its webhooks and tool calls carry it. */
 export function retellCall(callId: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { call_id: callId, agent_id: 'agent_sim_1', call_type: 'phone_call', direction: 'inbound', from_number: '+14079780655', to_number: '+14155550000', call_status: 'ongoing', ...over };
+  return {
+    call_id: callId,
+    agent_id: 'agent_sim_1',
+    call_type: 'phone_call',
+    direction: 'inbound',
+    from_number: '+14079780655',
+    to_number: '+14155550000',
+    call_status: 'ongoing',
+    ...over,
+  };
 }

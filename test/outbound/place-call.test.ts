@@ -23,11 +23,27 @@ afterAll(() => sim.close());
 beforeEach(async () => {
   sim.reset();
   dir = await mkdtemp(join(tmpdir(), 'place-'));
-  hub = new HubServices(await openStore({ dataDir: dir }), registry, new Keyring([randomBytes(32)]), { allowPrivateUrls: true, publicUrl: 'http://hub', backoff: { baseMs: 1, capMs: 5, maxAttempts: 4 } }, silentLogger);
+  hub = new HubServices(
+    await openStore({ dataDir: dir }),
+    registry,
+    new Keyring([randomBytes(32)]),
+    { allowPrivateUrls: true, publicUrl: 'http://hub', backoff: { baseMs: 1, capMs: 5, maxAttempts: 4 } },
+    silentLogger,
+  );
   await hub.init();
   out = new OutboundService(hub, { analysisWaitMs: 1000 });
   await out.init();
-  retell = await hub.repos.integrations.create({ tenantId: 't1', agentId: 'a1', type: 'retell', status: 'connected', config: { from_number: '+14155550000' }, fieldMappings: {}, mappings: {}, account: {}, credentials: { api_key: sim.apiKey } });
+  retell = await hub.repos.integrations.create({
+    tenantId: 't1',
+    agentId: 'a1',
+    type: 'retell',
+    status: 'connected',
+    config: { from_number: '+14155550000' },
+    fieldMappings: {},
+    mappings: {},
+    account: {},
+    credentials: { api_key: sim.apiKey },
+  });
 });
 afterEach(async () => {
   await hub.engine.close();
@@ -35,14 +51,23 @@ afterEach(async () => {
 });
 
 async function queued(): Promise<string> {
-  const { call } = await out.calls.createOnce({ tenantId: 't1', agentId: 'a1', webhookId: 'owh', idemKey: `k${Math.random()}`, idemExpiresAt: Date.now() + 60_000, phone: '+14155550123', contactData: {}, voiceIntegrationId: retell._id });
+  const { call } = await out.calls.createOnce({
+    tenantId: 't1',
+    agentId: 'a1',
+    webhookId: 'owh',
+    idemKey: `k${Math.random()}`,
+    idemExpiresAt: Date.now() + 60_000,
+    phone: '+14155550123',
+    contactData: {},
+    voiceIntegrationId: retell._id,
+  });
   await out.enqueue('place', { tenantId: 't1', agentId: 'a1', integrationId: retell._id, key: call._id });
   return call._id;
 }
 
 /** Claims and runs due jobs until none is left (waiting out short backoffs). */
 async function drain(): Promise<void> {
-  for (let idle = 0; idle < 20; ) {
+  for (let idle = 0; idle < 20;) {
     const job = await out.queue.claim('w1', 10_000);
     if (!job) {
       idle++;

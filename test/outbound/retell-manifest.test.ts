@@ -9,7 +9,11 @@ let retell: Connector;
 const runtime = (apiKey: string, config: Record<string, unknown>) =>
   new ConnectorRuntime(
     retell,
-    { view: { id: 'int_r', tenantId: 't', agentId: 'a', type: 'retell', account: {} }, config: validateConfig(retell.manifest, config), credentials: { api_key: apiKey } },
+    {
+      view: { id: 'int_r', tenantId: 't', agentId: 'a', type: 'retell', account: {} },
+      config: validateConfig(retell.manifest, config),
+      credentials: { api_key: apiKey },
+    },
     { allowPrivateUrls: true, limiters: new Map<string, RateLimiter>(), logger: silentLogger },
   );
 
@@ -24,7 +28,8 @@ describe('the Retell manifest', () => {
   it('places a call with string-only dynamic variables and metadata that links it back, as the spec shapes it', async () => {
     const rt = runtime(sim.apiKey, { from_number: '+14155550000', agent_id: 'agent_sim_1' });
     const input = {
-      to_number: '+14155550123', contact_name: 'John Doe',
+      to_number: '+14155550123',
+      contact_name: 'John Doe',
       contact_data: { email: 'john@example.com', visits: 3, vip: true, address: { street: '123 Main St' }, nothing: null },
       metadata: { hub_outbound_call_id: 'obc_1', hub_integration_id: 'int_g', hub_contact_id: 'c_9' },
     };
@@ -32,18 +37,29 @@ describe('the Retell manifest', () => {
     expect(out).toMatchObject({ call_status: 'registered', agent_id: 'agent_sim_1' });
     expect(out.id).toMatch(/^[0-9a-f]{32}$/);
     const stored = sim.calls.get(String(out.id))!;
-    expect(stored.retell_llm_dynamic_variables).toEqual({ email: 'john@example.com', visits: '3', vip: 'true', address: '{"street":"123 Main St"}', customer_name: 'John Doe', customer_phone: '+14155550123' });
+    expect(stored.retell_llm_dynamic_variables).toEqual({
+      email: 'john@example.com',
+      visits: '3',
+      vip: 'true',
+      address: '{"street":"123 Main St"}',
+      customer_name: 'John Doe',
+      customer_phone: '+14155550123',
+    });
     expect(stored.metadata).toEqual(input.metadata);
     expect(sim.requests.at(-1)?.headers?.authorization).toBe(`Bearer ${sim.apiKey}`);
     expect(sim.violations).toEqual([]);
   });
 
-  it('turns Retell refusals into classified errors with Retell\'s own message, never the key', async () => {
+  it("turns Retell refusals into classified errors with Retell's own message, never the key", async () => {
     const rt = runtime(sim.apiKey, { from_number: '+14155559999' });
-    const err = (await rt.execute('placeCall', { to_number: '+14155550123', contact_data: {}, metadata: {} }, { call: {}, steps: {} }).catch((e) => e)) as HubError;
+    const err = (await rt
+      .execute('placeCall', { to_number: '+14155550123', contact_data: {}, metadata: {} }, { call: {}, steps: {} })
+      .catch((e) => e)) as HubError;
     expect(err.code).toBe('HUB_ERR_CRM_REJECTED');
     expect(err.message).toContain('Cannot find requested asset');
-    const bad = (await runtime('key_wrong', { from_number: '+14155550000' }).execute('testConnection', undefined, { call: {}, steps: {} }).catch((e) => e)) as HubError;
+    const bad = (await runtime('key_wrong', { from_number: '+14155550000' })
+      .execute('testConnection', undefined, { call: {}, steps: {} })
+      .catch((e) => e)) as HubError;
     expect(bad.code).toBe('HUB_ERR_CRM_AUTH');
     expect(JSON.stringify(bad.toJSON())).not.toContain('key_wrong');
   });

@@ -33,9 +33,24 @@ try {
   await api('POST', '/api/agents/agent_fuzz/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/fuzz/` });
   await api('POST', '/api/agents/agent_fuzz/calls', sampleCall('call_fuzz'));
   await api('POST', '/api/agents/agent_fuzz/calls/bulk', [sampleCall('call_fuzz_bulk')]);
-  const args = ['run', `${hub.url}/openapi.json`, '--checks', 'not_a_server_error', '-H', `Authorization: Bearer ${apiKey}`, '--max-examples', maxExamples, '--seed', seed, '--workers', '2', '--no-color',
+  const args = [
+    'run',
+    `${hub.url}/openapi.json`,
+    '--checks',
+    'not_a_server_error',
+    '-H',
+    `Authorization: Bearer ${apiKey}`,
+    '--max-examples',
+    maxExamples,
+    '--seed',
+    seed,
+    '--workers',
+    '2',
+    '--no-color',
     // schemathesis 4.32's coverage phase crashes in its own code (a Python AST recursion error) on the bulk body schema.
-    '--phases', process.env.FUZZ_PHASES ?? 'examples,fuzzing,stateful'];
+    '--phases',
+    process.env.FUZZ_PHASES ?? 'examples,fuzzing,stateful',
+  ];
   console.log(`[proof fuzz] st ${args.join(' ').replace(apiKey, '<tenant key>')}`);
   const run = spawnSync('st', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const out = `${run.stdout}${run.stderr}`.replaceAll(apiKey, '<tenant key>');

@@ -29,16 +29,24 @@ async function mongoUrl(): Promise<string> {
   if (process.env.MONGODB_URL) return process.env.MONGODB_URL.replace(/\/?(\?|$)/, `/${db}$1`);
   ferret.data = await mkdtemp(join(tmpdir(), 'ferretdb-kill9-'));
   ferret.pid = join(ferret.data, 'ferretdb.pid');
-  const url = execFileSync(join(ROOT, 'scripts/ferretdb.sh'), ['start'], { env: { ...process.env, FERRETDB_DATA: ferret.data, FERRETDB_PIDFILE: ferret.pid }, encoding: 'utf8' }).trim();
+  const url = execFileSync(join(ROOT, 'scripts/ferretdb.sh'), ['start'], {
+    env: { ...process.env, FERRETDB_DATA: ferret.data, FERRETDB_PIDFILE: ferret.pid },
+    encoding: 'utf8',
+  }).trim();
   log(`FerretDB started: ${url}`);
   return `${url.replace(/\/$/, '')}/${db}`;
 }
 
 function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'worker'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return child;
 }
-const killed = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGKILL'))));
+const killed = (c: ChildProcess) =>
+  new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGKILL'))));
 
 const ghl = await startGohighlevelSim();
 const pd = await startPipedriveSim();
@@ -49,7 +57,10 @@ try {
   const env = testEnv(dataDir, {
     MONGODB_URL: await mongoUrl(),
     HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, pipedrive: { baseUrl: `${pd.url}/v1` } }),
-    HUB_RETRY_BASE_MS: '200', HUB_MAX_ATTEMPTS: '30', HUB_WORKER_CONCURRENCY: '4', LOG_LEVEL: 'warn',
+    HUB_RETRY_BASE_MS: '200',
+    HUB_MAX_ATTEMPTS: '30',
+    HUB_WORKER_CONCURRENCY: '4',
+    LOG_LEVEL: 'warn',
   });
   const created = runCli(['tenant', 'create', 'kill9'], env);
   if (created.status !== 0) throw new Error(`tenant create failed: ${created.stderr}`);
@@ -57,16 +68,28 @@ try {
   const port = await freePort();
   server = await spawnHub({ ...env, HUB_WORKER: '0' }, port);
   const api = apiClient(server.url, apiKey);
-  for (const body of [{ type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } }, { type: 'pipedrive', api_key: pd.apiToken }]) {
+  for (const body of [
+    { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } },
+    { type: 'pipedrive', api_key: pd.apiToken },
+  ]) {
     const res = await api('POST', `/api/agents/${AGENT}/integrations/connect`, body);
     if (res.status !== 201) throw new Error(`connect ${body.type}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   workers.push(startWorker(env), startWorker(env));
-  log(`server pid ${server.child.pid} (HUB_WORKER=0), workers ${workers.map((w) => w.pid).join(', ')}; ${CALLS} calls, ${PHONES} phones, ${KILLS} worker kills + 1 server kill`);
+  log(
+    `server pid ${server.child.pid} (HUB_WORKER=0), workers ${workers.map((w) => w.pid).join(', ')}; ${CALLS} calls, ${PHONES} phones, ${KILLS} worker kills + 1 server kill`,
+  );
 
   // The platform retries a POST that got no answer; call_id makes that safe.
   const post = async (i: number): Promise<void> => {
-    const body = { call_id: `k9_${i}`, customer_name: `Caller ${i % PHONES}`, customer_phone: phoneOf(i), call_outcome: 'message_taken', call_summary: `Roof repair question ${tag(i)}`, duration_seconds: 120 };
+    const body = {
+      call_id: `k9_${i}`,
+      customer_name: `Caller ${i % PHONES}`,
+      customer_phone: phoneOf(i),
+      call_outcome: 'message_taken',
+      call_summary: `Roof repair question ${tag(i)}`,
+      duration_seconds: 120,
+    };
     for (;;) {
       try {
         if ((await apiClient(server!.url, apiKey)('POST', `/api/agents/${AGENT}/calls`, body)).status === 202) return;
@@ -106,7 +129,9 @@ try {
       if (states.length === 2 && states.every((s: string) => s === 'succeeded')) pending.delete(i);
       else if (states.some((s: string) => s === 'failed')) {
         pending.delete(i);
-        const errors = (r.body.integrations as Array<{ type: string; status: string; last_error?: { message: string } }>).filter((j) => j.status === 'failed');
+        const errors = (r.body.integrations as Array<{ type: string; status: string; last_error?: { message: string } }>).filter(
+          (j) => j.status === 'failed',
+        );
         failedCalls.push(`call k9_${i} failed: ${errors.map((j) => `${j.type}: ${j.last_error?.message}`).join('; ')}`);
       }
     }
@@ -125,9 +150,12 @@ try {
   for (let i = 0; i < CALLS; i++) {
     const g = ghlNotes.filter((b) => b.includes(tag(i))).length;
     const d = pdNotes.filter((b) => b.includes(tag(i))).length;
-    if ((g !== 1 || d !== 1) && !failedCalls.some((f) => f.startsWith(`call k9_${i} `))) problems.push(`call ${i}: ${g} GoHighLevel notes, ${d} Pipedrive notes`);
+    if ((g !== 1 || d !== 1) && !failedCalls.some((f) => f.startsWith(`call k9_${i} `)))
+      problems.push(`call ${i}: ${g} GoHighLevel notes, ${d} Pipedrive notes`);
   }
-  log(`${CALLS} calls synced to both CRMs through ${kills} worker kills and 1 server kill: GoHighLevel ${ghlContacts.length} contacts / ${ghlNotes.length} notes, Pipedrive ${pdPersons.length} persons / ${pdNotes.length} notes for ${Math.min(PHONES, CALLS)} phones and ${CALLS} calls`);
+  log(
+    `${CALLS} calls synced to both CRMs through ${kills} worker kills and 1 server kill: GoHighLevel ${ghlContacts.length} contacts / ${ghlNotes.length} notes, Pipedrive ${pdPersons.length} persons / ${pdNotes.length} notes for ${Math.min(PHONES, CALLS)} phones and ${CALLS} calls`,
+  );
   if (problems.length) {
     console.error(`FAILED: ${problems.length} problems\n${problems.slice(0, 20).join('\n')}`);
     process.exitCode = 1;

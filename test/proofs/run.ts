@@ -8,9 +8,20 @@ import { fileURLToPath } from 'node:url';
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROOFS: Record<string, { what: string; vitest?: string; script?: string; env?: Record<string, string> }> = {
-  kill9: { what: 'kill -9 of workers and the server on MongoDB (FerretDB), two CRM simulators: nothing lost, nothing twice', script: 'test/proofs/kill9.proof.ts' },
-  faults: { what: 'one CRM request in five faulted (429, 5xx, timeouts, drops, lost answers): every call synced exactly once', vitest: 'test/chaos/crm-chaos.test.ts', env: { CHAOS_CALLS: '400' } },
-  outage: { what: 'a CRM down for 2 minutes, then back: the backlog drains', vitest: 'test/chaos/crm-outage.test.ts', env: { PROOF_OUTAGE_MS: '120000', PROOF_OUTAGE_CALLS: '60' } },
+  kill9: {
+    what: 'kill -9 of workers and the server on MongoDB (FerretDB), two CRM simulators: nothing lost, nothing twice',
+    script: 'test/proofs/kill9.proof.ts',
+  },
+  faults: {
+    what: 'one CRM request in five faulted (429, 5xx, timeouts, drops, lost answers): every call synced exactly once',
+    vitest: 'test/chaos/crm-chaos.test.ts',
+    env: { CHAOS_CALLS: '400' },
+  },
+  outage: {
+    what: 'a CRM down for 2 minutes, then back: the backlog drains',
+    vitest: 'test/chaos/crm-outage.test.ts',
+    env: { PROOF_OUTAGE_MS: '120000', PROOF_OUTAGE_CALLS: '60' },
+  },
   backfill: { what: 'live calls during a 10,000-call backfill', script: 'test/bench/backfill.bench.ts' },
   ssrf: { what: 'SSRF targets at every tenant URL input', vitest: 'test/security/ssrf-list.test.ts' },
   secrets: { what: 'planted secrets in logs, answers and data files', vitest: 'test/security/planted-secrets.test.ts' },
@@ -22,10 +33,24 @@ const PROOFS: Record<string, { what: string; vitest?: string; script?: string; e
 const name = process.argv[2];
 const proof = name ? PROOFS[name] : undefined;
 if (!proof) {
-  process.stderr.write(`usage: pnpm proof <name>\n${Object.entries(PROOFS).map(([n, p]) => `  ${n.padEnd(10)} ${p.what}`).join('\n')}\n`);
+  process.stderr.write(
+    `usage: pnpm proof <name>\n${Object.entries(PROOFS)
+      .map(([n, p]) => `  ${n.padEnd(10)} ${p.what}`)
+      .join('\n')}\n`,
+  );
   process.exit(2);
 }
-const env = { ...process.env, ...proof.env, ...Object.fromEntries(Object.keys(proof.env ?? {}).filter((k) => process.env[k]).map((k) => [k, process.env[k]!])) };
-const args = proof.vitest ? [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', proof.vitest, '--testTimeout=1800000', '--hookTimeout=120000'] : ['--import', 'tsx', join(ROOT, proof.script!)];
+const env = {
+  ...process.env,
+  ...proof.env,
+  ...Object.fromEntries(
+    Object.keys(proof.env ?? {})
+      .filter((k) => process.env[k])
+      .map((k) => [k, process.env[k]!]),
+  ),
+};
+const args = proof.vitest
+  ? [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', proof.vitest, '--testTimeout=1800000', '--hookTimeout=120000']
+  : ['--import', 'tsx', join(ROOT, proof.script!)];
 const res = spawnSync(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
 process.exit(res.status ?? 1);

@@ -12,10 +12,13 @@ const rows: string[] = [];
 beforeAll(async () => {
   receiver = await startReceiver();
   hub = await startTestHub({}, { connectors: ['zapier'] });
-  id = (await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/j') })).body.id;
+  id = (await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/j') }))
+    .body.id;
 });
 afterAll(async () => {
-  console.log(`[proof jsonata] ${rows.length} abusive tenant expressions, each answered with a clear error or a bounded result; the hub kept serving:\n${rows.join('\n')}`);
+  console.log(
+    `[proof jsonata] ${rows.length} abusive tenant expressions, each answered with a clear error or a bounded result; the hub kept serving:\n${rows.join('\n')}`,
+  );
   await hub?.close();
   await receiver?.close();
 });
@@ -40,11 +43,19 @@ describe('JSONata abuse through the mapping preview (the tenant API that evaluat
   for (const [what, expr] of ABUSE) {
     it(`${what}: bounded, clear, and the hub keeps serving`, { timeout: 20_000 }, async () => {
       const started = Date.now();
-      const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/${id}/mappings/preview`, { call: sampleCall('j1'), mappings: { event: expr } });
+      const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/${id}/mappings/preview`, {
+        call: sampleCall('j1'),
+        mappings: { event: expr },
+      });
       const ms = Date.now() - started;
       expect(res.status).toBeLessThan(500);
       const event = res.body.errors?.event as string | undefined;
-      const outcome = res.status >= 400 ? `${res.status} ${res.body.field}: ${res.body.message}` : event ? `step error: ${event}` : `evaluated: ${JSON.stringify(res.body.steps?.event?.input ?? null).slice(0, 60)}`;
+      const outcome =
+        res.status >= 400
+          ? `${res.status} ${res.body.field}: ${res.body.message}`
+          : event
+            ? `step error: ${event}`
+            : `evaluated: ${JSON.stringify(res.body.steps?.event?.input ?? null).slice(0, 60)}`;
       rows.push(`  ${what.padEnd(40)} ${String(ms).padStart(5)} ms  ${outcome.replace(/\s+/g, ' ').slice(0, 150)}`);
       expect(ms).toBeLessThan(5_000);
       expect((await hub.api('GET', '/health')).status).toBe(200);

@@ -10,12 +10,16 @@ const AGENT = 'agent_limits';
 /** A value nested `depth` levels deep ({"a":{"a":…"end"}}), written as text so building it needs no recursion. */
 const deepText = (depth: number) => '{"a":'.repeat(depth) + '"end"' + '}'.repeat(depth);
 /** A call body whose custom field `deep` holds a value `depth` levels deep (the body itself is one more). */
-const callWithDeepField = (callId: string, depth: number) => JSON.stringify(sampleCall(callId)).replace(/}$/, `,"deep":${deepText(depth)}}`);
+const callWithDeepField = (callId: string, depth: number) =>
+  JSON.stringify(sampleCall(callId)).replace(/}$/, `,"deep":${deepText(depth)}}`);
 
 beforeAll(async () => {
   zap = await startZapierSim();
   hub = await startTestHub({}, { connectors: ['zapier'] });
-  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/limits/` });
+  const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+    type: 'zapier',
+    webhook_url: `${zap.url}/hooks/catch/1/limits/`,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 });
 afterAll(async () => {
@@ -38,13 +42,20 @@ describe('limits at the boundary', () => {
     const status = await callDone(hub.api, AGENT, 'call_deep_31');
     expect(status.integrations[0].status).toBe('succeeded');
     expect((await hub.api('GET', `/api/agents/${AGENT}/sync-logs?limit=5`)).status).toBe(200);
-    const sent = zap.caught().map((c) => c.body as { call: Record<string, unknown> }).find((b) => b.call.call_id === 'call_deep_31');
+    const sent = zap
+      .caught()
+      .map((c) => c.body as { call: Record<string, unknown> })
+      .find((b) => b.call.call_id === 'call_deep_31');
     expect(JSON.stringify(sent?.call.deep)).toBe(deepText(31));
   });
 
   it('deep JSON on connect, PUT and the outbound trigger is a 400 too, never a 500', async () => {
     const deep = (prefix: string) => `${prefix.replace(/}$/, ',')}"config":${deepText(2000)}}`;
-    const connect = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, deep('{"type":"zapier","webhook_url":"https://hooks.zapier.com/hooks/catch/1/x/"}'));
+    const connect = await hub.api(
+      'POST',
+      `/api/agents/${AGENT}/integrations/connect`,
+      deep('{"type":"zapier","webhook_url":"https://hooks.zapier.com/hooks/catch/1/x/"}'),
+    );
     expect([connect.status, connect.body.field]).toEqual([400, 'body']);
     const list = await hub.api('GET', `/api/agents/${AGENT}/integrations`);
     const put = await hub.api('PUT', `/api/agents/${AGENT}/integrations/${list.body.integrations[0].id}`, deep('{}'));
@@ -55,11 +66,17 @@ describe('limits at the boundary', () => {
   });
 
   it('4.8 MB of unknown fields are refused, naming what is allowed', async () => {
-    const res = await hub.api('POST', `/api/agents/${AGENT}/calls`, { ...sampleCall('call_huge'), ...Object.fromEntries(Array.from({ length: 96 }, (_, i) => [`extra_${i}`, 'x'.repeat(50_000)])) });
+    const res = await hub.api('POST', `/api/agents/${AGENT}/calls`, {
+      ...sampleCall('call_huge'),
+      ...Object.fromEntries(Array.from({ length: 96 }, (_, i) => [`extra_${i}`, 'x'.repeat(50_000)])),
+    });
     expect(res.status).toBe(400);
     expect(res.body.field).toMatch(/^body\.extra_\d+$/);
     expect(res.body.message).toMatch(/at most 10000 characters/);
-    const many = await hub.api('POST', `/api/agents/${AGENT}/calls`, { ...sampleCall('call_wide'), ...Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`extra_${i}`, 'x'.repeat(2_000)])) });
+    const many = await hub.api('POST', `/api/agents/${AGENT}/calls`, {
+      ...sampleCall('call_wide'),
+      ...Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`extra_${i}`, 'x'.repeat(2_000)])),
+    });
     expect(many.status).toBe(400);
     expect(many.body.message).toMatch(/at most 65536 bytes/);
     expect((await hub.api('GET', `/api/agents/${AGENT}/calls/call_huge`)).status).toBe(404);
@@ -69,7 +86,10 @@ describe('limits at the boundary', () => {
     const res = await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_bad_phone', { customer_phone: 'not a phone' }));
     expect(res.status).toBe(202);
     await callDone(hub.api, AGENT, 'call_bad_phone');
-    const sent = zap.caught().map((c) => c.body as { call: Record<string, unknown> }).find((b) => b.call.call_id === 'call_bad_phone');
+    const sent = zap
+      .caught()
+      .map((c) => c.body as { call: Record<string, unknown> })
+      .find((b) => b.call.call_id === 'call_bad_phone');
     expect(sent?.call).toMatchObject({ customer_phone: 'not a phone', customer_phone_valid: false });
   });
 });

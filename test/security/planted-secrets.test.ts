@@ -11,7 +11,13 @@ import { startReceiver } from '../helpers/receiver.js';
 // Distinctive secrets planted everywhere a tenant can hand the hub one; the scan looks for each, as
 // written and URL-encoded, in every log line, every API answer and every byte of the data folder.
 const planted = (name: string) => `planted${name}${randomBytes(12).toString('hex')}`;
-const S = { ghl: `pit-${planted('ghl')}`, pipedrive: planted('pd'), hookPath: planted('hook'), healthPath: planted('health'), metrics: planted('metrics') };
+const S = {
+  ghl: `pit-${planted('ghl')}`,
+  pipedrive: planted('pd'),
+  hookPath: planted('hook'),
+  healthPath: planted('health'),
+  metrics: planted('metrics'),
+};
 const AGENT = 'agent_planted';
 let hub: TestHub;
 let ghl: GohighlevelSim;
@@ -25,7 +31,11 @@ beforeAll(async () => {
   pd = await startPipedriveSim({ apiTokens: [S.pipedrive] });
   receiver = await startReceiver();
   hub = await startTestHub(
-    { HUB_METRICS_TOKEN: S.metrics, HUB_MAX_ATTEMPTS: '2', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, pipedrive: { baseUrl: `${pd.url}/v1` } }) },
+    {
+      HUB_METRICS_TOKEN: S.metrics,
+      HUB_MAX_ATTEMPTS: '2',
+      HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, pipedrive: { baseUrl: `${pd.url}/v1` } }),
+    },
     { connectors: ['zapier', 'gohighlevel', 'pipedrive'] },
   );
   secrets.push(...Object.values(S), hub.tenant.apiKey);
@@ -42,10 +52,14 @@ const api: Api = async (method, path, body, headers) => {
   return res;
 };
 const settled = (callId: string) =>
-  eventually(async () => {
-    const jobs = (await api('GET', `/api/agents/${AGENT}/calls/${callId}`)).body.integrations ?? [];
-    return jobs.length === 3 && jobs.every((j: { status: string }) => j.status === 'succeeded' || j.status === 'failed');
-  }, 20_000, `call ${callId} to settle`);
+  eventually(
+    async () => {
+      const jobs = (await api('GET', `/api/agents/${AGENT}/calls/${callId}`)).body.integrations ?? [];
+      return jobs.length === 3 && jobs.every((j: { status: string }) => j.status === 'succeeded' || j.status === 'failed');
+    },
+    20_000,
+    `call ${callId} to settle`,
+  );
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -60,9 +74,20 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe('planted secrets appear in no log line, no answer and no data file', () => {
   it('connect, sync, fail, test, preview, read everything, then scan', { timeout: 60_000 }, async () => {
     const ids = [
-      (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: S.ghl, config: { location_id: DEFAULT_LOCATION } })).body.id,
+      (
+        await api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+          type: 'gohighlevel',
+          api_key: S.ghl,
+          config: { location_id: DEFAULT_LOCATION },
+        })
+      ).body.id,
       (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'pipedrive', auth_data: { api_key: S.pipedrive } })).body.id,
-      (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url(`/hooks/catch/1/${S.hookPath}/?k=${S.hookPath}`) })).body.id,
+      (
+        await api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+          type: 'zapier',
+          webhook_url: receiver.url(`/hooks/catch/1/${S.hookPath}/?k=${S.hookPath}`),
+        })
+      ).body.id,
     ];
     expect(ids.every(Boolean)).toBe(true);
     await api('PUT', '/api/health-webhook', { url: receiver.url(`/health/${S.healthPath}`) });
@@ -80,7 +105,14 @@ describe('planted secrets appear in no log line, no answer and no data file', ()
       await api('GET', `/api/agents/${AGENT}/integrations/${id}`);
       await api('PUT', `/api/agents/${AGENT}/integrations/${id}`, { name: 'renamed' });
     }
-    for (const path of [`/api/agents/${AGENT}/integrations`, `/api/agents/${AGENT}/sync-logs?limit=1000`, '/api/stats/sync', '/api/health-webhook', `/api/agents/${AGENT}/calls/planted_fail`]) await api('GET', path);
+    for (const path of [
+      `/api/agents/${AGENT}/integrations`,
+      `/api/agents/${AGENT}/sync-logs?limit=1000`,
+      '/api/stats/sync',
+      '/api/health-webhook',
+      `/api/agents/${AGENT}/calls/planted_fail`,
+    ])
+      await api('GET', path);
     answers.push(await (await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${S.metrics}` } })).text());
     await hub.running.hub.engine.close?.().catch(() => undefined);
 

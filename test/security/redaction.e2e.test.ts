@@ -19,7 +19,9 @@ afterAll(async () => {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
+  );
   return nested.flat();
 }
 
@@ -27,7 +29,11 @@ describe('a catch-hook URL whose written form differs from its parsed form', () 
   // An upper-case host, a query string and a character the URL parser re-encodes: the parsed form
   // (what got reports, what logs used to record) is none of the strings the tenant wrote.
   const cases = [
-    { name: 'upper-case host and query', path: '/hooks/catch/123/HookSecretAa1/?sig=QuerySecretBb2', secrets: ['HookSecretAa1', 'QuerySecretBb2'] },
+    {
+      name: 'upper-case host and query',
+      path: '/hooks/catch/123/HookSecretAa1/?sig=QuerySecretBb2',
+      secrets: ['HookSecretAa1', 'QuerySecretBb2'],
+    },
     { name: 're-encoded character', path: '/hooks/catch/123/Hook Secret Cc3/', secrets: ['Hook Secret Cc3', 'Hook%20Secret%20Cc3'] },
   ];
   cases.forEach((c, n) => {
@@ -45,7 +51,9 @@ describe('a catch-hook URL whose written form differs from its parsed form', () 
       expect(logs.body.logs.length).toBeGreaterThan(0);
       expect(JSON.stringify(logs.body)).toContain('localhost');
       const files = await Promise.all((await filesUnder(hub.dataDir)).map((f) => readFile(f, 'latin1')));
-      const everything = [JSON.stringify(status), JSON.stringify(logs.body), JSON.stringify(connected.body), ...hub.logs, ...files].join('\n');
+      const everything = [JSON.stringify(status), JSON.stringify(logs.body), JSON.stringify(connected.body), ...hub.logs, ...files].join(
+        '\n',
+      );
       for (const s of c.secrets) expect(everything).not.toContain(s);
     });
   });

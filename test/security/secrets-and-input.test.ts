@@ -34,7 +34,11 @@ describe('no API answer contains a credential', () => {
       const first = value(secret(c.type));
       const second = value(secret(c.type));
       const third = value(secret(c.type));
-      const created = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: c.type, [c.field]: first, ...(c.config ? { config: c.config } : {}) });
+      const created = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+        type: c.type,
+        [c.field]: first,
+        ...(c.config ? { config: c.config } : {}),
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const id = created.body.id as string;
       const answers = [
@@ -62,7 +66,11 @@ describe('no API answer contains a credential', () => {
     const tokens = { access_token: secret('at'), refresh_token: secret('rt'), expires_at: Date.now() + 3_600_000 };
     await hub.running.hub.repos.integrations.saveCredentials(created.body.id, tokens, {});
     await hub.running.hub.repos.integrations.setStatus(created.body.id, 'connected');
-    for (const res of [await hub.api('GET', `/api/agents/${AGENT}/integrations`), await hub.api('GET', `/api/agents/${AGENT}/integrations/${created.body.id}`), await hub.api('PUT', `/api/agents/${AGENT}/integrations/${created.body.id}`, { name: 'renamed' })]) {
+    for (const res of [
+      await hub.api('GET', `/api/agents/${AGENT}/integrations`),
+      await hub.api('GET', `/api/agents/${AGENT}/integrations/${created.body.id}`),
+      await hub.api('PUT', `/api/agents/${AGENT}/integrations/${created.body.id}`, { name: 'renamed' }),
+    ]) {
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.body)).not.toMatch(new RegExp(`${tokens.access_token}|${tokens.refresh_token}`));
     }
@@ -70,23 +78,42 @@ describe('no API answer contains a credential', () => {
 });
 
 describe('SSRF at connect when HUB_ALLOW_PRIVATE_URLS is off', () => {
-  const bad = ['https://127.0.0.1/hooks/catch/1/a', 'https://169.254.169.254/latest/meta-data/', 'http://hooks.zapier.com/hooks/catch/1/a', 'https://10.0.0.8/x', 'https://[::1]/x', 'https://localhost/x',
+  const bad = [
+    'https://127.0.0.1/hooks/catch/1/a',
+    'https://169.254.169.254/latest/meta-data/',
+    'http://hooks.zapier.com/hooks/catch/1/a',
+    'https://10.0.0.8/x',
+    'https://[::1]/x',
+    'https://localhost/x',
     // trailing-dot names, IPv4-compatible (normalised to ::7f00:1) and IPv4-mapped IPv6
-    'https://localhost./x', 'https://metadata.google.internal./x', 'https://[::127.0.0.1]/x', 'https://[::ffff:7f00:1]/x', 'https://[::a9fe:a9fe]/latest/'];
+    'https://localhost./x',
+    'https://metadata.google.internal./x',
+    'https://[::127.0.0.1]/x',
+    'https://[::ffff:7f00:1]/x',
+    'https://[::a9fe:a9fe]/latest/',
+  ];
   for (const url of bad) {
     it(`refuses ${url}, naming the field`, async () => {
       const top = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: url });
       expect(top.status).toBe(400);
       expect(top.body).toMatchObject({ field: 'webhook_url' });
-      const nested = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', auth_data: { webhook_url: url } });
+      const nested = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+        type: 'zapier',
+        auth_data: { webhook_url: url },
+      });
       expect(nested).toMatchObject({ status: 400, body: { field: 'auth_data.webhook_url' } });
     });
   }
 
   it('refuses it on PUT too, and keeps the public https URL it had', async () => {
-    const ok = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: 'https://hooks.zapier.com/hooks/catch/1/ok/' });
+    const ok = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+      type: 'zapier',
+      webhook_url: 'https://hooks.zapier.com/hooks/catch/1/ok/',
+    });
     expect(ok.status).toBe(201);
-    const put = await strict.api('PUT', `/api/agents/${AGENT}/integrations/${ok.body.id}`, { webhook_url: 'https://169.254.169.254/latest/' });
+    const put = await strict.api('PUT', `/api/agents/${AGENT}/integrations/${ok.body.id}`, {
+      webhook_url: 'https://169.254.169.254/latest/',
+    });
     expect(put).toMatchObject({ status: 400, body: { field: 'webhook_url' } });
     expect((await strict.api('GET', `/api/agents/${AGENT}/integrations`)).body.integrations).toHaveLength(1);
   });
@@ -95,17 +122,32 @@ describe('SSRF at connect when HUB_ALLOW_PRIVATE_URLS is off', () => {
 describe('tenant JSONata cannot stall the hub', () => {
   const loop = '( $f := function($x) { $f($x + 1) }; $f(0) )';
   const deep = '( $f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000) )';
-  for (const [what, expr] of [['an infinite loop', loop], ['deep recursion', deep]] as const) {
+  for (const [what, expr] of [
+    ['an infinite loop', loop],
+    ['deep recursion', deep],
+  ] as const) {
     it(`${what} in mappings fails the step with a clear error; the hub keeps serving`, async () => {
       const agent = `agent_jsonata_${what.length}`;
-      const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/jsonata'), mappings: { event: expr } });
+      const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+        type: 'zapier',
+        webhook_url: receiver.url('/hooks/catch/jsonata'),
+        mappings: { event: expr },
+      });
       expect(res.status).toBe(201);
-      await hub.api('POST', `/api/agents/${agent}/calls`, { call_id: `jsonata_${what.length}`, customer_phone: '+14079780655', call_summary: 'x' });
+      await hub.api('POST', `/api/agents/${agent}/calls`, {
+        call_id: `jsonata_${what.length}`,
+        customer_phone: '+14079780655',
+        call_summary: 'x',
+      });
       const [job] = await Promise.all([
-        eventually(async () => {
-          const r = await hub.api('GET', `/api/agents/${agent}/calls/jsonata_${what.length}`);
-          return r.body.integrations?.[0]?.status === 'failed' && r.body.integrations[0];
-        }, 15_000, 'the job to fail'),
+        eventually(
+          async () => {
+            const r = await hub.api('GET', `/api/agents/${agent}/calls/jsonata_${what.length}`);
+            return r.body.integrations?.[0]?.status === 'failed' && r.body.integrations[0];
+          },
+          15_000,
+          'the job to fail',
+        ),
         hub.api('GET', '/health'),
       ]);
       expect(JSON.stringify(job.last_error)).toMatch(/mappings\.event|event/);
@@ -115,12 +157,22 @@ describe('tenant JSONata cannot stall the hub', () => {
 
     it(`${what} in sync_conditions.when skips the call with a clear reason`, async () => {
       const agent = `agent_when_${what.length}`;
-      const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/when'), sync_conditions: { when: expr } });
+      const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+        type: 'zapier',
+        webhook_url: receiver.url('/hooks/catch/when'),
+        sync_conditions: { when: expr },
+      });
       expect(res.status).toBe(201);
-      const posted = await hub.api('POST', `/api/agents/${agent}/calls`, { call_id: `when_${what.length}`, customer_phone: '+14079780655' });
+      const posted = await hub.api('POST', `/api/agents/${agent}/calls`, {
+        call_id: `when_${what.length}`,
+        customer_phone: '+14079780655',
+      });
       expect(posted).toMatchObject({ status: 202, body: { jobs: [] } });
       const view = await hub.api('GET', `/api/agents/${agent}/calls/when_${what.length}`);
-      expect(view.body.integrations[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/sync_conditions\.when.*(longer than \d+ ms|deeper than \d+)/) });
+      expect(view.body.integrations[0]).toMatchObject({
+        status: 'skipped',
+        reason: expect.stringMatching(/sync_conditions\.when.*(longer than \d+ ms|deeper than \d+)/),
+      });
       expect((await hub.api('GET', '/health')).status).toBe(200);
     });
   }

@@ -14,13 +14,26 @@ let other: Api;
 const a: Record<string, string> = {};
 const tally: string[] = [];
 
-const call = (id: string) => ({ call_id: id, customer_name: 'Jane Smith', customer_phone: '+14079780655', call_outcome: 'message_taken', call_summary: 'Asked for a quote', duration_seconds: 120 });
+const call = (id: string) => ({
+  call_id: id,
+  customer_name: 'Jane Smith',
+  customer_phone: '+14079780655',
+  call_outcome: 'message_taken',
+  call_summary: 'Asked for a quote',
+  duration_seconds: 120,
+});
 
 beforeAll(async () => {
   ghl = await startGohighlevelSim();
   retell = await startRetellSim();
   receiver = await startReceiver();
-  hub = await startTestHub({ HUB_MAX_ATTEMPTS: '1', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, retell: { baseUrl: retell.url } }) }, { connectors: ['zapier', 'gohighlevel', 'retell'] });
+  hub = await startTestHub(
+    {
+      HUB_MAX_ATTEMPTS: '1',
+      HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, retell: { baseUrl: retell.url } }),
+    },
+    { connectors: ['zapier', 'gohighlevel', 'retell'] },
+  );
   const otherApi = (await hub.newTenant()).api;
   // Every request tenant B makes is tallied, for the printed matrix.
   other = async (method, path, body, headers) => {
@@ -30,34 +43,65 @@ beforeAll(async () => {
   };
   const api = hub.api;
   // Tenant A: a CRM, a catch hook that refuses (a dead-lettered job to retry), a voice provider, outbound hooks and calls.
-  a.ghl = (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'gohighlevel', api_key: ghl.token, config: { location_id: ghl.locationId } })).body.id;
+  a.ghl = (
+    await api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+      type: 'gohighlevel',
+      api_key: ghl.token,
+      config: { location_id: ghl.locationId },
+    })
+  ).body.id;
   receiver.statuses.push(500);
-  a.zap = (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'zapier', webhook_url: receiver.url('/hooks/catch/1/isolation') })).body.id;
-  a.retell = (await api('POST', `/api/agents/${AGENT}/integrations/connect`, { type: 'retell', api_key: retell.apiKey, config: { from_number: '+14155550000' } })).body.id;
+  a.zap = (
+    await api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+      type: 'zapier',
+      webhook_url: receiver.url('/hooks/catch/1/isolation'),
+    })
+  ).body.id;
+  a.retell = (
+    await api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+      type: 'retell',
+      api_key: retell.apiKey,
+      config: { from_number: '+14155550000' },
+    })
+  ).body.id;
   await api('POST', `/api/agents/${AGENT}/calls`, call('call_iso_1'));
-  const failed = await eventually(async () => {
-    const r = await api('GET', `/api/agents/${AGENT}/calls/call_iso_1`);
-    return r.body.integrations?.find((j: { type: string; status: string }) => j.type === 'zapier' && j.status === 'failed');
-  }, 15_000, 'the zapier job to dead-letter');
+  const failed = await eventually(
+    async () => {
+      const r = await api('GET', `/api/agents/${AGENT}/calls/call_iso_1`);
+      return r.body.integrations?.find((j: { type: string; status: string }) => j.type === 'zapier' && j.status === 'failed');
+    },
+    15_000,
+    'the zapier job to dead-letter',
+  );
   a.job = failed.job_id;
   const wh = await api('POST', `/api/agents/${AGENT}/outbound/webhooks`, { integration_id: a.ghl });
   a.webhook = wh.body.id;
-  const trig = await api('POST', `/api/agents/${AGENT}/outbound/call`, { phone: '+14155550123', name: 'John' }, { 'x-webhook-secret': wh.body.secret, authorization: '' });
+  const trig = await api(
+    'POST',
+    `/api/agents/${AGENT}/outbound/call`,
+    { phone: '+14155550123', name: 'John' },
+    { 'x-webhook-secret': wh.body.secret, authorization: '' },
+  );
   expect(trig.status).toBe(202);
   a.outboundCall = trig.body.outbound_call_id;
   a.voiceHook = (await api('POST', `/api/agents/${AGENT}/voice-webhooks`, { integration_id: a.retell })).body.id;
   expect(Object.values(a).every(Boolean)).toBe(true);
 });
 afterAll(async () => {
-  const statuses = tally.reduce<Record<string, number>>((acc, line) => ((acc[line.split(' ').pop()!] = (acc[line.split(' ').pop()!] ?? 0) + 1), acc), {});
-  console.log(`[proof isolation] ${tally.length} requests by tenant B at tenant A's resources (same agent id), answers by status ${JSON.stringify(statuses)}; none returned A's data (each asserted above):\n  ${[...new Set(tally)].join('\n  ')}`);
+  const statuses = tally.reduce<Record<string, number>>(
+    (acc, line) => ((acc[line.split(' ').pop()!] = (acc[line.split(' ').pop()!] ?? 0) + 1), acc),
+    {},
+  );
+  console.log(
+    `[proof isolation] ${tally.length} requests by tenant B at tenant A's resources (same agent id), answers by status ${JSON.stringify(statuses)}; none returned A's data (each asserted above):\n  ${[...new Set(tally)].join('\n  ')}`,
+  );
   await hub?.close();
   await ghl?.close();
   await retell?.close();
   await receiver?.close();
 });
 
-describe('tenant isolation: another tenant\'s ids answer 404 and nothing of theirs is listed', () => {
+describe("tenant isolation: another tenant's ids answer 404 and nothing of theirs is listed", () => {
   it('integrations: list, get, put, delete, test', async () => {
     expect((await other('GET', `/api/agents/${AGENT}/integrations`)).body).toEqual({ integrations: [] });
     for (const id of [a.ghl, a.zap, a.retell]) {
@@ -78,7 +122,9 @@ describe('tenant isolation: another tenant\'s ids answer 404 and nothing of thei
     // The same call_id from the other tenant is their own call, not a duplicate of A's, and syncs to none of A's CRMs.
     const theirs = await other('POST', `/api/agents/${AGENT}/calls`, call('call_iso_1'));
     expect(theirs.body).toMatchObject({ duplicate: false, jobs: [] });
-    expect((await hub.api('GET', '/api/stats/sync')).body.types.map((t: { integration_type: string }) => t.integration_type).sort()).toEqual(['gohighlevel', 'retell', 'zapier']);
+    expect(
+      (await hub.api('GET', '/api/stats/sync')).body.types.map((t: { integration_type: string }) => t.integration_type).sort(),
+    ).toEqual(['gohighlevel', 'retell', 'zapier']);
     // A can still retry its own job.
     expect((await hub.api('POST', `/api/agents/${AGENT}/sync-jobs/${a.job}/retry`)).status).toBe(202);
   });
@@ -86,7 +132,17 @@ describe('tenant isolation: another tenant\'s ids answer 404 and nothing of thei
   it('availability and booking by id or by type', async () => {
     for (const ref of [a.ghl, 'gohighlevel']) {
       expect((await other('GET', `/api/agents/${AGENT}/integrations/${ref}/availability?date=2030-03-04&timezone=UTC`)).status).toBe(404);
-      expect((await other('POST', `/api/agents/${AGENT}/integrations/${ref}/book`, { title: 'x', date: '2030-03-04', time: '10:00', timezone: 'UTC', durationMinutes: 30 })).status).toBe(404);
+      expect(
+        (
+          await other('POST', `/api/agents/${AGENT}/integrations/${ref}/book`, {
+            title: 'x',
+            date: '2030-03-04',
+            time: '10:00',
+            timezone: 'UTC',
+            durationMinutes: 30,
+          })
+        ).status,
+      ).toBe(404);
     }
   });
 
@@ -97,7 +153,10 @@ describe('tenant isolation: another tenant\'s ids answer 404 and nothing of thei
     expect((await other('GET', `/api/agents/${AGENT}/voice-webhooks`)).body).toEqual({ webhooks: [] });
     expect((await other('DELETE', `/api/agents/${AGENT}/voice-webhooks/${a.voiceHook}`)).status).toBe(404);
     // Naming A's integrations in a new webhook or voice hook is refused as if they did not exist.
-    const borrowed = await other('POST', `/api/agents/${AGENT}/outbound/webhooks`, { integration_id: a.ghl, voice_integration_id: a.retell });
+    const borrowed = await other('POST', `/api/agents/${AGENT}/outbound/webhooks`, {
+      integration_id: a.ghl,
+      voice_integration_id: a.retell,
+    });
     expect([400, 404]).toContain(borrowed.status);
     expect([400, 404]).toContain((await other('POST', `/api/agents/${AGENT}/voice-webhooks`, { integration_id: a.retell })).status);
     expect((await hub.api('GET', `/api/agents/${AGENT}/outbound/webhooks`)).body.webhooks).toHaveLength(1);
@@ -120,7 +179,12 @@ describe('tenant isolation: another tenant\'s ids answer 404 and nothing of thei
   });
 
   it('without an API key, or with a wrong one, /api routes answer 401', async () => {
-    for (const path of [`/api/agents/${AGENT}/integrations`, `/api/agents/${AGENT}/sync-logs`, '/api/stats/sync', `/api/agents/${AGENT}/outbound/webhooks`]) {
+    for (const path of [
+      `/api/agents/${AGENT}/integrations`,
+      `/api/agents/${AGENT}/sync-logs`,
+      '/api/stats/sync',
+      `/api/agents/${AGENT}/outbound/webhooks`,
+    ]) {
       expect((await fetch(`${hub.url}${path}`)).status).toBe(401);
       expect((await fetch(`${hub.url}${path}`, { headers: { authorization: 'Bearer hub_sk_not_a_key' } })).status).toBe(401);
     }

@@ -72,7 +72,11 @@ function toErrorBody(status: number, parsed: unknown, text: string): ApiErrorBod
 export function fieldErrors(err: unknown): Record<string, string> {
   if (!(err instanceof ApiError)) return { '': err instanceof Error ? err.message : String(err) };
   const out: Record<string, string> = {};
-  const problems = err.body.problems?.length ? err.body.problems : err.body.field ? [{ field: err.body.field, message: err.body.message }] : [];
+  const problems = err.body.problems?.length
+    ? err.body.problems
+    : err.body.field
+      ? [{ field: err.body.field, message: err.body.message }]
+      : [];
   for (const p of problems) {
     const key = fieldKey(p.field);
     const message = stripFieldPrefix(p.message, [p.field, `body.${key}`, key]);
@@ -84,7 +88,10 @@ export function fieldErrors(err: unknown): Record<string, string> {
 
 /** `body.config.location_id` → `config.location_id`; `auth_data.api_key` (or `credentials.api_key`) → `api_key`. */
 export function fieldKey(field: string): string {
-  return field.replace(/^body\./, '').replace(/^(auth_data|credentials)\./, '').replace(/^body$/, '');
+  return field
+    .replace(/^body\./, '')
+    .replace(/^(auth_data|credentials)\./, '')
+    .replace(/^body$/, '');
 }
 
 /** "config.x: is required" beside the config.x control reads better as "is required". */

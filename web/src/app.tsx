@@ -76,7 +76,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         </nav>
       </header>
       <main id="main">
-        <ErrorBoundary resetKey={route.parts.join('/')}>{first === 'agents' && agentId ? <AgentPage agentId={agentId} rest={rest} query={route.query} /> : <AgentsPage />}</ErrorBoundary>
+        <ErrorBoundary resetKey={route.parts.join('/')}>
+          {first === 'agents' && agentId ? <AgentPage agentId={agentId} rest={rest} query={route.query} /> : <AgentsPage />}
+        </ErrorBoundary>
       </main>
     </>
   );

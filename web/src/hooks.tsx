@@ -72,7 +72,11 @@ export function LoadError({ error, retry, what }: { error: unknown; retry: () =>
   const network = error instanceof NetworkError;
   return (
     <div className={network ? 'banner banner-network' : 'banner banner-error'} role="alert">
-      <span>{network ? `The hub could not be reached while loading ${what}.` : `Loading ${what} failed: ${error instanceof Error ? error.message : String(error)}`}</span>
+      <span>
+        {network
+          ? `The hub could not be reached while loading ${what}.`
+          : `Loading ${what} failed: ${error instanceof Error ? error.message : String(error)}`}
+      </span>
       <button type="button" onClick={retry}>
         Retry
       </button>

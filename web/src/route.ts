@@ -10,13 +10,16 @@ export interface Route {
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
   const [path, search = ''] = raw.split('?', 2);
-  const parts = path.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   return { parts, query: new URLSearchParams(search) };
 }
 

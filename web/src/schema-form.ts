@@ -13,7 +13,11 @@ export interface FormField {
 
 /** Option names read better as words: `pipeline_stage_id` → "Pipeline stage id". */
 export function humanize(name: string): string {
-  const s = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  const s = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
@@ -60,7 +64,11 @@ export function toConfig(fields: FormField[], values: Record<string, string>, ke
     if (raw === '') continue;
     if (f.kind === 'boolean') out[f.name] = raw === 'true';
     else if (f.kind === 'integer' || f.kind === 'number') out[f.name] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    else if (f.kind === 'list') out[f.name] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (f.kind === 'list')
+      out[f.name] = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else out[f.name] = raw;
   }
   return out;

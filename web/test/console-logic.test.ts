@@ -17,14 +17,23 @@ describe('API errors land on the control they name', () => {
 
   it('takes every problem of a schema failure and strips the field from the message', () => {
     const err = new ApiError(400, {
-      statusCode: 400, code: 'HUB_ERR_VALIDATION', error: 'Bad Request', message: 'x', field: 'body.config.location_id',
-      problems: [{ field: 'body.config.location_id', message: 'is required' }, { field: 'webhook_url', message: 'webhook_url: must be an http(s) URL' }],
+      statusCode: 400,
+      code: 'HUB_ERR_VALIDATION',
+      error: 'Bad Request',
+      message: 'x',
+      field: 'body.config.location_id',
+      problems: [
+        { field: 'body.config.location_id', message: 'is required' },
+        { field: 'webhook_url', message: 'webhook_url: must be an http(s) URL' },
+      ],
     });
     expect(fieldErrors(err)).toEqual({ 'config.location_id': 'is required', webhook_url: 'must be an http(s) URL' });
   });
 
   it('puts an error without a field, or a network failure, under the form as a whole', () => {
-    expect(fieldErrors(new ApiError(409, { statusCode: 409, code: 'C', error: 'Conflict', message: 'already there' }))).toEqual({ '': 'already there' });
+    expect(fieldErrors(new ApiError(409, { statusCode: 409, code: 'C', error: 'Conflict', message: 'already there' }))).toEqual({
+      '': 'already there',
+    });
     expect(fieldErrors(new NetworkError())).toEqual({ '': 'The hub could not be reached' });
   });
 
@@ -32,12 +41,17 @@ describe('API errors land on the control they name', () => {
     const seen: string[] = [];
     let signedOut = '';
     const answer = (status: number, body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status }));
-    const api = createApi('hub_sk_1', (m) => (signedOut = m), (input, init) => {
-      seen.push(`${String(input)} ${new Headers(init?.headers).get('authorization')}`);
-      if (String(input).includes('down')) return Promise.reject(new TypeError('Failed to fetch'));
-      if (String(input).includes('bad')) return answer(401, { statusCode: 401, code: 'HUB_ERR_UNAUTHORIZED', error: 'Unauthorized', message: 'the API key is not valid' });
-      return answer(200, { ok: true });
-    });
+    const api = createApi(
+      'hub_sk_1',
+      (m) => (signedOut = m),
+      (input, init) => {
+        seen.push(`${String(input)} ${new Headers(init?.headers).get('authorization')}`);
+        if (String(input).includes('down')) return Promise.reject(new TypeError('Failed to fetch'));
+        if (String(input).includes('bad'))
+          return answer(401, { statusCode: 401, code: 'HUB_ERR_UNAUTHORIZED', error: 'Unauthorized', message: 'the API key is not valid' });
+        return answer(200, { ok: true });
+      },
+    );
     expect(await api('GET', '/api/ok')).toEqual({ ok: true });
     expect(seen[0]).toBe('/api/ok Bearer hub_sk_1');
     await expect(api('GET', '/api/down')).rejects.toBeInstanceOf(NetworkError);
@@ -53,16 +67,25 @@ describe('API errors land on the control they name', () => {
 
 describe('forms generated from a config schema', () => {
   const schema = {
-    type: 'object', required: ['location_id'],
+    type: 'object',
+    required: ['location_id'],
     properties: {
-      location_id: { type: 'string' }, slot_minutes: { type: 'integer', default: 60 }, create_as: { type: 'string', enum: ['Lead', 'Contact'] },
-      outcomes: { type: 'array', items: { type: 'string' } }, enabled: { type: 'boolean' }, field_mappings: { type: 'object' },
+      location_id: { type: 'string' },
+      slot_minutes: { type: 'integer', default: 60 },
+      create_as: { type: 'string', enum: ['Lead', 'Contact'] },
+      outcomes: { type: 'array', items: { type: 'string' } },
+      enabled: { type: 'boolean' },
+      field_mappings: { type: 'object' },
     },
   };
 
   it('makes one control per option, leaving objects to the mapping editor', () => {
     expect(formFields(schema).map((f) => [f.name, f.kind, f.required])).toEqual([
-      ['location_id', 'text', true], ['slot_minutes', 'integer', false], ['create_as', 'select', false], ['outcomes', 'list', false], ['enabled', 'boolean', false],
+      ['location_id', 'text', true],
+      ['slot_minutes', 'integer', false],
+      ['create_as', 'select', false],
+      ['outcomes', 'list', false],
+      ['enabled', 'boolean', false],
     ]);
     expect(formFields(schema)[0].label).toBe('Location id');
   });
@@ -72,7 +95,11 @@ describe('forms generated from a config schema', () => {
     const values = fromConfig(fields, { location_id: 'loc', slot_minutes: 30, outcomes: ['a', 'b'], field_mappings: { x: 'y' } });
     expect(values).toMatchObject({ location_id: 'loc', slot_minutes: '30', outcomes: 'a, b', enabled: '' });
     expect(toConfig(fields, { ...values, enabled: 'true', slot_minutes: 'ten' }, { field_mappings: { x: 'y' } })).toEqual({
-      location_id: 'loc', slot_minutes: 'ten', outcomes: ['a', 'b'], enabled: true, field_mappings: { x: 'y' },
+      location_id: 'loc',
+      slot_minutes: 'ten',
+      outcomes: ['a', 'b'],
+      enabled: true,
+      field_mappings: { x: 'y' },
     });
   });
 });
@@ -98,12 +125,27 @@ describe('small pieces of the pages', () => {
   });
 
   it('sums stats buckets per day for one type or all', () => {
-    const b = [{ date: '2026-01-02', type: 'hubspot', total: 3, succeeded: 2, failed: 1 }, { date: '2026-01-01', type: 'zapier', total: 1, succeeded: 1, failed: 0 }, { date: '2026-01-02', type: 'zapier', total: 1, succeeded: 0, failed: 1 }];
-    expect(perDay(b, '')).toEqual([{ date: '2026-01-01', succeeded: 1, failed: 0 }, { date: '2026-01-02', succeeded: 2, failed: 2 }]);
-    expect(perDay(b, 'hubspot')).toEqual([{ date: '2026-01-01', succeeded: 0, failed: 0 }, { date: '2026-01-02', succeeded: 2, failed: 1 }]);
+    const b = [
+      { date: '2026-01-02', type: 'hubspot', total: 3, succeeded: 2, failed: 1 },
+      { date: '2026-01-01', type: 'zapier', total: 1, succeeded: 1, failed: 0 },
+      { date: '2026-01-02', type: 'zapier', total: 1, succeeded: 0, failed: 1 },
+    ];
+    expect(perDay(b, '')).toEqual([
+      { date: '2026-01-01', succeeded: 1, failed: 0 },
+      { date: '2026-01-02', succeeded: 2, failed: 2 },
+    ]);
+    expect(perDay(b, 'hubspot')).toEqual([
+      { date: '2026-01-01', succeeded: 0, failed: 0 },
+      { date: '2026-01-02', succeeded: 2, failed: 1 },
+    ]);
   });
 
   it('field mapping rows become the simple form, blank rows dropped', () => {
-    expect(toFieldMappings([{ key: 1, ours: ' call_outcome ', theirs: 'outcome__c' }, { key: 2, ours: '', theirs: 'x' }])).toEqual({ call_outcome: 'outcome__c' });
+    expect(
+      toFieldMappings([
+        { key: 1, ours: ' call_outcome ', theirs: 'outcome__c' },
+        { key: 2, ours: '', theirs: 'x' },
+      ]),
+    ).toEqual({ call_outcome: 'outcome__c' });
   });
 });

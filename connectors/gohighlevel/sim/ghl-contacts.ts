@@ -24,7 +24,16 @@ export interface Reply {
 
 /** GHL's error body (common BadRequestDTO and friends). */
 export function ghlError(status: number, message: string): Reply {
-  const error = status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Error';
+  const error =
+    status === 400
+      ? 'Bad Request'
+      : status === 401
+        ? 'Unauthorized'
+        : status === 403
+          ? 'Forbidden'
+          : status === 404
+            ? 'Not Found'
+            : 'Error';
   return { status, body: { statusCode: status, message, error } };
 }
 
@@ -34,8 +43,26 @@ export function checkLocation(ctx: GhlCtx, locationId: unknown): Reply | undefin
   return ghlError(403, 'The token does not have access to this location.');
 }
 
-const COPIED = ['firstName', 'lastName', 'name', 'gender', 'address1', 'city', 'state', 'postalCode', 'website', 'timezone',
-  'dnd', 'dndSettings', 'tags', 'source', 'dateOfBirth', 'country', 'companyName', 'assignedTo'];
+const COPIED = [
+  'firstName',
+  'lastName',
+  'name',
+  'gender',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'website',
+  'timezone',
+  'dnd',
+  'dndSettings',
+  'tags',
+  'source',
+  'dateOfBirth',
+  'country',
+  'companyName',
+  'assignedTo',
+];
 
 function applyFields(ctx: GhlCtx, target: GhlContact, body: Record<string, unknown>): GhlContact {
   for (const k of COPIED) if (body[k] !== undefined) target[k] = body[k];
@@ -68,8 +95,11 @@ function findDuplicate(ctx: GhlCtx, body: Record<string, unknown>): GhlContact |
   const email = typeof body.email === 'string' ? body.email.toLowerCase() : undefined;
   const phone = normalisePhone(body.phone as string | null | undefined);
   for (const field of ctx.opts.upsertMatchOrder) {
-    const hit = ctx.contacts.findOne((c) => c.locationId === ctx.locationId &&
-      (field === 'email' ? email !== undefined && c.emailLowerCase === email : phone !== undefined && c.phone === phone));
+    const hit = ctx.contacts.findOne(
+      (c) =>
+        c.locationId === ctx.locationId &&
+        (field === 'email' ? email !== undefined && c.emailLowerCase === email : phone !== undefined && c.phone === phone),
+    );
     if (hit) return hit;
   }
   return undefined;
@@ -85,7 +115,11 @@ export function upsertContact(ctx: GhlCtx, body: Record<string, unknown>): Reply
     return { status: 200, body: { new: false, contact: publicContact(updated), traceId: ghlId() } };
   }
   const now = new Date().toISOString();
-  const fresh = applyFields(ctx, { id: ghlId(), locationId: ctx.locationId, type: 'lead', dateAdded: now, tags: [], customFields: [] }, body);
+  const fresh = applyFields(
+    ctx,
+    { id: ghlId(), locationId: ctx.locationId, type: 'lead', dateAdded: now, tags: [], customFields: [] },
+    body,
+  );
   const stored = ctx.contacts.insert(fresh);
   return { status: 200, body: { new: true, contact: publicContact(stored), traceId: ghlId() } };
 }
@@ -122,8 +156,14 @@ export function createNote(ctx: GhlCtx, contactId: string, body: Record<string, 
     return ghlError(400, 'User id is invalid');
   }
   const note = ctx.notes.insert({
-    id: ghlId(), contactId, body: body.body, userId: body.userId, title: body.title, color: body.color,
-    pinned: body.pinned ?? false, dateAdded: new Date().toISOString(),
+    id: ghlId(),
+    contactId,
+    body: body.body,
+    userId: body.userId,
+    title: body.title,
+    color: body.color,
+    pinned: body.pinned ?? false,
+    dateAdded: new Date().toISOString(),
   });
   return { status: 201, body: { note: publicContact(note as GhlContact) } };
 }

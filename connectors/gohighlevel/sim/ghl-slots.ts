@@ -26,9 +26,10 @@ const DAY_MS = 86_400_000;
 /** The UTC offset of `timeZone` at `instant`, in minutes (e.g. -300 for New York in winter). */
 export function zoneOffsetMinutes(timeZone: string, instant: number): number {
   // 'longOffset' renders "GMT-05:00" (or plain "GMT" at zero), which is simpler than diffing parts.
-  const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-    .formatToParts(new Date(instant))
-    .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const part =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(instant))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
   if (!m) return 0;
   const minutes = Number(m[2]) * 60 + Number(m[3]);

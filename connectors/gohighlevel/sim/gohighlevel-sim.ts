@@ -1,7 +1,26 @@
 /** Loopback simulator of the GoHighLevel API v2 (services.leadconnectorhq.com). */
 import { join } from 'node:path';
-import { bearerOf, loadOpenApi, specsDir, startSimulator, type Collection, type OAuthServer, type RateUsage, type Simulator } from '@hub/simkit';
-import { addToWorkflow, createNote, findDuplicateContact, getContact, listNotes, upsertContact, type GhlContact, type GhlCtx, type Reply } from './ghl-contacts.js';
+import {
+  bearerOf,
+  loadOpenApi,
+  specsDir,
+  startSimulator,
+  type Collection,
+  type OAuthServer,
+  type RateUsage,
+  type Simulator,
+} from '@hub/simkit';
+import {
+  addToWorkflow,
+  createNote,
+  findDuplicateContact,
+  getContact,
+  listNotes,
+  upsertContact,
+  type GhlContact,
+  type GhlCtx,
+  type Reply,
+} from './ghl-contacts.js';
 import { createAppointment, getFreeSlots } from './ghl-calendars.js';
 import { createOpportunity, listCustomFields } from './ghl-opportunities.js';
 import { resolveGhlOptions, type GohighlevelSimOptions, type ResolvedGhlOptions } from './ghl-state.js';
@@ -113,7 +132,8 @@ function registerRoutes(sim: Simulator, opts: ResolvedGhlOptions): void {
 function contextFor(sim: Simulator, opts: ResolvedGhlOptions, locationId: string): GhlCtx {
   const col = <T extends Record<string, unknown>>(n: string) => sim.state.collection<T>(n);
   return {
-    opts, locationId,
+    opts,
+    locationId,
     contacts: col<GhlContact>('contacts'),
     notes: col('notes'),
     enrollments: col('workflowEnrollments'),
@@ -136,6 +156,15 @@ function quotaHeaders(usage: RateUsage[] | undefined): Record<string, string> {
 }
 
 function reasonPhrase(status: number): string {
-  const phrases: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+  const phrases: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  };
   return phrases[status] ?? 'Error';
 }

@@ -3,9 +3,30 @@ import { HubError, type HookContext } from '@hub/core/sdk';
 
 /** The contact fields `POST /contacts/upsert` knows (UpsertContactDto in contacts.json); anything else is a custom field. */
 export const UPSERT_FIELDS = new Set([
-  'firstName', 'lastName', 'name', 'email', 'locationId', 'gender', 'phone', 'address1', 'city', 'state', 'postalCode',
-  'website', 'timezone', 'dnd', 'dndSettings', 'inboundDndSettings', 'tags', 'customFields', 'source', 'dateOfBirth',
-  'country', 'companyName', 'assignedTo', 'createNewIfDuplicateAllowed',
+  'firstName',
+  'lastName',
+  'name',
+  'email',
+  'locationId',
+  'gender',
+  'phone',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'website',
+  'timezone',
+  'dnd',
+  'dndSettings',
+  'inboundDndSettings',
+  'tags',
+  'customFields',
+  'source',
+  'dateOfBirth',
+  'country',
+  'companyName',
+  'assignedTo',
+  'createNewIfDuplicateAllowed',
 ]);
 
 /** A custom field definition as `GET /locations/{id}/customFields` lists it. */
@@ -77,14 +98,22 @@ export function toCustomFields(defs: FieldDef[], loose: Record<string, unknown>)
  */
 export function locationOf(ctx: HookContext): string {
   const id = ctx.config.location_id ?? ctx.connection.account.locationId;
-  if (typeof id !== 'string' || !id) throw new HubError('HUB_ERR_MAPPING', 'gohighlevel: no location: set config.location_id', { field: 'config.location_id', retryable: false });
+  if (typeof id !== 'string' || !id)
+    throw new HubError('HUB_ERR_MAPPING', 'gohighlevel: no location: set config.location_id', {
+      field: 'config.location_id',
+      retryable: false,
+    });
   return id;
 }
 
 /** The location's contact custom fields. */
 export async function contactFieldDefs(ctx: HookContext): Promise<FieldDef[]> {
   const locationId = encodeURIComponent(locationOf(ctx));
-  const answer = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/locations/${locationId}/customFields`, query: { model: 'contact' } });
+  const answer = await ctx.http.send({
+    method: 'GET',
+    url: `${ctx.baseUrl}/locations/${locationId}/customFields`,
+    query: { model: 'contact' },
+  });
   const body = answer.body as { customFields?: FieldDef[] } | undefined;
   return body?.customFields ?? [];
 }

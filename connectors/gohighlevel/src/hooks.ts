@@ -29,7 +29,8 @@ export const upsertContact: Hook = async (ctx, input) => {
   if (Object.keys(loose).length) {
     const resolved = toCustomFields(await contactFieldDefs(ctx), loose);
     unmatched = resolved.unmatched;
-    if (unmatched.length) ctx.log.warn({ connector: 'gohighlevel', unmatched }, 'mapped fields match no custom field of the location; left out');
+    if (unmatched.length)
+      ctx.log.warn({ connector: 'gohighlevel', unmatched }, 'mapped fields match no custom field of the location; left out');
     if (resolved.entries.length) known.customFields = [...((known.customFields as unknown[] | undefined) ?? []), ...resolved.entries];
   }
   const answer = await post(ctx, '/contacts/upsert', known);
@@ -51,7 +52,11 @@ interface Appointment {
 export const bookAppointment: Hook = async (ctx, input) => {
   // A synced call always has its contact by now; the booking route has one only when it was told who.
   if (!(ctx.steps.contact as { id?: unknown } | undefined)?.id) {
-    throw new HubError('HUB_ERR_VALIDATION', 'customer_phone: a GoHighLevel appointment belongs to a contact; give customer_phone or customer_email', { field: 'customer_phone', retryable: false });
+    throw new HubError(
+      'HUB_ERR_VALIDATION',
+      'customer_phone: a GoHighLevel appointment belongs to a contact; give customer_phone or customer_email',
+      { field: 'customer_phone', retryable: false },
+    );
   }
   const appt = ctx.call.appointment_booked as Appointment;
   const free = (await ctx.run('getAvailability', { date: appt.date, timezone: appt.timezone })) as { slots?: string[] } | null;
@@ -60,7 +65,11 @@ export const bookAppointment: Hook = async (ctx, input) => {
   const wanted = `${appt.date}T${appt.time}`;
   const chosen = slots.find((s) => s.slice(0, 16) === wanted) ?? slots.find((s) => s.slice(0, 16) > wanted);
   if (!chosen) {
-    throw new HubError('HUB_ERR_CRM_REJECTED', `gohighlevel: calendar ${String(ctx.config.calendar_id)} has no free slot on ${appt.date} at or after ${appt.time} (${appt.timezone})`, { retryable: false });
+    throw new HubError(
+      'HUB_ERR_CRM_REJECTED',
+      `gohighlevel: calendar ${String(ctx.config.calendar_id)} has no free slot on ${appt.date} at or after ${appt.time} (${appt.timezone})`,
+      { retryable: false },
+    );
   }
   const endTime = new Date(Date.parse(chosen) + (appt.durationMinutes ?? 60) * 60_000).toISOString();
   const body = { ...withoutEmpty(input as Record<string, unknown>), startTime: chosen, endTime };

@@ -17,7 +17,14 @@ function futureWeekday(): string {
 
 let sim: GohighlevelSim;
 let connector: Connector;
-const fullConfig = () => ({ location_id: sim.locationId, calendar_id: 'cal_sim_1', user_id: 'user_sim_1', workflow_id: 'wf_sim_1', pipeline_id: 'pipe_sim_1', pipeline_stage_id: 'stage_booked' });
+const fullConfig = () => ({
+  location_id: sim.locationId,
+  calendar_id: 'cal_sim_1',
+  user_id: 'user_sim_1',
+  workflow_id: 'wf_sim_1',
+  pipeline_id: 'pipe_sim_1',
+  pipeline_stage_id: 'stage_booked',
+});
 
 beforeAll(async () => {
   sim = await startGohighlevelSim();
@@ -40,7 +47,12 @@ describe('gohighlevel connector against the simulator', () => {
     const ctx = { call: sampleCall({ customer_phone: '+14155550555', customer_email: null }), steps: {} as Record<string, unknown> };
     expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toBeNull();
     const made = await contactStep(rt, ctx);
-    expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toMatchObject({ id: made.id, firstName: 'Jane', lastName: 'Smith', phone: '+14155550555' });
+    expect(await rt.execute('findContact', await rt.map('contact', ctx), ctx)).toMatchObject({
+      id: made.id,
+      firstName: 'Jane',
+      lastName: 'Smith',
+      phone: '+14155550555',
+    });
     const finds = sim.requests.filter((r) => r.path === '/contacts/search/duplicate');
     expect(finds).toHaveLength(2);
     expect(finds[0].query).toMatchObject({ locationId: sim.locationId, number: '+14155550555' });
@@ -55,7 +67,13 @@ describe('gohighlevel connector against the simulator', () => {
     await contactStep(rt, ctx);
     await runSteps(rt, ctx, STEPS);
     expect(ctx.steps.contact).toMatchObject({ new: true });
-    expect(sim.contacts.all()[0]).toMatchObject({ firstName: 'Jane', lastName: 'Smith', phone: '+14079780655', email: 'jane@example.com', source: 'AI phone call' });
+    expect(sim.contacts.all()[0]).toMatchObject({
+      firstName: 'Jane',
+      lastName: 'Smith',
+      phone: '+14079780655',
+      email: 'jane@example.com',
+      source: 'AI phone call',
+    });
     expect(sim.notes.all()[0]).toMatchObject({ userId: 'user_sim_1', contactId: (ctx.steps.contact as { id: string }).id });
     expect(String(sim.notes.all()[0].body)).toContain('Customer scheduled roof inspection');
     expect(ctx.steps.appointment).toMatchObject({ startTime: `${date}T14:00:00-05:00` });
@@ -74,7 +92,10 @@ describe('gohighlevel connector against the simulator', () => {
     const appt = { date, time: '10:00', timezone: 'America/New_York', durationMinutes: 30 };
     const rt = connectorRuntime(connector, { config: fullConfig(), credentials: { api_key: sim.token } });
     for (const phone of ['+14155550101', '+14155550102']) {
-      const ctx = { call: sampleCall({ customer_phone: phone, customer_email: null, appointment_booked: appt }), steps: {} as Record<string, unknown> };
+      const ctx = {
+        call: sampleCall({ customer_phone: phone, customer_email: null, appointment_booked: appt }),
+        steps: {} as Record<string, unknown>,
+      };
       await contactStep(rt, ctx);
       ctx.steps.appointment = await rt.execute('bookAppointment', await rt.map('appointment', ctx), ctx);
       if (phone.endsWith('2')) expect(ctx.steps.appointment).toMatchObject({ rescheduled: true, startTime: `${date}T10:30:00-05:00` });
@@ -95,14 +116,21 @@ describe('gohighlevel connector against the simulator', () => {
     expect(out).toMatchObject({ unmatchedFields: ['no_such_field'] });
     const c = sim.contacts.all()[0];
     expect(c.companyName).toBe('Jane Smith');
-    expect(c.customFields).toEqual(expect.arrayContaining([{ id: 'cf_call_outcome', value: 'qualified_lead' }, { id: 'cf_sentiment', value: 'positive' }]));
+    expect(c.customFields).toEqual(
+      expect.arrayContaining([
+        { id: 'cf_call_outcome', value: 'qualified_lead' },
+        { id: 'cf_sentiment', value: 'positive' },
+      ]),
+    );
     expect(sim.violations).toEqual([]);
   });
 
   it('lists custom fields, and records a duplicate opportunity instead of failing', async () => {
     const rt = connectorRuntime(connector, { config: fullConfig(), credentials: { api_key: sim.token } });
     const fields = (await rt.execute('listFields', undefined, { call: sampleCall(), steps: {} })) as Array<Record<string, unknown>>;
-    expect(fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'call_outcome', id: 'cf_call_outcome', object: 'contact' })]));
+    expect(fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'call_outcome', id: 'cf_call_outcome', object: 'contact' })]),
+    );
     const ctx = { call: sampleCall(), steps: {} as Record<string, unknown> };
     await contactStep(rt, ctx);
     expect(await rt.execute('createOpportunity', await rt.map('opportunity', ctx), ctx)).toHaveProperty('id');

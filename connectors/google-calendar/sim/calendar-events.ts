@@ -2,12 +2,28 @@ import { randomBytes } from 'node:crypto';
 import type { Simulator } from '@hub/simkit';
 
 /** A stored event (the API's Event resource plus the calendar it lives in). */
-export type StoredEvent = Record<string, unknown> & { id: string; calendarId: string; start: EventTime; end: EventTime; status?: string; transparency?: string };
+export type StoredEvent = Record<string, unknown> & {
+  id: string;
+  calendarId: string;
+  start: EventTime;
+  end: EventTime;
+  status?: string;
+  transparency?: string;
+};
 /** The API's EventDateTime. */
-export interface EventTime { date?: string; dateTime?: string; timeZone?: string }
+export interface EventTime {
+  date?: string;
+  dateTime?: string;
+  timeZone?: string;
+}
 
 /** Calendars the simulated account can use. */
-export interface CalendarInfo { id: string; summary: string; timeZone: string; primary?: boolean }
+export interface CalendarInfo {
+  id: string;
+  summary: string;
+  timeZone: string;
+  primary?: boolean;
+}
 
 /** Registers freeBusy, events insert/list/get and calendarList. */
 export function registerCalendarRoutes(sim: Simulator, calendars: () => CalendarInfo[]): void {
@@ -21,8 +37,16 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
   };
 
   app.get('/calendar/v3/users/me/calendarList', async () => ({
-    kind: 'calendar#calendarList', etag: '"sim"',
-    items: calendars().map((c) => ({ kind: 'calendar#calendarListEntry', id: c.id, summary: c.summary, timeZone: c.timeZone, primary: c.primary ?? false, accessRole: 'owner' })),
+    kind: 'calendar#calendarList',
+    etag: '"sim"',
+    items: calendars().map((c) => ({
+      kind: 'calendar#calendarListEntry',
+      id: c.id,
+      summary: c.summary,
+      timeZone: c.timeZone,
+      primary: c.primary ?? false,
+      accessRole: 'owner',
+    })),
   }));
 
   app.post('/calendar/v3/freeBusy', async (req) => {
@@ -32,9 +56,15 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
     const out: Record<string, unknown> = {};
     for (const item of body.items ?? []) {
       const cal = calendars().find((c) => c.id === item.id || (item.id === 'primary' && c.primary));
-      if (!cal) { out[item.id] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] }; continue; }
-      const busy = events().find((e) => e.calendarId === cal.id && e.status !== 'cancelled' && e.transparency !== 'transparent')
-        .map((e) => ({ s: toMs(e.start), e: toMs(e.end) })).filter((b) => b.s < to && b.e > from).sort((a, b) => a.s - b.s)
+      if (!cal) {
+        out[item.id] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
+        continue;
+      }
+      const busy = events()
+        .find((e) => e.calendarId === cal.id && e.status !== 'cancelled' && e.transparency !== 'transparent')
+        .map((e) => ({ s: toMs(e.start), e: toMs(e.end) }))
+        .filter((b) => b.s < to && b.e > from)
+        .sort((a, b) => a.s - b.s)
         .map((b) => ({ start: new Date(Math.max(b.s, from)).toISOString(), end: new Date(Math.min(b.e, to)).toISOString() }));
       out[item.id] = { busy };
     }
@@ -43,19 +73,40 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
 
   app.post('/calendar/v3/calendars/:calendarId/events', async (req) => {
     const cal = calendarOf((req.params as { calendarId: string }).calendarId);
-    const body = req.body as Record<string, unknown> & { id?: string; start: EventTime; end: EventTime; attendees?: Array<Record<string, unknown>> };
+    const body = req.body as Record<string, unknown> & {
+      id?: string;
+      start: EventTime;
+      end: EventTime;
+      attendees?: Array<Record<string, unknown>>;
+    };
     // Client-chosen ids make a retried insert safe: the second one hits 409 instead of a second event.
     if (body.id !== undefined && !/^[a-v0-9]{5,1024}$/.test(body.id)) throw sim.error(400, 'Invalid resource id value.', 'invalid');
     if (body.id !== undefined && events().has(body.id)) throw sim.error(409, 'The requested identifier already exists.', 'duplicate');
-    for (const [name, t] of [['start', body.start], ['end', body.end]] as const) checkTime(sim, name, t);
+    for (const [name, t] of [
+      ['start', body.start],
+      ['end', body.end],
+    ] as const)
+      checkTime(sim, name, t);
     if (toMs(body.end) <= toMs(body.start)) throw sim.error(400, 'The specified time range is empty.', 'timeRangeEmpty');
     const id = body.id ?? randomBytes(13).toString('hex').replace(/[w-z]/g, 'a');
     const now = new Date().toISOString();
     const owner = { email: cal.id, self: true };
     const ev = events().insert({
-      ...body, id, calendarId: cal.id, kind: 'calendar#event', etag: `"${Date.now()}"`, status: body.status ?? 'confirmed',
-      htmlLink: `https://calendar.google.com/calendar/event?eid=${id}`, created: now, updated: now, creator: owner, organizer: owner,
-      iCalUID: `${id}@google.com`, sequence: 0, eventType: 'default', reminders: body.reminders ?? { useDefault: true },
+      ...body,
+      id,
+      calendarId: cal.id,
+      kind: 'calendar#event',
+      etag: `"${Date.now()}"`,
+      status: body.status ?? 'confirmed',
+      htmlLink: `https://calendar.google.com/calendar/event?eid=${id}`,
+      created: now,
+      updated: now,
+      creator: owner,
+      organizer: owner,
+      iCalUID: `${id}@google.com`,
+      sequence: 0,
+      eventType: 'default',
+      reminders: body.reminders ?? { useDefault: true },
       attendees: body.attendees?.map((a) => ({ responseStatus: 'needsAction', ...a })),
       sendUpdates: (req.query as { sendUpdates?: string }).sendUpdates ?? 'false',
     });
@@ -66,10 +117,28 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
     const cal = calendarOf((req.params as { calendarId: string }).calendarId);
     const q = req.query as Record<string, string | undefined>;
     const [from, to] = [q.timeMin ? Date.parse(q.timeMin) : -Infinity, q.timeMax ? Date.parse(q.timeMax) : Infinity];
-    const items = events().find((e) => e.calendarId === cal.id && toMs(e.end) > from && toMs(e.start) < to
-      && (!q.q || JSON.stringify(e).toLowerCase().includes(q.q.toLowerCase())) && (q.showDeleted === 'true' || e.status !== 'cancelled'))
-      .sort((a, b) => toMs(a.start) - toMs(b.start)).slice(0, Number(q.maxResults ?? 250)).map(publicEvent);
-    return { kind: 'calendar#events', etag: '"sim"', summary: cal.summary, updated: new Date().toISOString(), timeZone: cal.timeZone, accessRole: 'owner', defaultReminders: [], items };
+    const items = events()
+      .find(
+        (e) =>
+          e.calendarId === cal.id &&
+          toMs(e.end) > from &&
+          toMs(e.start) < to &&
+          (!q.q || JSON.stringify(e).toLowerCase().includes(q.q.toLowerCase())) &&
+          (q.showDeleted === 'true' || e.status !== 'cancelled'),
+      )
+      .sort((a, b) => toMs(a.start) - toMs(b.start))
+      .slice(0, Number(q.maxResults ?? 250))
+      .map(publicEvent);
+    return {
+      kind: 'calendar#events',
+      etag: '"sim"',
+      summary: cal.summary,
+      updated: new Date().toISOString(),
+      timeZone: cal.timeZone,
+      accessRole: 'owner',
+      defaultReminders: [],
+      items,
+    };
   });
 
   app.get('/calendar/v3/calendars/:calendarId/events/:eventId', async (req) => {

@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import { type OAuthClient, type OAuthServer, type Simulator, SimError, bearerOf, loadDiscovery, oauthServer, specsDir, startSimulator } from '@hub/simkit';
+import {
+  type OAuthClient,
+  type OAuthServer,
+  type Simulator,
+  SimError,
+  bearerOf,
+  loadDiscovery,
+  oauthServer,
+  specsDir,
+  startSimulator,
+} from '@hub/simkit';
 import { type CalendarInfo, type StoredEvent, registerCalendarRoutes } from './calendar-events.js';
 
 /** Options of the Google Calendar simulator. */
@@ -29,13 +39,39 @@ export interface GoogleCalendarSim extends Simulator {
 }
 
 // Google error reasons for the generic codes simkit uses.
-const REASONS: Record<string, string> = { VALIDATION_ERROR: 'invalid', NOT_FOUND: 'notFound', UNAUTHORIZED: 'authError', INVALID_BODY: 'parseError', BAD_REQUEST: 'badRequest', RATE_LIMIT: 'rateLimitExceeded', CONFLICT: 'duplicate', UNAVAILABLE: 'backendError', ERROR: 'backendError' };
-const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 409: 'ALREADY_EXISTS', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const REASONS: Record<string, string> = {
+  VALIDATION_ERROR: 'invalid',
+  NOT_FOUND: 'notFound',
+  UNAUTHORIZED: 'authError',
+  INVALID_BODY: 'parseError',
+  BAD_REQUEST: 'badRequest',
+  RATE_LIMIT: 'rateLimitExceeded',
+  CONFLICT: 'duplicate',
+  UNAVAILABLE: 'backendError',
+  ERROR: 'backendError',
+};
+const STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
 
 /** Google's JSON error body. */
 export function googleError(code: number, message: string, reasonOrCode: string): Record<string, unknown> {
   const reason = REASONS[reasonOrCode] ?? reasonOrCode;
-  return { error: { code, message, errors: [{ domain: code === 403 || code === 429 ? 'usageLimits' : 'global', reason, message }], status: STATUS[code] ?? 'UNKNOWN' } };
+  return {
+    error: {
+      code,
+      message,
+      errors: [{ domain: code === 403 || code === 429 ? 'usageLimits' : 'global', reason, message }],
+      status: STATUS[code] ?? 'UNKNOWN',
+    },
+  };
 }
 
 /** Starts a Google Calendar simulator on 127.0.0.1 (API under /calendar/v3, OAuth at /o/oauth2/v2/auth and /token). */
@@ -50,13 +86,28 @@ export async function startGoogleCalendarSim(opts: GoogleCalendarSimOptions = {}
     specs: [loadDiscovery(join(specsDir(), 'google-calendar', 'calendar-v3.json'))],
     specExempt: ['/o/oauth2/v2/auth', '/token'],
     errorBody: googleError,
-    unauthorized: () => new SimError(401, googleError(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'authError'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }),
-    authenticate: (req, s) => { if (isApi(req.url)) s.checkBearer(req); },
+    unauthorized: () =>
+      new SimError(
+        401,
+        googleError(
+          401,
+          'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+          'authError',
+        ),
+        { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+      ),
+    authenticate: (req, s) => {
+      if (isApi(req.url)) s.checkBearer(req);
+    },
     rateLimit: {
       rules: [{ name: 'perUserPerMinute', limit: opts.perUserPerMinute ?? 600, windowMs: 60_000, mode: 'sliding' }],
       key: (req) => bearerOf(req.headers.authorization) ?? 'anon',
       exempt: (req) => !isApi(req.url),
-      onLimited: () => new SimError(limitStatus, googleError(limitStatus, 'Rate Limit Exceeded', limitStatus === 403 ? 'userRateLimitExceeded' : 'rateLimitExceeded')),
+      onLimited: () =>
+        new SimError(
+          limitStatus,
+          googleError(limitStatus, 'Rate Limit Exceeded', limitStatus === 403 ? 'userRateLimitExceeded' : 'rateLimitExceeded'),
+        ),
     },
     setup: (s) => {
       oauth = oauthServer(s, {
@@ -73,7 +124,13 @@ export async function startGoogleCalendarSim(opts: GoogleCalendarSimOptions = {}
       const seed = () => {
         for (const b of opts.busy ?? []) {
           const calendarId = b.calendarId ?? calendars.find((c) => c.primary)?.id ?? calendars[0].id;
-          s.state.collection('events').insert({ calendarId, summary: b.summary ?? 'Busy', status: 'confirmed', start: { dateTime: b.start }, end: { dateTime: b.end } });
+          s.state.collection('events').insert({
+            calendarId,
+            summary: b.summary ?? 'Busy',
+            status: 'confirmed',
+            start: { dateTime: b.start },
+            end: { dateTime: b.end },
+          });
         }
       };
       seed();

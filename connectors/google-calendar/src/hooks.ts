@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { HubError, localDayBounds, openSlots, type Hook, type HookContext } from '@hub/core/sdk';
 
-interface Busy { start: string; end: string }
-interface FreeBusyAnswer { calendars?: Record<string, { busy?: Busy[]; errors?: Array<{ reason?: string }> }> }
+interface Busy {
+  start: string;
+  end: string;
+}
+interface FreeBusyAnswer {
+  calendars?: Record<string, { busy?: Busy[]; errors?: Array<{ reason?: string }> }>;
+}
 
 function calendarPath(ctx: HookContext): string {
   return `${ctx.baseUrl}/calendars/${encodeURIComponent(String(ctx.config.calendar_id ?? 'primary'))}`;
@@ -27,20 +32,46 @@ export const getAvailability: Hook = async (ctx, input) => {
   } catch (err) {
     throw new HubError('HUB_ERR_VALIDATION', `date: ${(err as Error).message}`, { field: 'date' });
   }
-  const res = await ctx.http.send({ method: 'POST', url: `${ctx.baseUrl}/freeBusy`, body: { timeMin: day.start, timeMax: day.end, timeZone: timezone, items: [{ id: calendarId }] } });
+  const res = await ctx.http.send({
+    method: 'POST',
+    url: `${ctx.baseUrl}/freeBusy`,
+    body: { timeMin: day.start, timeMax: day.end, timeZone: timezone, items: [{ id: calendarId }] },
+  });
   const cal = (res.body as FreeBusyAnswer).calendars?.[calendarId];
   if (!cal || cal.errors?.length) {
-    throw new HubError('HUB_ERR_CRM_REJECTED', `google-calendar: calendar ${calendarId} cannot be read (${cal?.errors?.[0]?.reason ?? 'not in the answer'})`, { retryable: false });
+    throw new HubError(
+      'HUB_ERR_CRM_REJECTED',
+      `google-calendar: calendar ${calendarId} cannot be read (${cal?.errors?.[0]?.reason ?? 'not in the answer'})`,
+      { retryable: false },
+    );
   }
   const slotMinutes = Number(ctx.config.slot_duration_minutes ?? 60);
-  const slots = openSlots({ date, timezone, startHour: Number(ctx.config.business_hours_start ?? 9), endHour: Number(ctx.config.business_hours_end ?? 17), slotMinutes, busy: cal.busy ?? [] });
-  return { calendar_id: calendarId, slot_duration_minutes: slotMinutes, slots: slots.map((s) => ({ ...s, time: s.start.slice(11, 16) })), busy: cal.busy ?? [] };
+  const slots = openSlots({
+    date,
+    timezone,
+    startHour: Number(ctx.config.business_hours_start ?? 9),
+    endHour: Number(ctx.config.business_hours_end ?? 17),
+    slotMinutes,
+    busy: cal.busy ?? [],
+  });
+  return {
+    calendar_id: calendarId,
+    slot_duration_minutes: slotMinutes,
+    slots: slots.map((s) => ({ ...s, time: s.start.slice(11, 16) })),
+    busy: cal.busy ?? [],
+  };
 };
 
 /** Inserts the event with attendees notified; a 409 means this booking exists already, so it is read back. */
 export const bookAppointment: Hook = async (ctx, input) => {
   const id = bookingEventId(ctx.connection.id, String(ctx.call.call_id));
-  const res = await ctx.http.send({ method: 'POST', url: `${calendarPath(ctx)}/events`, query: { sendUpdates: 'all' }, body: { ...(input as Record<string, unknown>), id }, accept: [409] });
+  const res = await ctx.http.send({
+    method: 'POST',
+    url: `${calendarPath(ctx)}/events`,
+    query: { sendUpdates: 'all' },
+    body: { ...(input as Record<string, unknown>), id },
+    accept: [409],
+  });
   if (res.status === 409) {
     const existing = await ctx.http.send({ method: 'GET', url: `${calendarPath(ctx)}/events/${id}` });
     const ev = existing.body as { id: string; htmlLink?: string; status?: string };

@@ -44,8 +44,14 @@ function matchesQuery(c: HcpCustomer, q: string): boolean {
   const qPhone = phoneKey(q);
   // A query that looks like a phone number matches on digits, whatever the formatting on either side.
   if (qPhone !== undefined && /^[\d\s()+.-]+$/.test(q)) return PHONES.some((k) => phoneKey(c[k]) === qPhone);
-  const text = [c.first_name, c.last_name, `${c.first_name ?? ''} ${c.last_name ?? ''}`, c.email, c.company,
-    ...c.addresses.flatMap((a) => [a.street, a.city, a.zip])];
+  const text = [
+    c.first_name,
+    c.last_name,
+    `${c.first_name ?? ''} ${c.last_name ?? ''}`,
+    c.email,
+    c.company,
+    ...c.addresses.flatMap((a) => [a.street, a.city, a.zip]),
+  ];
   return text.some((t) => typeof t === 'string' && t.toLowerCase().includes(needle));
 }
 
@@ -55,7 +61,8 @@ export function listCustomers(ctx: HcpCtx, query: Record<string, unknown>): Repl
   const sortBy = typeof query.sort_by === 'string' ? query.sort_by : 'created_at';
   const dir = query.sort_direction === 'asc' ? 1 : -1;
   // Insertion order breaks ties, so customers created in the same millisecond still sort newest first.
-  const found = ctx.customers.find((c) => matchesQuery(c, q))
+  const found = ctx.customers
+    .find((c) => matchesQuery(c, q))
     .map((c, i) => ({ c, i }))
     .sort((a, b) => dir * (String(a.c[sortBy] ?? '').localeCompare(String(b.c[sortBy] ?? '')) || a.i - b.i))
     .map(({ c }) => c);
@@ -96,7 +103,19 @@ export function getCustomer(ctx: HcpCtx, id: string): Reply {
   return c ? { status: 200, body: c } : hcpError(404, 'Customer not found');
 }
 
-const UPDATABLE = ['first_name', 'last_name', 'email', 'company', 'notifications_enabled', 'mobile_number', 'home_number', 'work_number', 'tags', 'lead_source', 'notes'];
+const UPDATABLE = [
+  'first_name',
+  'last_name',
+  'email',
+  'company',
+  'notifications_enabled',
+  'mobile_number',
+  'home_number',
+  'work_number',
+  'tags',
+  'lead_source',
+  'notes',
+];
 
 /** `PUT /customers/{customer_id}`: replaces the given fields (notes included: the caller appends, not the API). */
 export function updateCustomer(ctx: HcpCtx, id: string, body: Record<string, unknown>): Reply {

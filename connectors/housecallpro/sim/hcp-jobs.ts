@@ -76,15 +76,19 @@ export function listJobs(ctx: HcpCtx, q: Record<string, unknown>): Reply {
   const statuses = listParam(q, 'work_status').flatMap((s) => STATUS_FILTER[s] ?? [s]);
   const sortBy = typeof q.sort_by === 'string' ? q.sort_by : 'created_at';
   const dir = q.sort_direction === 'asc' ? 1 : -1;
-  const jobs = ctx.jobs.find((j) => {
-    const s = j.schedule as { scheduled_start: string | null; scheduled_end: string | null };
-    const assigned = (j.assigned_employees as { id: string }[]).map((e) => e.id);
-    return inRange(s.scheduled_start, q.scheduled_start_min, q.scheduled_start_max) &&
-      inRange(s.scheduled_end, q.scheduled_end_min, q.scheduled_end_max) &&
-      (employees.length === 0 || employees.some((e) => assigned.includes(e))) &&
-      (q.customer_id === undefined || (j.customer as { id: string }).id === q.customer_id) &&
-      (statuses.length === 0 || statuses.includes(String(j.work_status)));
-  }).map((j, i) => ({ j, i }))
+  const jobs = ctx.jobs
+    .find((j) => {
+      const s = j.schedule as { scheduled_start: string | null; scheduled_end: string | null };
+      const assigned = (j.assigned_employees as { id: string }[]).map((e) => e.id);
+      return (
+        inRange(s.scheduled_start, q.scheduled_start_min, q.scheduled_start_max) &&
+        inRange(s.scheduled_end, q.scheduled_end_min, q.scheduled_end_max) &&
+        (employees.length === 0 || employees.some((e) => assigned.includes(e))) &&
+        (q.customer_id === undefined || (j.customer as { id: string }).id === q.customer_id) &&
+        (statuses.length === 0 || statuses.includes(String(j.work_status)))
+      );
+    })
+    .map((j, i) => ({ j, i }))
     .sort((a, b) => dir * (String(a.j[sortBy] ?? '').localeCompare(String(b.j[sortBy] ?? '')) || a.i - b.i))
     .map(({ j }) => j);
   return { status: 200, body: paginate(jobs, q, 'jobs') };
@@ -108,14 +112,31 @@ export function addJobNote(ctx: HcpCtx, jobId: string, body: Record<string, unkn
 /** `GET /company`: the Company schema, with the company's time zone. */
 export function getCompany(ctx: HcpCtx): Reply {
   const c = ctx.opts.company;
-  return { status: 200, body: { id: c.id, name: c.name, support_email: 'office@sim.test', phone_number: '4155550000', website: 'https://sim.test', default_arrival_window: '0', time_zone: c.time_zone } };
+  return {
+    status: 200,
+    body: {
+      id: c.id,
+      name: c.name,
+      support_email: 'office@sim.test',
+      phone_number: '4155550000',
+      website: 'https://sim.test',
+      default_arrival_window: '0',
+      time_zone: c.time_zone,
+    },
+  };
 }
 
 /** `GET /employees`. */
 export function listEmployees(ctx: HcpCtx, q: Record<string, unknown>): Reply {
   const employees = ctx.opts.employees.map((e) => ({
-    avatar_url: '', color_hex: '', tags: [], mobile_number: '', created_at: '2024-01-01T00:00:00Z',
-    company_name: ctx.opts.company.name, company_id: ctx.opts.company.id, ...e,
+    avatar_url: '',
+    color_hex: '',
+    tags: [],
+    mobile_number: '',
+    created_at: '2024-01-01T00:00:00Z',
+    company_name: ctx.opts.company.name,
+    company_id: ctx.opts.company.id,
+    ...e,
   }));
   return { status: 200, body: paginate(employees, q, 'employees') };
 }

@@ -1,7 +1,17 @@
 /** Loopback simulator of the Housecall Pro public API (api.housecallpro.com). */
 import { join } from 'node:path';
 import { loadOpenApi, specsDir, startSimulator, type Collection, type RateUsage, type Simulator } from '@hub/simkit';
-import { addAddress, createCustomer, getCustomer, listCustomers, updateCustomer, type HcpCtx, type HcpCustomer, type HcpJob, type Reply } from './hcp-customers.js';
+import {
+  addAddress,
+  createCustomer,
+  getCustomer,
+  listCustomers,
+  updateCustomer,
+  type HcpCtx,
+  type HcpCustomer,
+  type HcpJob,
+  type Reply,
+} from './hcp-customers.js';
 import { addJobNote, createJob, getCompany, getJob, listEmployees, listJobs } from './hcp-jobs.js';
 import { resolveHcpOptions, type HousecallproSimOptions, type ResolvedHcpOptions } from './hcp-state.js';
 
@@ -51,7 +61,11 @@ export async function startHousecallproSim(options: HousecallproSimOptions = {})
 function rateHeaders(usage: RateUsage[] | undefined): Record<string, string> {
   const u = usage?.[0];
   if (!u) return {};
-  return { 'RateLimit-Limit': String(u.limit), 'RateLimit-Remaining': String(u.remaining), 'RateLimit-Reset': String(Math.ceil(u.resetMs / 1000)) };
+  return {
+    'RateLimit-Limit': String(u.limit),
+    'RateLimit-Remaining': String(u.remaining),
+    'RateLimit-Reset': String(Math.ceil(u.resetMs / 1000)),
+  };
 }
 
 function registerRoutes(sim: Simulator, opts: ResolvedHcpOptions): void {

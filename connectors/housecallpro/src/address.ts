@@ -25,10 +25,20 @@ export function parseAddress(raw: unknown): HcpAddressInput | undefined {
     const street = o.street ?? o.street1 ?? o.line1 ?? o.address1;
     if (typeof street !== 'string' || !street.trim()) return undefined;
     const pick = (...keys: string[]) => keys.map((k) => o[k]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
-    return clean({ street: street.trim(), street_line_2: pick('street_line_2', 'line2', 'address2'), city: pick('city'), state: pick('state', 'region'), zip: pick('zip', 'postal_code', 'postalCode'), country: pick('country') });
+    return clean({
+      street: street.trim(),
+      street_line_2: pick('street_line_2', 'line2', 'address2'),
+      city: pick('city'),
+      state: pick('state', 'region'),
+      zip: pick('zip', 'postal_code', 'postalCode'),
+      country: pick('country'),
+    });
   }
   if (typeof raw !== 'string' || !raw.trim()) return undefined;
-  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   let country: string | undefined;
   if (parts.length >= 3 && !/\d/.test(parts[parts.length - 1]) && STATE_ZIP.test(parts[parts.length - 2])) country = parts.pop();
   const stateZip = parts.length >= 3 ? STATE_ZIP.exec(parts[parts.length - 1]) : null;
@@ -49,13 +59,18 @@ export function callAddress(call: Record<string, unknown>): HcpAddressInput | un
 }
 
 /** True when the address has every field `POST /customers/{id}/addresses` requires. */
-export function isComplete(a: HcpAddressInput): a is Required<Pick<HcpAddressInput, 'street' | 'city' | 'state' | 'zip' | 'country'>> & HcpAddressInput {
+export function isComplete(
+  a: HcpAddressInput,
+): a is Required<Pick<HcpAddressInput, 'street' | 'city' | 'state' | 'zip' | 'country'>> & HcpAddressInput {
   return Boolean(a.street && a.city && a.state && a.zip && a.country);
 }
 
 /** True when two addresses name the same street (case and spacing aside). */
 export function sameStreet(a: Record<string, unknown>, b: HcpAddressInput | Record<string, unknown>): boolean {
-  const norm = (v: unknown) => String(v ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const norm = (v: unknown) =>
+    String(v ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
   return norm(a.street) !== '' && norm(a.street) === norm(b.street);
 }
 

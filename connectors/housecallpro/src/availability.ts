@@ -34,15 +34,20 @@ export function busyFromJobs(jobs: Obj[]): BusyInterval[] {
 /** `getAvailability({date})` → `{date, timezone, slotMinutes, slots}`: slot starts as ISO in the company's zone. */
 export const getAvailability: Hook = async (ctx, input) => {
   const { date } = (input ?? {}) as { date?: string };
-  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new HubError('HUB_ERR_VALIDATION', 'date must be YYYY-MM-DD', { field: 'date', retryable: false });
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new HubError('HUB_ERR_VALIDATION', 'date must be YYYY-MM-DD', { field: 'date', retryable: false });
   const c = ctx.config;
   // Business hours are the company's, so slots are computed and answered in its zone.
   const zone = typeof c.timezone === 'string' && c.timezone ? c.timezone : await companyZone(ctx, DEFAULT_ZONE);
   const window = localDayBounds(date, zone);
   const jobs = await scheduledJobs(ctx, window, typeof c.default_employee_id === 'string' ? c.default_employee_id : undefined);
   const slots = openSlots({
-    date, timezone: zone, startHour: Number(c.business_hours_start ?? 8), endHour: Number(c.business_hours_end ?? 18),
-    slotMinutes: Number(c.slot_duration_minutes ?? 120), busy: busyFromJobs(jobs),
+    date,
+    timezone: zone,
+    startHour: Number(c.business_hours_start ?? 8),
+    endHour: Number(c.business_hours_end ?? 18),
+    slotMinutes: Number(c.slot_duration_minutes ?? 120),
+    busy: busyFromJobs(jobs),
   });
   return { date, timezone: zone, slotMinutes: Number(c.slot_duration_minutes ?? 120), slots: slots.map((s) => s.start), busy: jobs.length };
 };

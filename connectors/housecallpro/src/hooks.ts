@@ -31,10 +31,15 @@ export function phoneTerm(e164: string): string {
 export const findCustomer: Hook = async (ctx) => {
   const phone = typeof ctx.call.customer_phone === 'string' ? ctx.call.customer_phone : undefined;
   const email = typeof ctx.call.customer_email === 'string' ? ctx.call.customer_email.toLowerCase() : undefined;
-  const digitsOf = (v: unknown) => String(v ?? '').replace(/\D/g, '').slice(-10);
+  const digitsOf = (v: unknown) =>
+    String(v ?? '')
+      .replace(/\D/g, '')
+      .slice(-10);
   if (phone) {
     const found = await send(ctx, 'GET', '/customers', { query: { q: phoneTerm(phone), page_size: 10 } });
-    const hit = ((found.customers ?? []) as Customer[]).find((c) => ['mobile_number', 'home_number', 'work_number'].some((k) => c[k] && digitsOf(c[k]) === digitsOf(phone)));
+    const hit = ((found.customers ?? []) as Customer[]).find((c) =>
+      ['mobile_number', 'home_number', 'work_number'].some((k) => c[k] && digitsOf(c[k]) === digitsOf(phone)),
+    );
     if (hit) return asContact(hit);
   }
   if (email) {
@@ -79,10 +84,21 @@ export const createJob: Hook = async (ctx, input) => {
   const customerId = String(job.customer_id ?? (ctx.steps.contact as Obj | undefined)?.id ?? '');
   if (!customerId) throw new HubError('HUB_ERR_MAPPING', 'housecallpro: the job has no customer_id', { retryable: false });
   const addressId = await jobAddress(ctx, customerId);
-  if (!addressId) return { id: null, created: false, reason: 'the customer has no address and the call gave none (custom field address or customer_address, or address in a booking)' };
+  if (!addressId)
+    return {
+      id: null,
+      created: false,
+      reason: 'the customer has no address and the call gave none (custom field address or customer_address, or address in a booking)',
+    };
   const created = await send(ctx, 'POST', '/jobs', { body: { ...job, customer_id: customerId, address_id: addressId } });
   const schedule = (created.schedule ?? {}) as Obj;
-  return { id: created.id, created: true, address_id: addressId, invoice_number: created.invoice_number, scheduled_start: schedule.scheduled_start ?? null };
+  return {
+    id: created.id,
+    created: true,
+    address_id: addressId,
+    invoice_number: created.invoice_number,
+    scheduled_start: schedule.scheduled_start ?? null,
+  };
 };
 
 /**
@@ -92,7 +108,11 @@ export const createJob: Hook = async (ctx, input) => {
  */
 export const bookJob: Hook = async (ctx, input) => {
   if (!(ctx.steps.contact as Obj | undefined)?.id) {
-    throw new HubError('HUB_ERR_VALIDATION', 'customer_phone: a Housecall Pro job belongs to a customer; give customer_phone or customer_email', { field: 'customer_phone', retryable: false });
+    throw new HubError(
+      'HUB_ERR_VALIDATION',
+      'customer_phone: a Housecall Pro job belongs to a customer; give customer_phone or customer_email',
+      { field: 'customer_phone', retryable: false },
+    );
   }
   const job = (await createJob(ctx, input)) as Obj;
   if (!job.created) throw new HubError('HUB_ERR_VALIDATION', `address: ${String(job.reason)}`, { field: 'address', retryable: false });

@@ -8,8 +8,13 @@ import { ianaZone } from '../src/company-zone.js';
 const DIR = fileURLToPath(new URL('..', import.meta.url));
 let sim: HousecallproSim;
 let connector: Connector;
-const runtime = (config: Record<string, unknown> = {}) => connectorRuntime(connector, { config: { default_employee_id: 'pro_sim_1', ...config }, credentials: { api_key: sim.apiKey } });
-const availability = async (config?: Record<string, unknown>) => (await runtime(config).execute('getAvailability', { date: '2030-01-08' }, { call: sampleCall(), steps: {} })) as { timezone: string; slots: string[] };
+const runtime = (config: Record<string, unknown> = {}) =>
+  connectorRuntime(connector, { config: { default_employee_id: 'pro_sim_1', ...config }, credentials: { api_key: sim.apiKey } });
+const availability = async (config?: Record<string, unknown>) =>
+  (await runtime(config).execute('getAvailability', { date: '2030-01-08' }, { call: sampleCall(), steps: {} })) as {
+    timezone: string;
+    slots: string[];
+  };
 const companyReads = () => sim.requests.filter((r) => r.path === '/company').length;
 
 beforeAll(async () => {
@@ -42,12 +47,23 @@ describe('housecallpro time zone', () => {
     expect((await availability()).timezone).toBe('America/Los_Angeles');
     sim.options.company.time_zone = 'Middle Earth';
     expect((await availability()).timezone).toBe('America/New_York');
-    expect([ianaZone(undefined), ianaZone(''), ianaZone('Europe/Paris'), ianaZone('Central Time (US & Canada)')]).toEqual([undefined, undefined, 'Europe/Paris', 'America/Chicago']);
+    expect([ianaZone(undefined), ianaZone(''), ianaZone('Europe/Paris'), ianaZone('Central Time (US & Canada)')]).toEqual([
+      undefined,
+      undefined,
+      'Europe/Paris',
+      'America/Chicago',
+    ]);
   });
 
-  it('a synced call never reads the company: the job is scheduled in the appointment\'s own zone', async () => {
+  it("a synced call never reads the company: the job is scheduled in the appointment's own zone", async () => {
     const rt = runtime();
-    const ctx = { call: sampleCall({ address: '742 Evergreen Terrace, Springfield, IL 62704', appointment_booked: { date: '2030-01-08', time: '09:00', timezone: 'America/Chicago' } }), steps: {} as Record<string, unknown> };
+    const ctx = {
+      call: sampleCall({
+        address: '742 Evergreen Terrace, Springfield, IL 62704',
+        appointment_booked: { date: '2030-01-08', time: '09:00', timezone: 'America/Chicago' },
+      }),
+      steps: {} as Record<string, unknown>,
+    };
     await contactStep(rt, ctx);
     await runSteps(rt, ctx, ['job', 'note']);
     expect(sim.jobs.all()[0].schedule).toMatchObject({ scheduled_start: '2030-01-08T15:00:00.000Z' });

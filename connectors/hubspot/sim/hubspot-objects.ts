@@ -1,10 +1,19 @@
 import type { Collection, Simulator } from '@hub/simkit';
 import {
-  ASSOCIATION_TYPES, type AssociationRow, type CrmObject, DEFAULT_PROPERTIES, OBJECT_TYPES, checkProperties, toPublic,
+  ASSOCIATION_TYPES,
+  type AssociationRow,
+  type CrmObject,
+  DEFAULT_PROPERTIES,
+  OBJECT_TYPES,
+  checkProperties,
+  toPublic,
 } from './hubspot-model.js';
 
 type Body = Record<string, unknown>;
-interface InlineAssociation { to: { id: string }; types: Array<{ associationCategory: string; associationTypeId: number }> }
+interface InlineAssociation {
+  to: { id: string };
+  types: Array<{ associationCategory: string; associationTypeId: number }>;
+}
 
 /** What the CRM routes need from the simulator's configuration. */
 export interface ObjectRouteConfig {
@@ -16,7 +25,10 @@ export interface ObjectRouteConfig {
 
 /** Object store helpers shared by the CRM v3 and v4 routes. */
 export class HubspotObjects {
-  constructor(private readonly sim: Simulator, private readonly cfg: ObjectRouteConfig) {}
+  constructor(
+    private readonly sim: Simulator,
+    private readonly cfg: ObjectRouteConfig,
+  ) {}
 
   /** The collection of an object type named in a path (by name or numeric id); 404 otherwise. */
   col(typeParam: string): { type: string; col: Collection<CrmObject> } {
@@ -46,7 +58,13 @@ export class HubspotObjects {
     if (type === 'deals') this.checkStage(props);
     const assocs = this.resolveAssociations(type, (body.associations ?? []) as InlineAssociation[]);
     const now = new Date().toISOString();
-    const obj = col.insert({ properties: withCalculated(props), createdAt: now, updatedAt: now, archived: false, searchableAt: Date.now() + this.cfg.searchIndexLagMs() });
+    const obj = col.insert({
+      properties: withCalculated(props),
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+      searchableAt: Date.now() + this.cfg.searchIndexLagMs(),
+    });
     for (const a of assocs) this.associate(type, obj.id, a.toType, a.toId, a.types);
     return obj;
   }
@@ -56,13 +74,20 @@ export class HubspotObjects {
     const { type, col } = this.col(typeParam);
     checkProperties(this.sim, type, props, this.cfg.properties[type] ?? [], false);
     this.checkUnique(type, props, obj.id);
-    const next = col.update(obj.id, { properties: withCalculated({ ...obj.properties, ...props }), updatedAt: new Date().toISOString(), searchableAt: Date.now() + this.cfg.searchIndexLagMs() });
+    const next = col.update(obj.id, {
+      properties: withCalculated({ ...obj.properties, ...props }),
+      updatedAt: new Date().toISOString(),
+      searchableAt: Date.now() + this.cfg.searchIndexLagMs(),
+    });
     return next as CrmObject;
   }
 
   /** Adds (or extends) an association between two objects, in both directions as HubSpot does. */
   associate(fromType: string, fromId: string, toType: string, toId: string, types: AssociationRow['types']): void {
-    const directions = [[fromType, fromId, toType, toId], [toType, toId, fromType, fromId]];
+    const directions = [
+      [fromType, fromId, toType, toId],
+      [toType, toId, fromType, fromId],
+    ];
     directions.forEach(([a, aId, b, bId], i) => {
       const row = this.associations.findOne({ fromType: a, fromId: aId, toType: b, toId: bId });
       const mirrored = i === 0 ? types : types.map((t) => ({ ...t, associationTypeId: reverseTypeId(a, b, t.associationTypeId) }));
@@ -79,7 +104,16 @@ export class HubspotObjects {
     for (const w of wanted) {
       const toType = OBJECT_TYPES[w] ?? w;
       const rows = this.associations.find({ fromType: type, fromId: obj.id, toType });
-      if (rows.length) assoc[toType] = { results: rows.flatMap((r) => r.types.map((t) => ({ id: r.toId, type: `${type.replace(/s$/, '')}_to_${toType.replace(/s$/, '')}`, typeId: t.associationTypeId }))) };
+      if (rows.length)
+        assoc[toType] = {
+          results: rows.flatMap((r) =>
+            r.types.map((t) => ({
+              id: r.toId,
+              type: `${type.replace(/s$/, '')}_to_${toType.replace(/s$/, '')}`,
+              typeId: t.associationTypeId,
+            })),
+          ),
+        };
     }
     return Object.keys(assoc).length ? { ...out, associations: assoc } : out;
   }
@@ -89,7 +123,11 @@ export class HubspotObjects {
     if (!props.dealstage) return;
     const pipeline = this.sim.state.collection<{ id: string; stages: Array<{ id: string }> }>('pipelines').get(props.pipeline ?? 'default');
     if (!pipeline?.stages.some((st) => st.id === props.dealstage)) {
-      throw this.sim.error(400, `Property values were not valid: dealstage "${props.dealstage}" is not a stage of pipeline "${props.pipeline ?? 'default'}"`, 'VALIDATION_ERROR');
+      throw this.sim.error(
+        400,
+        `Property values were not valid: dealstage "${props.dealstage}" is not a stage of pipeline "${props.pipeline ?? 'default'}"`,
+        'VALIDATION_ERROR',
+      );
     }
   }
 
@@ -99,11 +137,19 @@ export class HubspotObjects {
     if (dup && dup.id !== selfId) throw this.sim.error(409, `Contact already exists. Existing ID: ${dup.id}`, 'CONFLICT');
   }
 
-  private resolveAssociations(fromType: string, list: InlineAssociation[]): Array<{ toType: string; toId: string; types: AssociationRow['types'] }> {
+  private resolveAssociations(
+    fromType: string,
+    list: InlineAssociation[],
+  ): Array<{ toType: string; toId: string; types: AssociationRow['types'] }> {
     return list.map((a) => {
       const t = a.types[0];
       const toType = t?.associationCategory === 'HUBSPOT_DEFINED' ? ASSOCIATION_TYPES[`${fromType}:${t.associationTypeId}`] : undefined;
-      if (!toType) throw this.sim.error(400, `Invalid association type ${t?.associationCategory}/${t?.associationTypeId} from ${fromType}`, 'VALIDATION_ERROR');
+      if (!toType)
+        throw this.sim.error(
+          400,
+          `Invalid association type ${t?.associationCategory}/${t?.associationTypeId} from ${fromType}`,
+          'VALIDATION_ERROR',
+        );
       if (!this.sim.state.collection<CrmObject>(toType).has(a.to.id)) {
         throw this.sim.error(400, `One or more associations are invalid: ${toType} ${a.to.id} does not exist`, 'VALIDATION_ERROR');
       }
@@ -119,7 +165,9 @@ function reverseTypeId(from: string, to: string, typeId: number): number {
 }
 
 function dedupe(types: AssociationRow['types']): AssociationRow['types'] {
-  return types.filter((t, i) => types.findIndex((u) => u.associationTypeId === t.associationTypeId && u.associationCategory === t.associationCategory) === i);
+  return types.filter(
+    (t, i) => types.findIndex((u) => u.associationTypeId === t.associationTypeId && u.associationCategory === t.associationCategory) === i,
+  );
 }
 
 /** HubSpot keeps a digits-only copy of the phone number for search. */

@@ -5,10 +5,20 @@ import { runSearch } from './hubspot-search.js';
 
 type Body = Record<string, unknown>;
 type Q = Record<string, string | undefined>;
-const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+const list = (s: string | undefined) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 
 /** Registers HubSpot's CRM v3/v4, properties, pipelines and legacy workflow routes. */
-export function registerHubspotRoutes(sim: Simulator, objects: HubspotObjects, opts: { properties: Record<string, string[]>; searchPerSecond: number }): void {
+export function registerHubspotRoutes(
+  sim: Simulator,
+  objects: HubspotObjects,
+  opts: { properties: Record<string, string[]>; searchPerSecond: number },
+): void {
   const app = sim.app;
   // Search has its own, tighter limit (about 5 per second) on top of the general one.
   const searchLimiter = new RateLimiter([{ limit: opts.searchPerSecond, windowMs: 1000, mode: 'sliding' }]);
@@ -22,10 +32,15 @@ export function registerHubspotRoutes(sim: Simulator, objects: HubspotObjects, o
   app.get('/crm/v3/objects/:type', async (req) => {
     const { type } = req.params as { type: string };
     const q = req.query as Q;
-    const all = objects.col(type).col.all().filter((o) => !o.archived);
+    const all = objects
+      .col(type)
+      .col.all()
+      .filter((o) => !o.archived);
     const start = Number(q.after ?? 0) || 0;
     const limit = Number(q.limit ?? 10);
-    const page = all.slice(start, start + limit).map((o) => objects.withAssociations(objects.col(type).type, o, list(q.associations), q.properties ? list(q.properties) : undefined));
+    const page = all
+      .slice(start, start + limit)
+      .map((o) => objects.withAssociations(objects.col(type).type, o, list(q.associations), q.properties ? list(q.properties) : undefined));
     return start + limit < all.length ? { results: page, paging: { next: { after: String(start + limit) } } } : { results: page };
   });
 
@@ -58,8 +73,15 @@ export function registerHubspotRoutes(sim: Simulator, objects: HubspotObjects, o
     const body = req.body as { inputs?: Array<{ id: string }>; properties?: string[]; idProperty?: string };
     const startedAt = new Date().toISOString();
     // Reads by id go to the database, not the search index: a write a moment ago is there.
-    const found = (body.inputs ?? []).map((i) => objects.lookup(type, i.id, body.idProperty)).filter((o): o is CrmObject => o !== undefined && !o.archived);
-    return { status: 'COMPLETE', results: found.map((o) => toPublic(o, body.properties ?? [])), startedAt, completedAt: new Date().toISOString() };
+    const found = (body.inputs ?? [])
+      .map((i) => objects.lookup(type, i.id, body.idProperty))
+      .filter((o): o is CrmObject => o !== undefined && !o.archived);
+    return {
+      status: 'COMPLETE',
+      results: found.map((o) => toPublic(o, body.properties ?? [])),
+      startedAt,
+      completedAt: new Date().toISOString(),
+    };
   });
 
   app.post('/crm/v3/objects/:type/batch/upsert', async (req) => {
@@ -82,7 +104,24 @@ export function registerHubspotRoutes(sim: Simulator, objects: HubspotObjects, o
   app.get('/crm/v3/properties/:type', async (req) => {
     const { type } = req.params as { type: string };
     const names = opts.properties[objects.col(type).type] ?? [];
-    return { results: names.map((name, i) => ({ name, label: name, type: 'string', fieldType: 'text', groupName: `${type}information`, description: '', options: [], displayOrder: i, hasUniqueValue: name === 'email', hidden: false, formField: true, calculated: false, externalOptions: false, modificationMetadata: { archivable: true, readOnlyDefinition: true, readOnlyValue: false } })) };
+    return {
+      results: names.map((name, i) => ({
+        name,
+        label: name,
+        type: 'string',
+        fieldType: 'text',
+        groupName: `${type}information`,
+        description: '',
+        options: [],
+        displayOrder: i,
+        hasUniqueValue: name === 'email',
+        hidden: false,
+        formField: true,
+        calculated: false,
+        externalOptions: false,
+        modificationMetadata: { archivable: true, readOnlyDefinition: true, readOnlyValue: false },
+      })),
+    };
   });
 
   app.get('/crm/v3/pipelines/:type', async () => ({ results: sim.state.collection('pipelines').all() }));
@@ -91,7 +130,9 @@ export function registerHubspotRoutes(sim: Simulator, objects: HubspotObjects, o
     if (!p) throw sim.error(404, 'Pipeline not found', 'OBJECT_NOT_FOUND');
     return p;
   });
-  const seedPipelines = () => { for (const p of defaultPipelines()) sim.state.collection('pipelines').insert(p as Body & { id: string }); };
+  const seedPipelines = () => {
+    for (const p of defaultPipelines()) sim.state.collection('pipelines').insert(p as Body & { id: string });
+  };
   seedPipelines();
   sim.onReset(seedPipelines);
 
@@ -117,7 +158,14 @@ function registerAssociationRoutes(sim: Simulator, objects: HubspotObjects): voi
     exists(to, p.toId);
     const typeId = defaultTypeId(from, to) ?? 0;
     objects.associate(from, p.id, to, p.toId, [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }]);
-    return { status: 'COMPLETE', results: [{ from: { id: p.id }, to: { id: p.toId }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId } }], startedAt: new Date().toISOString(), completedAt: new Date().toISOString() };
+    return {
+      status: 'COMPLETE',
+      results: [
+        { from: { id: p.id }, to: { id: p.toId }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId } },
+      ],
+      startedAt: new Date().toISOString(),
+      completedAt: new Date().toISOString(),
+    };
   });
   sim.app.put('/crm/v4/objects/:type/:id/associations/:toType/:toId', async (req) => {
     const p = req.params as { type: string; id: string; toType: string; toId: string };
@@ -136,6 +184,12 @@ function registerAssociationRoutes(sim: Simulator, objects: HubspotObjects): voi
     const limit = Math.min(Number(q.limit ?? 500) || 500, 500);
     const rows = all.slice(start, start + limit);
     const paging = start + limit < all.length ? { paging: { next: { after: String(start + limit) } } } : {};
-    return { ...paging, results: rows.map((r) => ({ toObjectId: Number(r.toId), associationTypes: r.types.map((t) => ({ category: t.associationCategory, typeId: t.associationTypeId, label: null })) })) };
+    return {
+      ...paging,
+      results: rows.map((r) => ({
+        toObjectId: Number(r.toId),
+        associationTypes: r.types.map((t) => ({ category: t.associationCategory, typeId: t.associationTypeId, label: null })),
+      })),
+    };
   });
 }

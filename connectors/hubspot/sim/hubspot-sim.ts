@@ -1,7 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type OAuthClient, type OAuthServer, type RateUsage, type Simulator, SimError, bearerOf, loadOpenApi, oauthServer, specsDir, startSimulator,
+  type OAuthClient,
+  type OAuthServer,
+  type RateUsage,
+  type Simulator,
+  SimError,
+  bearerOf,
+  loadOpenApi,
+  oauthServer,
+  specsDir,
+  startSimulator,
 } from '@hub/simkit';
 import { hubspotError } from './hubspot-model.js';
 import { HubspotObjects, propertyNames } from './hubspot-objects.js';
@@ -44,7 +53,10 @@ export interface HubspotSim extends Simulator {
 /** The HubSpot specs of the shared spec folder (CRM v3 objects, associations v4, properties, pipelines, OAuth). */
 export function hubspotSpecs() {
   const dir = join(specsDir(), 'hubspot');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => loadOpenApi(join(dir, f)));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => loadOpenApi(join(dir, f)));
 }
 
 // The deals spec names the object type by id (0-3); clients normally write "deals".
@@ -68,12 +80,25 @@ export async function startHubspotSim(opts: HubspotSimOptions = {}): Promise<Hub
     specExempt: ['/oauth/authorize', /^\/hubfs\//, /^\/automation\/v2\/workflows\/[^/]+\/enrollments\/contacts\/[^/]+$/],
     rejectViolations: opts.rejectViolations,
     errorBody: hubspotError,
-    unauthorized: (reason) => new SimError(401, hubspotError(401, reason === 'expired'
-      ? 'The OAuth token used to make this call expired 1 minute(s) ago.'
-      : 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', reason === 'expired' ? 'EXPIRED_AUTHENTICATION' : 'INVALID_AUTHENTICATION')),
-    authenticate: (req, s) => { if (isApi(req.url)) s.checkBearer(req); },
+    unauthorized: (reason) =>
+      new SimError(
+        401,
+        hubspotError(
+          401,
+          reason === 'expired'
+            ? 'The OAuth token used to make this call expired 1 minute(s) ago.'
+            : 'Authentication credentials not found. This API supports OAuth 2.0 authentication.',
+          reason === 'expired' ? 'EXPIRED_AUTHENTICATION' : 'INVALID_AUTHENTICATION',
+        ),
+      ),
+    authenticate: (req, s) => {
+      if (isApi(req.url)) s.checkBearer(req);
+    },
     rateLimit: {
-      rules: [{ name: 'TEN_SECONDLY_ROLLING', limit: burst, windowMs }, { name: 'DAILY', limit: daily, windowMs: 86_400_000 }],
+      rules: [
+        { name: 'TEN_SECONDLY_ROLLING', limit: burst, windowMs },
+        { name: 'DAILY', limit: daily, windowMs: 86_400_000 },
+      ],
       key: (req) => portalKey(req.headers.authorization),
       exempt: (req) => !isApi(req.url),
       onLimited: (usage) => rateLimited(usage),
@@ -87,20 +112,31 @@ export async function startHubspotSim(opts: HubspotSimOptions = {}): Promise<Hub
         // HubSpot wants client credentials in the form body.
         clientAuth: ['body'],
         expiresIn: opts.tokenTtlSec ?? 1800,
-        errorBody: (error, description) => ({ status: error === 'invalid_grant' ? 'BAD_REFRESH_TOKEN' : error.toUpperCase(), message: description, correlationId: crypto.randomUUID(), error, error_description: description }),
+        errorBody: (error, description) => ({
+          status: error === 'invalid_grant' ? 'BAD_REFRESH_TOKEN' : error.toUpperCase(),
+          message: description,
+          correlationId: crypto.randomUUID(),
+          error,
+          error_description: description,
+        }),
       });
       fileStore = registerFileRoutes(s);
-      registerHubspotRoutes(s, new HubspotObjects(s, { searchIndexLagMs: () => lag, properties }), { properties, searchPerSecond: opts.searchPerSecond ?? 5 });
+      registerHubspotRoutes(s, new HubspotObjects(s, { searchIndexLagMs: () => lag, properties }), {
+        properties,
+        searchPerSecond: opts.searchPerSecond ?? 5,
+      });
     },
   });
   // One portal per simulator, so every token of it shares the portal's quota.
   function portalKey(auth: string | undefined): string {
     const t = sim.tokens.verify(bearerOf(auth));
-    return t.ok ? t.token.clientId ?? 'portal' : 'portal';
+    return t.ok ? (t.token.clientId ?? 'portal') : 'portal';
   }
   return Object.assign(sim, {
     oauth: oauth as OAuthServer,
-    setSearchIndexLag: (ms: number) => { lag = ms; },
+    setSearchIndexLag: (ms: number) => {
+      lag = ms;
+    },
     files: () => fileStore?.files() ?? [],
     accessToken: () => (oauth as OAuthServer).issue(undefined, 'crm.objects.contacts.write').access_token,
   });

@@ -1,7 +1,9 @@
 import { HubError, nationalDigits, type Hook, type HookContext } from '@hub/core/sdk';
 
 type Props = Record<string, string>;
-interface SearchAnswer { results?: Array<{ id: string; properties?: Record<string, string | null> }> }
+interface SearchAnswer {
+  results?: Array<{ id: string; properties?: Record<string, string | null> }>;
+}
 
 /** HubSpot property values are strings; nothing empty is sent. */
 function toProps(input: unknown): Props {
@@ -28,7 +30,10 @@ export function contactSearchGroups(props: Props): Array<{ filters: Array<{ prop
   return groups;
 }
 
-async function searchContact(ctx: HookContext, props: Props): Promise<{ id: string; properties?: Record<string, string | null> } | undefined> {
+async function searchContact(
+  ctx: HookContext,
+  props: Props,
+): Promise<{ id: string; properties?: Record<string, string | null> } | undefined> {
   const filterGroups = contactSearchGroups(props);
   if (filterGroups.length === 0) return undefined;
   const res = await ctx.http.send({
@@ -67,13 +72,24 @@ export const upsertContact: Hook = async (ctx, input) => {
       body: { inputs: [{ id: props.email, idProperty: 'email', properties: props }] },
     });
     const row = (res.body as { results?: Array<{ id: string; new?: boolean }> }).results?.[0];
-    if (!row?.id) throw new HubError('HUB_ERR_CRM_REJECTED', 'hubspot: the contact upsert answered without a contact', { retryable: false });
+    if (!row?.id)
+      throw new HubError('HUB_ERR_CRM_REJECTED', 'hubspot: the contact upsert answered without a contact', { retryable: false });
     return { id: row.id, created: row.new === true };
   }
-  const res = await ctx.http.send({ method: 'POST', url: `${ctx.baseUrl}/crm/v3/objects/contacts`, body: { properties: props, associations: [] }, accept: [409] });
+  const res = await ctx.http.send({
+    method: 'POST',
+    url: `${ctx.baseUrl}/crm/v3/objects/contacts`,
+    body: { properties: props, associations: [] },
+    accept: [409],
+  });
   if (res.status === 409) {
     const existing = /Existing ID:\s*(\d+)/.exec(String((res.body as { message?: string }).message ?? ''))?.[1];
-    if (!existing) throw new HubError('HUB_ERR_CRM_REJECTED', `hubspot answered 409: ${String((res.body as { message?: string }).message ?? 'conflict')}`, { retryable: false });
+    if (!existing)
+      throw new HubError(
+        'HUB_ERR_CRM_REJECTED',
+        `hubspot answered 409: ${String((res.body as { message?: string }).message ?? 'conflict')}`,
+        { retryable: false },
+      );
     return { id: existing, created: false };
   }
   return { id: String((res.body as { id: string }).id), created: true };

@@ -1,15 +1,21 @@
 import type { Hook, HookContext } from '@hub/core/sdk';
 
-interface ImportTask { id: string }
-interface TaskStatus { status: 'PENDING' | 'PROCESSING' | 'COMPLETE' | 'CANCELED'; result?: { id: string; url?: string } }
+interface ImportTask {
+  id: string;
+}
+interface TaskStatus {
+  status: 'PENDING' | 'PROCESSING' | 'COMPLETE' | 'CANCELED';
+  result?: { id: string; url?: string };
+}
 
 /** How long the call log waits for HubSpot to copy a recording before keeping the voice platform's link. */
 const IMPORT_WAIT_MS = 20_000;
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
 
 /** `call_<id>.mp3` or `.wav`: hs_call_recording_url must end in one of them for HubSpot's player. */
 function fileName(callId: string, url: string): string {
@@ -27,18 +33,28 @@ export async function importRecording(ctx: HookContext, url: string, callId: str
     method: 'POST',
     url: `${ctx.baseUrl}/files/v3/files/import-from-url/async`,
     // The call player fetches the file without credentials, so it is public but not indexed; a retry finds the same file.
-    body: { url, access: 'PUBLIC_NOT_INDEXABLE', folderPath: '/voice-recordings', name: fileName(callId, url), duplicateValidationStrategy: 'RETURN_EXISTING', duplicateValidationScope: 'EXACT_FOLDER' },
+    body: {
+      url,
+      access: 'PUBLIC_NOT_INDEXABLE',
+      folderPath: '/voice-recordings',
+      name: fileName(callId, url),
+      duplicateValidationStrategy: 'RETURN_EXISTING',
+      duplicateValidationScope: 'EXACT_FOLDER',
+    },
   });
   const taskId = (started.body as ImportTask).id;
   const deadline = Date.now() + IMPORT_WAIT_MS;
   for (let delay = 100; Date.now() < deadline && !ctx.signal.aborted; delay = Math.min(delay * 2, 2000)) {
     await sleep(delay, ctx.signal);
-    const res = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/files/v3/files/import-from-url/async/tasks/${encodeURIComponent(taskId)}/status` });
+    const res = await ctx.http.send({
+      method: 'GET',
+      url: `${ctx.baseUrl}/files/v3/files/import-from-url/async/tasks/${encodeURIComponent(taskId)}/status`,
+    });
     const task = res.body as TaskStatus;
     if (task.status === 'COMPLETE' && task.result?.url) return { id: task.result.id, url: task.result.url };
     if (task.status === 'COMPLETE' || task.status === 'CANCELED') break;
   }
-  ctx.log.warn({ connector: 'hubspot', taskId }, 'recording import did not complete; the call keeps the voice platform\'s link');
+  ctx.log.warn({ connector: 'hubspot', taskId }, "recording import did not complete; the call keeps the voice platform's link");
   return null;
 }
 
@@ -56,7 +72,12 @@ export const logCall: Hook = async (ctx, input) => {
   const res = await ctx.http.send({
     method: 'POST',
     url: `${ctx.baseUrl}/crm/v3/objects/calls`,
-    body: { properties: props, associations: contactId ? [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 194 }] }] : [] },
+    body: {
+      properties: props,
+      associations: contactId
+        ? [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 194 }] }]
+        : [],
+    },
   });
   return { id: String((res.body as { id: string }).id), ...(copy ? { recording_file_id: copy.id } : {}) };
 };

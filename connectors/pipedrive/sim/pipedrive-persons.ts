@@ -26,7 +26,9 @@ export interface PdCtx {
 /** Pipedrive's `additional_data.pagination`; `next_start` only while more items remain. */
 export function pagination(start: number, limit: number, total: number): Record<string, unknown> {
   const more = start + limit < total;
-  return more ? { start, limit, more_items_in_collection: true, next_start: start + limit } : { start, limit, more_items_in_collection: false };
+  return more
+    ? { start, limit, more_items_in_collection: true, next_start: start + limit }
+    : { start, limit, more_items_in_collection: false };
 }
 
 /** The record as the API shows it: numeric id. */
@@ -55,7 +57,9 @@ export function createPerson(ctx: PdCtx, body: Record<string, unknown>): Reply {
   const now = pdTime();
   const phone = contacts(body.phone, 'work');
   const email = contacts(body.email, 'work');
-  const custom = Object.fromEntries(ctx.opts.personFields.filter((f) => f.edit_flag && body[f.key] !== undefined).map((f) => [f.key, body[f.key]]));
+  const custom = Object.fromEntries(
+    ctx.opts.personFields.filter((f) => f.edit_flag && body[f.key] !== undefined).map((f) => [f.key, body[f.key]]),
+  );
   const person = ctx.persons.insert({
     company_id: ctx.opts.user.company_id,
     owner_id: owner(ctx),
@@ -86,9 +90,12 @@ const SEARCH_FIELDS = ['name', 'email', 'phone', 'notes', 'custom_fields'];
 const digits = (s: string): string => s.replace(/\D/g, '');
 
 function matches(p: PdRecord, field: string, term: string, exact: boolean): boolean {
-  const values = field === 'name' ? [String(p.name)]
-    : field === 'email' || field === 'phone' ? (p[field] as ContactValue[]).map((c) => c.value).filter(Boolean)
-      : [];
+  const values =
+    field === 'name'
+      ? [String(p.name)]
+      : field === 'email' || field === 'phone'
+        ? (p[field] as ContactValue[]).map((c) => c.value).filter(Boolean)
+        : [];
   return values.some((v) => {
     // Phone numbers compare on digits, so "+1 (415) 555-0100" and "+14155550100" are the same number.
     if (field === 'phone') return exact ? digits(v) === digits(term) : digits(term) !== '' && digits(v).includes(digits(term));
@@ -110,11 +117,18 @@ export function searchPersons(ctx: PdCtx, q: Record<string, unknown>): Reply {
   const items = hits.slice(start, start + limit).map((p) => ({
     result_score: exact ? 1 : 0.5,
     item: {
-      id: Number(p.id), type: 'person', name: p.name,
+      id: Number(p.id),
+      type: 'person',
+      name: p.name,
       phones: (p.phone as ContactValue[]).map((c) => c.value).filter(Boolean),
       emails: (p.email as ContactValue[]).map((c) => c.value).filter(Boolean),
-      primary_email: p.primary_email, visible_to: Number(p.visible_to), owner: { id: ctx.opts.user.id },
-      organization: null, custom_fields: [], notes: [], update_time: p.update_time,
+      primary_email: p.primary_email,
+      visible_to: Number(p.visible_to),
+      owner: { id: ctx.opts.user.id },
+      organization: null,
+      custom_fields: [],
+      notes: [],
+      update_time: p.update_time,
     },
   }));
   return pdOk({ items }, 200, { pagination: pagination(start, limit, hits.length) });

@@ -3,7 +3,10 @@ import { out, pagination, type PdCtx } from './pipedrive-persons.js';
 import { pdError, pdOk, pdTime, type Reply } from './pipedrive-state.js';
 
 /** The referenced person and deal, or the error Pipedrive gives for a dangling id. */
-function references(ctx: PdCtx, body: Record<string, unknown>): { error?: Reply; person?: Record<string, unknown>; deal?: Record<string, unknown> } {
+function references(
+  ctx: PdCtx,
+  body: Record<string, unknown>,
+): { error?: Reply; person?: Record<string, unknown>; deal?: Record<string, unknown> } {
   const person = body.person_id === undefined ? undefined : ctx.persons.get(String(body.person_id));
   if (body.person_id !== undefined && !person) return { error: pdError(400, `Person with id ${String(body.person_id)} not found`) };
   const deal = body.deal_id === undefined ? undefined : ctx.deals.get(String(body.deal_id));
@@ -20,10 +23,19 @@ export function createNote(ctx: PdCtx, body: Record<string, unknown>): Reply {
   if (ref.error) return ref.error;
   const now = pdTime();
   const note = ctx.notes.insert({
-    content: body.content, person_id: body.person_id ?? null, deal_id: body.deal_id ?? null, org_id: body.org_id ?? null,
-    lead_id: body.lead_id ?? null, user_id: ctx.opts.user.id, add_time: now, update_time: now, active_flag: true,
-    pinned_to_person_flag: Boolean(body.pinned_to_person_flag), pinned_to_deal_flag: Boolean(body.pinned_to_deal_flag),
-    person: ref.person ? { name: ref.person.name } : null, deal: ref.deal ? { title: ref.deal.title } : null,
+    content: body.content,
+    person_id: body.person_id ?? null,
+    deal_id: body.deal_id ?? null,
+    org_id: body.org_id ?? null,
+    lead_id: body.lead_id ?? null,
+    user_id: ctx.opts.user.id,
+    add_time: now,
+    update_time: now,
+    active_flag: true,
+    pinned_to_person_flag: Boolean(body.pinned_to_person_flag),
+    pinned_to_deal_flag: Boolean(body.pinned_to_deal_flag),
+    person: ref.person ? { name: ref.person.name } : null,
+    deal: ref.deal ? { title: ref.deal.title } : null,
   });
   return pdOk(out(note), 201);
 }
@@ -33,10 +45,20 @@ export function createNote(ctx: PdCtx, body: Record<string, unknown>): Reply {
  * ascending), paged by start and limit; `data` is null when nothing matches, as Pipedrive answers.
  */
 export function listNotes(ctx: PdCtx, q: Record<string, unknown>): Reply {
-  let all = ctx.notes.all().filter((n) => (q.person_id === undefined || String(n.person_id) === String(q.person_id)) && (q.deal_id === undefined || String(n.deal_id) === String(q.deal_id)));
-  const [field, dir] = String(q.sort ?? 'id ASC').trim().split(/\s+/);
+  let all = ctx.notes
+    .all()
+    .filter(
+      (n) =>
+        (q.person_id === undefined || String(n.person_id) === String(q.person_id)) &&
+        (q.deal_id === undefined || String(n.deal_id) === String(q.deal_id)),
+    );
+  const [field, dir] = String(q.sort ?? 'id ASC')
+    .trim()
+    .split(/\s+/);
   const key = (n: Record<string, unknown>) => (field === 'id' ? Number(n.id) : String(n[field] ?? ''));
-  all = [...all].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : Number(a.id) - Number(b.id)) * (dir?.toUpperCase() === 'DESC' ? -1 : 1));
+  all = [...all].sort(
+    (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : Number(a.id) - Number(b.id)) * (dir?.toUpperCase() === 'DESC' ? -1 : 1),
+  );
   const start = Number(q.start ?? 0) || 0;
   const limit = Math.min(Number(q.limit ?? 100) || 100, 500);
   const page = all.slice(start, start + limit).map(out);
@@ -53,10 +75,21 @@ export function createActivity(ctx: PdCtx, body: Record<string, unknown>): Reply
   const activity = ctx.activities.insert({
     // Without a subject Pipedrive names the activity after its type.
     subject: body.subject ?? type.charAt(0).toUpperCase() + type.slice(1),
-    type, due_date: body.due_date ?? now.slice(0, 10), due_time: body.due_time ?? '', duration: body.duration ?? '',
-    done: body.done === 1 || body.done === true, person_id: body.person_id ?? null, deal_id: body.deal_id ?? null,
-    user_id: body.user_id ?? ctx.opts.user.id, note: body.note ?? null, person_name: ref.person?.name ?? null,
-    deal_title: ref.deal?.title ?? null, add_time: now, update_time: now, active_flag: true, company_id: ctx.opts.user.company_id,
+    type,
+    due_date: body.due_date ?? now.slice(0, 10),
+    due_time: body.due_time ?? '',
+    duration: body.duration ?? '',
+    done: body.done === 1 || body.done === true,
+    person_id: body.person_id ?? null,
+    deal_id: body.deal_id ?? null,
+    user_id: body.user_id ?? ctx.opts.user.id,
+    note: body.note ?? null,
+    person_name: ref.person?.name ?? null,
+    deal_title: ref.deal?.title ?? null,
+    add_time: now,
+    update_time: now,
+    active_flag: true,
+    company_id: ctx.opts.user.company_id,
   });
   return pdOk(out(activity), 201);
 }
@@ -75,10 +108,22 @@ export function createDeal(ctx: PdCtx, body: Record<string, unknown>): Reply {
   if (ref.error) return ref.error;
   const now = pdTime();
   const deal = ctx.deals.insert({
-    title: body.title, value: Number(body.value ?? 0), currency: body.currency ?? 'USD', status: body.status ?? 'open',
-    stage_id: stageId, pipeline_id: pipeline.id, person_id: body.person_id ?? null, org_id: body.org_id ?? null,
-    user_id: body.user_id ?? ctx.opts.user.id, person_name: ref.person?.name ?? null, add_time: now, update_time: now,
-    stage_change_time: null, active: true, deleted: false, expected_close_date: body.expected_close_date ?? null,
+    title: body.title,
+    value: Number(body.value ?? 0),
+    currency: body.currency ?? 'USD',
+    status: body.status ?? 'open',
+    stage_id: stageId,
+    pipeline_id: pipeline.id,
+    person_id: body.person_id ?? null,
+    org_id: body.org_id ?? null,
+    user_id: body.user_id ?? ctx.opts.user.id,
+    person_name: ref.person?.name ?? null,
+    add_time: now,
+    update_time: now,
+    stage_change_time: null,
+    active: true,
+    deleted: false,
+    expected_close_date: body.expected_close_date ?? null,
   });
   if (ref.person) ctx.persons.update(String(body.person_id), { open_deals_count: Number(ref.person.open_deals_count ?? 0) + 1 });
   return pdOk(out(deal), 201);
@@ -88,7 +133,13 @@ export function createDeal(ctx: PdCtx, body: Record<string, unknown>): Reply {
 export function listPersonFields(ctx: PdCtx, q: Record<string, unknown>): Reply {
   const start = Number(q.start ?? 0) || 0;
   const limit = Number(q.limit ?? 100) || 100;
-  const all = ctx.opts.personFields.map((f, i) => ({ order_nr: i, active_flag: true, mandatory_flag: false, add_visible_flag: true, ...f }));
+  const all = ctx.opts.personFields.map((f, i) => ({
+    order_nr: i,
+    active_flag: true,
+    mandatory_flag: false,
+    add_visible_flag: true,
+    ...f,
+  }));
   return pdOk(all.slice(start, start + limit), 200, { pagination: pagination(start, limit, all.length) });
 }
 
@@ -96,7 +147,18 @@ export function listPersonFields(ctx: PdCtx, q: Record<string, unknown>): Reply 
 export function currentUser(ctx: PdCtx): Reply {
   const u = ctx.opts.user;
   return pdOk({
-    ...u, default_currency: 'USD', locale: 'en_US', lang: 1, timezone_name: 'America/New_York', timezone_offset: '-05:00',
-    active_flag: true, is_admin: 1, role_id: 1, has_created_company: true, icon_url: null, last_login: pdTime(), created: '2024-01-01 00:00:00',
+    ...u,
+    default_currency: 'USD',
+    locale: 'en_US',
+    lang: 1,
+    timezone_name: 'America/New_York',
+    timezone_offset: '-05:00',
+    active_flag: true,
+    is_admin: 1,
+    role_id: 1,
+    has_created_company: true,
+    icon_url: null,
+    last_login: pdTime(),
+    created: '2024-01-01 00:00:00',
   });
 }

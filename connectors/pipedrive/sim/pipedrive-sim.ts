@@ -2,7 +2,13 @@
 import { bearerOf, startSimulator, type Collection, type RateUsage, type Simulator } from '@hub/simkit';
 import { createPerson, getPerson, searchPersons, type PdCtx, type PdFields } from './pipedrive-persons.js';
 import { createActivity, createDeal, createNote, currentUser, listNotes, listPersonFields } from './pipedrive-records.js';
-import { pdErrorBody, resolvePipedriveOptions, type PipedriveSimOptions, type Reply, type ResolvedPipedriveOptions } from './pipedrive-state.js';
+import {
+  pdErrorBody,
+  resolvePipedriveOptions,
+  type PipedriveSimOptions,
+  type Reply,
+  type ResolvedPipedriveOptions,
+} from './pipedrive-state.js';
 import { checkBody, RULES, type FieldRule } from './pipedrive-validate.js';
 
 /** The running simulator with Pipedrive handles. */
@@ -44,8 +50,12 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
   for (const t of opts.apiTokens) sim.tokens.issue({ accessToken: t });
   const col = (n: string) => sim.state.collection<PdFields>(n);
   return Object.assign(sim, {
-    options: opts, apiToken: opts.apiTokens[0],
-    persons: col('persons'), notes: col('notes'), activities: col('activities'), deals: col('deals'),
+    options: opts,
+    apiToken: opts.apiTokens[0],
+    persons: col('persons'),
+    notes: col('notes'),
+    activities: col('activities'),
+    deals: col('deals'),
   });
 }
 
@@ -53,7 +63,11 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
 function rateHeaders(usage: RateUsage[] | undefined): Record<string, string> {
   const u = usage?.[0];
   if (!u) return {};
-  return { 'x-ratelimit-limit': String(u.limit), 'x-ratelimit-remaining': String(u.remaining), 'x-ratelimit-reset': String(Math.ceil(u.resetMs / 1000)) };
+  return {
+    'x-ratelimit-limit': String(u.limit),
+    'x-ratelimit-remaining': String(u.remaining),
+    'x-ratelimit-reset': String(Math.ceil(u.resetMs / 1000)),
+  };
 }
 
 function registerRoutes(sim: Simulator, opts: ResolvedPipedriveOptions): void {

@@ -43,12 +43,43 @@ export function resolvePipedriveOptions(o: PipedriveSimOptions = {}) {
   return {
     port: o.port,
     apiTokens: o.apiTokens ?? [DEFAULT_API_TOKEN],
-    user: o.user ?? { id: 1001, name: 'Sim Owner', email: 'owner@sim.test', company_id: 501, company_name: 'Sim Sales', company_domain: 'simsales' },
-    pipelines: o.pipelines ?? [{ id: 1, name: 'Voice leads', stages: [{ id: 1, name: 'Qualified' }, { id: 2, name: 'Meeting booked' }, { id: 3, name: 'Proposal' }] }],
-    personFields: [...SYSTEM_PERSON_FIELDS, ...(o.customPersonFields ?? [
-      { id: 9101, key: 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5', name: 'Call outcome', field_type: 'varchar', edit_flag: true },
-      { id: 9102, key: 'b4e2d1ef6c8f5d2e0b1c3d4e5f6071829304b5c6', name: 'Sentiment', field_type: 'enum', edit_flag: true, options: [{ id: 1, label: 'Positive' }, { id: 2, label: 'Neutral' }, { id: 3, label: 'Negative' }] },
-    ])],
+    user: o.user ?? {
+      id: 1001,
+      name: 'Sim Owner',
+      email: 'owner@sim.test',
+      company_id: 501,
+      company_name: 'Sim Sales',
+      company_domain: 'simsales',
+    },
+    pipelines: o.pipelines ?? [
+      {
+        id: 1,
+        name: 'Voice leads',
+        stages: [
+          { id: 1, name: 'Qualified' },
+          { id: 2, name: 'Meeting booked' },
+          { id: 3, name: 'Proposal' },
+        ],
+      },
+    ],
+    personFields: [
+      ...SYSTEM_PERSON_FIELDS,
+      ...(o.customPersonFields ?? [
+        { id: 9101, key: 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5', name: 'Call outcome', field_type: 'varchar', edit_flag: true },
+        {
+          id: 9102,
+          key: 'b4e2d1ef6c8f5d2e0b1c3d4e5f6071829304b5c6',
+          name: 'Sentiment',
+          field_type: 'enum',
+          edit_flag: true,
+          options: [
+            { id: 1, label: 'Positive' },
+            { id: 2, label: 'Neutral' },
+            { id: 3, label: 'Negative' },
+          ],
+        },
+      ]),
+    ],
     activityTypes: o.activityTypes ?? ['call', 'meeting', 'task', 'deadline', 'email', 'lunch'],
     rateLimit: o.rateLimit ?? { limit: 80, windowMs: 2000 },
   };

@@ -20,30 +20,53 @@ const DURATION = /^\d{2,}:[0-5]\d$/;
 function isContacts(v: unknown): boolean {
   if (typeof v === 'string') return true;
   if (!Array.isArray(v)) return false;
-  return v.every((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && typeof (x as { value?: unknown }).value === 'string' &&
-    ['undefined', 'boolean'].includes(typeof (x as { primary?: unknown }).primary)));
+  return v.every(
+    (x) =>
+      typeof x === 'string' ||
+      (typeof x === 'object' &&
+        x !== null &&
+        typeof (x as { value?: unknown }).value === 'string' &&
+        ['undefined', 'boolean'].includes(typeof (x as { primary?: unknown }).primary)),
+  );
 }
 
 function fits(rule: FieldRule, v: unknown): boolean {
   switch (rule.type) {
-    case 'string': return typeof v === 'string';
-    case 'integer': return Number.isInteger(v);
-    case 'number': return typeof v === 'number' && Number.isFinite(v);
-    case 'boolean': return typeof v === 'boolean';
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
     // Pipedrive's 0/1 flags (done, active_flag) also accept booleans.
-    case 'flag': return v === 0 || v === 1 || typeof v === 'boolean';
-    case 'date': return typeof v === 'string' && DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
-    case 'time': return typeof v === 'string' && HHMM.test(v);
-    case 'duration': return typeof v === 'string' && DURATION.test(v);
-    case 'contacts': return isContacts(v);
-    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'flag':
+      return v === 0 || v === 1 || typeof v === 'boolean';
+    case 'date':
+      return typeof v === 'string' && DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+    case 'time':
+      return typeof v === 'string' && HHMM.test(v);
+    case 'duration':
+      return typeof v === 'string' && DURATION.test(v);
+    case 'contacts':
+      return isContacts(v);
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
   }
 }
 
 const EXPECTED: Record<FieldRule['type'], string> = {
-  string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', flag: '0 or 1',
-  date: 'a date in YYYY-MM-DD format', time: 'a time in HH:MM format', duration: 'a duration in HH:MM format',
-  contacts: 'a string or an array of {value, primary, label}', object: 'an object',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  flag: '0 or 1',
+  date: 'a date in YYYY-MM-DD format',
+  time: 'a time in HH:MM format',
+  duration: 'a duration in HH:MM format',
+  contacts: 'a string or an array of {value, primary, label}',
+  object: 'an object',
 };
 
 /** Every problem of a body against the rules, as Pipedrive-style sentences; empty when it is valid. */
@@ -58,7 +81,8 @@ export function checkBody(body: unknown, rules: FieldRule[]): string[] {
       continue;
     }
     if (!fits(rule, v)) problems.push(`${rule.field} must be ${EXPECTED[rule.type]}.`);
-    else if (rule.values && !rule.values.includes(v as string | number)) problems.push(`${rule.field} must be one of: ${rule.values.join(', ')}.`);
+    else if (rule.values && !rule.values.includes(v as string | number))
+      problems.push(`${rule.field} must be one of: ${rule.values.join(', ')}.`);
   }
   return problems;
 }

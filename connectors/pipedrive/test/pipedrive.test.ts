@@ -2,7 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { startPipedriveSim, type PipedriveSim } from '../sim/index.js';
-import { connectorRuntime, contactStep, loadConnector, runSteps, sampleCall, type Connector, type StepName } from '../../../test/helpers/connector.js';
+import {
+  connectorRuntime,
+  contactStep,
+  loadConnector,
+  runSteps,
+  sampleCall,
+  type Connector,
+  type StepName,
+} from '../../../test/helpers/connector.js';
 
 const DIR = fileURLToPath(new URL('..', import.meta.url));
 const STEPS: StepName[] = ['note', 'appointment', 'opportunity'];
@@ -26,17 +34,27 @@ describe('pipedrive: a connector with no code', () => {
   });
 
   it('tests the connection with x-api-token', async () => {
-    expect(await runtime().execute('testConnection', undefined, { call: sampleCall(), steps: {} })).toMatchObject({ ok: true, user: 'Sim Owner' });
+    expect(await runtime().execute('testConnection', undefined, { call: sampleCall(), steps: {} })).toMatchObject({
+      ok: true,
+      user: 'Sim Owner',
+    });
     expect(sim.requests[0].headers['x-api-token']).toBe(sim.apiToken);
     expect(sim.requests[0].query).not.toHaveProperty('api_token');
   });
 
   it('booked call: person created, note, meeting activity at the booked time in UTC, deal', async () => {
     const rt = runtime({ stage_id: 2 });
-    const ctx = { call: sampleCall({ appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York', durationMinutes: 90 } }), steps: {} as Record<string, unknown> };
+    const ctx = {
+      call: sampleCall({ appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York', durationMinutes: 90 } }),
+      steps: {} as Record<string, unknown>,
+    };
     await contactStep(rt, ctx);
     await runSteps(rt, ctx, STEPS);
-    expect(sim.persons.all()[0]).toMatchObject({ name: 'Jane Smith', phone: [{ value: '+14079780655', primary: true, label: 'mobile' }], primary_email: 'jane@example.com' });
+    expect(sim.persons.all()[0]).toMatchObject({
+      name: 'Jane Smith',
+      phone: [{ value: '+14079780655', primary: true, label: 'mobile' }],
+      primary_email: 'jane@example.com',
+    });
     expect(String(sim.notes.all()[0].content)).toContain('Outcome: appointment_booked<br>');
     expect(sim.activities.all()[0]).toMatchObject({ type: 'meeting', due_date: '2026-02-20', due_time: '19:00', duration: '01:30' });
     expect(sim.deals.all()[0]).toMatchObject({ title: 'Jane Smith - AI call', stage_id: 2, status: 'open' });
@@ -58,7 +76,7 @@ describe('pipedrive: a connector with no code', () => {
     expect(sim.violations).toEqual([]);
   });
 
-  it('a lost note is recovered beyond the first page of the person\'s notes (declared http.pagination)', async () => {
+  it("a lost note is recovered beyond the first page of the person's notes (declared http.pagination)", async () => {
     const rt = runtime();
     const ctx = { call: sampleCall(), steps: {} as Record<string, unknown> };
     await contactStep(rt, ctx);
@@ -75,6 +93,8 @@ describe('pipedrive: a connector with no code', () => {
 
   it('lists person fields with their 40-hex custom keys', async () => {
     const fields = (await runtime().execute('listFields', undefined, { call: sampleCall(), steps: {} })) as Array<Record<string, unknown>>;
-    expect(fields).toEqual(expect.arrayContaining([{ name: 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5', label: 'Call outcome', type: 'varchar', custom: true }]));
+    expect(fields).toEqual(
+      expect.arrayContaining([{ name: 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5', label: 'Call outcome', type: 'varchar', custom: true }]),
+    );
   });
 });

@@ -63,7 +63,10 @@ export function newCallId(): string {
 }
 
 function words(text: string, from: number): Utterance['words'] {
-  return text.split(/\s+/).filter(Boolean).map((word, i) => ({ word, start: from + i * 0.4, end: from + i * 0.4 + 0.35 }));
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word, i) => ({ word, start: from + i * 0.4, end: from + i * 0.4 + 0.35 }));
 }
 
 /** The default two-sided conversation, personalised with the `customer_name` dynamic variable. */

@@ -1,8 +1,14 @@
 /** Plays a created Retell call: started, ended, analyzed, each a signed webhook after a delay. */
 import type { Collection } from '@hub/simkit';
 import {
-  callForEvent, defaultAnalysis, defaultTranscript, scriptFromVariables, transcriptText,
-  type CallScript, type CallScripter, type RetellCall,
+  callForEvent,
+  defaultAnalysis,
+  defaultTranscript,
+  scriptFromVariables,
+  transcriptText,
+  type CallScript,
+  type CallScripter,
+  type RetellCall,
 } from './retell-calls.js';
 import { deliverEvent, type DeliveryOptions, type RetellEvent, type SignatureMode, type WebhookDelivery } from './retell-webhooks.js';
 

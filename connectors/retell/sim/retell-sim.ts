@@ -54,8 +54,13 @@ export interface RetellSim extends Simulator {
 
 type StoredCall = RetellCall & Record<string, unknown>;
 type CreateCallBody = {
-  from_number: string; to_number: string; override_agent_id?: string; override_agent_version?: number;
-  metadata?: Record<string, unknown>; retell_llm_dynamic_variables?: Record<string, unknown>; ignore_e164_validation?: boolean;
+  from_number: string;
+  to_number: string;
+  override_agent_id?: string;
+  override_agent_version?: number;
+  metadata?: Record<string, unknown>;
+  retell_llm_dynamic_variables?: Record<string, unknown>;
+  ignore_e164_validation?: boolean;
 };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -65,9 +70,16 @@ const EMPTY_WAV = Buffer.from('UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZ
 /** Starts the Retell simulator on 127.0.0.1. */
 export async function startRetellSim(options: RetellSimOptions = {}): Promise<RetellSim> {
   const apiKey = options.apiKey ?? 'key_sim_retell_0000000000000000';
-  const agents = new Map((options.agents ?? [{ agent_id: 'agent_sim_1', agent_name: 'Sim receptionist', version: 1 }]).map((a) => [a.agent_id, { ...a }]));
+  const agents = new Map(
+    (options.agents ?? [{ agent_id: 'agent_sim_1', agent_name: 'Sim receptionist', version: 1 }]).map((a) => [a.agent_id, { ...a }]),
+  );
   const numbers = options.phoneNumbers ?? { '+14155550000': [...agents.keys()][0] };
-  let knobs = { signature: options.signature ?? 'valid', skipAnalyzed: options.skipAnalyzed ?? false, script: options.script, delays: { started: 10, ended: 20, analyzed: 20, ...options.delays } };
+  let knobs = {
+    signature: options.signature ?? 'valid',
+    skipAnalyzed: options.skipAnalyzed ?? false,
+    script: options.script,
+    delays: { started: 10, ended: 20, analyzed: 20, ...options.delays },
+  };
   let accountWebhook = options.webhookUrl;
   const deliveries: WebhookDelivery[] = [];
   const playing = new Map<string, Promise<void>>();
@@ -95,7 +107,12 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
     const calls = s.state.collection<StoredCall>('calls');
     const env: PlayerEnv = {
       calls,
-      delivery: { apiKey, maxAttempts: options.webhookAttempts ?? 3, retryDelayMs: options.webhookRetryDelayMs ?? 50, timeoutMs: options.webhookTimeoutMs ?? 10_000 },
+      delivery: {
+        apiKey,
+        maxAttempts: options.webhookAttempts ?? 3,
+        retryDelayMs: options.webhookRetryDelayMs ?? 50,
+        timeoutMs: options.webhookTimeoutMs ?? 10_000,
+      },
       delays: () => knobs.delays,
       webhookUrlFor: (agentId) => agents.get(agentId)?.webhook_url ?? accountWebhook,
       scripter: () => knobs.script,
@@ -109,19 +126,32 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
       s.checkBearer(req);
       const b = req.body as CreateCallBody;
       if (!E164.test(b.to_number)) throw s.error(400, `Invalid to_number ${b.to_number}: must be in E.164 format.`);
-      if (!E164.test(b.from_number) && !b.ignore_e164_validation) throw s.error(400, `Invalid from_number ${b.from_number}: must be in E.164 format.`);
+      if (!E164.test(b.from_number) && !b.ignore_e164_validation)
+        throw s.error(400, `Invalid from_number ${b.from_number}: must be in E.164 format.`);
       const agentId = b.override_agent_id ?? numbers[b.from_number];
       const agent = agentId === undefined ? undefined : agents.get(agentId);
       // Retell only dials from numbers the account owns, with an agent the account owns.
-      if (numbers[b.from_number] === undefined || agent === undefined) throw s.error(422, 'Cannot find requested asset under given api key.');
+      if (numbers[b.from_number] === undefined || agent === undefined)
+        throw s.error(422, 'Cannot find requested asset under given api key.');
       const callId = newCallId();
       const call = calls.insert({
-        id: callId, call_type: 'phone_call', call_id: callId, agent_id: agent.agent_id, agent_name: agent.agent_name,
-        agent_version: b.override_agent_version ?? agent.version ?? 1, call_status: 'registered',
-        from_number: b.from_number, to_number: b.to_number, direction: 'outbound',
-        metadata: b.metadata ?? {}, retell_llm_dynamic_variables: b.retell_llm_dynamic_variables ?? {},
+        id: callId,
+        call_type: 'phone_call',
+        call_id: callId,
+        agent_id: agent.agent_id,
+        agent_name: agent.agent_name,
+        agent_version: b.override_agent_version ?? agent.version ?? 1,
+        call_status: 'registered',
+        from_number: b.from_number,
+        to_number: b.to_number,
+        direction: 'outbound',
+        metadata: b.metadata ?? {},
+        retell_llm_dynamic_variables: b.retell_llm_dynamic_variables ?? {},
       });
-      playing.set(callId, playCall(env, callId).catch(() => undefined));
+      playing.set(
+        callId,
+        playCall(env, callId).catch(() => undefined),
+      );
       return reply.code(201).send(publicCall(call));
     });
 
@@ -136,7 +166,14 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
     s.app.get('/get-concurrency', async (req) => {
       s.checkBearer(req);
       const ongoing = calls.find((c) => c.call_status === 'ongoing' || c.call_status === 'registered').length;
-      return { current_concurrency: ongoing, concurrency_limit: 20, base_concurrency: 20, purchased_concurrency: 0, concurrency_purchase_limit: 100, remaining_purchase_limit: 100 };
+      return {
+        current_concurrency: ongoing,
+        concurrency_limit: 20,
+        base_concurrency: 20,
+        purchased_concurrency: 0,
+        concurrency_purchase_limit: 100,
+        remaining_purchase_limit: 100,
+      };
     });
 
     s.app.get('/recordings/:callId/recording.wav', async (_req, reply) => reply.type('audio/wav').send(EMPTY_WAV));
@@ -152,7 +189,10 @@ export async function startRetellSim(options: RetellSimOptions = {}): Promise<Re
       configure({ signature: b.signature, skipAnalyzed: b.skipAnalyzed, delays: b.delays });
       return { signature: knobs.signature, skipAnalyzed: knobs.skipAnalyzed, delays: knobs.delays };
     });
-    s.onReset(() => { deliveries.length = 0; playing.clear(); });
+    s.onReset(() => {
+      deliveries.length = 0;
+      playing.clear();
+    });
   }
 
   function configure(o: Pick<RetellSimOptions, 'signature' | 'skipAnalyzed' | 'script' | 'delays'>): void {

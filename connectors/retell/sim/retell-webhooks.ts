@@ -38,7 +38,9 @@ export const STALE_SIGNATURE_AGE_MS = 10 * 60_000;
  * the API key over the raw body followed by the timestamp.
  */
 export function signRetellBody(apiKey: string, body: string, timestampMs: number): string {
-  const digest = createHmac('sha256', apiKey).update(body + String(timestampMs)).digest('hex');
+  const digest = createHmac('sha256', apiKey)
+    .update(body + String(timestampMs))
+    .digest('hex');
   return `v=${timestampMs},d=${digest}`;
 }
 

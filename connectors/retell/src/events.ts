@@ -44,8 +44,16 @@ function readInbound(inbound: Obj): ReadEvent {
   const from = str(inbound.from_number);
   if (!from) throw new Error('call_inbound.from_number: is missing');
   return {
-    kind: 'inbound', providerCallId: '', connected: true, metadata: {},
-    call: { customer_phone: from, to_number: str(inbound.to_number) ?? null, retell_agent_id: str(inbound.agent_id) ?? null, direction: 'inbound' },
+    kind: 'inbound',
+    providerCallId: '',
+    connected: true,
+    metadata: {},
+    call: {
+      customer_phone: from,
+      to_number: str(inbound.to_number) ?? null,
+      retell_agent_id: str(inbound.agent_id) ?? null,
+      direction: 'inbound',
+    },
   };
 }
 

@@ -18,7 +18,10 @@ describe('x-retell-signature', () => {
 
   it('refuses a digest made with another key, and a body changed by one byte', () => {
     expect(verifyRetellSignature(BODY, signRetellPayload('other-key', BODY, NOW), KEY, NOW)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifyRetellSignature(BODY.replace('ended', 'Ended'), signRetellPayload(KEY, BODY, NOW), KEY, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyRetellSignature(BODY.replace('ended', 'Ended'), signRetellPayload(KEY, BODY, NOW), KEY, NOW)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
     // Re-serialised JSON is not the raw body: whitespace alone breaks the digest.
     expect(verifyRetellSignature(JSON.stringify(JSON.parse(BODY), null, 1), signRetellPayload(KEY, BODY, NOW), KEY, NOW).ok).toBe(false);
   });
@@ -26,7 +29,10 @@ describe('x-retell-signature', () => {
   it('refuses a timestamp outside the five-minute window, in either direction, even with a right digest', () => {
     const old = signRetellPayload(KEY, BODY, NOW - SIGNATURE_TOLERANCE_MS - 1);
     expect(verifyRetellSignature(BODY, old, KEY, NOW)).toEqual({ ok: false, reason: 'stale' });
-    expect(verifyRetellSignature(BODY, signRetellPayload(KEY, BODY, NOW + SIGNATURE_TOLERANCE_MS + 1), KEY, NOW)).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyRetellSignature(BODY, signRetellPayload(KEY, BODY, NOW + SIGNATURE_TOLERANCE_MS + 1), KEY, NOW)).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     expect(verifyRetellSignature(BODY, signRetellPayload(KEY, BODY, NOW - SIGNATURE_TOLERANCE_MS), KEY, NOW).ok).toBe(true);
   });
 
@@ -38,7 +44,14 @@ describe('x-retell-signature', () => {
 
   it('refuses missing and malformed headers without throwing', () => {
     expect(verifyRetellSignature(BODY, undefined, KEY, NOW)).toEqual({ ok: false, reason: 'missing' });
-    for (const bad of ['garbage', `v=${NOW}`, `v=${NOW},d=abc`, `d=${'a'.repeat(64)},v=${NOW}`, `v=x,d=${'a'.repeat(64)}`, `v=${NOW},d=${'z'.repeat(64)}`]) {
+    for (const bad of [
+      'garbage',
+      `v=${NOW}`,
+      `v=${NOW},d=abc`,
+      `d=${'a'.repeat(64)},v=${NOW}`,
+      `v=x,d=${'a'.repeat(64)}`,
+      `v=${NOW},d=${'z'.repeat(64)}`,
+    ]) {
       expect(verifyRetellSignature(BODY, bad, KEY, NOW)).toEqual({ ok: false, reason: 'malformed' });
     }
   });
@@ -46,7 +59,10 @@ describe('x-retell-signature', () => {
   it('the verifyEvent hook reads the header and keys with the api_key credential', async () => {
     const headers = { 'x-retell-signature': signRetellPayload(KEY, BODY, NOW) };
     expect(await verifyEvent({}, { rawBody: BODY, headers, credentials: { api_key: KEY }, now: NOW })).toEqual({ ok: true });
-    expect(await verifyEvent({}, { rawBody: BODY, headers, credentials: { api_key: 'nope' }, now: NOW })).toEqual({ ok: false, reason: 'x-retell-signature mismatch' });
+    expect(await verifyEvent({}, { rawBody: BODY, headers, credentials: { api_key: 'nope' }, now: NOW })).toEqual({
+      ok: false,
+      reason: 'x-retell-signature mismatch',
+    });
     expect((await verifyEvent({}, { rawBody: BODY, headers, credentials: {}, now: NOW })).ok).toBe(false);
   });
 });

@@ -1,7 +1,11 @@
 import type { Simulator } from '@hub/simkit';
 import { FIELDS, type SfRecord, fieldName, phoneDigits, sfError, toApi } from './salesforce-objects.js';
 
-interface Condition { field: string; op: string; value: string | null }
+interface Condition {
+  field: string;
+  op: string;
+  value: string | null;
+}
 
 /** Runs the SOQL subset a hub needs: SELECT fields FROM Type [WHERE a = 'x' [AND|OR ...]] [ORDER BY f] [LIMIT n]. */
 export function runSoql(sim: Simulator, version: string, soql: string): Record<string, unknown> {
@@ -16,7 +20,10 @@ export function runSoql(sim: Simulator, version: string, soql: string): Record<s
   });
   const { conds, joins } = m[3] ? parseWhere(type, m[3]) : { conds: [], joins: [] };
   // SOQL reads the database directly, so unlike SOSL it sees a record as soon as it is written.
-  let rows = sim.state.collection<SfRecord>(type).all().filter((r) => evaluate(r, conds, joins));
+  let rows = sim.state
+    .collection<SfRecord>(type)
+    .all()
+    .filter((r) => evaluate(r, conds, joins));
   if (m[4]) rows = rows.slice(0, Number(m[4]));
   return { totalSize: rows.length, done: true, records: rows.map((r) => toApi(type, version, r, fields)) };
 }
@@ -38,7 +45,8 @@ function parseWhere(type: string, where: string): { conds: Condition[]; joins: s
     pos = re.lastIndex;
     if (!mm[4]) break;
   }
-  if (conds.length === 0 || pos < where.length || joins.length !== conds.length - 1) throw sfError(400, `unexpected token in WHERE clause: ${where}`, 'MALFORMED_QUERY');
+  if (conds.length === 0 || pos < where.length || joins.length !== conds.length - 1)
+    throw sfError(400, `unexpected token in WHERE clause: ${where}`, 'MALFORMED_QUERY');
   return { conds, joins };
 }
 
@@ -46,7 +54,9 @@ function evaluate(r: SfRecord, conds: Condition[], joins: string[]): boolean {
   if (conds.length === 0) return true;
   // Left to right, as the small subset never mixes AND and OR without parentheses.
   let acc = test(r, conds[0]);
-  joins.forEach((j, i) => { acc = j === 'AND' ? acc && test(r, conds[i + 1]) : acc || test(r, conds[i + 1]); });
+  joins.forEach((j, i) => {
+    acc = j === 'AND' ? acc && test(r, conds[i + 1]) : acc || test(r, conds[i + 1]);
+  });
   return acc;
 }
 
@@ -55,7 +65,13 @@ function test(r: SfRecord, c: Condition): boolean {
   if (c.value === null) return c.op === '=' ? v === undefined || v === null : v !== undefined && v !== null;
   const a = String(v ?? '').toLowerCase();
   const b = c.value.toLowerCase();
-  if (c.op === 'LIKE') return new RegExp(`^${b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`).test(a);
+  if (c.op === 'LIKE')
+    return new RegExp(
+      `^${b
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.')}$`,
+    ).test(a);
   return c.op === '=' ? v !== undefined && a === b : a !== b;
 }
 
@@ -78,10 +94,17 @@ export function runSosl(sim: Simulator, version: string, sosl: string, visible: 
 }
 
 function matchesTerm(type: string, r: SfRecord, term: string, scope: string): boolean {
-  const phoneFields = Object.entries(FIELDS[type]).filter(([, k]) => k === 'phone').map(([f]) => f);
+  const phoneFields = Object.entries(FIELDS[type])
+    .filter(([, k]) => k === 'phone')
+    .map(([f]) => f);
   const digits = phoneDigits(term);
   // Phone search ignores formatting: compare digits, allowing a missing country code on either side.
-  const phoneHit = digits.length >= 7 && phoneFields.some((f) => { const d = phoneDigits(r[f]); return d.length >= 7 && (d.endsWith(digits) || digits.endsWith(d)); });
+  const phoneHit =
+    digits.length >= 7 &&
+    phoneFields.some((f) => {
+      const d = phoneDigits(r[f]);
+      return d.length >= 7 && (d.endsWith(digits) || digits.endsWith(d));
+    });
   if (scope === 'PHONE') return phoneHit;
   const text = Object.values(r).map((v) => String(v).toLowerCase());
   return phoneHit || text.some((v) => v.includes(term.toLowerCase().replace(/\*/g, '')));

@@ -1,6 +1,14 @@
 import type { Simulator } from '@hub/simkit';
 import {
-  FIELDS, KEY_PREFIX, type SfRecord, checkRecord, readOnly, duplicateError, duplicatesOf, sfError, toApi,
+  FIELDS,
+  KEY_PREFIX,
+  type SfRecord,
+  checkRecord,
+  readOnly,
+  duplicateError,
+  duplicatesOf,
+  sfError,
+  toApi,
 } from './salesforce-objects.js';
 import { runSoql, runSosl } from './salesforce-query.js';
 
@@ -16,9 +24,14 @@ export function registerSalesforceRoutes(sim: Simulator, cfg: { searchIndexLagMs
     return t;
   };
   const visible = (r: SfRecord) => Number(r.__searchableAt ?? 0) <= Date.now();
-  const strip = (r: SfRecord): SfRecord => { const { __searchableAt: _s, ...rest } = r; return rest as SfRecord; };
+  const strip = (r: SfRecord): SfRecord => {
+    const { __searchableAt: _s, ...rest } = r;
+    return rest as SfRecord;
+  };
 
-  app.get('/services/data', async () => [59, 60, 61, 62].map((v) => ({ label: `v${v}`, url: `/services/data/v${v}.0`, version: `${v}.0` })));
+  app.get('/services/data', async () =>
+    [59, 60, 61, 62].map((v) => ({ label: `v${v}`, url: `/services/data/v${v}.0`, version: `${v}.0` })),
+  );
 
   app.get(`${base}/query`, async (req) => {
     const q = (req.query as { q?: string }).q;
@@ -42,16 +55,34 @@ export function registerSalesforceRoutes(sim: Simulator, cfg: { searchIndexLagMs
     if (dups.length && !allowSave) throw duplicateError(type, p.version, dups);
     const now = new Date().toISOString().replace('Z', '+0000');
     const name = type === 'Lead' || type === 'Contact' ? { Name: [fields.FirstName, fields.LastName].filter(Boolean).join(' ') } : {};
-    const rec = sim.state.collection<SfRecord>(type).insert({ ...fields, ...name, CreatedDate: now, LastModifiedDate: now, __searchableAt: Date.now() + cfg.searchIndexLagMs() });
+    const rec = sim.state
+      .collection<SfRecord>(type)
+      .insert({ ...fields, ...name, CreatedDate: now, LastModifiedDate: now, __searchableAt: Date.now() + cfg.searchIndexLagMs() });
     return reply.code(201).send({ id: rec.id, success: true, errors: [] });
   });
 
   app.get(`${base}/sobjects/:type/describe`, async (req) => {
     const type = typeOf((req.params as P).type);
-    const required = (f: string) => (type === 'Lead' && (f === 'LastName' || f === 'Company')) || (type === 'Contact' && f === 'LastName') || (type === 'Opportunity' && ['Name', 'StageName', 'CloseDate'].includes(f));
+    const required = (f: string) =>
+      (type === 'Lead' && (f === 'LastName' || f === 'Company')) ||
+      (type === 'Contact' && f === 'LastName') ||
+      (type === 'Opportunity' && ['Name', 'StageName', 'CloseDate'].includes(f));
     return {
-      name: type, label: type, keyPrefix: KEY_PREFIX[type], createable: true, updateable: true, queryable: true,
-      fields: Object.entries(FIELDS[type]).map(([name, t]) => ({ name, label: name, type: t, nillable: !required(name) && name !== 'Id', createable: !readOnly(type, name), updateable: !readOnly(type, name), custom: false })),
+      name: type,
+      label: type,
+      keyPrefix: KEY_PREFIX[type],
+      createable: true,
+      updateable: true,
+      queryable: true,
+      fields: Object.entries(FIELDS[type]).map(([name, t]) => ({
+        name,
+        label: name,
+        type: t,
+        nillable: !required(name) && name !== 'Id',
+        createable: !readOnly(type, name),
+        updateable: !readOnly(type, name),
+        custom: false,
+      })),
     };
   });
 

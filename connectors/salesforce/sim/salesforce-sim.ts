@@ -68,20 +68,28 @@ export async function startSalesforceSim(opts: SalesforceSimOptions = {}): Promi
         extraFields: ({ clientId }) => {
           const issuedAt = String(Date.now());
           const id = `${s.url}/id/${ORG_ID}/${USER_ID}`;
-          const signature = createHmac('sha256', clientId).update(id + issuedAt).digest('base64');
+          const signature = createHmac('sha256', clientId)
+            .update(id + issuedAt)
+            .digest('base64');
           return { instance_url: s.url, id, issued_at: issuedAt, signature, token_type: 'Bearer' };
         },
       });
       registerSalesforceRoutes(s, { searchIndexLagMs: () => lag });
     },
   });
-  sim.onReset(() => { used = 0; });
+  sim.onReset(() => {
+    used = 0;
+  });
   // defineProperty keeps apiUsage live; Object.assign would copy today's value once.
   Object.defineProperty(sim, 'apiUsage', { get: () => used });
   return Object.assign(sim as Simulator & { readonly apiUsage: number }, {
     oauth: oauth as OAuthServer,
-    exhaustDailyLimit: () => { used = limit; },
-    setSearchIndexLag: (ms: number) => { lag = ms; },
+    exhaustDailyLimit: () => {
+      used = limit;
+    },
+    setSearchIndexLag: (ms: number) => {
+      lag = ms;
+    },
     accessToken: () => (oauth as OAuthServer).issue(undefined, 'api refresh_token').access_token,
   });
 }

@@ -23,13 +23,21 @@ export const findContact: Hook = async (ctx, input) => {
   const type = objectType(ctx);
   const f = (input ?? {}) as Fields;
   if (typeof f.Email === 'string' && f.Email) {
-    const res = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}${API}/query`, query: { q: `SELECT Id FROM ${type} WHERE Email = ${soqlString(f.Email)} LIMIT 1` } });
+    const res = await ctx.http.send({
+      method: 'GET',
+      url: `${ctx.baseUrl}${API}/query`,
+      query: { q: `SELECT Id FROM ${type} WHERE Email = ${soqlString(f.Email)} LIMIT 1` },
+    });
     const id = (res.body as { records?: Array<{ Id: string }> }).records?.[0]?.Id;
     if (id) return { id, type, created: false };
   }
   const digits = typeof f.Phone === 'string' ? phoneSearchDigits(f.Phone) : undefined;
   if (digits) {
-    const res = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}${API}/search`, query: { q: `FIND {${digits}} IN PHONE FIELDS RETURNING ${type}(Id)` } });
+    const res = await ctx.http.send({
+      method: 'GET',
+      url: `${ctx.baseUrl}${API}/search`,
+      query: { q: `FIND {${digits}} IN PHONE FIELDS RETURNING ${type}(Id)` },
+    });
     const id = (res.body as { searchRecords?: Array<{ Id: string }> }).searchRecords?.[0]?.Id;
     if (id) return { id, type, created: false };
   }
@@ -52,7 +60,11 @@ export const createContact: Hook = async (ctx, input) => {
   const id = dup?.duplicateResult?.matchResults?.flatMap((m) => m.matchRecords ?? [])[0]?.record?.Id;
   if (id) return { id, type, created: false };
   const first = errors[0];
-  throw new HubError('HUB_ERR_CRM_REJECTED', `salesforce answered 400: ${first ? `${first.errorCode ?? ''}: ${first.message ?? ''}` : 'bad request'}`, { retryable: false, details: { status: 400 } });
+  throw new HubError(
+    'HUB_ERR_CRM_REJECTED',
+    `salesforce answered 400: ${first ? `${first.errorCode ?? ''}: ${first.message ?? ''}` : 'bad request'}`,
+    { retryable: false, details: { status: 400 } },
+  );
 };
 
 /**
@@ -62,7 +74,11 @@ export const createContact: Hook = async (ctx, input) => {
 export const findCallTask: Hook = async (ctx) => {
   const callId = ctx.call.call_id;
   if (typeof callId !== 'string' || callId === '') return null;
-  const res = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}${API}/query`, query: { q: `SELECT Id FROM Task WHERE CallObject = ${soqlString(callId)} LIMIT 1` } });
+  const res = await ctx.http.send({
+    method: 'GET',
+    url: `${ctx.baseUrl}${API}/query`,
+    query: { q: `SELECT Id FROM Task WHERE CallObject = ${soqlString(callId)} LIMIT 1` },
+  });
   const id = (res.body as { records?: Array<{ Id: string }> }).records?.[0]?.Id;
   return id ? { id } : null;
 };

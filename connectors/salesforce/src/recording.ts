@@ -27,7 +27,12 @@ async function attachRecording(ctx: HookContext, taskId: string, url: string): P
   const res = await ctx.http.send({
     method: 'POST',
     url: `${ctx.baseUrl}${API}/sobjects/ContentVersion/`,
-    body: { Title: `Call recording ${callId}`, PathOnClient: pathOnClient(callId, url), VersionData: file.body.toString('base64'), FirstPublishLocationId: taskId },
+    body: {
+      Title: `Call recording ${callId}`,
+      PathOnClient: pathOnClient(callId, url),
+      VersionData: file.body.toString('base64'),
+      FirstPublishLocationId: taskId,
+    },
   });
   return String((res.body as { id: string }).id);
 }

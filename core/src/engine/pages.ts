@@ -9,7 +9,12 @@ const DEFAULT_MAX_PAGES = 20;
  * answer (query parameters merged into the request's), until it gives null or `maxPages` is reached.
  * The caller stops early by leaving the loop: a lookup reads only as many pages as it needs.
  */
-export async function* pages(send: (req: HttpRequest) => Promise<HttpAnswer>, req: HttpRequest, pagination: PaginationSpec, scope: Record<string, unknown>): AsyncGenerator<HttpAnswer> {
+export async function* pages(
+  send: (req: HttpRequest) => Promise<HttpAnswer>,
+  req: HttpRequest,
+  pagination: PaginationSpec,
+  scope: Record<string, unknown>,
+): AsyncGenerator<HttpAnswer> {
   let query = req.query ?? {};
   for (let page = 0; page < (pagination.maxPages ?? DEFAULT_MAX_PAGES); page++) {
     const answer = await send({ ...req, query });

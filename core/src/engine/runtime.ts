@@ -60,7 +60,12 @@ export class ConnectorRuntime {
   readonly http: ConnectorHttp;
   private readonly secrets: string[];
 
-  constructor(readonly connector: Connector, readonly connection: RuntimeConnection, private readonly deps: RuntimeDeps, private readonly run: RunOptions = {}) {
+  constructor(
+    readonly connector: Connector,
+    readonly connection: RuntimeConnection,
+    private readonly deps: RuntimeDeps,
+    private readonly run: RunOptions = {},
+  ) {
     const m = connector.manifest;
     this.secrets = credentialSecrets(connection.credentials);
     let limiter = deps.limiters.get(connection.view.id);
@@ -95,14 +100,23 @@ export class ConnectorRuntime {
 
   /** Evaluates the context an expression sees; manifests also see credentials, tenants never do. */
   context(ctx: OperationContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { call: ctx.call, steps: ctx.steps, contact: ctx.steps.contact ?? null, config: this.connection.config, connection: this.connection.view, ...extra };
+    return {
+      call: ctx.call,
+      steps: ctx.steps,
+      contact: ctx.steps.contact ?? null,
+      config: this.connection.config,
+      connection: this.connection.view,
+      ...extra,
+    };
   }
 
   /** Evaluates a named mapping: the tenant's override if any, else the manifest's; simple field mappings go on the contact. */
   async map(name: string, ctx: OperationContext, extra: Record<string, unknown> = {}): Promise<unknown> {
     const tenantExpr = this.connection.mappings?.[name];
     const expr = tenantExpr ?? this.connector.manifest.mappings?.[name];
-    let value = expr ? await evaluate(expr, this.context(ctx, extra), tenantExpr ? TENANT_LIMITS : MANIFEST_LIMITS, `mapping "${name}"`) : undefined;
+    let value = expr
+      ? await evaluate(expr, this.context(ctx, extra), tenantExpr ? TENANT_LIMITS : MANIFEST_LIMITS, `mapping "${name}"`)
+      : undefined;
     if (name === 'contact' && this.connection.fieldMappings && Object.keys(this.connection.fieldMappings).length) {
       value = applySimpleMappings((value ?? {}) as Record<string, unknown>, ctx.call, this.connection.fieldMappings);
     }
@@ -150,7 +164,9 @@ export class ConnectorRuntime {
   private async read(label: string, op: RecoverySpec, scope: Record<string, unknown>, answer: HttpAnswer): Promise<unknown> {
     if (op.notFound?.includes(answer.status)) return null;
     const response = { status: answer.status, headers: answer.headers, body: answer.body };
-    return op.output ? ((await evaluate(op.output, { ...scope, response }, MANIFEST_LIMITS, `${label}.output`)) ?? null) : (answer.body ?? null);
+    return op.output
+      ? ((await evaluate(op.output, { ...scope, response }, MANIFEST_LIMITS, `${label}.output`)) ?? null)
+      : (answer.body ?? null);
   }
 
   /** The base URL for this connection, templated. */
@@ -164,9 +180,13 @@ export class ConnectorRuntime {
 
   private async buildRequest(op: RecoverySpec, scope: Record<string, unknown>): Promise<HttpRequest> {
     const req = op.request!;
-    const url = req.url ? await this.template(req.url, scope, false) : `${await this.baseUrl(scope)}${await this.template(req.path ?? '', scope, true)}`;
+    const url = req.url
+      ? await this.template(req.url, scope, false)
+      : `${await this.baseUrl(scope)}${await this.template(req.path ?? '', scope, true)}`;
     const headers = await this.headers({ ...this.connector.manifest.http.headers, ...req.headers }, scope);
-    const query = req.query ? ((await evaluate(req.query, scope, MANIFEST_LIMITS, 'request.query')) as Record<string, unknown> | undefined) : undefined;
+    const query = req.query
+      ? ((await evaluate(req.query, scope, MANIFEST_LIMITS, 'request.query')) as Record<string, unknown> | undefined)
+      : undefined;
     const body = req.body ? await evaluate(req.body, scope, MANIFEST_LIMITS, 'request.body') : undefined;
     return { method: req.method, url, headers, query, body, form: req.form, accept: op.notFound };
   }
@@ -183,7 +203,8 @@ export class ConnectorRuntime {
       if ('text' in part) out += part.text;
       else {
         const value = await evaluate(part.expr, scope, MANIFEST_LIMITS, `template "${text}"`);
-        if (value === undefined || value === null || value === '') throw new HubError('HUB_ERR_MAPPING', `"{{${part.expr}}}" in "${text}" has no value`, { retryable: false });
+        if (value === undefined || value === null || value === '')
+          throw new HubError('HUB_ERR_MAPPING', `"{{${part.expr}}}" in "${text}" has no value`, { retryable: false });
         out += encode ? encodeURIComponent(String(value)) : String(value);
       }
     }
@@ -196,12 +217,18 @@ export class ConnectorRuntime {
     // Hooks get the manifest's default headers like declared requests do; a hook's own header wins
     // (the client lower-cases names, and the later entry of the same name is the one sent).
     const defaults = await this.headers(this.connector.manifest.http.headers, scope);
-    const send = (req: HttpRequest): Promise<HttpAnswer> => this.http.send({ ...req, headers: { ...defaults, ...req.headers } }, this.run.signal);
+    const send = (req: HttpRequest): Promise<HttpAnswer> =>
+      this.http.send({ ...req, headers: { ...defaults, ...req.headers } }, this.run.signal);
     const pagination = this.connector.manifest.http.pagination;
     return {
       http: { send },
       pages: (req: HttpRequest) => {
-        if (!pagination) throw new HubError('HUB_ERR_MANIFEST', `${this.connector.manifest.id}: a hook pages, but the manifest declares no http.pagination`, { retryable: false });
+        if (!pagination)
+          throw new HubError(
+            'HUB_ERR_MANIFEST',
+            `${this.connector.manifest.id}: a hook pages, but the manifest declares no http.pagination`,
+            { retryable: false },
+          );
         return pages(send, req, pagination, scope);
       },
       baseUrl: await this.baseUrl(scope),

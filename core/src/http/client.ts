@@ -75,7 +75,12 @@ export class ConnectorHttp {
     let refreshed = false;
     for (;;) {
       const answer = await this.exchange(req, signal);
-      const decision = classify(answer, { rules: this.opts.rules, retryOn: this.opts.retryOn, canRefresh: this.opts.auth.canRefresh, refreshed });
+      const decision = classify(answer, {
+        rules: this.opts.rules,
+        retryOn: this.opts.retryOn,
+        canRefresh: this.opts.auth.canRefresh,
+        refreshed,
+      });
       const accepted = req.accept?.includes(answer.status) ?? false;
       this.record(req, answer, accepted ? { action: 'ok', reason: `accepted ${answer.status}` } : decision);
       if (decision.action === 'ok' || accepted) return answer;
@@ -92,7 +97,8 @@ export class ConnectorHttp {
     const url = this.opts.guard ? assertSafeUrl(req.url, 'url', this.opts.allowPrivate) : new URL(req.url);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v === undefined || v === null) continue;
-      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
+      for (const item of Array.isArray(v) ? v : [v])
+        url.searchParams.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
     }
     const outgoing = { method: req.method, url, headers: lowerKeys(req.headers ?? {}) };
     await this.opts.limiter.acquire(signal);
@@ -117,14 +123,28 @@ export class ConnectorHttp {
       const res = (await got(outgoing.url, options)) as Response<string>;
       // Every answer carries the CRM's own view of the quota; the limiter waits on it before the next request.
       this.opts.limiter.observe(res.headers);
-      return { status: res.statusCode, headers: res.headers, body: parseBody(res.body, res.headers['content-type']), durationMs: performance.now() - started };
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: parseBody(res.body, res.headers['content-type']),
+        durationMs: performance.now() - started,
+      };
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
-      if (code === 'HUB_UNSAFE_ADDRESS') throw new HubError('HUB_ERR_UNSAFE_URL', `${outgoing.url.hostname} resolves to a private or loopback address`, { retryable: false });
+      if (code === 'HUB_UNSAFE_ADDRESS')
+        throw new HubError('HUB_ERR_UNSAFE_URL', `${outgoing.url.hostname} resolves to a private or loopback address`, {
+          retryable: false,
+        });
       const decision = classify({ networkError: code });
       metrics.crmAnswer(this.opts.connectorId, 'network');
       const url = this.safeUrl(outgoing.url);
-      this.opts.onExchange?.({ method: req.method, url, durationMs: Math.round(performance.now() - started), action: decision.action, reason: decision.reason });
+      this.opts.onExchange?.({
+        method: req.method,
+        url,
+        durationMs: Math.round(performance.now() - started),
+        action: decision.action,
+        reason: decision.reason,
+      });
       if (signal?.aborted) throw new HubError('HUB_ERR_CRM_TRANSIENT', 'request aborted', { cause: err });
       const details = { network: code, reason: decision.reason, notSent: decision.notSent === true };
       const message = `${this.opts.connectorId}: ${decision.reason} calling ${url}`;
@@ -147,7 +167,10 @@ export class ConnectorHttp {
       case 'refresh':
         return new HubError('HUB_ERR_CRM_AUTH', message, { retryable: false, details });
       default:
-        return new HubError('HUB_ERR_CRM_REJECTED', message, { retryable: false, details: { ...details, body: redact(answer.body, this.opts.secrets()) } });
+        return new HubError('HUB_ERR_CRM_REJECTED', message, {
+          retryable: false,
+          details: { ...details, body: redact(answer.body, this.opts.secrets()) },
+        });
     }
   }
 
@@ -201,5 +224,8 @@ export function defaultMessage(body: unknown): string {
   const err = b.error as Record<string, unknown> | string | undefined;
   const msg = b.message ?? (typeof err === 'object' ? err?.message : undefined) ?? b.error_description ?? err ?? b.msg;
   const code = b.errorCode ?? b.category;
-  return [code, msg].filter((x) => typeof x === 'string' || typeof x === 'number').join(': ').slice(0, 300);
+  return [code, msg]
+    .filter((x) => typeof x === 'string' || typeof x === 'number')
+    .join(': ')
+    .slice(0, 300);
 }

@@ -45,7 +45,10 @@ export class RateLimiter {
     const prev = this.reported;
     // Answers to concurrent requests arrive out of order; within a window the quota only goes down,
     // so an older, higher figure must not undo a newer, lower one (that overshoots into 429s).
-    this.reported = prev && prev.resetAt > this.now() ? { remaining: Math.min(prev.remaining, remaining), resetAt: Math.max(prev.resetAt, resetAt) } : { remaining, resetAt };
+    this.reported =
+      prev && prev.resetAt > this.now()
+        ? { remaining: Math.min(prev.remaining, remaining), resetAt: Math.max(prev.resetAt, resetAt) }
+        : { remaining, resetAt };
   }
 
   /** Requests left as the CRM last reported them, while that report's window lasts; undefined when it reports none. */

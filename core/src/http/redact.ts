@@ -1,5 +1,6 @@
 /** Keys whose values are secrets wherever they appear. */
-const SECRET_KEY = /authorization|token|secret|password|api[-_]?key|apikey|signature|cookie|client[-_]?secret|code_verifier|refresh|webhook_url|^code$/i;
+const SECRET_KEY =
+  /authorization|token|secret|password|api[-_]?key|apikey|signature|cookie|client[-_]?secret|code_verifier|refresh|webhook_url|^code$/i;
 
 /** The text that replaces a secret. */
 export const REDACTED = '[redacted]';
@@ -44,7 +45,16 @@ export function secretForms(value: string): string[] {
   }
   if (u) {
     const pathAndQuery = `${u.pathname}${u.search}`;
-    for (const f of [u.href, u.href.replace(/\/$/, ''), pathAndQuery, u.pathname, u.pathname.replace(/\/$/, ''), u.search.slice(1), u.password]) forms.add(f);
+    for (const f of [
+      u.href,
+      u.href.replace(/\/$/, ''),
+      pathAndQuery,
+      u.pathname,
+      u.pathname.replace(/\/$/, ''),
+      u.search.slice(1),
+      u.password,
+    ])
+      forms.add(f);
     for (const f of [...forms]) forms.add(safeDecode(f));
   }
   return [...forms].filter((f) => f.length >= 6 && f !== '/');
@@ -78,7 +88,8 @@ function walk(value: unknown, secrets: string[], depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => walk(v, secrets, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : walk(v, secrets, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : walk(v, secrets, depth + 1);
     return out;
   }
   return value;

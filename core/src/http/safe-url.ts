@@ -3,7 +3,28 @@ import ipaddr from 'ipaddr.js';
 import { HubError } from '../errors/hub-error.js';
 
 /** Ranges a tenant-given URL may never reach: loopback, private, link-local (cloud metadata), and the like. */
-const BLOCKED_RANGES = new Set(['unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'private', 'reserved', 'carrierGradeNat', 'uniqueLocal', 'ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo', 'benchmarking', 'amt', 'as112', 'as112v6', 'orchid2', 'droneRemoteIdProtocolEntityTags']);
+const BLOCKED_RANGES = new Set([
+  'unspecified',
+  'broadcast',
+  'multicast',
+  'linkLocal',
+  'loopback',
+  'private',
+  'reserved',
+  'carrierGradeNat',
+  'uniqueLocal',
+  'ipv4Mapped',
+  'rfc6145',
+  'rfc6052',
+  '6to4',
+  'teredo',
+  'benchmarking',
+  'amt',
+  'as112',
+  'as112v6',
+  'orchid2',
+  'droneRemoteIdProtocolEntityTags',
+]);
 
 /** True when an IP literal is in a range tenants must not reach. */
 export function isBlockedAddress(address: string): boolean {
@@ -28,14 +49,19 @@ export function assertSafeUrl(raw: string, field: string, allowPrivate: boolean)
   } catch {
     throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: "${truncate(raw)}" is not a valid URL`, { field });
   }
-  if (url.username || url.password) throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must not contain a user name or password`, { field });
+  if (url.username || url.password)
+    throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must not contain a user name or password`, { field });
   if (allowPrivate) {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must be an http(s) URL`, { field });
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must be an http(s) URL`, { field });
     return url;
   }
   if (url.protocol !== 'https:') throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: must use https`, { field });
   // A fully qualified name's trailing dot (localhost.) names the same host as without it.
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   if (ipaddr.isValid(host) && isBlockedAddress(host)) {
     throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: points at a private, loopback or link-local address`, { field });
   }
@@ -50,7 +76,9 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 
 /** The system resolver (what got's connections use), given at most 3 s. */
 export const systemResolver: HostResolver = async (hostname) => {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })), 3000).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })), 3000).unref(),
+  );
   return (await Promise.race([dnsPromises.lookup(hostname, { all: true }), timeout])).map((a) => a.address);
 };
 
@@ -60,12 +88,18 @@ export const systemResolver: HostResolver = async (hostname) => {
  * that does not resolve now is left to the delivery-time check, which runs on every connection
  * anyway (DNS answers change, redirects).
  */
-export async function assertPublicUrl(raw: string, field: string, allowPrivate: boolean, resolve: HostResolver = systemResolver): Promise<URL> {
+export async function assertPublicUrl(
+  raw: string,
+  field: string,
+  allowPrivate: boolean,
+  resolve: HostResolver = systemResolver,
+): Promise<URL> {
   const url = assertSafeUrl(raw, field, allowPrivate);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (allowPrivate || ipaddr.isValid(host)) return url;
   const addresses = await resolve(host).catch(() => [] as string[]);
-  if (addresses.some(isBlockedAddress)) throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: ${url.hostname} resolves to a private, loopback or link-local address`, { field });
+  if (addresses.some(isBlockedAddress))
+    throw new HubError('HUB_ERR_UNSAFE_URL', `${field}: ${url.hostname} resolves to a private, loopback or link-local address`, { field });
   return url;
 }
 

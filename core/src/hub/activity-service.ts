@@ -15,7 +15,10 @@ export interface AgentSummary {
 
 /** Every agent a tenant has integrations or calls for; the most recently called first. */
 export async function listAgents(hub: HubServices, tenantId: string): Promise<AgentSummary[]> {
-  const [counts, lastCalls] = await Promise.all([hub.repos.integrations.countByAgent(tenantId), hub.repos.callPages.lastCallByAgent(tenantId)]);
+  const [counts, lastCalls] = await Promise.all([
+    hub.repos.integrations.countByAgent(tenantId),
+    hub.repos.callPages.lastCallByAgent(tenantId),
+  ]);
   const ids = new Set([...counts.keys(), ...lastCalls.keys()]);
   return [...ids]
     .map((agent_id) => ({ agent_id, integrations: counts.get(agent_id) ?? 0, last_call_at: lastCalls.get(agent_id) ?? null }))
@@ -49,7 +52,12 @@ export interface CallListQuery {
 const SCAN_LIMIT = 2000;
 
 /** An agent's calls newest first, each with its per-integration sync status; `next_before` pages on. */
-export async function listAgentCalls(hub: HubServices, tenantId: string, agentId: string, q: CallListQuery): Promise<{ calls: CallRow[]; next_before: string | null }> {
+export async function listAgentCalls(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  q: CallListQuery,
+): Promise<{ calls: CallRow[]; next_before: string | null }> {
   let after: CallDoc | undefined;
   if (q.before) {
     const found = await hub.repos.calls.find(tenantId, agentId, q.before);
@@ -62,11 +70,16 @@ export async function listAgentCalls(hub: HubServices, tenantId: string, agentId
   let scanned = 0;
   for (;;) {
     const calls = await hub.repos.callPages.page({ tenantId, agentId, since: q.since, until: q.until, after, limit: batch });
-    const jobs = await hub.repos.jobReports.forCalls(tenantId, agentId, calls.map((c) => c.callId));
+    const jobs = await hub.repos.jobReports.forCalls(
+      tenantId,
+      agentId,
+      calls.map((c) => c.callId),
+    );
     for (const call of calls) {
       after = call;
       const mine = jobs.filter((j) => j.callId === call.callId);
-      if (filtered && !mine.some((j) => (!q.status || j.status === q.status) && (!q.integrationId || j.integrationId === q.integrationId))) continue;
+      if (filtered && !mine.some((j) => (!q.status || j.status === q.status) && (!q.integrationId || j.integrationId === q.integrationId)))
+        continue;
       out.push(callRow(call, mine));
       if (out.length === q.limit) return { calls: out, next_before: call.callId };
     }
@@ -86,7 +99,13 @@ function callRow(call: CallDoc, jobs: JobDoc[]): CallRow {
     customer_name: text(d.customer_name),
     customer_phone: text(d.customer_phone),
     call_outcome: text(d.call_outcome),
-    integrations: jobs.map((j) => ({ integration_id: j.integrationId, type: j.type, job_id: j._id, status: j.status, ...(j.deadLettered ? { dead_lettered: true } : {}) })),
+    integrations: jobs.map((j) => ({
+      integration_id: j.integrationId,
+      type: j.type,
+      job_id: j._id,
+      status: j.status,
+      ...(j.deadLettered ? { dead_lettered: true } : {}),
+    })),
   };
 }
 
@@ -105,21 +124,36 @@ export const PREVIEW_CALLS = 50;
  * conditions (the integration's own when none are given; null means no conditions). Uses the same
  * checkConditions as ingest, so the preview cannot drift from what the sync does.
  */
-export async function previewConditions(hub: HubServices, doc: IntegrationDoc, given: SyncConditions | null | undefined): Promise<ConditionPreview> {
+export async function previewConditions(
+  hub: HubServices,
+  doc: IntegrationDoc,
+  given: SyncConditions | null | undefined,
+): Promise<ConditionPreview> {
   const conditions = given === undefined ? doc.syncConditions : (given ?? undefined);
   checkTenantExpressions(undefined, conditions);
   const calls = await hub.repos.callPages.page({ tenantId: doc.tenantId, agentId: doc.agentId, limit: PREVIEW_CALLS });
   const rows = await Promise.all(
     calls.map(async (c) => {
       const result = await checkConditions(c.data, conditions).catch((err: Error) => ({ sync: false, reason: err.message }));
-      return { call_id: c.callId, received_at: c.receivedAt, started_at: c.data.started_at == null ? null : String(c.data.started_at), would_sync: result.sync, reason: result.reason };
+      return {
+        call_id: c.callId,
+        received_at: c.receivedAt,
+        started_at: c.data.started_at == null ? null : String(c.data.started_at),
+        would_sync: result.sync,
+        reason: result.reason,
+      };
     }),
   );
   return { integration_id: doc._id, sync_conditions: conditions ?? null, calls: rows };
 }
 
 /** Retries every dead-lettered job of one integration of the tenant's agent (404 for anyone else's). */
-export async function retryDeadJobs(hub: HubServices, tenantId: string, agentId: string, integrationId: string): Promise<{ retried: number }> {
+export async function retryDeadJobs(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  integrationId: string,
+): Promise<{ retried: number }> {
   await hub.repos.integrations.get(tenantId, agentId, integrationId);
   return { retried: await hub.queue.retryDead(tenantId, agentId, integrationId) };
 }
@@ -129,10 +163,20 @@ export async function retryDeadJobs(hub: HubServices, tenantId: string, agentId:
  * a tenant or one agent. Every type the agent (or tenant) has an integration of gets a bucket each
  * day, zeros included, so a chart has no gaps.
  */
-export async function dailyStats(hub: HubServices, tenantId: string, days: number, agentId?: string): Promise<{ days: number; from: string; to: string; buckets: DailyBucket[] }> {
+export async function dailyStats(
+  hub: HubServices,
+  tenantId: string,
+  days: number,
+  agentId?: string,
+): Promise<{ days: number; from: string; to: string; buckets: DailyBucket[] }> {
   const today = new Date();
-  const dates = Array.from({ length: days }, (_, n) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (days - 1 - n))).toISOString().slice(0, 10));
-  const [found, connected] = await Promise.all([hub.repos.jobReports.daily(tenantId, dates, agentId), hub.repos.integrations.typesOf(tenantId, agentId)]);
+  const dates = Array.from({ length: days }, (_, n) =>
+    new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (days - 1 - n))).toISOString().slice(0, 10),
+  );
+  const [found, connected] = await Promise.all([
+    hub.repos.jobReports.daily(tenantId, dates, agentId),
+    hub.repos.integrations.typesOf(tenantId, agentId),
+  ]);
   // A connector without sync steps (a voice provider) never has a sync to count.
   const syncing = connected.filter((t) => {
     const c = hub.registry.get(t);
@@ -140,6 +184,8 @@ export async function dailyStats(hub: HubServices, tenantId: string, days: numbe
   });
   const types = [...new Set([...syncing, ...found.map((b) => b.type)])].sort();
   const byKey = new Map(found.map((b) => [`${b.date} ${b.type}`, b]));
-  const buckets = dates.flatMap((date) => types.map((type) => byKey.get(`${date} ${type}`) ?? { date, type, total: 0, succeeded: 0, failed: 0 }));
+  const buckets = dates.flatMap((date) =>
+    types.map((type) => byKey.get(`${date} ${type}`) ?? { date, type, total: 0, succeeded: 0, failed: 0 }),
+  );
   return { days, from: dates[0], to: dates[dates.length - 1], buckets };
 }

@@ -18,7 +18,13 @@ export interface IngestResult {
  * nothing syncs twice, even when two deliveries race. The call is stored first, then its jobs
  * together (one durable write for all CRMs); this process's workers are woken once all are stored.
  */
-export async function ingestCall(hub: HubServices, tenantId: string, agentId: string, raw: CallData, queueAs: Pick<JobSpec, 'lane' | 'importId'> = {}): Promise<IngestResult> {
+export async function ingestCall(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  raw: CallData,
+  queueAs: Pick<JobSpec, 'lane' | 'importId'> = {},
+): Promise<IngestResult> {
   const tooLarge = customFieldsError(raw);
   if (tooLarge) throw tooLarge;
   const data = normalizeCall(raw, agentId);
@@ -30,14 +36,24 @@ export async function ingestCall(hub: HubServices, tenantId: string, agentId: st
     // A connector with no sync steps (a voice provider such as Retell) gets no job to show as a sync.
     return i.status !== 'disabled' && i.createdAt <= receivedAt && connector !== undefined && stepPlan(connector.manifest).length > 0;
   });
-  const decisions = await Promise.all(integrations.map((i) => checkConditions(callData, i.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }))));
+  const decisions = await Promise.all(
+    integrations.map((i) => checkConditions(callData, i.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }))),
+  );
   // The call is stored before its jobs: a worker in another process may claim a job the moment it
   // is written, and must find its call.
   const recorded = existing ? { call: existing, created: false } : await hub.repos.calls.record(tenantId, agentId, data, receivedAt);
   const enqueued = await Promise.all(
     integrations.map((integration, n) =>
       hub.queue.enqueue(
-        { tenantId, agentId, callId: data.call_id, integrationId: integration._id, type: integration.type, ...queueAs, ...(decisions[n].sync ? {} : { skipReason: decisions[n].reason }) },
+        {
+          tenantId,
+          agentId,
+          callId: data.call_id,
+          integrationId: integration._id,
+          type: integration.type,
+          ...queueAs,
+          ...(decisions[n].sync ? {} : { skipReason: decisions[n].reason }),
+        },
         { notify: false },
       ),
     ),
@@ -45,7 +61,11 @@ export async function ingestCall(hub: HubServices, tenantId: string, agentId: st
   if (enqueued.some((e) => e.created)) hub.queue.wake();
   if (recorded.created) metrics.callIngested(queueAs.importId ? 'bulk' : 'live');
   const jobs = enqueued.map((e) => e.job).filter((j) => j.status !== 'skipped');
-  return { call_id: recorded.call.callId, duplicate: !recorded.created, jobs: jobs.map((j) => ({ id: j._id, integration_id: j.integrationId, type: j.type })) };
+  return {
+    call_id: recorded.call.callId,
+    duplicate: !recorded.created,
+    jobs: jobs.map((j) => ({ id: j._id, integration_id: j.integrationId, type: j.type })),
+  };
 }
 
 /** Per-integration status of one call, with every step's CRM ids or error. */
@@ -66,13 +86,23 @@ export async function callStatus(hub: HubServices, tenantId: string, agentId: st
       ...(j.status === 'queued' && j.attempts > 0 ? { next_attempt_at: new Date(j.runAt).toISOString() } : {}),
       ...(j.lastError ? { last_error: j.lastError } : {}),
       ...(j.deadLettered ? { dead_lettered: true } : {}),
-      steps: Object.entries(j.steps).map(([name, s]) => ({ name, status: s.status, ...(s.output !== undefined ? { crm_ids: s.output } : {}), ...(s.reason ? { reason: s.reason } : {}), at: s.at })),
+      steps: Object.entries(j.steps).map(([name, s]) => ({
+        name,
+        status: s.status,
+        ...(s.output !== undefined ? { crm_ids: s.output } : {}),
+        ...(s.reason ? { reason: s.reason } : {}),
+        at: s.at,
+      })),
     })),
   };
 }
 
 /** Finished-job counts per integration: total, successful, failed. */
-export async function syncCounts(hub: HubServices, tenantId: string, integrationId: string): Promise<{ total_syncs: number; successful_syncs: number; failed_syncs: number }> {
+export async function syncCounts(
+  hub: HubServices,
+  tenantId: string,
+  integrationId: string,
+): Promise<{ total_syncs: number; successful_syncs: number; failed_syncs: number }> {
   const counts = await hub.repos.jobReports.countByStatus({ tenantId, integrationId, status: { $in: ['succeeded', 'failed'] } });
   const ok = counts.succeeded ?? 0;
   const failed = counts.failed ?? 0;
@@ -81,7 +111,10 @@ export async function syncCounts(hub: HubServices, tenantId: string, integration
 
 /** The original spec's "sync stats by integration type", for one tenant. */
 export async function syncStats(hub: HubServices, tenantId: string, since?: string): Promise<Record<string, unknown>[]> {
-  const [finished, agents] = await Promise.all([hub.repos.jobReports.finishedByType(tenantId, since), hub.repos.integrations.agentsByType(tenantId)]);
+  const [finished, agents] = await Promise.all([
+    hub.repos.jobReports.finishedByType(tenantId, since),
+    hub.repos.integrations.agentsByType(tenantId),
+  ]);
   return [...new Set([...agents.keys(), ...finished.keys()])]
     .map((type) => {
       const { succeeded: ok, failed } = finished.get(type) ?? { succeeded: 0, failed: 0 };

@@ -37,9 +37,18 @@ export function publicHealth(doc: IntegrationDoc): Record<string, unknown> {
 }
 
 /** Sync jobs of one integration that finished in the last 24 hours. */
-export async function stats24h(hub: HubServices, tenantId: string, integrationId: string): Promise<{ total: number; succeeded: number; failed: number }> {
+export async function stats24h(
+  hub: HubServices,
+  tenantId: string,
+  integrationId: string,
+): Promise<{ total: number; succeeded: number; failed: number }> {
   const since = new Date(Date.now() - DAY_MS).toISOString();
-  const counts = await hub.repos.jobReports.countByStatus({ tenantId, integrationId, status: { $in: ['succeeded', 'failed'] }, finishedAt: { $gte: since } });
+  const counts = await hub.repos.jobReports.countByStatus({
+    tenantId,
+    integrationId,
+    status: { $in: ['succeeded', 'failed'] },
+    finishedAt: { $gte: since },
+  });
   const succeeded = counts.succeeded ?? 0;
   const failed = counts.failed ?? 0;
   return { total: succeeded + failed, succeeded, failed };
@@ -49,23 +58,42 @@ export async function stats24h(hub: HubServices, tenantId: string, integrationId
  * Records a sync attempt's outcome on the integration. Crossing into failing (the streak reaching
  * FAILING_STREAK) or back out of it posts the tenant's health webhook, once per crossing.
  */
-export async function recordSyncOutcome(hub: HubServices, integrationId: string, failure: { code: string; message: string; step?: string } | null, quotaRemaining?: number): Promise<void> {
+export async function recordSyncOutcome(
+  hub: HubServices,
+  integrationId: string,
+  failure: { code: string; message: string; step?: string } | null,
+  quotaRemaining?: number,
+): Promise<void> {
   const now = new Date().toISOString();
   const quota = quotaRemaining !== undefined ? { 'health.quotaRemaining': quotaRemaining } : {};
   const col = hub.repos.integrations.col;
   if (failure) {
     const lastError = { code: failure.code, message: failure.message.slice(0, 500), ...(failure.step ? { step: failure.step } : {}) };
-    const after = await col.findOneAndUpdate({ _id: integrationId }, { $set: { 'health.lastFailureAt': now, 'health.lastError': lastError, ...quota }, $inc: { 'health.failureStreak': 1 } }, { returnDocument: 'after' });
-    if (after?.status === 'connected' && after.health?.failureStreak === FAILING_STREAK) await notifyHealth(hub, after, 'integration.failing');
+    const after = await col.findOneAndUpdate(
+      { _id: integrationId },
+      { $set: { 'health.lastFailureAt': now, 'health.lastError': lastError, ...quota }, $inc: { 'health.failureStreak': 1 } },
+      { returnDocument: 'after' },
+    );
+    if (after?.status === 'connected' && after.health?.failureStreak === FAILING_STREAK)
+      await notifyHealth(hub, after, 'integration.failing');
     return;
   }
   // A busy integration succeeds many times a second: with no streak to reset and the quota as stored,
   // only a lastSuccessAt older than a second is rewritten, so health costs no durable write per job.
   const cutoff = new Date(Date.parse(now) - SUCCESS_RESOLUTION_MS).toISOString();
-  const changed: Record<string, unknown>[] = [{ 'health.failureStreak': { $ne: 0 } }, { 'health.lastSuccessAt': { $exists: false } }, { 'health.lastSuccessAt': { $lt: cutoff } }];
+  const changed: Record<string, unknown>[] = [
+    { 'health.failureStreak': { $ne: 0 } },
+    { 'health.lastSuccessAt': { $exists: false } },
+    { 'health.lastSuccessAt': { $lt: cutoff } },
+  ];
   if (quotaRemaining !== undefined) changed.push({ 'health.quotaRemaining': { $ne: quotaRemaining } });
-  const before = await col.findOneAndUpdate({ _id: integrationId, $or: changed }, { $set: { 'health.lastSuccessAt': now, 'health.failureStreak': 0, ...quota } }, { returnDocument: 'before' });
-  if (before?.status === 'connected' && (before.health?.failureStreak ?? 0) >= FAILING_STREAK) await notifyHealth(hub, before, 'integration.recovered');
+  const before = await col.findOneAndUpdate(
+    { _id: integrationId, $or: changed },
+    { $set: { 'health.lastSuccessAt': now, 'health.failureStreak': 0, ...quota } },
+    { returnDocument: 'before' },
+  );
+  if (before?.status === 'connected' && (before.health?.failureStreak ?? 0) >= FAILING_STREAK)
+    await notifyHealth(hub, before, 'integration.recovered');
 }
 
 /** The queue health deliveries share with the other outbound deliveries (their worker posts them). */

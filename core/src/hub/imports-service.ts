@@ -54,16 +54,35 @@ function importsOf(hub: HubServices): DocCollection<ImportDoc> {
  * but queues their jobs in the backfill lane so live calls are claimed first. Writes go in batches so
  * the journal commits many at once; the answer comes once every accepted call and job is durable.
  */
-export async function importCalls(hub: HubServices, tenantId: string, agentId: string, calls: { line: number; call: CallData }[], errors: ImportLineError[], rejected: number): Promise<ImportResult> {
+export async function importCalls(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  calls: { line: number; call: CallData }[],
+  errors: ImportLineError[],
+  rejected: number,
+): Promise<ImportResult> {
   const id = `imp_${randomUUID()}`;
   let duplicates = 0;
   for (let i = 0; i < calls.length; i += WRITE_BATCH) {
     const batch = calls.slice(i, i + WRITE_BATCH);
-    const results = await Promise.all(batch.map(({ call }) => ingestCall(hub, tenantId, agentId, call, { lane: LANES.backfill, importId: id })));
+    const results = await Promise.all(
+      batch.map(({ call }) => ingestCall(hub, tenantId, agentId, call, { lane: LANES.backfill, importId: id })),
+    );
     duplicates += results.filter((r) => r.duplicate).length;
   }
   const kept = errors.slice(0, MAX_ERRORS_KEPT);
-  const doc: ImportDoc = { _id: id, tenantId, agentId, total: calls.length + rejected, accepted: calls.length, duplicates, rejected, errors: kept, createdAt: new Date().toISOString() };
+  const doc: ImportDoc = {
+    _id: id,
+    tenantId,
+    agentId,
+    total: calls.length + rejected,
+    accepted: calls.length,
+    duplicates,
+    rejected,
+    errors: kept,
+    createdAt: new Date().toISOString(),
+  };
   await importsOf(hub).insertOne(doc);
   return { import_id: id, accepted: calls.length, duplicates, rejected, errors: kept };
 }
@@ -71,7 +90,12 @@ export async function importCalls(hub: HubServices, tenantId: string, agentId: s
 const COUNTED: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'skipped'];
 
 /** An import with the progress of its sync jobs (backfilled calls that were already stored count as duplicates, not jobs). */
-export async function importProgress(hub: HubServices, tenantId: string, agentId: string, importId: string): Promise<Record<string, unknown>> {
+export async function importProgress(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  importId: string,
+): Promise<Record<string, unknown>> {
   const doc = await importsOf(hub).findOne({ _id: importId, tenantId, agentId });
   if (!doc) throw notFound('import', importId);
   const byStatus = await hub.repos.jobReports.countByStatus({ importId, tenantId });

@@ -35,7 +35,14 @@ export interface UpdateInput {
 /** Looks up a connector by type, or a 400 that lists the known ones. */
 export function connectorFor(hub: HubServices, type: string, field = 'type'): Manifest {
   const c = hub.registry.get(type);
-  if (!c) throw inputError(field, `unknown integration type "${type}"; known: ${hub.registry.list().map((x) => x.manifest.id).join(', ')}`);
+  if (!c)
+    throw inputError(
+      field,
+      `unknown integration type "${type}"; known: ${hub.registry
+        .list()
+        .map((x) => x.manifest.id)
+        .join(', ')}`,
+    );
   return c.manifest;
 }
 
@@ -43,14 +50,17 @@ export function connectorFor(hub: HubServices, type: string, field = 'type'): Ma
 export function readCredentials(hub: HubServices, m: Manifest, body: Record<string, unknown>, partial: boolean): Credentials | undefined {
   const fields = m.credentials ?? {};
   const authData = (body.auth_data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(authData)) if (!(key in fields)) throw inputError(`auth_data.${key}`, `is not a credential of ${m.id}; expected ${Object.keys(fields).join(', ') || 'none'}`);
+  for (const key of Object.keys(authData))
+    if (!(key in fields))
+      throw inputError(`auth_data.${key}`, `is not a credential of ${m.id}; expected ${Object.keys(fields).join(', ') || 'none'}`);
   const out: Credentials = {};
   let any = false;
   for (const [name, spec] of Object.entries(fields)) {
     const value = body[name] ?? authData[name];
     const where = body[name] !== undefined ? name : `auth_data.${name}`;
     if (value === undefined || value === null || value === '') {
-      if (!partial && spec.required !== false && m.auth.type !== 'oauth2') throw inputError(name, `is required to connect ${m.name} (${spec.label})`);
+      if (!partial && spec.required !== false && m.auth.type !== 'oauth2')
+        throw inputError(name, `is required to connect ${m.name} (${spec.label})`);
       continue;
     }
     if (typeof value !== 'string') throw inputError(where, 'must be a string');
@@ -67,7 +77,12 @@ export async function checkCredentialHosts(hub: HubServices, m: Manifest, body: 
   for (const [name, spec] of Object.entries(m.credentials ?? {})) {
     const value = body[name] ?? authData[name];
     if (spec.format !== 'url' || typeof value !== 'string' || value === '') continue;
-    await assertPublicUrl(value.trim(), body[name] !== undefined ? name : `auth_data.${name}`, hub.settings.allowPrivateUrls, hub.settings.resolveHost);
+    await assertPublicUrl(
+      value.trim(),
+      body[name] !== undefined ? name : `auth_data.${name}`,
+      hub.settings.allowPrivateUrls,
+      hub.settings.resolveHost,
+    );
   }
 }
 
@@ -86,27 +101,60 @@ export function checkTenantExpressions(mappings: Record<string, string> | undefi
 /** Creates an integration from the connect body; OAuth types start pending authorization. */
 export async function connect(hub: HubServices, tenantId: string, agentId: string, body: ConnectInput): Promise<IntegrationDoc> {
   const m = connectorFor(hub, body.type);
-  const known = new Set(['type', 'name', 'auth_data', 'config', 'field_mappings', 'mappings', 'sync_conditions', ...Object.keys(m.credentials ?? {})]);
+  const known = new Set([
+    'type',
+    'name',
+    'auth_data',
+    'config',
+    'field_mappings',
+    'mappings',
+    'sync_conditions',
+    ...Object.keys(m.credentials ?? {}),
+  ]);
   for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, `is not a field of the connect body for ${m.id}`);
   const credentials = readCredentials(hub, m, body, false);
   await checkCredentialHosts(hub, m, body);
   const config = validateConfig(m, body.config);
   checkTenantExpressions(body.mappings, body.sync_conditions);
-  for (const name of Object.keys(body.mappings ?? {})) if (!m.mappings?.[name]) throw inputError(`mappings.${name}`, `${m.id} has no mapping named ${name}; known: ${Object.keys(m.mappings ?? {}).join(', ')}`);
+  for (const name of Object.keys(body.mappings ?? {}))
+    if (!m.mappings?.[name])
+      throw inputError(`mappings.${name}`, `${m.id} has no mapping named ${name}; known: ${Object.keys(m.mappings ?? {}).join(', ')}`);
   const status: IntegrationStatus = m.auth.type === 'oauth2' ? 'pending_authorization' : 'connected';
   return hub.repos.integrations.create({
-    tenantId, agentId, type: m.id, name: body.name ?? m.name, status, config,
-    fieldMappings: body.field_mappings ?? {}, mappings: body.mappings ?? {},
+    tenantId,
+    agentId,
+    type: m.id,
+    name: body.name ?? m.name,
+    status,
+    config,
+    fieldMappings: body.field_mappings ?? {},
+    mappings: body.mappings ?? {},
     ...(body.sync_conditions ? { syncConditions: body.sync_conditions } : {}),
-    account: {}, credentials,
+    account: {},
+    credentials,
   });
 }
 
 /** Applies a PUT: config re-validated as a whole, credentials replaced only when given. */
-export async function updateIntegration(hub: HubServices, tenantId: string, agentId: string, id: string, body: UpdateInput): Promise<IntegrationDoc> {
+export async function updateIntegration(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  id: string,
+  body: UpdateInput,
+): Promise<IntegrationDoc> {
   const current = await hub.repos.integrations.get(tenantId, agentId, id);
   const m = connectorFor(hub, current.type);
-  const known = new Set(['name', 'auth_data', 'config', 'field_mappings', 'mappings', 'sync_conditions', 'status', ...Object.keys(m.credentials ?? {})]);
+  const known = new Set([
+    'name',
+    'auth_data',
+    'config',
+    'field_mappings',
+    'mappings',
+    'sync_conditions',
+    'status',
+    ...Object.keys(m.credentials ?? {}),
+  ]);
   for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, 'is not a field that can be changed');
   const patch: Partial<Omit<IntegrationDoc, 'credentials'>> & { credentials?: Credentials } = {};
   const given = readCredentials(hub, m, body, true);
@@ -120,7 +168,8 @@ export async function updateIntegration(hub: HubServices, tenantId: string, agen
   if (body.sync_conditions !== undefined) patch.syncConditions = body.sync_conditions ?? undefined;
   if (body.status !== undefined) {
     if (current.status === 'pending_authorization' || current.status === 'needs_reauth') {
-      if (body.status === 'connected') throw new HubError('HUB_ERR_CONFLICT', `integration ${id} is ${current.status}; authorize it to connect`, { field: 'status' });
+      if (body.status === 'connected')
+        throw new HubError('HUB_ERR_CONFLICT', `integration ${id} is ${current.status}; authorize it to connect`, { field: 'status' });
     }
     patch.status = body.status;
   }

@@ -35,7 +35,11 @@ export async function listFields(hub: HubServices, doc: IntegrationDoc): Promise
  */
 export async function previewMappings(hub: HubServices, doc: IntegrationDoc, input: PreviewInput): Promise<Record<string, unknown>> {
   checkTenantExpressions(input.mappings, undefined);
-  const rt = hub.runtimeFor(doc, {}, { mappings: { ...doc.mappings, ...input.mappings }, fieldMappings: input.field_mappings ?? doc.fieldMappings });
+  const rt = hub.runtimeFor(
+    doc,
+    {},
+    { mappings: { ...doc.mappings, ...input.mappings }, fieldMappings: input.field_mappings ?? doc.fieldMappings },
+  );
   for (const name of Object.keys(input.mappings ?? {})) {
     if (!rt.connector.manifest.mappings?.[name]) throw inputError(`mappings.${name}`, `${doc.type} has no mapping named ${name}`);
   }
@@ -46,8 +50,13 @@ export async function previewMappings(hub: HubServices, doc: IntegrationDoc, inp
   for (const step of stepPlan(rt.connector.manifest)) {
     const lacking = STEPS[step].lacks(call);
     if (lacking) steps[step] = { skipped: lacking };
-    else if (!rt.connector.manifest.mappings?.[step] && !(step === 'contact' && Object.keys(rt.connection.fieldMappings ?? {}).length)) steps[step] = { input: null };
-    else await rt.map(step, ctx).then((value) => (steps[step] = { input: value ?? null }), (err: Error) => (errors[step] = err.message));
+    else if (!rt.connector.manifest.mappings?.[step] && !(step === 'contact' && Object.keys(rt.connection.fieldMappings ?? {}).length))
+      steps[step] = { input: null };
+    else
+      await rt.map(step, ctx).then(
+        (value) => (steps[step] = { input: value ?? null }),
+        (err: Error) => (errors[step] = err.message),
+      );
   }
   const out: Record<string, unknown> = { integration_id: doc._id, type: doc.type, call, steps, errors };
   if (input.check_fields) out.unknown_fields = await unknownFields(hub, doc, input.field_mappings ?? doc.fieldMappings);

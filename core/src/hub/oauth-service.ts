@@ -46,7 +46,11 @@ export class OAuthService {
     if (!registered) return `${this.hub.settings.publicUrl}/api/integrations/${type}/callback`;
     const name = /\/api\/integrations\/([a-z0-9-]+)\/callback$/.exec(new URL(registered).pathname)?.[1];
     if (!name || this.hub.registry.resolve(name)?.manifest.id !== type) {
-      throw new HubError('HUB_ERR_OAUTH', `HUB_OAUTH_${oauthAppKey(type)}_REDIRECT_URI: its callback path names "${name}", which is neither ${type} nor one of its aliases`, { statusCode: 503, retryable: false });
+      throw new HubError(
+        'HUB_ERR_OAUTH',
+        `HUB_OAUTH_${oauthAppKey(type)}_REDIRECT_URI: its callback path names "${name}", which is neither ${type} nor one of its aliases`,
+        { statusCode: 503, retryable: false },
+      );
     }
     return registered;
   }
@@ -64,7 +68,16 @@ export class OAuthService {
     const kept = await this.states.reusable(doc._id, redirectUri);
     // A kept state carries its own verifier (or none): PKCE follows what the state was made with.
     const verifier = kept ? kept.codeVerifier : spec.pkce ? randomBytes(48).toString('base64url') : undefined;
-    const state = kept?.state ?? (await this.states.create({ tenantId: doc.tenantId, agentId: doc.agentId, connectorId: doc.type, integrationId: doc._id, codeVerifier: verifier, redirectUri }));
+    const state =
+      kept?.state ??
+      (await this.states.create({
+        tenantId: doc.tenantId,
+        agentId: doc.agentId,
+        connectorId: doc.type,
+        integrationId: doc._id,
+        codeVerifier: verifier,
+        redirectUri,
+      }));
     const url = new URL(spec.authorizeUrl);
     const params: Record<string, string> = {
       response_type: 'code',
@@ -91,17 +104,32 @@ export class OAuthService {
       // Burn the state so a denied flow cannot be replayed.
       if (query.state) await this.states.consume(query.state);
       const why = query.error === 'access_denied' ? 'consent was denied' : `the provider answered ${query.error}`;
-      throw new HubError('HUB_ERR_OAUTH', `authorization was not granted: ${why}${query.error_description ? ` (${query.error_description.slice(0, 200)})` : ''}`, { field: 'query.error' });
+      throw new HubError(
+        'HUB_ERR_OAUTH',
+        `authorization was not granted: ${why}${query.error_description ? ` (${query.error_description.slice(0, 200)})` : ''}`,
+        { field: 'query.error' },
+      );
     }
     if (!query.state) throw new HubError('HUB_ERR_OAUTH', 'query.state: is required', { field: 'query.state' });
     if (!query.code) throw new HubError('HUB_ERR_OAUTH', 'query.code: is required', { field: 'query.code' });
     const used = await this.states.consume(query.state);
-    if (!used.ok) throw new HubError('HUB_ERR_OAUTH', `query.state: ${used.reason === 'expired' ? 'has expired; start the connection again' : used.reason === 'used' ? 'was already used' : 'is not a state this hub issued'}`, { field: 'query.state' });
+    if (!used.ok)
+      throw new HubError(
+        'HUB_ERR_OAUTH',
+        `query.state: ${used.reason === 'expired' ? 'has expired; start the connection again' : used.reason === 'used' ? 'was already used' : 'is not a state this hub issued'}`,
+        { field: 'query.state' },
+      );
     const grant = used.grant;
-    if (grant.connectorId !== type) throw new HubError('HUB_ERR_OAUTH', `query.state: was issued for ${grant.connectorId}, not ${type}`, { field: 'query.state' });
+    if (grant.connectorId !== type)
+      throw new HubError('HUB_ERR_OAUTH', `query.state: was issued for ${grant.connectorId}, not ${type}`, { field: 'query.state' });
     const doc = await this.hub.repos.integrations.byId(grant.integrationId);
-    if (!doc || doc.tenantId !== grant.tenantId || doc.agentId !== grant.agentId) throw new HubError('HUB_ERR_OAUTH', 'query.state: the integration it was issued for no longer exists', { field: 'query.state' });
-    const answer = await tokenClientFor(spec, type, this.hub.settings.oauthApps ?? {}).exchange(query.code, grant.redirectUri ?? this.redirectUri(type), grant.codeVerifier);
+    if (!doc || doc.tenantId !== grant.tenantId || doc.agentId !== grant.agentId)
+      throw new HubError('HUB_ERR_OAUTH', 'query.state: the integration it was issued for no longer exists', { field: 'query.state' });
+    const answer = await tokenClientFor(spec, type, this.hub.settings.oauthApps ?? {}).exchange(
+      query.code,
+      grant.redirectUri ?? this.redirectUri(type),
+      grant.codeVerifier,
+    );
     const { credentials, account } = tokensFromAnswer(answer, spec, Date.now());
     await this.hub.repos.integrations.saveCredentials(doc._id, credentials, { ...doc.account, ...account });
     await this.hub.repos.integrations.setStatus(doc._id, 'connected');
@@ -111,5 +139,9 @@ export class OAuthService {
 
 /** The OAuth2 strategy factory over this hub's store: plug into HubServices' `oauth` argument. */
 export function oauthStrategyFor(hub: HubServices, opts: { marginMs?: number } = {}): OAuthStrategyFactory {
-  return oauth2Strategies({ store: new RepoCredentialStore(hub.repos.integrations, hub.repos.locks), apps: hub.settings.oauthApps ?? {}, marginMs: opts.marginMs });
+  return oauth2Strategies({
+    store: new RepoCredentialStore(hub.repos.integrations, hub.repos.locks),
+    apps: hub.settings.oauthApps ?? {},
+    marginMs: opts.marginMs,
+  });
 }

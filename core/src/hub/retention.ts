@@ -23,7 +23,8 @@ export async function pruneExpired(hub: HubServices, days: number, now = hub.eng
   const calls = await hub.repos.calls.pruneBefore(cutoff, jobs.keptDead);
   const syncLogs = await hub.repos.syncLogs.pruneBefore(cutoff);
   const outbound = hub.engine.collection('outbound_jobs');
-  const outboundJobs = (await outbound.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped', 'failed'] } })).deletedCount;
+  const outboundJobs = (await outbound.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped', 'failed'] } }))
+    .deletedCount;
   const outboundCalls = (await hub.engine.collection('outbound_calls').deleteMany({ updatedAt: { $lt: cutoff } })).deletedCount;
   return { calls, jobs: jobs.removed, syncLogs, outboundJobs, outboundCalls };
 }

@@ -31,7 +31,10 @@ export interface BookingRequest {
 /** An agent's integration named by id or by type (the first connected one of that type). */
 export async function resolveIntegration(hub: HubServices, tenantId: string, agentId: string, idOrType: string): Promise<IntegrationDoc> {
   const all = await hub.repos.integrations.list(tenantId, agentId);
-  const doc = all.find((d) => d._id === idOrType) ?? all.find((d) => d.type === idOrType && d.status === 'connected') ?? all.find((d) => d.type === idOrType);
+  const doc =
+    all.find((d) => d._id === idOrType) ??
+    all.find((d) => d.type === idOrType && d.status === 'connected') ??
+    all.find((d) => d.type === idOrType);
   if (!doc) throw notFound('integration', idOrType);
   return doc;
 }
@@ -57,7 +60,13 @@ export async function checkAvailability(hub: HubServices, doc: IntegrationDoc, q
   const rt = hub.runtimeFor(doc);
   if (!rt.has('getAvailability')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot check availability`);
   const result = await guarded(hub, doc, () => rt.execute('getAvailability', query, { call: {}, steps: {} }));
-  return { integration_id: doc._id, type: doc.type, date: query.date, timezone: query.timezone, ...(isRecord(result) ? result : { slots: result }) };
+  return {
+    integration_id: doc._id,
+    type: doc.type,
+    date: query.date,
+    timezone: query.timezone,
+    ...(isRecord(result) ? result : { slots: result }),
+  };
 }
 
 /**
@@ -65,21 +74,53 @@ export async function checkAvailability(hub: HubServices, doc: IntegrationDoc, q
  * uses. The booking gets a call id derived from the integration and the request (or `opts.key`), so
  * a retried request is the same booking (connectors that support client ids make no second event).
  */
-export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req: BookingRequest, opts: { key?: string } = {}): Promise<Record<string, unknown>> {
+export async function bookAppointment(
+  hub: HubServices,
+  doc: IntegrationDoc,
+  req: BookingRequest,
+  opts: { key?: string } = {},
+): Promise<Record<string, unknown>> {
   ready(doc);
   const rt = hub.runtimeFor(doc);
   if (!rt.has('bookAppointment')) throw new HubError('HUB_ERR_CAPABILITY', `${doc.type} cannot book appointments`);
   // `key` names the booking when the caller has its own idea of "the same booking" (a voice call and a start).
-  const digest = createHash('sha256').update(JSON.stringify(opts.key !== undefined ? [doc._id, opts.key] : [doc._id, req.title, req.date, req.time, req.timezone, req.durationMinutes, req.customer_email ?? null, req.customer_phone ?? null])).digest('hex');
-  const call = normalizeCall({
-    call_id: `booking-${digest.slice(0, 32)}`,
-    customer_name: req.customer_name ?? null,
-    customer_email: req.customer_email ?? null,
-    customer_phone: req.customer_phone ?? null,
-    call_summary: req.notes ?? null,
-    ...(req.address ? { address: req.address } : {}),
-    appointment_booked: { date: req.date, time: req.time, timezone: req.timezone, durationMinutes: req.durationMinutes, title: req.title, ...(req.notes ? { notes: req.notes } : {}) },
-  }, doc.agentId) as Record<string, unknown>;
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify(
+        opts.key !== undefined
+          ? [doc._id, opts.key]
+          : [
+              doc._id,
+              req.title,
+              req.date,
+              req.time,
+              req.timezone,
+              req.durationMinutes,
+              req.customer_email ?? null,
+              req.customer_phone ?? null,
+            ],
+      ),
+    )
+    .digest('hex');
+  const call = normalizeCall(
+    {
+      call_id: `booking-${digest.slice(0, 32)}`,
+      customer_name: req.customer_name ?? null,
+      customer_email: req.customer_email ?? null,
+      customer_phone: req.customer_phone ?? null,
+      call_summary: req.notes ?? null,
+      ...(req.address ? { address: req.address } : {}),
+      appointment_booked: {
+        date: req.date,
+        time: req.time,
+        timezone: req.timezone,
+        durationMinutes: req.durationMinutes,
+        title: req.title,
+        ...(req.notes ? { notes: req.notes } : {}),
+      },
+    },
+    doc.agentId,
+  ) as Record<string, unknown>;
   const ctx: OperationContext = { call, steps: {} };
   const result = await guarded(hub, doc, async () => {
     const contact = await bookingContact(hub, rt, doc, ctx);
@@ -96,11 +137,21 @@ export async function bookAppointment(hub: HubServices, doc: IntegrationDoc, req
  * later call from them finds the same contact. Undefined when the connector keeps no contacts or
  * the request names no phone or email.
  */
-async function bookingContact(hub: HubServices, rt: ConnectorRuntime, doc: IntegrationDoc, ctx: OperationContext): Promise<Record<string, unknown> | undefined> {
+async function bookingContact(
+  hub: HubServices,
+  rt: ConnectorRuntime,
+  doc: IntegrationDoc,
+  ctx: OperationContext,
+): Promise<Record<string, unknown> | undefined> {
   if (!rt.connector.manifest.capabilities.includes('contacts') || contactKeys(ctx.call).length === 0) return undefined;
   const op = operationFor('contact', rt.connector.manifest);
   if (!rt.has(op) || !(await rt.applies(op, ctx))) return undefined;
-  return findOrCreateContact(rt, ctx, { locks: hub.repos.locks, links: hub.repos.links, owner: `booking:${doc._id}`, tenantId: doc.tenantId });
+  return findOrCreateContact(rt, ctx, {
+    locks: hub.repos.locks,
+    links: hub.repos.links,
+    owner: `booking:${doc._id}`,
+    tenantId: doc.tenantId,
+  });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

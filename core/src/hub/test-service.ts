@@ -23,7 +23,12 @@ export function sampleCall(agentId: string): CallData {
       started_at: new Date(now - 300_000).toISOString(),
       ended_at: new Date(now).toISOString(),
       duration_seconds: 300,
-      appointment_booked: { date: new Date(now + 5 * 86_400_000).toISOString().slice(0, 10), time: '14:00', timezone: 'America/New_York', durationMinutes: 60 },
+      appointment_booked: {
+        date: new Date(now + 5 * 86_400_000).toISOString().slice(0, 10),
+        time: '14:00',
+        timezone: 'America/New_York',
+        durationMinutes: 60,
+      },
     },
     agentId,
   );

@@ -11,7 +11,10 @@ const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Describes ajv errors as `field: message` lines, with the field as a dotted path under `prefix`. */
 export function describeErrors(errors: ErrorObject[] | null | undefined, prefix: string): { field: string; message: string }[] {
-  return describeAjvErrors(errors, { noun: 'option' }).map((p) => ({ field: [prefix, ...p.path].filter(Boolean).join('.'), message: p.message }));
+  return describeAjvErrors(errors, { noun: 'option' }).map((p) => ({
+    field: [prefix, ...p.path].filter(Boolean).join('.'),
+    message: p.message,
+  }));
 }
 
 /** Validates a connection's config against the manifest's schema, filling defaults; 400 naming every wrong field. */
@@ -22,7 +25,10 @@ export function validateConfig(manifest: Manifest, config: unknown): Record<stri
   const value = structuredClone(config ?? {}) as Record<string, unknown>;
   if (!validate(value)) {
     const problems = describeErrors(validate.errors, 'config');
-    throw new HubError('HUB_ERR_VALIDATION', problems.map((p) => `${p.field} ${p.message}`).join('; '), { field: problems[0]?.field, details: { problems } });
+    throw new HubError('HUB_ERR_VALIDATION', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
+      field: problems[0]?.field,
+      details: { problems },
+    });
   }
   return value;
 }

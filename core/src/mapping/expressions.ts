@@ -35,12 +35,18 @@ export function compile(expr: string, limits: EvalLimits = MANIFEST_LIMITS): Com
       for (const [name, fn] of Object.entries(expressionFunctions)) compiled.registerFunction(name, fn as (...args: unknown[]) => unknown);
     } catch (err) {
       const e = err as { message?: string; position?: number };
-      throw new HubError('HUB_ERR_MAPPING', `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'})`, { cause: err });
+      throw new HubError('HUB_ERR_MAPPING', `JSONata does not compile: ${e.message ?? String(err)} (at ${e.position ?? '?'})`, {
+        cause: err,
+      });
     }
     // A regex runs natively in one step, so the time limit cannot stop one that backtracks: /(a+)+$/
     // over a long input blocked the whole hub for minutes. Such patterns are refused up front.
     const unsafe = limits.safeRegexOnly ? unsafeRegex(compiled.ast()) : undefined;
-    if (unsafe) throw new HubError('HUB_ERR_MAPPING', `JSONata regex ${unsafe} can backtrack catastrophically (nested or overlapping repetition); simplify it`);
+    if (unsafe)
+      throw new HubError(
+        'HUB_ERR_MAPPING',
+        `JSONata regex ${unsafe} can backtrack catastrophically (nested or overlapping repetition); simplify it`,
+      );
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(k, compiled);
   }
@@ -79,14 +85,24 @@ export function checkExpression(expr: string, roots: readonly string[] = TENANT_
  * Evaluates an expression over a context. JSONata collapses a one-element sequence to a bare
  * value and marks arrays with internal flags; results are normalised to plain JSON here.
  */
-export async function evaluate(expr: string, context: unknown, limits: EvalLimits = MANIFEST_LIMITS, where = 'expression'): Promise<unknown> {
+export async function evaluate(
+  expr: string,
+  context: unknown,
+  limits: EvalLimits = MANIFEST_LIMITS,
+  where = 'expression',
+): Promise<unknown> {
   const compiled = compile(expr, limits);
   try {
     const result = await compiled.evaluate(context);
     return result === undefined ? undefined : toPlain(result);
   } catch (err) {
     const e = err as { message?: string; code?: string };
-    const message = e.code === 'D1012' ? `took longer than ${limits.timeoutMs} ms` : e.code === 'D1011' ? `nested deeper than ${limits.maxDepth}` : (e.message ?? String(err));
+    const message =
+      e.code === 'D1012'
+        ? `took longer than ${limits.timeoutMs} ms`
+        : e.code === 'D1011'
+          ? `nested deeper than ${limits.maxDepth}`
+          : (e.message ?? String(err));
     throw new HubError('HUB_ERR_MAPPING', `${where} failed: ${message}`, { cause: err, retryable: false });
   }
 }

@@ -32,12 +32,22 @@ export const expressionFunctions: Record<string, (...args: never[]) => unknown> 
   apptStart: (appt: Appt) => start(appt)?.toISO({ suppressMilliseconds: true }) ?? undefined,
   apptStartUtc: (appt: Appt) => start(appt)?.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined,
   apptStartMs: (appt: Appt) => start(appt)?.toMillis(),
-  apptEnd: (appt: Appt) => start(appt)?.plus({ minutes: appt.durationMinutes ?? 60 }).toISO({ suppressMilliseconds: true }) ?? undefined,
-  apptEndUtc: (appt: Appt) => start(appt)?.plus({ minutes: appt.durationMinutes ?? 60 }).toUTC().toISO({ suppressMilliseconds: true }) ?? undefined,
+  apptEnd: (appt: Appt) =>
+    start(appt)
+      ?.plus({ minutes: appt.durationMinutes ?? 60 })
+      .toISO({ suppressMilliseconds: true }) ?? undefined,
+  apptEndUtc: (appt: Appt) =>
+    start(appt)
+      ?.plus({ minutes: appt.durationMinutes ?? 60 })
+      .toUTC()
+      .toISO({ suppressMilliseconds: true }) ?? undefined,
   /** `$toMillis(iso)`: epoch ms of an ISO time */
   isoToMillis: (iso: string | null) => (iso ? Date.parse(iso) : undefined),
   /** `$addDays(iso, n)`: YYYY-MM-DD n days after the date of iso (default: today, UTC) */
-  addDays: (iso: string | null, days: number) => DateTime.fromISO(iso ?? DateTime.utc().toISO()!, { zone: 'utc' }).plus({ days }).toISODate(),
+  addDays: (iso: string | null, days: number) =>
+    DateTime.fromISO(iso ?? DateTime.utc().toISO()!, { zone: 'utc' })
+      .plus({ days })
+      .toISODate(),
   /** `$callNote(call)`: the standard note text: outcome, sentiment, duration, recording, the call's marker, summary */
   callNote: (call: Record<string, unknown>) => callNote(call),
   /** `$callMarker(call)`: "Call ID: <call_id>", the line that lets a recovery lookup find what the hub wrote for a call */
@@ -70,7 +80,8 @@ export type CallResult = 'completed' | 'voicemail' | 'no_answer' | 'busy' | 'fai
 // Disconnection reasons as voice platforms (Retell) name them; an unknown reason is a call that happened.
 const NO_ANSWER = new Set(['dial_no_answer', 'user_declined', 'no_answer']);
 const BUSY = new Set(['dial_busy', 'busy']);
-const FAILED = /^(dial_failed|invalid_destination|telephony_provider_.*|sip_routing_error|marked_as_spam|concurrency_limit_reached|no_valid_payment|scam_detected|registered_call_timeout|error_.*|failed)$/;
+const FAILED =
+  /^(dial_failed|invalid_destination|telephony_provider_.*|sip_routing_error|marked_as_spam|concurrency_limit_reached|no_valid_payment|scam_detected|registered_call_timeout|error_.*|failed)$/;
 
 /** The result of a call from its disconnection reason, voicemail flag and status. */
 export function callResult(call: Record<string, unknown>): CallResult {
@@ -82,17 +93,25 @@ export function callResult(call: Record<string, unknown>): CallResult {
   return 'completed';
 }
 
-const RESULT_WORDS: Record<CallResult, string> = { completed: 'answered', voicemail: 'reached voicemail', no_answer: 'no answer', busy: 'line busy', failed: 'the call failed' };
+const RESULT_WORDS: Record<CallResult, string> = {
+  completed: 'answered',
+  voicemail: 'reached voicemail',
+  no_answer: 'no answer',
+  busy: 'line busy',
+  failed: 'the call failed',
+};
 
 /** The note text the connectors write for a call. */
 export function callNote(call: Record<string, unknown>): string {
   const outbound = call.direction === 'outbound';
   const lines = [outbound ? 'AI phone call (outbound: the agent called the customer)' : 'AI phone call'];
-  if (outbound || call.disconnection_reason || call.in_voicemail !== undefined) lines.push(`Result: ${RESULT_WORDS[callResult(call)]}${call.disconnection_reason ? ` (${String(call.disconnection_reason)})` : ''}`);
+  if (outbound || call.disconnection_reason || call.in_voicemail !== undefined)
+    lines.push(`Result: ${RESULT_WORDS[callResult(call)]}${call.disconnection_reason ? ` (${String(call.disconnection_reason)})` : ''}`);
   if (typeof call.call_successful === 'boolean') lines.push(`Successful: ${call.call_successful ? 'yes' : 'no'}`);
   if (call.call_outcome) lines.push(`Outcome: ${String(call.call_outcome)}`);
   if (call.call_sentiment) lines.push(`Sentiment: ${String(call.call_sentiment)}`);
-  if (typeof call.duration_seconds === 'number') lines.push(`Duration: ${Math.floor(call.duration_seconds / 60)}m ${call.duration_seconds % 60}s`);
+  if (typeof call.duration_seconds === 'number')
+    lines.push(`Duration: ${Math.floor(call.duration_seconds / 60)}m ${call.duration_seconds % 60}s`);
   if (call.started_at) lines.push(`Started: ${String(call.started_at)}`);
   const appt = call.appointment_booked as Appt | null;
   if (appt) lines.push(`Appointment booked: ${appt.date} ${appt.time} (${appt.timezone})`);

@@ -5,7 +5,11 @@
 export type SimpleMappings = Record<string, string>;
 
 /** Applies simple mappings to an already-mapped CRM object; dotted CRM names make nested objects. */
-export function applySimpleMappings(target: Record<string, unknown>, call: Record<string, unknown>, mappings: SimpleMappings): Record<string, unknown> {
+export function applySimpleMappings(
+  target: Record<string, unknown>,
+  call: Record<string, unknown>,
+  mappings: SimpleMappings,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
   for (const [ours, theirs] of Object.entries(mappings)) {
     const value = readPath(call, ours);

@@ -45,12 +45,23 @@ export interface SignedDelivery {
  */
 export async function postSigned(hub: HubServices, d: SignedDelivery, signal?: AbortSignal): Promise<void> {
   const http = new ConnectorHttp({
-    connectorId: 'callback', auth: noneStrategy, authContext: { connectionId: d.connectionId, credentials: {} }, limiter: new RateLimiter(undefined),
-    guard: true, allowPrivate: hub.settings.allowPrivateUrls, secrets: () => [d.secret], timeoutMs: 10_000,
+    connectorId: 'callback',
+    auth: noneStrategy,
+    authContext: { connectionId: d.connectionId, credentials: {} },
+    limiter: new RateLimiter(undefined),
+    guard: true,
+    allowPrivate: hub.settings.allowPrivateUrls,
+    secrets: () => [d.secret],
+    timeoutMs: 10_000,
   });
   // got serialises `json` bodies with JSON.stringify, so this is byte for byte what is sent.
   const raw = JSON.stringify(d.payload);
-  const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(d.secret, raw, Math.floor(Date.now() / 1000)), 'x-hub-event': d.event, 'x-hub-delivery': d.deliveryId, [IDEMPOTENCY_HEADER]: d.deliveryId };
+  const headers = {
+    [CALLBACK_SIGNATURE_HEADER]: signCallback(d.secret, raw, Math.floor(Date.now() / 1000)),
+    'x-hub-event': d.event,
+    'x-hub-delivery': d.deliveryId,
+    [IDEMPOTENCY_HEADER]: d.deliveryId,
+  };
   await http.send({ method: 'POST', url: d.url, headers, body: d.payload }, signal);
 }
 
@@ -85,7 +96,11 @@ export async function runCallbackJob(out: OutboundService, job: JobDoc, owner: s
   const payload = await callbackPayload(out, call);
   const secret = out.hub.keyring.open<string>(webhook.signingSecret);
   try {
-    await postSigned(out.hub, { url: call.callbackUrl, secret, event: 'outbound_call.completed', deliveryId: job._id, connectionId: webhook._id, payload }, signal);
+    await postSigned(
+      out.hub,
+      { url: call.callbackUrl, secret, event: 'outbound_call.completed', deliveryId: job._id, connectionId: webhook._id, payload },
+      signal,
+    );
     await out.calls.set(id, { callbackDeliveredAt: new Date().toISOString() });
     await out.queue.succeed(job._id, owner);
   } catch (err) {

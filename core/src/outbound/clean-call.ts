@@ -19,7 +19,10 @@ export function cleanCallData(raw: Record<string, unknown>, log: Logger): CallDa
   const call: Record<string, unknown> = { ...raw };
   for (let round = 0; round < 5 && !check(call); round++) {
     const fields = new Set((check.errors ?? []).map((e) => e.instancePath.split('/')[1]).filter(Boolean));
-    if (fields.size === 0 || fields.has('call_id')) throw new HubError('HUB_ERR_VALIDATION', `the provider's call does not fit CallData: ${ajv.errorsText(check.errors)}`, { field: 'body' });
+    if (fields.size === 0 || fields.has('call_id'))
+      throw new HubError('HUB_ERR_VALIDATION', `the provider's call does not fit CallData: ${ajv.errorsText(check.errors)}`, {
+        field: 'body',
+      });
     for (const f of fields) call[f] = null;
     log.warn({ callId: call.call_id, fields: [...fields] }, 'provider call fields dropped: they do not fit CallData');
   }

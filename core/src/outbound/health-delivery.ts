@@ -12,7 +12,10 @@ import { postSigned } from './callback.js';
 export async function runHealthDeliveryJob(out: OutboundService, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
   const [, integrationId, event] = job.callId.split(':');
   const hub = out.hub;
-  const [tenant, doc] = await Promise.all([hub.repos.tenants.col.findOne({ _id: job.tenantId }), hub.repos.integrations.byId(integrationId)]);
+  const [tenant, doc] = await Promise.all([
+    hub.repos.tenants.col.findOne({ _id: job.tenantId }),
+    hub.repos.integrations.byId(integrationId),
+  ]);
   if (!tenant?.healthWebhook || !doc || doc.tenantId !== job.tenantId) return out.queue.succeed(job._id, owner);
   const payload = {
     event,
@@ -27,7 +30,18 @@ export async function runHealthDeliveryJob(out: OutboundService, job: JobDoc, ow
   };
   const wh = tenant.healthWebhook;
   try {
-    await postSigned(hub, { url: hub.keyring.open<string>(wh.url), secret: hub.keyring.open<string>(wh.signingSecret), event, deliveryId: job._id, connectionId: tenant._id, payload }, signal);
+    await postSigned(
+      hub,
+      {
+        url: hub.keyring.open<string>(wh.url),
+        secret: hub.keyring.open<string>(wh.signingSecret),
+        event,
+        deliveryId: job._id,
+        connectionId: tenant._id,
+        payload,
+      },
+      signal,
+    );
     await out.queue.succeed(job._id, owner);
   } catch (err) {
     const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', (err as Error).message, { retryable: true });

@@ -34,7 +34,14 @@ export class OutboundCallRepo {
    */
   async createOnce(input: NewOutboundCall, now = Date.now()): Promise<{ call: OutboundCallDoc; created: boolean }> {
     const iso = new Date(now).toISOString();
-    const doc: OutboundCallDoc = { ...input, _id: `obc_${randomUUID()}`, state: 'queued', history: [{ state: 'queued', at: iso }], createdAt: iso, updatedAt: iso };
+    const doc: OutboundCallDoc = {
+      ...input,
+      _id: `obc_${randomUUID()}`,
+      state: 'queued',
+      history: [{ state: 'queued', at: iso }],
+      createdAt: iso,
+      updatedAt: iso,
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await this.col.insertOne(doc);
@@ -44,7 +51,8 @@ export class OutboundCallRepo {
       }
       const existing = await this.col.findOne({ webhookId: input.webhookId, idemKey: input.idemKey });
       if (existing && existing.idemExpiresAt > now) return { call: existing, created: false };
-      if (existing) await this.col.updateOne({ _id: existing._id, idemKey: input.idemKey }, { $set: { idemKey: `${input.idemKey}~${existing._id}` } });
+      if (existing)
+        await this.col.updateOne({ _id: existing._id, idemKey: input.idemKey }, { $set: { idemKey: `${input.idemKey}~${existing._id}` } });
     }
     throw new Error(`could not store outbound call for key ${input.idemKey}`);
   }
@@ -74,7 +82,10 @@ export class OutboundCallRepo {
   /** Puts a call whose placement was refused for now (rate limit) back to queued. */
   async requeue(id: string, error: Record<string, unknown>): Promise<void> {
     const at = new Date().toISOString();
-    await this.col.updateOne({ _id: id, state: 'dialing', providerCallId: { $exists: false } }, { $set: { state: 'queued', error, updatedAt: at }, $push: { history: { state: 'queued', at } } });
+    await this.col.updateOne(
+      { _id: id, state: 'dialing', providerCallId: { $exists: false } },
+      { $set: { state: 'queued', error, updatedAt: at }, $push: { history: { state: 'queued', at } } },
+    );
   }
 
   /** Sets fields without changing the state. */

@@ -7,7 +7,10 @@ import type { CallData } from '../sync/call-data.js';
 
 /** Trigger webhooks (secret stored hashed) and voice-provider hooks, always scoped by tenant. */
 export class WebhookRepo {
-  constructor(readonly outboundWebhooks: DocCollection<OutboundWebhookDoc>, readonly voiceWebhooks: DocCollection<VoiceWebhookDoc>) {}
+  constructor(
+    readonly outboundWebhooks: DocCollection<OutboundWebhookDoc>,
+    readonly voiceWebhooks: DocCollection<VoiceWebhookDoc>,
+  ) {}
 
   /** Creates the indexes this repository relies on. */
   async ensureIndexes(): Promise<void> {
@@ -72,7 +75,11 @@ export class VoiceCallRepo {
   constructor(readonly col: DocCollection<VoiceCallDoc>) {}
 
   /** Records the latest CallData of a call; an analyzed snapshot is never replaced by a poorer one. */
-  async record(key: Pick<VoiceCallDoc, 'tenantId' | 'agentId' | 'integrationId' | 'providerCallId' | 'outboundCallId'>, call: CallData, analyzed: boolean): Promise<VoiceCallDoc> {
+  async record(
+    key: Pick<VoiceCallDoc, 'tenantId' | 'agentId' | 'integrationId' | 'providerCallId' | 'outboundCallId'>,
+    call: CallData,
+    analyzed: boolean,
+  ): Promise<VoiceCallDoc> {
     const _id = `${key.integrationId}:${key.providerCallId}`;
     const now = new Date().toISOString();
     await this.col.updateOne({ _id }, { $setOnInsert: { ...key, call, analyzed, synced: false, updatedAt: now } }, { upsert: true });
@@ -97,9 +104,17 @@ export class RateWindowRepo {
   constructor(readonly col: DocCollection<{ _id: string; key: string; window: number; n: number }>) {}
 
   /** Counts one request for `key`; returns whether it is allowed and, if not, when to come back. */
-  async hit(key: string, limit: { requests: number; perMs: number }, now = Date.now()): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  async hit(
+    key: string,
+    limit: { requests: number; perMs: number },
+    now = Date.now(),
+  ): Promise<{ allowed: boolean; retryAfterMs: number }> {
     const window = Math.floor(now / limit.perMs);
-    const doc = await this.col.findOneAndUpdate({ _id: `${key}:${window}` }, { $inc: { n: 1 }, $set: { key, window } }, { upsert: true, returnDocument: 'after' });
+    const doc = await this.col.findOneAndUpdate(
+      { _id: `${key}:${window}` },
+      { $inc: { n: 1 }, $set: { key, window } },
+      { upsert: true, returnDocument: 'after' },
+    );
     // The first hit of a window clears the ones before it, so counters do not pile up.
     if (doc?.n === 1) await this.col.deleteMany({ key, window: { $lt: window } });
     return { allowed: (doc?.n ?? 1) <= limit.requests, retryAfterMs: (window + 1) * limit.perMs - now };

@@ -21,7 +21,12 @@ export interface OutboundOptions {
 }
 
 /** Defaults: 10 minutes for body hashes (CRM retries come within minutes), 24 hours for keys, 60 triggers a minute, 700 ms for the caller lookup (Retell's ring allows 10 s, the answer should take under one). */
-export const OUTBOUND_DEFAULTS = { bodyWindowMs: 10 * 60_000, keyWindowMs: 24 * 3_600_000, defaultRateLimit: { requests: 60, perMs: 60_000 }, callerLookupMs: 700 } as const;
+export const OUTBOUND_DEFAULTS = {
+  bodyWindowMs: 10 * 60_000,
+  keyWindowMs: 24 * 3_600_000,
+  defaultRateLimit: { requests: 60, perMs: 60_000 },
+  callerLookupMs: 700,
+} as const;
 
 /**
  * The outbound loop's store and queue: trigger webhooks, outbound calls, voice hooks, provider calls,
@@ -36,7 +41,10 @@ export class OutboundService {
   readonly queue: JobQueue;
   readonly opts: Required<OutboundOptions>;
 
-  constructor(readonly hub: HubServices, opts: OutboundOptions) {
+  constructor(
+    readonly hub: HubServices,
+    opts: OutboundOptions,
+  ) {
     const e = hub.engine;
     this.opts = { ...OUTBOUND_DEFAULTS, ...opts };
     this.webhooks = new WebhookRepo(e.collection<OutboundWebhookDoc>('outbound_webhooks'), e.collection<VoiceWebhookDoc>('voice_hooks'));
@@ -48,15 +56,31 @@ export class OutboundService {
 
   /** Creates every index; call once at start. */
   async init(): Promise<void> {
-    await Promise.all([this.webhooks.ensureIndexes(), this.calls.ensureIndexes(), this.queue.ensureIndexes(), ensureCallerIndexes(this.hub)]);
+    await Promise.all([
+      this.webhooks.ensureIndexes(),
+      this.calls.ensureIndexes(),
+      this.queue.ensureIndexes(),
+      ensureCallerIndexes(this.hub),
+    ]);
   }
 
   /**
    * Queues a job of this layer. `runAt` delays it (the analysis wait): the job is written with its
    * due time in one insert, so no worker can claim it early. A repeat returns the existing job.
    */
-  async enqueue(kind: 'place' | 'settle' | 'callback', ref: { tenantId: string; agentId: string; integrationId: string; key: string }, runAt?: number): Promise<JobDoc> {
-    const spec = { tenantId: ref.tenantId, agentId: ref.agentId, callId: `${kind}:${ref.key}`, integrationId: ref.integrationId, type: kind, ...(runAt !== undefined ? { runAt } : {}) };
+  async enqueue(
+    kind: 'place' | 'settle' | 'callback',
+    ref: { tenantId: string; agentId: string; integrationId: string; key: string },
+    runAt?: number,
+  ): Promise<JobDoc> {
+    const spec = {
+      tenantId: ref.tenantId,
+      agentId: ref.agentId,
+      callId: `${kind}:${ref.key}`,
+      integrationId: ref.integrationId,
+      type: kind,
+      ...(runAt !== undefined ? { runAt } : {}),
+    };
     return (await this.queue.enqueue(spec)).job;
   }
 }

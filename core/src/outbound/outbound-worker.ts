@@ -22,15 +22,23 @@ export async function runOutboundJob(out: OutboundService, job: JobDoc, owner: s
  */
 export async function recoverQueuedCalls(out: OutboundService, olderThanMs = 30_000): Promise<number> {
   const stale = await out.calls.staleQueued(olderThanMs);
-  for (const c of stale) await out.enqueue('place', { tenantId: c.tenantId, agentId: c.agentId, integrationId: c.voiceIntegrationId, key: c._id });
+  for (const c of stale)
+    await out.enqueue('place', { tenantId: c.tenantId, agentId: c.agentId, integrationId: c.voiceIntegrationId, key: c._id });
   return stale.length;
 }
 
 /** The outbound worker: the engine's Worker over the outbound queue, plus the recovery sweep. */
-export function startOutboundWorker(out: OutboundService, opts: { concurrency?: number; sweepMs?: number } = {}): { worker: Worker; stop(): Promise<void> } {
-  const worker = new Worker(out.queue, (job, owner, signal) => runOutboundJob(out, job, owner, signal), { concurrency: opts.concurrency ?? 4, logger: out.hub.logger });
+export function startOutboundWorker(
+  out: OutboundService,
+  opts: { concurrency?: number; sweepMs?: number } = {},
+): { worker: Worker; stop(): Promise<void> } {
+  const worker = new Worker(out.queue, (job, owner, signal) => runOutboundJob(out, job, owner, signal), {
+    concurrency: opts.concurrency ?? 4,
+    logger: out.hub.logger,
+  });
   worker.start();
-  const sweep = () => void recoverQueuedCalls(out).catch((err: Error) => out.hub.logger.error({ err: err.message }, 'outbound recovery sweep failed'));
+  const sweep = () =>
+    void recoverQueuedCalls(out).catch((err: Error) => out.hub.logger.error({ err: err.message }, 'outbound recovery sweep failed'));
   sweep();
   const timer = setInterval(sweep, opts.sweepMs ?? 60_000);
   timer.unref();

@@ -37,7 +37,10 @@ export async function runPlaceJob(out: OutboundService, job: JobDoc, owner: stri
   const call = await out.calls.byId(id);
   if (!call || call.state !== 'queued') {
     if (call?.state === 'dialing' && !call.providerCallId) {
-      const error = { code: 'HUB_ERR_CRM_TRANSIENT', message: 'the hub stopped while placing this call; it may or may not have been placed, so it is not placed again' };
+      const error = {
+        code: 'HUB_ERR_CRM_TRANSIENT',
+        message: 'the hub stopped while placing this call; it may or may not have been placed, so it is not placed again',
+      };
       await out.calls.advance(id, 'failed', { error });
       return void (await out.queue.fail(job, owner, error, false));
     }
@@ -45,22 +48,34 @@ export async function runPlaceJob(out: OutboundService, job: JobDoc, owner: stri
   }
   const integration = await hub.repos.integrations.byId(call.voiceIntegrationId);
   if (!integration || integration.status !== 'connected') {
-    const error = { code: 'HUB_ERR_CRM_AUTH', message: `the integration that places calls is ${integration ? integration.status : 'deleted'}; reconnect it, then trigger again` };
+    const error = {
+      code: 'HUB_ERR_CRM_AUTH',
+      message: `the integration that places calls is ${integration ? integration.status : 'deleted'}; reconnect it, then trigger again`,
+    };
     await out.calls.advance(id, 'failed', { error });
     return void (await out.queue.fail(job, owner, error, false));
   }
   if (!(await out.calls.advance(id, 'dialing'))) return out.queue.succeed(job._id, owner);
   const rt = hub.runtimeFor(integration, { signal });
-  const input = { to_number: call.phone, contact_name: call.contactName ?? null, contact_id: call.contactId ?? null, contact_data: call.contactData, metadata: callMetadata(call) };
+  const input = {
+    to_number: call.phone,
+    contact_name: call.contactName ?? null,
+    contact_id: call.contactId ?? null,
+    contact_data: call.contactData,
+    metadata: callMetadata(call),
+  };
   try {
     const output = (await rt.execute('placeCall', input, { call: {}, steps: {} })) as Record<string, unknown> | null;
     const providerCallId = output?.call_id ?? output?.id;
-    if (providerCallId === undefined || providerCallId === null) throw new HubError('HUB_ERR_CRM_REJECTED', `${integration.type}: placeCall returned no call id`, { retryable: false });
+    if (providerCallId === undefined || providerCallId === null)
+      throw new HubError('HUB_ERR_CRM_REJECTED', `${integration.type}: placeCall returned no call id`, { retryable: false });
     await out.calls.set(id, { providerCallId: String(providerCallId) });
     await out.queue.checkpoint(job._id, owner, 'placeCall', { status: 'succeeded', output, at: new Date().toISOString() });
     await out.queue.succeed(job._id, owner);
   } catch (err) {
-    const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `placing the call failed: ${(err as Error).message}`, { cause: err });
+    const e = isHubError(err)
+      ? err
+      : new HubError('HUB_ERR_INTERNAL', `placing the call failed: ${(err as Error).message}`, { cause: err });
     const retry = provablyNotPlaced(e) && job.attempts < job.maxAttempts;
     if (retry) await out.calls.requeue(id, e.toJSON());
     else await out.calls.advance(id, 'failed', { error: e.toJSON() });

@@ -34,7 +34,12 @@ export async function syncVoiceCall(out: OutboundService, voiceCall: VoiceCallDo
     // followed by the provider's re-delivery still sends the callback once.
     const outbound = await out.calls.byId(voiceCall.outboundCallId);
     if (outbound?.state === 'synced' && outbound.callbackUrl) {
-      await out.enqueue('callback', { tenantId: outbound.tenantId, agentId: outbound.agentId, integrationId: outbound.voiceIntegrationId, key: outbound._id });
+      await out.enqueue('callback', {
+        tenantId: outbound.tenantId,
+        agentId: outbound.agentId,
+        integrationId: outbound.voiceIntegrationId,
+        key: outbound._id,
+      });
     }
   }
   return out.voiceCalls.markSynced(voiceCall._id);

@@ -52,7 +52,13 @@ export interface VerifiedVoiceRequest {
  * before the body is even parsed; unknown webhooks, bad signatures and bad bodies are refused with
  * nothing written.
  */
-export async function verifyVoiceRequest(out: OutboundService, type: string, voiceWebhookId: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<VerifiedVoiceRequest> {
+export async function verifyVoiceRequest(
+  out: OutboundService,
+  type: string,
+  voiceWebhookId: string,
+  rawBody: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<VerifiedVoiceRequest> {
   const webhook = await out.webhooks.voiceWebhook(voiceWebhookId);
   if (!webhook || webhook.type !== type) throw notFound('voice webhook', voiceWebhookId);
   const integration = await out.hub.repos.integrations.byId(webhook.integrationId);
@@ -62,13 +68,22 @@ export async function verifyVoiceRequest(out: OutboundService, type: string, voi
   const rt = out.hub.runtimeFor(integration);
   // Event hooks see no call: they read one out of the provider's payload.
   const ctx = await rt.hookContext({ call: {}, steps: {} });
-  const verdict = (await voice.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as { ok: boolean; reason?: string };
+  const verdict = (await voice.verifyEvent(ctx, { rawBody, headers, credentials: rt.connection.credentials, now: Date.now() })) as {
+    ok: boolean;
+    reason?: string;
+  };
   if (!verdict.ok) throw new HubError('HUB_ERR_UNAUTHORIZED', `signature refused: ${verdict.reason ?? 'invalid'}`, { field: 'headers' });
   return { webhook, integration, body: parseBoundedJson(rawBody), ctx };
 }
 
 /** Verifies and handles one provider event (see verifyVoiceRequest); `call_inbound` is answered with what the CRMs know of the caller. */
-export async function receiveVoiceEvent(out: OutboundService, type: string, voiceWebhookId: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<VoiceEventResult | Record<string, unknown>> {
+export async function receiveVoiceEvent(
+  out: OutboundService,
+  type: string,
+  voiceWebhookId: string,
+  rawBody: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<VoiceEventResult | Record<string, unknown>> {
   const { webhook, integration, body, ctx } = await verifyVoiceRequest(out, type, voiceWebhookId, rawBody, headers);
   const connector = out.hub.registry.get(type)!;
   let ev: VoiceEvent;
@@ -86,18 +101,42 @@ export async function receiveVoiceEvent(out: OutboundService, type: string, voic
  * hub's history within `callerLookupMs`, answered as dynamic variables in the connector's shape
  * (`answerInbound` hook; without one, `{dynamic_variables, metadata}`).
  */
-async function answerInbound(out: OutboundService, webhook: VoiceWebhookDoc, ctx: HookContext, ev: VoiceEvent): Promise<Record<string, unknown>> {
+async function answerInbound(
+  out: OutboundService,
+  webhook: VoiceWebhookDoc,
+  ctx: HookContext,
+  ev: VoiceEvent,
+): Promise<Record<string, unknown>> {
   const found = await lookupCaller(out.hub, webhook.tenantId, webhook.agentId, ev.call.customer_phone, out.opts.callerLookupMs);
-  out.hub.logger.info({ voiceWebhookId: webhook._id, known: found.variables.customer_known, ms: found.ms, missed: found.missed }, 'inbound caller looked up');
-  const metadata = { hub_voice_hook_id: webhook._id, hub_lookup_ms: found.ms, ...(found.variables.crm_contact_id ? { hub_contact_id: found.variables.crm_contact_id } : {}) };
+  out.hub.logger.info(
+    { voiceWebhookId: webhook._id, known: found.variables.customer_known, ms: found.ms, missed: found.missed },
+    'inbound caller looked up',
+  );
+  const metadata = {
+    hub_voice_hook_id: webhook._id,
+    hub_lookup_ms: found.ms,
+    ...(found.variables.crm_contact_id ? { hub_contact_id: found.variables.crm_contact_id } : {}),
+  };
   const connector = out.hub.registry.get(webhook.type);
   const shape = connector && voiceHooks(connector)?.answerInbound;
-  return shape ? ((await shape(ctx, { variables: found.variables, metadata })) as Record<string, unknown>) : { dynamic_variables: found.variables, metadata };
+  return shape
+    ? ((await shape(ctx, { variables: found.variables, metadata })) as Record<string, unknown>)
+    : { dynamic_variables: found.variables, metadata };
 }
 
-async function handleEvent(out: OutboundService, webhook: VoiceWebhookDoc, integration: IntegrationDoc, ev: VoiceEvent): Promise<VoiceEventResult> {
+async function handleEvent(
+  out: OutboundService,
+  webhook: VoiceWebhookDoc,
+  integration: IntegrationDoc,
+  ev: VoiceEvent,
+): Promise<VoiceEventResult> {
   const outbound = await outboundFor(out, webhook, ev);
-  const base = { received: true as const, event: ev.kind, call_id: ev.providerCallId, ...(outbound ? { outbound_call_id: outbound._id } : {}) };
+  const base = {
+    received: true as const,
+    event: ev.kind,
+    call_id: ev.providerCallId,
+    ...(outbound ? { outbound_call_id: outbound._id } : {}),
+  };
   const link = { providerCallId: ev.providerCallId };
   if (ev.kind === 'other') return { ...base, action: 'ignored' };
   if (ev.kind === 'started') {
@@ -107,13 +146,23 @@ async function handleEvent(out: OutboundService, webhook: VoiceWebhookDoc, integ
   const agentId = outbound?.agentId ?? webhook.agentId;
   // A call the hub placed is outbound whatever the provider's payload says.
   const call = cleanCallData({ ...ev.call, call_id: ev.providerCallId, ...(outbound ? { direction: 'outbound' } : {}) }, out.hub.logger);
-  const key = { tenantId: webhook.tenantId, agentId, integrationId: integration._id, providerCallId: ev.providerCallId, ...(outbound ? { outboundCallId: outbound._id } : {}) };
+  const key = {
+    tenantId: webhook.tenantId,
+    agentId,
+    integrationId: integration._id,
+    providerCallId: ev.providerCallId,
+    ...(outbound ? { outboundCallId: outbound._id } : {}),
+  };
   const voiceCall = await out.voiceCalls.record(key, call, ev.kind === 'analyzed');
   if (outbound) await out.calls.advance(outbound._id, ev.kind === 'analyzed' ? 'analyzed' : 'ended', link);
   if (ev.kind === 'analyzed' || !ev.connected) {
     const synced = await syncVoiceCall(out, voiceCall);
     return { ...base, action: synced ? 'synced' : 'already synced' };
   }
-  await out.enqueue('settle', { tenantId: webhook.tenantId, agentId, integrationId: integration._id, key: voiceCall._id }, Date.now() + out.opts.analysisWaitMs);
+  await out.enqueue(
+    'settle',
+    { tenantId: webhook.tenantId, agentId, integrationId: integration._id, key: voiceCall._id },
+    Date.now() + out.opts.analysisWaitMs,
+  );
   return { ...base, action: `waiting up to ${out.opts.analysisWaitMs} ms for the analysis` };
 }

@@ -18,7 +18,11 @@ export function voiceHooks(connector: Connector): { verifyEvent: Hook; readEvent
   const voice = connector.manifest.voice;
   if (!voice) return undefined;
   const answerInbound = voice.answerInbound ? connector.hooks[voice.answerInbound] : undefined;
-  return { verifyEvent: connector.hooks[voice.verifyEvent], readEvent: connector.hooks[voice.readEvent], ...(answerInbound ? { answerInbound } : {}) };
+  return {
+    verifyEvent: connector.hooks[voice.verifyEvent],
+    readEvent: connector.hooks[voice.readEvent],
+    ...(answerInbound ? { answerInbound } : {}),
+  };
 }
 
 const canCall = (out: OutboundService, doc: IntegrationDoc) => {
@@ -37,24 +41,40 @@ async function voiceIntegration(out: OutboundService, tenantId: string, agentId:
   }
   const able = (await out.hub.repos.integrations.list(tenantId, agentId)).filter((d) => canCall(out, d));
   if (able.length === 1) return able[0];
-  throw inputError('voice_integration_id', able.length === 0 ? `agent ${agentId} has no integration that can place calls; connect Retell first` : `agent ${agentId} has ${able.length} integrations that can place calls; name one`);
+  throw inputError(
+    'voice_integration_id',
+    able.length === 0
+      ? `agent ${agentId} has no integration that can place calls; connect Retell first`
+      : `agent ${agentId} has ${able.length} integrations that can place calls; name one`,
+  );
 }
 
 /** Creates a trigger webhook; the secret and signing secret are in the answer this once, never again. */
-export async function createOutboundWebhook(out: OutboundService, tenantId: string, agentId: string, body: NewWebhookInput): Promise<Record<string, unknown>> {
+export async function createOutboundWebhook(
+  out: OutboundService,
+  tenantId: string,
+  agentId: string,
+  body: NewWebhookInput,
+): Promise<Record<string, unknown>> {
   const voice = await voiceIntegration(out, tenantId, agentId, body.voice_integration_id);
   if (body.integration_id !== undefined) {
     await out.hub.repos.integrations.get(tenantId, agentId, body.integration_id).catch(() => {
       throw inputError('integration_id', `no integration ${body.integration_id} on agent ${agentId}`);
     });
-    if (body.integration_id === voice._id) throw inputError('integration_id', 'is the integration that places the calls; name the CRM results go back to');
+    if (body.integration_id === voice._id)
+      throw inputError('integration_id', 'is the integration that places the calls; name the CRM results go back to');
   }
   const secret = randomToken('whsec_', 32);
   const signingSecret = randomToken('whsign_', 32);
   const rl = body.rate_limit;
   const doc = await out.webhooks.createWebhook({
-    tenantId, agentId, ...(body.name ? { name: body.name } : {}), secretHash: hashSecret(secret), signingSecret: out.hub.keyring.seal(signingSecret),
-    ...(body.integration_id ? { integrationId: body.integration_id } : {}), voiceIntegrationId: voice._id,
+    tenantId,
+    agentId,
+    ...(body.name ? { name: body.name } : {}),
+    secretHash: hashSecret(secret),
+    signingSecret: out.hub.keyring.seal(signingSecret),
+    ...(body.integration_id ? { integrationId: body.integration_id } : {}),
+    voiceIntegrationId: voice._id,
     rateLimit: rl ? { requests: rl.requests, perMs: rl.per_seconds * 1000 } : { ...out.opts.defaultRateLimit },
   });
   return { ...publicWebhook(out, doc), secret, signing_secret: signingSecret };
@@ -63,14 +83,24 @@ export async function createOutboundWebhook(out: OutboundService, tenantId: stri
 /** A trigger webhook as the API shows it: never the secrets. */
 export function publicWebhook(out: OutboundService, doc: OutboundWebhookDoc): Record<string, unknown> {
   return {
-    id: doc._id, agent_id: doc.agentId, name: doc.name ?? null, url: `${out.hub.settings.publicUrl}/api/agents/${encodeURIComponent(doc.agentId)}/outbound/call`,
-    integration_id: doc.integrationId ?? null, voice_integration_id: doc.voiceIntegrationId,
-    rate_limit: { requests: doc.rateLimit.requests, per_seconds: doc.rateLimit.perMs / 1000 }, created_at: doc.createdAt,
+    id: doc._id,
+    agent_id: doc.agentId,
+    name: doc.name ?? null,
+    url: `${out.hub.settings.publicUrl}/api/agents/${encodeURIComponent(doc.agentId)}/outbound/call`,
+    integration_id: doc.integrationId ?? null,
+    voice_integration_id: doc.voiceIntegrationId,
+    rate_limit: { requests: doc.rateLimit.requests, per_seconds: doc.rateLimit.perMs / 1000 },
+    created_at: doc.createdAt,
   };
 }
 
 /** Creates the URL a voice provider posts call events to, verified with the named integration's key. */
-export async function createVoiceWebhook(out: OutboundService, tenantId: string, agentId: string, integrationId: string): Promise<Record<string, unknown>> {
+export async function createVoiceWebhook(
+  out: OutboundService,
+  tenantId: string,
+  agentId: string,
+  integrationId: string,
+): Promise<Record<string, unknown>> {
   const doc = await out.hub.repos.integrations.get(tenantId, agentId, integrationId).catch(() => {
     throw inputError('integration_id', `no integration ${integrationId} on agent ${agentId}`);
   });
@@ -84,5 +114,12 @@ export async function createVoiceWebhook(out: OutboundService, tenantId: string,
 
 /** A voice webhook as the API shows it. */
 export function publicVoiceWebhook(out: OutboundService, doc: VoiceWebhookDoc): Record<string, unknown> {
-  return { id: doc._id, agent_id: doc.agentId, integration_id: doc.integrationId, type: doc.type, url: `${out.hub.settings.publicUrl}/webhooks/${doc.type}/${doc._id}`, created_at: doc.createdAt };
+  return {
+    id: doc._id,
+    agent_id: doc.agentId,
+    integration_id: doc.integrationId,
+    type: doc.type,
+    url: `${out.hub.settings.publicUrl}/webhooks/${doc.type}/${doc._id}`,
+    created_at: doc.createdAt,
+  };
 }

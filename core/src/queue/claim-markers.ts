@@ -15,7 +15,12 @@ export type ClaimMarker = { _id: string; jobId: string; lease: Lease };
  * writes its lease again, and the loser puts the winner's lease (read from the marker) back wherever
  * the job still holds its own token, and leaves the job alone. On MongoDB the claim itself is atomic and no marker is written.
  */
-export async function confirmClaim(jobs: DocCollection<JobDoc>, markers: DocCollection<ClaimMarker>, before: JobDoc, lease: Lease): Promise<boolean> {
+export async function confirmClaim(
+  jobs: DocCollection<JobDoc>,
+  markers: DocCollection<ClaimMarker>,
+  before: JobDoc,
+  lease: Lease,
+): Promise<boolean> {
   const _id = `${before._id}@${before.updatedAt}#${before.attempts}`;
   try {
     await markers.insertOne({ _id, jobId: before._id, lease });

@@ -112,7 +112,12 @@ export class JobQueue {
       await this.col.insertOne(job);
     } catch (err) {
       if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
-      const existing = await this.col.findOne({ tenantId: spec.tenantId, agentId: spec.agentId, callId: spec.callId, integrationId: spec.integrationId });
+      const existing = await this.col.findOne({
+        tenantId: spec.tenantId,
+        agentId: spec.agentId,
+        callId: spec.callId,
+        integrationId: spec.integrationId,
+      });
       if (!existing) throw err;
       return { job: existing, created: false };
     }
@@ -130,7 +135,11 @@ export class JobQueue {
     for (;;) {
       const job = await this.claimOnce(owner, leaseMs);
       if (!job || job.attempts <= job.maxAttempts) return job;
-      const error = { code: 'HUB_ERR_INTERNAL', message: `all ${job.maxAttempts} attempts ended without a result (the worker stopped or lost its lease each time)`, retryable: false };
+      const error = {
+        code: 'HUB_ERR_INTERNAL',
+        message: `all ${job.maxAttempts} attempts ended without a result (the worker stopped or lost its lease each time)`,
+        retryable: false,
+      };
       await this.fail(job, job.leaseToken!, { ...error, ...(job.lastError ? { previous: job.lastError } : {}) }, false);
     }
   }
@@ -138,16 +147,28 @@ export class JobQueue {
   private async claimOnce(owner: string, leaseMs: number): Promise<JobDoc | null> {
     const now = this.now();
     const leaseToken = randomUUID();
-    const set = { status: 'running' as const, leaseOwner: owner, leaseToken, leaseUntil: now + leaseMs, updatedAt: new Date(now).toISOString() };
+    const set = {
+      status: 'running' as const,
+      leaseOwner: owner,
+      leaseToken,
+      leaseUntil: now + leaseMs,
+      updatedAt: new Date(now).toISOString(),
+    };
     // The image before the update tells the claimed version apart (for the markers below).
     const before = await this.col.findOneAndUpdate(
-      { $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] },
+      {
+        $or: [
+          { status: 'queued', runAt: { $lte: now } },
+          { status: 'running', leaseUntil: { $lt: now } },
+        ],
+      },
       { $set: set, $inc: { attempts: 1 } },
       { sort: { lane: 1, runAt: 1 }, returnDocument: 'before' },
     );
     if (!before) return null;
     const job: JobDoc = { ...before, ...set, attempts: before.attempts + 1, steps: decodeKeys(before.steps) };
-    if (this.markers && !(await confirmClaim(this.col, this.markers, before, { ...set, attempts: job.attempts }))) return this.claimOnce(owner, leaseMs);
+    if (this.markers && !(await confirmClaim(this.col, this.markers, before, { ...set, attempts: job.attempts })))
+      return this.claimOnce(owner, leaseMs);
     return job;
   }
 
@@ -162,7 +183,9 @@ export class JobQueue {
 
   /** Extends the lease of the claim `lease` (its token); false when the job is no longer that claim's. */
   async heartbeat(jobId: string, lease: string, leaseMs: number): Promise<boolean> {
-    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { leaseUntil: this.now() + leaseMs } }));
+    const res = await this.serial(jobId, () =>
+      this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { leaseUntil: this.now() + leaseMs } }),
+    );
     return res.matchedCount === 1;
   }
 
@@ -172,14 +195,26 @@ export class JobQueue {
    */
   async release(job: JobDoc, lease: string): Promise<void> {
     await this.serial(job._id, () =>
-      this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'queued', runAt: this.now() }, $inc: { attempts: -1 }, $unset: { leaseUntil: '', leaseToken: '', leaseOwner: '' } }),
+      this.col.updateOne(
+        { _id: job._id, leaseToken: lease, status: 'running' },
+        {
+          $set: { status: 'queued', runAt: this.now() },
+          $inc: { attempts: -1 },
+          $unset: { leaseUntil: '', leaseToken: '', leaseOwner: '' },
+        },
+      ),
     );
     this.notify();
   }
 
   /** Records a finished step: the idempotency ledger entry that makes a retry skip it. */
   async checkpoint(jobId: string, lease: string, step: string, record: StepRecord): Promise<void> {
-    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { [`steps.${step}`]: storedRecord(record), updatedAt: this.isoNow() } }));
+    const res = await this.serial(jobId, () =>
+      this.col.updateOne(
+        { _id: jobId, leaseToken: lease, status: 'running' },
+        { $set: { [`steps.${step}`]: storedRecord(record), updatedAt: this.isoNow() } },
+      ),
+    );
     if (res.matchedCount !== 1) throw leaseLost(jobId);
   }
 
@@ -194,22 +229,51 @@ export class JobQueue {
    */
   async finish(jobId: string, lease: string, last?: { step: string; record: StepRecord }): Promise<boolean> {
     const now = this.isoNow();
-    const set = { status: 'succeeded', finishedAt: now, updatedAt: now, ...(last ? { [`steps.${last.step}`]: storedRecord(last.record) } : {}) };
-    const res = await this.serial(jobId, () => this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: set, $unset: { leaseUntil: '', leaseToken: '', lastError: '' } }));
+    const set = {
+      status: 'succeeded',
+      finishedAt: now,
+      updatedAt: now,
+      ...(last ? { [`steps.${last.step}`]: storedRecord(last.record) } : {}),
+    };
+    const res = await this.serial(jobId, () =>
+      this.col.updateOne(
+        { _id: jobId, leaseToken: lease, status: 'running' },
+        { $set: set, $unset: { leaseUntil: '', leaseToken: '', lastError: '' } },
+      ),
+    );
     return res.matchedCount === 1;
   }
 
   /** Schedules another attempt with backoff, or dead-letters after the last one (only a running job this owner holds). */
-  async fail(job: JobDoc, lease: string, error: Record<string, unknown>, retryable: boolean, retryAfterMs?: number): Promise<'retrying' | 'dead'> {
+  async fail(
+    job: JobDoc,
+    lease: string,
+    error: Record<string, unknown>,
+    retryable: boolean,
+    retryAfterMs?: number,
+  ): Promise<'retrying' | 'dead'> {
     const now = this.now();
     const iso = new Date(now).toISOString();
     if (retryable && job.attempts < job.maxAttempts) {
       const runAt = now + nextDelay(job.attempts, this.policy, retryAfterMs);
-      await this.serial(job._id, () => this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } }));
+      await this.serial(job._id, () =>
+        this.col.updateOne(
+          { _id: job._id, leaseToken: lease, status: 'running' },
+          { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } },
+        ),
+      );
       this.notifyAt(runAt);
       return 'retrying';
     }
-    const res = await this.serial(job._id, () => this.col.updateOne({ _id: job._id, leaseToken: lease, status: 'running' }, { $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } }));
+    const res = await this.serial(job._id, () =>
+      this.col.updateOne(
+        { _id: job._id, leaseToken: lease, status: 'running' },
+        {
+          $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso },
+          $unset: { leaseUntil: '', leaseToken: '' },
+        },
+      ),
+    );
     if (res.modifiedCount === 1) metrics.deadLettered(job.type);
     return 'dead';
   }
@@ -238,7 +302,10 @@ export class JobQueue {
   async retryDead(tenantId: string, agentId: string, integrationId: string): Promise<number> {
     const res = await this.col.updateMany(
       { tenantId, agentId, integrationId, status: 'failed' },
-      { $set: { status: 'queued', attempts: 0, runAt: this.now(), deadLettered: false, updatedAt: this.isoNow() }, $unset: { finishedAt: '' } },
+      {
+        $set: { status: 'queued', attempts: 0, runAt: this.now(), deadLettered: false, updatedAt: this.isoNow() },
+        $unset: { finishedAt: '' },
+      },
     );
     if (res.modifiedCount) this.notify();
     return res.modifiedCount;
@@ -249,12 +316,20 @@ export class JobQueue {
    * jobs stay (a tenant may still retry them) until `deadCutoff`; answers how many jobs went and the
    * calls of the dead-lettered jobs kept, whose calls must stay too.
    */
-  async pruneFinished(cutoff: string, deadCutoff: string): Promise<{ removed: number; keptDead: { tenantId: string; agentId: string; callId: string }[] }> {
+  async pruneFinished(
+    cutoff: string,
+    deadCutoff: string,
+  ): Promise<{ removed: number; keptDead: { tenantId: string; agentId: string; callId: string }[] }> {
     const done = await this.col.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped'] } });
     const dead = await this.col.deleteMany({ finishedAt: { $lt: deadCutoff }, status: 'failed' });
     await this.markers?.deleteMany({ 'lease.updatedAt': { $lt: cutoff } });
-    const kept = await this.col.find({ status: 'failed', finishedAt: { $lt: cutoff } }, { projection: { tenantId: 1, agentId: 1, callId: 1 } }).toArray();
-    return { removed: done.deletedCount + dead.deletedCount, keptDead: kept.map((j) => ({ tenantId: j.tenantId, agentId: j.agentId, callId: j.callId })) };
+    const kept = await this.col
+      .find({ status: 'failed', finishedAt: { $lt: cutoff } }, { projection: { tenantId: 1, agentId: 1, callId: 1 } })
+      .toArray();
+    return {
+      removed: done.deletedCount + dead.deletedCount,
+      keptDead: kept.map((j) => ({ tenantId: j.tenantId, agentId: j.agentId, callId: j.callId })),
+    };
   }
 
   /** The jobs of one call. */

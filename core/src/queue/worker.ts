@@ -36,7 +36,11 @@ export class Worker {
   private readonly abort = new AbortController();
   private unsubscribe?: () => void;
 
-  constructor(private readonly queue: JobQueue, private readonly handle: JobHandler, private readonly opts: WorkerOptions) {}
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly handle: JobHandler,
+    private readonly opts: WorkerOptions,
+  ) {}
 
   /** Starts polling (and listening for new jobs in this process). */
   start(): void {
@@ -78,7 +82,8 @@ export class Worker {
   private pump(): void {
     if (this.stopped) return;
     // While the store fails, only the timer pumps, further apart each time.
-    const slots = this.failures > 0 ? Math.min(1, (this.opts.concurrency ?? 4) - this.running) : (this.opts.concurrency ?? 4) - this.running;
+    const slots =
+      this.failures > 0 ? Math.min(1, (this.opts.concurrency ?? 4) - this.running) : (this.opts.concurrency ?? 4) - this.running;
     for (let i = 0; i < slots; i++) this.track(this.claimAndRun());
     const poll = this.opts.pollMs ?? 500;
     this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, poll * 2 ** this.failures) : poll);
@@ -130,7 +135,9 @@ export class Worker {
       // last one. Left running, the job would be re-claimed after every lease, forever.
       const message = `the job crashed: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
       this.opts.logger.error({ jobId: job._id, err: message }, 'job handler crashed');
-      const outcome = await this.queue.fail(job, lease, { code: 'HUB_ERR_INTERNAL', message, retryable: true }, true).catch((e: Error) => `not recorded: ${e.message}`);
+      const outcome = await this.queue
+        .fail(job, lease, { code: 'HUB_ERR_INTERNAL', message, retryable: true }, true)
+        .catch((e: Error) => `not recorded: ${e.message}`);
       this.opts.logger.warn({ jobId: job._id, outcome }, 'crashed job failed');
     } finally {
       this.inFlight.delete(job._id);

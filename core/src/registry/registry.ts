@@ -43,10 +43,17 @@ export class Registry {
       if (!loaded) continue;
       const dup = found.get(loaded.manifest.id);
       if (dup) {
-        problems.push({ file: join(pkgDir, 'manifest.json'), path: '/id', message: `"${loaded.manifest.id}" is also the id of ${dup.dir}` });
+        problems.push({
+          file: join(pkgDir, 'manifest.json'),
+          path: '/id',
+          message: `"${loaded.manifest.id}" is also the id of ${dup.dir}`,
+        });
         continue;
       }
-      found.set(loaded.manifest.id, deepFreeze({ ...loaded, manifest: applyOverrides(loaded.manifest, opts.overrides?.[loaded.manifest.id]) }));
+      found.set(
+        loaded.manifest.id,
+        deepFreeze({ ...loaded, manifest: applyOverrides(loaded.manifest, opts.overrides?.[loaded.manifest.id]) }),
+      );
     }
     problems.push(...aliasClashes(found));
     for (const id of Object.keys(opts.overrides ?? {})) {
@@ -84,7 +91,12 @@ function aliasClashes(found: ReadonlyMap<string, Connector>): LoadProblem[] {
   for (const c of found.values()) {
     (c.manifest.aliases ?? []).forEach((alias, i) => {
       const taken = owner.get(alias);
-      if (taken) problems.push({ file: join(c.dir, 'manifest.json'), path: `/aliases/${i}`, message: `"${alias}" is already ${taken === alias ? 'the id' : 'an alias'} of ${taken}` });
+      if (taken)
+        problems.push({
+          file: join(c.dir, 'manifest.json'),
+          path: `/aliases/${i}`,
+          message: `"${alias}" is already ${taken === alias ? 'the id' : 'an alias'} of ${taken}`,
+        });
       else owner.set(alias, c.manifest.id);
     });
   }
@@ -136,7 +148,13 @@ export async function loadPackage(dir: string, problems: LoadProblem[]): Promise
   return hooks ? { manifest: result.manifest, hooks, dir } : undefined;
 }
 
-async function loadHooks(dir: string, meta: PackageMeta, names: string[], file: string, problems: LoadProblem[]): Promise<Record<string, Hook> | undefined> {
+async function loadHooks(
+  dir: string,
+  meta: PackageMeta,
+  names: string[],
+  file: string,
+  problems: LoadProblem[],
+): Promise<Record<string, Hook> | undefined> {
   if (names.length === 0) return {};
   if (!meta.hooks) {
     problems.push({ file, path: '/hooks', message: 'names hooks but package.json has no hub.hooks module' });

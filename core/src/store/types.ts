@@ -41,7 +41,11 @@ export interface DocCollection<T extends Doc = Doc> {
   insertOne(doc: T): Promise<unknown>;
   findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): DocCursor<T>;
-  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<{ matchedCount: number; modifiedCount: number; upsertedCount?: number }>;
+  updateOne(
+    filter: Filter,
+    update: Update,
+    options?: { upsert?: boolean },
+  ): Promise<{ matchedCount: number; modifiedCount: number; upsertedCount?: number }>;
   updateMany(filter: Filter, update: Update): Promise<{ matchedCount: number; modifiedCount: number }>;
   findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
   deleteOne(filter: Filter): Promise<{ deletedCount: number }>;

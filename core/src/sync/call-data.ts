@@ -37,10 +37,21 @@ export const CallDataSchema = Type.Object(
     ended_at: Nullable(Type.String({ format: 'date-time' })),
     duration_seconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
     appointment_booked: Type.Optional(Type.Union([AppointmentBooked, Type.Null()])),
-    direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Null()], { description: 'who dialled: the customer (inbound) or the agent (outbound); absent means inbound' })),
-    disconnection_reason: Nullable(Type.String({ maxLength: 100, description: "the voice platform's reason the call ended, e.g. user_hangup, dial_no_answer, dial_busy, voicemail_reached" })),
+    direction: Type.Optional(
+      Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Null()], {
+        description: 'who dialled: the customer (inbound) or the agent (outbound); absent means inbound',
+      }),
+    ),
+    disconnection_reason: Nullable(
+      Type.String({
+        maxLength: 100,
+        description: "the voice platform's reason the call ended, e.g. user_hangup, dial_no_answer, dial_busy, voicemail_reached",
+      }),
+    ),
     in_voicemail: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'the call reached voicemail' })),
-    call_successful: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: "the post-call analysis' verdict on whether the call did its job" })),
+    call_successful: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], { description: "the post-call analysis' verdict on whether the call did its job" }),
+    ),
   },
   { additionalProperties: true },
 );
@@ -48,7 +59,22 @@ export const CallDataSchema = Type.Object(
 /** A call as posted to the sync endpoint. */
 export type CallData = Static<typeof CallDataSchema> & Record<string, unknown>;
 
-const STANDARD = ['call_id', 'agent_id', 'customer_name', 'customer_phone', 'customer_email', 'call_outcome', 'call_summary', 'call_sentiment', 'transcript', 'recording_url', 'started_at', 'ended_at', 'duration_seconds', 'appointment_booked'] as const;
+const STANDARD = [
+  'call_id',
+  'agent_id',
+  'customer_name',
+  'customer_phone',
+  'customer_email',
+  'call_outcome',
+  'call_summary',
+  'call_sentiment',
+  'transcript',
+  'recording_url',
+  'started_at',
+  'ended_at',
+  'duration_seconds',
+  'appointment_booked',
+] as const;
 
 /**
  * Puts every standard field in place (null when absent) and in the original spec's order, then the
@@ -87,10 +113,15 @@ export function customFieldsError(call: Record<string, unknown>): HubError | und
   const stack: Array<[string, unknown]> = custom.map((k) => [`body.${k}`, call[k]]);
   while (stack.length > 0) {
     const [path, value] = stack.pop()!;
-    if (typeof value === 'string' && value.length > L.stringLength) return inputError(path, `is ${value.length} characters long; a custom field's text is at most ${L.stringLength} characters`);
+    if (typeof value === 'string' && value.length > L.stringLength)
+      return inputError(path, `is ${value.length} characters long; a custom field's text is at most ${L.stringLength} characters`);
     if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
   }
   const bytes = Buffer.byteLength(JSON.stringify(Object.fromEntries(custom.map((k) => [k, call[k]]))));
-  if (bytes > L.totalBytes) return inputError('body', `custom fields take ${bytes} bytes as JSON; at most ${L.totalBytes} bytes are allowed for all of them together`);
+  if (bytes > L.totalBytes)
+    return inputError(
+      'body',
+      `custom fields take ${bytes} bytes as JSON; at most ${L.totalBytes} bytes are allowed for all of them together`,
+    );
   return undefined;
 }

@@ -41,7 +41,11 @@ export async function findOrCreate(rt: ConnectorRuntime, ctx: OperationContext, 
  * runs under a store lease per (integration, phone/email) and checks the contacts the hub itself made
  * first, because CRM search indexes lag. Without it (the CLI, connector tests) the sequence runs bare.
  */
-export async function findOrCreateContact(rt: ConnectorRuntime, callCtx: OperationContext, deps?: ContactStepDeps): Promise<Record<string, unknown>> {
+export async function findOrCreateContact(
+  rt: ConnectorRuntime,
+  callCtx: OperationContext,
+  deps?: ContactStepDeps,
+): Promise<Record<string, unknown>> {
   // A phone that is not a phone never reaches a CRM search (nor the contact's phone field).
   const call = withSearchablePhone(callCtx.call);
   const ctx = call === callCtx.call ? callCtx : { ...callCtx, call };
@@ -54,19 +58,27 @@ export async function findOrCreateContact(rt: ConnectorRuntime, callCtx: Operati
   // The lease is re-entrant for its owner, and every job of one worker shares the worker's id; the
   // holder must be this attempt, or two jobs of the same worker would both get the lease.
   const holder = `${deps.owner}:${randomUUID()}`;
-  return deps.locks.withLock(lockKey, holder, async () => {
-    const known = await deps.links.find(integrationId, keys);
-    if (known) return known;
-    const out = await findOrCreate(rt, ctx, input);
-    await deps.links.remember(deps.tenantId, integrationId, keys, out);
-    return out;
-  }, { ttlMs: 60_000, waitMs: 60_000 });
+  return deps.locks.withLock(
+    lockKey,
+    holder,
+    async () => {
+      const known = await deps.links.find(integrationId, keys);
+      if (known) return known;
+      const out = await findOrCreate(rt, ctx, input);
+      await deps.links.remember(deps.tenantId, integrationId, keys, out);
+      return out;
+    },
+    { ttlMs: 60_000, waitMs: 60_000 },
+  );
 }
 
 function asContact(value: unknown, connector: string): Record<string, unknown> {
   const obj = (Array.isArray(value) ? value[0] : value) as Record<string, unknown> | null;
   if (!obj || typeof obj !== 'object' || obj.id === undefined || obj.id === null) {
-    throw new HubError('HUB_ERR_CRM_REJECTED', `${connector}: the contact operation returned no id`, { retryable: false, details: { output: value } });
+    throw new HubError('HUB_ERR_CRM_REJECTED', `${connector}: the contact operation returned no id`, {
+      retryable: false,
+      details: { output: value },
+    });
   }
   return { ...obj, id: String(obj.id) };
 }

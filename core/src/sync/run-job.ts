@@ -17,14 +17,25 @@ import { metrics } from '../metrics.js';
  */
 export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, signal: AbortSignal): Promise<void> {
   const integration = await hub.repos.integrations.byId(job.integrationId);
-  if (!integration) return void (await hub.queue.fail(job, owner, new HubError('HUB_ERR_NOT_FOUND', 'the integration was deleted').toJSON(), false));
+  if (!integration)
+    return void (await hub.queue.fail(job, owner, new HubError('HUB_ERR_NOT_FOUND', 'the integration was deleted').toJSON(), false));
   if (integration.status !== 'connected') {
-    const err = new HubError('HUB_ERR_CRM_AUTH', `the integration is ${integration.status}${integration.statusReason ? ` (${integration.statusReason})` : ''}; reconnect it, then retry`, { retryable: false });
+    const err = new HubError(
+      'HUB_ERR_CRM_AUTH',
+      `the integration is ${integration.status}${integration.statusReason ? ` (${integration.statusReason})` : ''}; reconnect it, then retry`,
+      { retryable: false },
+    );
     return void (await hub.queue.fail(job, owner, err.toJSON(), false));
   }
   const call = await hub.repos.calls.find(job.tenantId, job.agentId, job.callId);
   // The call and its jobs are written together; if the call's write failed, a later delivery brings it.
-  if (!call) return void (await hub.queue.fail(job, owner, new HubError('HUB_ERR_NOT_FOUND', `call ${job.callId} is not stored`, { retryable: true }).toJSON(), true));
+  if (!call)
+    return void (await hub.queue.fail(
+      job,
+      owner,
+      new HubError('HUB_ERR_NOT_FOUND', `call ${job.callId} is not stored`, { retryable: true }).toJSON(),
+      true,
+    ));
   const steps: Record<string, unknown> = {};
   for (const [name, rec] of Object.entries(job.steps)) if (rec.status === 'succeeded') steps[name] = rec.output;
   const ctx: OperationContext = { call: call.data, steps };
@@ -41,7 +52,20 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     ctx.deliveryId = `${job._id}:${step}`;
     const log = (status: 'success' | 'failed' | 'skipped', extra: Record<string, unknown>) => {
       metrics.stepFinished(job.type, step, status, (performance.now() - started) / 1000);
-      return hub.repos.syncLogs.add({ tenantId: job.tenantId, agentId: job.agentId, integrationId: job.integrationId, type: job.type, jobId: job._id, callId: job.callId, step, status, attempt: job.attempts, durationMs: Math.round(performance.now() - started), requests, ...extra });
+      return hub.repos.syncLogs.add({
+        tenantId: job.tenantId,
+        agentId: job.agentId,
+        integrationId: job.integrationId,
+        type: job.type,
+        jobId: job._id,
+        callId: job.callId,
+        step,
+        status,
+        attempt: job.attempts,
+        durationMs: Math.round(performance.now() - started),
+        requests,
+        ...extra,
+      });
     };
     try {
       const outcome = await runStep(rt, step, ctx, {
@@ -51,8 +75,14 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
         existing: () => bookedDuringCall(hub, job, step, ctx.call),
       });
       const at = new Date().toISOString();
-      const record: StepRecord = outcome.status === 'skipped' ? { status: 'skipped', reason: outcome.reason, at } : { status: 'succeeded', output: outcome.output, at };
-      const logged = outcome.status === 'skipped' ? Promise.resolve() : log('success', { crmIds: outcome.output, ...(outcome.recovered ? { recovered: true } : {}) });
+      const record: StepRecord =
+        outcome.status === 'skipped'
+          ? { status: 'skipped', reason: outcome.reason, at }
+          : { status: 'succeeded', output: outcome.output, at };
+      const logged =
+        outcome.status === 'skipped'
+          ? Promise.resolve()
+          : log('success', { crmIds: outcome.output, ...(outcome.recovered ? { recovered: true } : {}) });
       // Awaited below (with the checkpoint or the job's last write); until then a failure must not count as unhandled.
       logged.catch(() => undefined);
       if (index === plan.length - 1) {
@@ -65,20 +95,40 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
     } catch (err) {
       // The job is another claim's now: failing it would undo that worker's run.
       if (isLeaseLost(err)) return void hub.logger.warn({ jobId: job._id, step }, 'sync job stopped: its lease was lost');
-      const e = isHubError(err) ? err : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
+      const e = isHubError(err)
+        ? err
+        : new HubError('HUB_ERR_INTERNAL', `step ${step} failed: ${(err as Error).message}`, { cause: err, retryable: true });
       await log('failed', { error: e.toJSON() });
       await hub.noteAuthFailure(integration._id, e);
       // Health first, so whoever sees the job settle also sees it on the integration.
       await recordSyncOutcome(hub, integration._id, { code: e.code, message: e.message, step }, quotaOf(hub, integration._id));
       const outcome = await hub.queue.fail(job, owner, { ...e.toJSON(), step }, e.retryable, e.retryAfterMs);
       // Everything an operator needs to find the call and the CRM's own words (already redacted).
-      hub.logger.warn({ tenantId: job.tenantId, agentId: job.agentId, callId: job.callId, jobId: job._id, integrationId: job.integrationId, connector: job.type, step, code: e.code, crmMessage: e.message, outcome }, 'sync step failed');
+      hub.logger.warn(
+        {
+          tenantId: job.tenantId,
+          agentId: job.agentId,
+          callId: job.callId,
+          jobId: job._id,
+          integrationId: job.integrationId,
+          connector: job.type,
+          step,
+          code: e.code,
+          crmMessage: e.message,
+          outcome,
+        },
+        'sync step failed',
+      );
       return;
     }
   }
   await recordSyncOutcome(hub, integration._id, null, quotaOf(hub, integration._id));
   const [held] = await Promise.all([hub.queue.finish(job._id, owner, last), last?.log]);
-  if (!held) hub.logger.warn({ jobId: job._id, integrationId: job.integrationId }, 'sync job finished after its lease was lost; the job stays with its new claim');
+  if (!held)
+    hub.logger.warn(
+      { jobId: job._id, integrationId: job.integrationId },
+      'sync job finished after its lease was lost; the job stays with its new claim',
+    );
 }
 
 function quotaOf(hub: HubServices, integrationId: string): number | undefined {

@@ -46,7 +46,9 @@ export function openSlots(o: OpenSlotsInput): OpenSlot[] {
   const day = DateTime.fromISO(o.date, { zone: o.timezone }).startOf('day');
   if (!day.isValid) throw new RangeError(`invalid date "${o.date}" or time zone "${o.timezone}"`);
   if (!(o.slotMinutes > 0)) throw new RangeError('slotMinutes must be positive');
-  const busy = o.busy.map((b) => ({ start: ms(b.start), end: ms(b.end) })).filter((b) => Number.isFinite(b.start) && Number.isFinite(b.end));
+  const busy = o.busy
+    .map((b) => ({ start: ms(b.start), end: ms(b.end) }))
+    .filter((b) => Number.isFinite(b.start) && Number.isFinite(b.end));
   const at = (hour: number) => (hour >= 24 ? day.plus({ days: 1 }) : day.set({ hour }));
   const close = at(o.endHour);
   const notBefore = o.notBefore ?? Date.now();

@@ -20,7 +20,11 @@ export const STEPS: Record<StepName, StepDef> = {
     operation: 'upsertContact',
     capability: 'contacts',
     lacks: (c) =>
-      searchablePhone(c) || has(c.customer_email) ? undefined : c.customer_phone_valid === false ? 'the call has no email and its customer_phone is not a phone number' : 'the call has no customer phone or email',
+      searchablePhone(c) || has(c.customer_email)
+        ? undefined
+        : c.customer_phone_valid === false
+          ? 'the call has no email and its customer_phone is not a phone number'
+          : 'the call has no customer phone or email',
     needsContact: false,
   },
   job: { operation: 'createJob', capability: 'jobs', lacks: () => undefined, needsContact: true },
@@ -28,7 +32,8 @@ export const STEPS: Record<StepName, StepDef> = {
     operation: 'addNote',
     capability: 'notes',
     // A call nobody answered has no summary, but the CRM should still show the attempt and its result.
-    lacks: (c) => (has(c.call_summary) || has(c.transcript) || callResult(c) !== 'completed' ? undefined : 'the call has no summary or transcript'),
+    lacks: (c) =>
+      has(c.call_summary) || has(c.transcript) || callResult(c) !== 'completed' ? undefined : 'the call has no summary or transcript',
     needsContact: true,
   },
   callLog: { operation: 'logCall', capability: 'calls', lacks: () => undefined, needsContact: true },

@@ -19,7 +19,9 @@ export function canBook(hub: HubServices, doc: IntegrationDoc): boolean {
  * availability, so beside Google Calendar it is not the calendar).
  */
 export async function chooseCalendar(hub: HubServices, voice: IntegrationDoc): Promise<CalendarChoice> {
-  const all = (await hub.repos.integrations.list(voice.tenantId, voice.agentId)).filter((d) => d._id !== voice._id && d.status === 'connected');
+  const all = (await hub.repos.integrations.list(voice.tenantId, voice.agentId)).filter(
+    (d) => d._id !== voice._id && d.status === 'connected',
+  );
   const named = voice.config.calendar_integration;
   if (typeof named === 'string' && named !== '') {
     const doc = all.find((d) => d._id === named) ?? all.find((d) => d.type === named);
@@ -35,5 +37,12 @@ export async function chooseCalendar(hub: HubServices, voice: IntegrationDoc): P
 }
 
 function none(error: string, why: string): CalendarChoice {
-  return { ok: false, problem: { error, detail: why, result: "I can't reach the booking calendar right now. Let me take your details and someone will call you back." } };
+  return {
+    ok: false,
+    problem: {
+      error,
+      detail: why,
+      result: "I can't reach the booking calendar right now. Let me take your details and someone will call you back.",
+    },
+  };
 }

@@ -6,7 +6,15 @@ import { findContactIn, lookupIntegrations, type FoundContact } from './contact-
 import { spokenWhen } from './speak.js';
 
 /** The dynamic variables the inbound answer always carries, every value a string ('' when unknown). */
-export const CALLER_VARIABLES = ['customer_known', 'customer_name', 'customer_email', 'last_call_summary', 'last_call_at', 'next_appointment', 'crm_contact_id'] as const;
+export const CALLER_VARIABLES = [
+  'customer_known',
+  'customer_name',
+  'customer_email',
+  'last_call_summary',
+  'last_call_at',
+  'next_appointment',
+  'crm_contact_id',
+] as const;
 
 /** What the hub knows of a caller before the call, as dynamic variables, and how the lookup went. */
 export interface CallerLookup {
@@ -43,7 +51,13 @@ class ContactCache {
 const caches = new WeakMap<HubServices, ContactCache>();
 const cacheOf = (hub: HubServices) => caches.get(hub) ?? caches.set(hub, new ContactCache()).get(hub)!;
 const settleWithin = <T>(p: Promise<T>, ms: number): Promise<{ ok: true; value: T } | { ok: false }> =>
-  Promise.race([p.then((value) => ({ ok: true as const, value }), () => ({ ok: false as const })), new Promise<{ ok: false }>((r) => setTimeout(() => r({ ok: false }), ms).unref())]);
+  Promise.race([
+    p.then(
+      (value) => ({ ok: true as const, value }),
+      () => ({ ok: false as const }),
+    ),
+    new Promise<{ ok: false }>((r) => setTimeout(() => r({ ok: false }), ms).unref()),
+  ]);
 
 /** Creates the index the caller's history is read with; call once at start. */
 export async function ensureCallerIndexes(hub: HubServices): Promise<void> {
@@ -55,16 +69,30 @@ export async function ensureCallerIndexes(hub: HubServices): Promise<void> {
  * each of the agent's CRMs (cached), waiting at most `waitMs` for them. A slow or failing CRM leaves
  * its variables empty; nothing here throws, so the call is never failed by the lookup.
  */
-export async function lookupCaller(hub: HubServices, tenantId: string, agentId: string, rawPhone: unknown, waitMs: number): Promise<CallerLookup> {
+export async function lookupCaller(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  rawPhone: unknown,
+  waitMs: number,
+): Promise<CallerLookup> {
   const started = Date.now();
   const variables = Object.fromEntries(CALLER_VARIABLES.map((k) => [k, ''])) as CallerLookup['variables'];
   variables.customer_known = 'false';
   const phone = typeof rawPhone === 'string' ? toE164(rawPhone) : undefined;
   if (!phone) return { variables, answered: [], missed: [], ms: Date.now() - started };
-  const [history, crm] = await Promise.all([settleWithin(ownHistory(hub, tenantId, agentId, phone), waitMs), crmContacts(hub, tenantId, agentId, phone, waitMs)]);
+  const [history, crm] = await Promise.all([
+    settleWithin(ownHistory(hub, tenantId, agentId, phone), waitMs),
+    crmContacts(hub, tenantId, agentId, phone, waitMs),
+  ]);
   if (history.ok) Object.assign(variables, history.value);
   const found = crm.found;
-  if (found) Object.assign(variables, { customer_name: found.name ?? variables.customer_name, customer_email: found.email ?? variables.customer_email, crm_contact_id: found.crm_contact_id });
+  if (found)
+    Object.assign(variables, {
+      customer_name: found.name ?? variables.customer_name,
+      customer_email: found.email ?? variables.customer_email,
+      crm_contact_id: found.crm_contact_id,
+    });
   if (found || variables.last_call_at) variables.customer_known = 'true';
   return { variables, answered: crm.answered, missed: crm.missed, ms: Date.now() - started };
 }
@@ -86,17 +114,33 @@ async function ownHistory(hub: HubServices, tenantId: string, agentId: string, p
 }
 
 /** The first CRM (in connection order) that knows the number, answering within the wait. */
-async function crmContacts(hub: HubServices, tenantId: string, agentId: string, phone: string, waitMs: number): Promise<{ found?: FoundContact; answered: string[]; missed: string[] }> {
+async function crmContacts(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  phone: string,
+  waitMs: number,
+): Promise<{ found?: FoundContact; answered: string[]; missed: string[] }> {
   const cache = cacheOf(hub);
   const docs = await lookupIntegrations(hub, tenantId, agentId);
-  const results = await Promise.all(docs.map(async (doc) => {
-    const key = `${doc._id}:${phone}`;
-    const cached = cache.get(key, Date.now());
-    if (cached !== undefined) return { id: doc._id, ok: true, value: cached };
-    const lookup = findContactIn(hub, doc, { phone }).then((v) => (cache.set(key, v, Date.now()), v));
-    const r = await settleWithin(lookup, waitMs);
-    if (!r.ok) hub.logger.warn({ integrationId: doc._id, type: doc.type, waitMs }, 'caller lookup: the CRM did not answer in time; variables left empty');
-    return { id: doc._id, ...r, value: r.ok ? r.value : null };
-  }));
-  return { found: results.find((r) => r.ok && r.value)?.value ?? undefined, answered: results.filter((r) => r.ok).map((r) => r.id), missed: results.filter((r) => !r.ok).map((r) => r.id) };
+  const results = await Promise.all(
+    docs.map(async (doc) => {
+      const key = `${doc._id}:${phone}`;
+      const cached = cache.get(key, Date.now());
+      if (cached !== undefined) return { id: doc._id, ok: true, value: cached };
+      const lookup = findContactIn(hub, doc, { phone }).then((v) => (cache.set(key, v, Date.now()), v));
+      const r = await settleWithin(lookup, waitMs);
+      if (!r.ok)
+        hub.logger.warn(
+          { integrationId: doc._id, type: doc.type, waitMs },
+          'caller lookup: the CRM did not answer in time; variables left empty',
+        );
+      return { id: doc._id, ...r, value: r.ok ? r.value : null };
+    }),
+  );
+  return {
+    found: results.find((r) => r.ok && r.value)?.value ?? undefined,
+    answered: results.filter((r) => r.ok).map((r) => r.id),
+    missed: results.filter((r) => !r.ok).map((r) => r.id),
+  };
 }

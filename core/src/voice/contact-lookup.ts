@@ -23,7 +23,13 @@ function readContact(doc: IntegrationDoc, out: Obj, phone: string | null): Found
     integration_id: doc._id,
     type: doc.type,
     crm_contact_id: String(out.id),
-    name: str(out.name) ?? str(out.Name) ?? joined(out.firstName ?? out.first_name ?? out.firstname ?? out.FirstName, out.lastName ?? out.last_name ?? out.lastname ?? out.LastName),
+    name:
+      str(out.name) ??
+      str(out.Name) ??
+      joined(
+        out.firstName ?? out.first_name ?? out.firstname ?? out.FirstName,
+        out.lastName ?? out.last_name ?? out.lastname ?? out.LastName,
+      ),
     email: str(out.email) ?? str(out.Email),
     phone: str(out.phone) ?? phone,
   };
@@ -40,7 +46,12 @@ export function canFind(hub: HubServices, doc: IntegrationDoc): boolean {
  * remembers for that key first (no request, and CRM search indexes lag), then the connector's
  * read-only findContact. Never creates anything. Null when not found.
  */
-export async function findContactIn(hub: HubServices, doc: IntegrationDoc, who: { phone?: string | null; email?: string | null }, signal?: AbortSignal): Promise<FoundContact | null> {
+export async function findContactIn(
+  hub: HubServices,
+  doc: IntegrationDoc,
+  who: { phone?: string | null; email?: string | null },
+  signal?: AbortSignal,
+): Promise<FoundContact | null> {
   const phone = toE164(who.phone ?? null) ?? null;
   const call = { call_id: 'lookup', customer_phone: phone, customer_email: who.email ?? null, customer_name: null };
   const rt = hub.runtimeFor(doc, signal ? { signal } : {});

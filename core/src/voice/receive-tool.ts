@@ -11,7 +11,14 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * webhook's events (nothing runs for a bad one), then the tool. The body is `{name, args, call}`, or
  * the arguments alone when the tool is set to send them at the root.
  */
-export async function receiveVoiceTool(out: OutboundService, type: string, voiceWebhookId: string, name: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<ToolAnswer> {
+export async function receiveVoiceTool(
+  out: OutboundService,
+  type: string,
+  voiceWebhookId: string,
+  name: string,
+  rawBody: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<ToolAnswer> {
   const { integration, body } = await verifyVoiceRequest(out, type, voiceWebhookId, rawBody, headers);
   if (!Object.hasOwn(TOOL_HANDLERS, name)) throw notFound('tool', name);
   const obj = isObj(body) ? body : {};

@@ -54,7 +54,8 @@ export function timeArg(raw: string | undefined, zone: string, name: string, now
   const m = LOCAL.exec(raw);
   if (!m) return fail('invalid_time', `I couldn't read the time "${raw}". What day and time did you mean?`);
   const dt = m[5] ? DateTime.fromISO(raw.replace(' ', 'T'), { zone }) : DateTime.fromISO(`${m[1]}T${m[2]}`, { zone });
-  if (!dt.isValid || !DateTime.fromISO(m[1]).isValid) return fail('invalid_date', `${m[1]} is not a date on the calendar. Which day did you mean?`);
+  if (!dt.isValid || !DateTime.fromISO(m[1]).isValid)
+    return fail('invalid_date', `${m[1]} is not a date on the calendar. Which day did you mean?`);
   if (dt.toMillis() < now) return fail('time_in_past', 'That time has already passed. What later time would suit you?');
   return { ok: true, value: dt };
 }
@@ -64,6 +65,7 @@ export function minutesArg(args: Record<string, unknown>, name: string, fallback
   const v = args[name];
   if (v === undefined || v === null || v === '') return { ok: true, value: fallback };
   const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 5 || n > 1440) return fail('invalid_duration', 'How long should the appointment be, in minutes?');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 5 || n > 1440)
+    return fail('invalid_duration', 'How long should the appointment be, in minutes?');
   return { ok: true, value: n };
 }

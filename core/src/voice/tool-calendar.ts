@@ -15,7 +15,8 @@ function readSlots(raw: unknown): FreeSlot[] {
   const list = Array.isArray(raw) ? raw : [];
   return list.flatMap((s): FreeSlot[] => {
     if (typeof s === 'string') return [{ start: s, end: null }];
-    if (s && typeof s === 'object' && typeof (s as FreeSlot).start === 'string') return [{ start: (s as FreeSlot).start, end: typeof (s as FreeSlot).end === 'string' ? (s as FreeSlot).end : null }];
+    if (s && typeof s === 'object' && typeof (s as FreeSlot).start === 'string')
+      return [{ start: (s as FreeSlot).start, end: typeof (s as FreeSlot).end === 'string' ? (s as FreeSlot).end : null }];
     return [];
   });
 }
@@ -24,15 +25,28 @@ function readSlots(raw: unknown): FreeSlot[] {
  * Free slots from `from` to `to` (at most a week of days), through the scheduling service's
  * availability for each local day, as instants in the caller's zone, none already begun.
  */
-export async function freeSlots(hub: HubServices, doc: IntegrationDoc, zone: string, from: DateTime, to: DateTime, now = Date.now()): Promise<FreeSlot[]> {
+export async function freeSlots(
+  hub: HubServices,
+  doc: IntegrationDoc,
+  zone: string,
+  from: DateTime,
+  to: DateTime,
+  now = Date.now(),
+): Promise<FreeSlot[]> {
   const days: string[] = [];
   for (let d = from.setZone(zone).startOf('day'); d < to && days.length < 7; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
   const answers = await Promise.all(days.map((date) => checkAvailability(hub, doc, { date, timezone: zone })));
   const lower = Math.max(from.toMillis(), now);
-  return answers.flatMap((a) => readSlots(a.slots)).filter((s) => {
-    const at = DateTime.fromISO(s.start, { setZone: true }).toMillis();
-    return at >= lower && at < to.toMillis();
-  }).map((s) => ({ start: DateTime.fromISO(s.start, { setZone: true }).setZone(zone).toISO({ suppressMilliseconds: true })!, end: s.end ? DateTime.fromISO(s.end, { setZone: true }).setZone(zone).toISO({ suppressMilliseconds: true })! : null }));
+  return answers
+    .flatMap((a) => readSlots(a.slots))
+    .filter((s) => {
+      const at = DateTime.fromISO(s.start, { setZone: true }).toMillis();
+      return at >= lower && at < to.toMillis();
+    })
+    .map((s) => ({
+      start: DateTime.fromISO(s.start, { setZone: true }).setZone(zone).toISO({ suppressMilliseconds: true })!,
+      end: s.end ? DateTime.fromISO(s.end, { setZone: true }).setZone(zone).toISO({ suppressMilliseconds: true })! : null,
+    }));
 }
 
 /** "On Friday, February 20 I have 9 AM, 10 AM and 2 PM open (EST)." or that nothing is open. */

@@ -4,31 +4,50 @@ const TZ = { type: 'string', description: 'IANA time zone of the caller, e.g. Am
 const LOCAL = (what: string) => ({ type: 'string', description: `${what}, local time without offset, e.g. 2026-02-20T14:00:00` });
 
 /** Name, description and JSON Schema parameters of each tool. */
-export const TOOL_SPECS: Record<string, { description: string; parameters: Record<string, unknown>; execution_message_description: string }> = {
+export const TOOL_SPECS: Record<
+  string,
+  { description: string; parameters: Record<string, unknown>; execution_message_description: string }
+> = {
   check_availability: {
-    description: 'Check which appointment times are free on a day (date) or within a window (start_time to end_time). Answers the free times in words.',
+    description:
+      'Check which appointment times are free on a day (date) or within a window (start_time to end_time). Answers the free times in words.',
     parameters: {
       type: 'object',
-      properties: { date: { type: 'string', description: 'Day to check, YYYY-MM-DD' }, start_time: LOCAL('Start of the window'), end_time: LOCAL('End of the window'), timezone: TZ },
+      properties: {
+        date: { type: 'string', description: 'Day to check, YYYY-MM-DD' },
+        start_time: LOCAL('Start of the window'),
+        end_time: LOCAL('End of the window'),
+        timezone: TZ,
+      },
       required: ['timezone'],
     },
     execution_message_description: 'Say you are checking the calendar.',
   },
   book_appointment: {
-    description: "Book an appointment at a free time the caller agreed to. Calling it again for the same time returns the same booking. The caller's number is used when customer_phone is not given.",
+    description:
+      "Book an appointment at a free time the caller agreed to. Calling it again for the same time returns the same booking. The caller's number is used when customer_phone is not given.",
     parameters: {
       type: 'object',
       properties: {
-        start_time: LOCAL('Start of the appointment'), timezone: TZ, duration_minutes: { type: 'integer', description: 'Length in minutes (default: the calendar\'s slot length)' },
-        title: { type: 'string', description: 'What the appointment is for' }, customer_name: { type: 'string' }, customer_email: { type: 'string' }, customer_phone: { type: 'string', description: 'E.164, e.g. +14155550123' },
+        start_time: LOCAL('Start of the appointment'),
+        timezone: TZ,
+        duration_minutes: { type: 'integer', description: "Length in minutes (default: the calendar's slot length)" },
+        title: { type: 'string', description: 'What the appointment is for' },
+        customer_name: { type: 'string' },
+        customer_email: { type: 'string' },
+        customer_phone: { type: 'string', description: 'E.164, e.g. +14155550123' },
       },
       required: ['start_time', 'timezone'],
     },
     execution_message_description: 'Say you are booking it now.',
   },
   find_customer: {
-    description: "Look the customer up in the business's CRM by phone (default: the caller's number) or email; answers their name and email when found.",
-    parameters: { type: 'object', properties: { phone: { type: 'string', description: 'E.164, e.g. +14155550123' }, email: { type: 'string' } } },
+    description:
+      "Look the customer up in the business's CRM by phone (default: the caller's number) or email; answers their name and email when found.",
+    parameters: {
+      type: 'object',
+      properties: { phone: { type: 'string', description: 'E.164, e.g. +14155550123' }, email: { type: 'string' } },
+    },
     execution_message_description: 'Say you are pulling up their details.',
   },
 };

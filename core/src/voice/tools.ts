@@ -45,7 +45,8 @@ export async function checkAvailabilityTool(tc: ToolCall): Promise<ToolAnswer> {
     if (!a.ok) return problem(a.problem);
     const b = timeArg(text(tc.args, 'end_time') ?? a.value.endOf('day').toISO()!.slice(0, 19), zone.value, 'end_time', tc.now);
     if (!b.ok) return problem(b.problem);
-    if (b.value <= a.value) return problem({ error: 'invalid_range', result: 'The end of that window is before its start. What times did you mean?' });
+    if (b.value <= a.value)
+      return problem({ error: 'invalid_range', result: 'The end of that window is before its start. What times did you mean?' });
     [from, to] = [a.value, b.value];
   } else {
     const day = dayArg(text(tc.args, 'date'), zone.value, tc.now);
@@ -55,7 +56,13 @@ export async function checkAvailabilityTool(tc: ToolCall): Promise<ToolAnswer> {
   const cal = await chooseCalendar(tc.hub, tc.voice);
   if (!cal.ok) return problem(cal.problem);
   const slots = await freeSlots(tc.hub, cal.doc, zone.value, from, to, tc.now);
-  return { result: sayFreeSlots(slots, zone.value, from, to), timezone: zone.value, slots, integration_id: cal.doc._id, type: cal.doc.type };
+  return {
+    result: sayFreeSlots(slots, zone.value, from, to),
+    timezone: zone.value,
+    slots,
+    integration_id: cal.doc._id,
+    type: cal.doc.type,
+  };
 }
 
 /** `book_appointment`: books `start_time` in `timezone`; the same call and start is always the same booking. */
@@ -71,35 +78,65 @@ export async function bookAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
   const callId = text(tc.call, 'call_id') ?? 'no-call';
   const key = CallBookingRepo.key(cal.doc._id, callId, start.value.toMillis());
   const bookings = tc.hub.repos.bookings;
-  return tc.hub.repos.locks.withLock(`voice-booking:${key}`, randomUUID(), async () => {
-    const known = await bookings.byKey(key);
-    if (known) return booked(known, zone.value, true);
-    const name = text(tc.args, 'customer_name') ?? null;
-    const phone = toE164(text(tc.args, 'customer_phone') ?? null) ?? callerPhone(tc.call);
-    const email = text(tc.args, 'customer_email');
-    const req = {
-      title: text(tc.args, 'title') ?? `Appointment${name ? ` with ${name}` : ''}`, date: start.value.toISODate()!, time: start.value.toFormat('HH:mm'),
-      timezone: zone.value, durationMinutes: minutes.value, ...(name ? { customer_name: name } : {}), ...(phone ? { customer_phone: phone } : {}), ...(email ? { customer_email: email } : {}),
-    };
-    const answer = await bookAppointment(tc.hub, cal.doc, req, { key });
-    const appointment = (answer.appointment ?? {}) as Record<string, unknown>;
-    // A calendar that moved the booking to its next free slot (GoHighLevel) says where it went.
-    const moved = typeof appointment.startTime === 'string' && appointment.rescheduled === true ? DateTime.fromISO(appointment.startTime) : start.value;
-    const doc = await bookings.remember({
-      _id: key, tenantId: cal.doc.tenantId, agentId: cal.doc.agentId, integrationId: cal.doc._id, callId, start: moved.toUTC().toISO()!, timezone: zone.value,
-      durationMinutes: minutes.value, ...(phone ? { phone } : {}), ...(email ? { email } : {}), status: 'booked', appointment,
-      ...(typeof answer.contact_id === 'string' ? { contactId: answer.contact_id } : {}),
-    });
-    return booked(doc, zone.value, false, moved.toMillis() !== start.value.toMillis());
-  }, { ttlMs: 60_000, waitMs: 60_000 });
+  return tc.hub.repos.locks.withLock(
+    `voice-booking:${key}`,
+    randomUUID(),
+    async () => {
+      const known = await bookings.byKey(key);
+      if (known) return booked(known, zone.value, true);
+      const name = text(tc.args, 'customer_name') ?? null;
+      const phone = toE164(text(tc.args, 'customer_phone') ?? null) ?? callerPhone(tc.call);
+      const email = text(tc.args, 'customer_email');
+      const req = {
+        title: text(tc.args, 'title') ?? `Appointment${name ? ` with ${name}` : ''}`,
+        date: start.value.toISODate()!,
+        time: start.value.toFormat('HH:mm'),
+        timezone: zone.value,
+        durationMinutes: minutes.value,
+        ...(name ? { customer_name: name } : {}),
+        ...(phone ? { customer_phone: phone } : {}),
+        ...(email ? { customer_email: email } : {}),
+      };
+      const answer = await bookAppointment(tc.hub, cal.doc, req, { key });
+      const appointment = (answer.appointment ?? {}) as Record<string, unknown>;
+      // A calendar that moved the booking to its next free slot (GoHighLevel) says where it went.
+      const moved =
+        typeof appointment.startTime === 'string' && appointment.rescheduled === true
+          ? DateTime.fromISO(appointment.startTime)
+          : start.value;
+      const doc = await bookings.remember({
+        _id: key,
+        tenantId: cal.doc.tenantId,
+        agentId: cal.doc.agentId,
+        integrationId: cal.doc._id,
+        callId,
+        start: moved.toUTC().toISO()!,
+        timezone: zone.value,
+        durationMinutes: minutes.value,
+        ...(phone ? { phone } : {}),
+        ...(email ? { email } : {}),
+        status: 'booked',
+        appointment,
+        ...(typeof answer.contact_id === 'string' ? { contactId: answer.contact_id } : {}),
+      });
+      return booked(doc, zone.value, false, moved.toMillis() !== start.value.toMillis());
+    },
+    { ttlMs: 60_000, waitMs: 60_000 },
+  );
 }
 
 function booked(doc: CallBookingDoc, zone: string, duplicate: boolean, moved = false): ToolAnswer {
   const when = spokenWhen(doc.start, zone);
   return {
     result: moved ? `That time was taken, so I booked the next free time: ${when}.` : `You're booked for ${when}.`,
-    booked: true, duplicate, start: DateTime.fromISO(doc.start).setZone(zone).toISO({ suppressMilliseconds: true }), timezone: zone,
-    duration_minutes: doc.durationMinutes, integration_id: doc.integrationId, appointment: doc.appointment, ...(doc.contactId ? { contact_id: doc.contactId } : {}),
+    booked: true,
+    duplicate,
+    start: DateTime.fromISO(doc.start).setZone(zone).toISO({ suppressMilliseconds: true }),
+    timezone: zone,
+    duration_minutes: doc.durationMinutes,
+    integration_id: doc.integrationId,
+    appointment: doc.appointment,
+    ...(doc.contactId ? { contact_id: doc.contactId } : {}),
   };
 }
 
@@ -107,10 +144,16 @@ function booked(doc: CallBookingDoc, zone: string, duplicate: boolean, moved = f
 export async function findCustomerTool(tc: ToolCall): Promise<ToolAnswer> {
   const phone = toE164(text(tc.args, 'phone') ?? null) ?? (text(tc.args, 'phone') ? undefined : callerPhone(tc.call));
   const email = text(tc.args, 'email');
-  if (!phone && !email) return problem({ error: 'missing_contact', result: "I didn't catch a phone number or email to look up. Could you tell me yours?" });
+  if (!phone && !email)
+    return problem({ error: 'missing_contact', result: "I didn't catch a phone number or email to look up. Could you tell me yours?" });
   for (const doc of await lookupIntegrations(tc.hub, tc.voice.tenantId, tc.voice.agentId)) {
     const found = await findContactIn(tc.hub, doc, { phone, email });
-    if (found) return { result: `I found ${found.name ?? 'your record'}${found.email ? `, email ${found.email}` : ''}.`, found: true, customer: found };
+    if (found)
+      return {
+        result: `I found ${found.name ?? 'your record'}${found.email ? `, email ${found.email}` : ''}.`,
+        found: true,
+        customer: found,
+      };
   }
   return { result: `I couldn't find a customer with that ${phone ? 'number' : 'email'}.`, found: false, customer: null };
 }
@@ -128,8 +171,16 @@ export async function runTool(name: string, tc: ToolCall): Promise<ToolAnswer> {
     return await TOOL_HANDLERS[name](tc);
   } catch (err) {
     const code = isHubError(err) ? err.code : 'HUB_ERR_INTERNAL';
-    tc.hub.logger.warn({ tool: name, integrationId: tc.voice._id, code, err: isHubError(err) ? err.toJSON() : String(err) }, 'voice tool failed');
-    if (isHubError(err) && err.field === 'customer_phone') return { result: 'I need your phone number or email to book that. What is the best number to reach you?', error: 'missing_contact' };
-    return { result: "I'm sorry, I couldn't do that just now. Let me take your details and someone will call you back.", error: 'crm_unavailable', code };
+    tc.hub.logger.warn(
+      { tool: name, integrationId: tc.voice._id, code, err: isHubError(err) ? err.toJSON() : String(err) },
+      'voice tool failed',
+    );
+    if (isHubError(err) && err.field === 'customer_phone')
+      return { result: 'I need your phone number or email to book that. What is the best number to reach you?', error: 'missing_contact' };
+    return {
+      result: "I'm sorry, I couldn't do that just now. Let me take your details and someone will call you back.",
+      error: 'crm_unavailable',
+      code,
+    };
   }
 }

@@ -16,7 +16,14 @@ import type { AuthContext, AuthStrategy, Credentials } from '../../src/auth/type
 import { isHubError } from '../../src/errors/hub-error.js';
 
 const TOKEN_HOST = 'https://auth.crm.test';
-const spec: OAuth2Spec = { type: 'oauth2', authorizeUrl: `${TOKEN_HOST}/authorize`, tokenUrl: `${TOKEN_HOST}/oauth/token`, scopes: ['crm'], clientAuth: 'body', keepTokenFields: ['instance_url'] };
+const spec: OAuth2Spec = {
+  type: 'oauth2',
+  authorizeUrl: `${TOKEN_HOST}/authorize`,
+  tokenUrl: `${TOKEN_HOST}/oauth/token`,
+  scopes: ['crm'],
+  clientAuth: 'body',
+  keepTokenFields: ['instance_url'],
+};
 const apps = { ACME_CRM: { clientId: 'cid', clientSecret: 'csecret' } };
 
 let dir: string;
@@ -38,7 +45,17 @@ afterEach(async () => {
 });
 
 async function connection(credentials: Credentials): Promise<IntegrationDoc> {
-  return integrations.create({ tenantId: 't1', agentId: 'a1', type: 'acme-crm', status: 'connected', config: {}, fieldMappings: {}, mappings: {}, account: { region: 'eu' }, credentials });
+  return integrations.create({
+    tenantId: 't1',
+    agentId: 'a1',
+    type: 'acme-crm',
+    status: 'connected',
+    config: {},
+    fieldMappings: {},
+    mappings: {},
+    account: { region: 'eu' },
+    credentials,
+  });
 }
 function strategy(marginMs = 60_000): AuthStrategy {
   return oauth2Strategies({ store, apps, marginMs, now: () => clock })(spec, 'acme-crm');
@@ -51,7 +68,8 @@ async function bearer(s: AuthStrategy, ctx: AuthContext): Promise<string | undef
   await s.apply(req, ctx);
   return req.headers.authorization;
 }
-const refreshBody = (rt: string) => (body: Record<string, string>) => body.grant_type === 'refresh_token' && body.refresh_token === rt && body.client_id === 'cid' && body.client_secret === 'csecret';
+const refreshBody = (rt: string) => (body: Record<string, string>) =>
+  body.grant_type === 'refresh_token' && body.refresh_token === rt && body.client_id === 'cid' && body.client_secret === 'csecret';
 
 describe('OAuth2 strategy', () => {
   it('uses the stored token while it is outside the refresh margin', async () => {
@@ -61,7 +79,9 @@ describe('OAuth2 strategy', () => {
 
   it('refreshes inside the margin, with client credentials in the body, and saves the rotated refresh token first', async () => {
     const doc = await connection({ access_token: 'at1', refresh_token: 'rt1', expires_at: clock + 59_000 });
-    nock(TOKEN_HOST).post('/oauth/token', refreshBody('rt1')).reply(200, { access_token: 'at2', refresh_token: 'rt2', expires_in: 1800, instance_url: 'https://eu1.crm.test' });
+    nock(TOKEN_HOST)
+      .post('/oauth/token', refreshBody('rt1'))
+      .reply(200, { access_token: 'at2', refresh_token: 'rt2', expires_in: 1800, instance_url: 'https://eu1.crm.test' });
     const ctx = await ctxFor(doc);
     expect(await bearer(strategy(), ctx)).toBe('Bearer at2');
     const saved = await integrations.byId(doc._id);
@@ -87,13 +107,17 @@ describe('OAuth2 strategy', () => {
 
   it('runs exactly one refresh for many concurrent requests, across strategy instances', async () => {
     const doc = await connection({ access_token: 'at1', refresh_token: 'rt1', expires_at: clock - 1 });
-    nock(TOKEN_HOST).post('/oauth/token', refreshBody('rt1')).delay(50).once().reply(200, { access_token: 'at2', refresh_token: 'rt2', expires_in: 3600 });
+    nock(TOKEN_HOST)
+      .post('/oauth/token', refreshBody('rt1'))
+      .delay(50)
+      .once()
+      .reply(200, { access_token: 'at2', refresh_token: 'rt2', expires_in: 3600 });
     // Separate factories stand for separate processes: only the store's lease and the re-read keep them to one refresh.
     const results = await Promise.all(Array.from({ length: 20 }, async () => bearer(strategy(), await ctxFor(doc))));
     expect(new Set(results)).toEqual(new Set(['Bearer at2']));
   });
 
-  it('after a 401, a second caller holding the same rejected token reuses the first caller\'s refresh', async () => {
+  it("after a 401, a second caller holding the same rejected token reuses the first caller's refresh", async () => {
     const doc = await connection({ access_token: 'at1', refresh_token: 'rt1' });
     nock(TOKEN_HOST).post('/oauth/token').once().reply(200, { access_token: 'at2', refresh_token: 'rt2' });
     const [a, b] = [await ctxFor(doc), await ctxFor(doc)];

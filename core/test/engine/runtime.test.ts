@@ -9,7 +9,11 @@ const BASE = 'https://api.acme.test';
 
 function connector(partial: Partial<Manifest>): Connector {
   const r = validateManifest({
-    id: 'acme', name: 'Acme', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts', 'notes'],
+    id: 'acme',
+    name: 'Acme',
+    version: '1.0.0',
+    manifestVersion: 1,
+    capabilities: ['contacts', 'notes'],
     auth: { type: 'api_key', in: 'query', name: 'api_token', field: 'api_key' },
     credentials: { api_key: { label: 'API token' } },
     http: { baseUrl: BASE, headers: { 'X-Version': '{{ config.version }}' } },
@@ -24,20 +28,39 @@ function connector(partial: Partial<Manifest>): Connector {
 function runtime(c: Connector, extra: { fieldMappings?: Record<string, string>; mappings?: Record<string, string> } = {}) {
   return new ConnectorRuntime(
     c,
-    { view: { id: 'int_1', tenantId: 't', agentId: 'a', type: 'acme', account: {} }, config: { version: '2' }, credentials: { api_key: 'tok_123456789' }, ...extra },
+    {
+      view: { id: 'int_1', tenantId: 't', agentId: 'a', type: 'acme', account: {} },
+      config: { version: '2' },
+      credentials: { api_key: 'tok_123456789' },
+      ...extra,
+    },
     { allowPrivateUrls: false, limiters: new Map(), logger: silentLogger },
   );
 }
 
-const call = normalizeCall({ call_id: 'c1', customer_name: 'Jane Q Smith', customer_phone: '+14079780655', customer_email: 'jane@example.com', call_summary: 'Wants a quote', custom_tier: 'gold' }, 'agent_1');
-
+const call = normalizeCall(
+  {
+    call_id: 'c1',
+    customer_name: 'Jane Q Smith',
+    customer_phone: '+14079780655',
+    customer_email: 'jane@example.com',
+    call_summary: 'Wants a quote',
+    custom_tier: 'gold',
+  },
+  'agent_1',
+);
 
 describe('ConnectorRuntime', () => {
   it('builds the request from templates and JSONata, sends it with auth, and reads the output', async () => {
     const c = connector({
       operations: {
         addNote: {
-          request: { method: 'POST', path: '/people/{{ contact.id }}/notes', query: "{ 'source': 'voice' }", body: "{ 'content': input.text, 'person': contact.id }" },
+          request: {
+            method: 'POST',
+            path: '/people/{{ contact.id }}/notes',
+            query: "{ 'source': 'voice' }",
+            body: "{ 'content': input.text, 'person': contact.id }",
+          },
           output: "{ 'id': $string(response.body.data.id) }",
         },
       },
@@ -54,7 +77,15 @@ describe('ConnectorRuntime', () => {
   });
 
   it('returns null for notFound statuses', async () => {
-    const c = connector({ operations: { findContact: { request: { method: 'GET', path: '/people/search', query: "{ 'term': call.customer_phone }" }, notFound: [404], output: 'response.body.data[0]' } } });
+    const c = connector({
+      operations: {
+        findContact: {
+          request: { method: 'GET', path: '/people/search', query: "{ 'term': call.customer_phone }" },
+          notFound: [404],
+          output: 'response.body.data[0]',
+        },
+      },
+    });
     nock(BASE).get('/people/search').query(true).reply(404, {});
     expect(await runtime(c).execute('findContact', {}, { call, steps: {} })).toBeNull();
   });
@@ -65,9 +96,19 @@ describe('ConnectorRuntime', () => {
   });
 
   it('applies simple field mappings on top of the contact mapping, and tenant overrides replace defaults', async () => {
-    const c = connector({ mappings: { contact: "{ 'first': $firstName(call.customer_name), 'last': $lastName(call.customer_name), 'phone': call.customer_phone }" } });
+    const c = connector({
+      mappings: {
+        contact: "{ 'first': $firstName(call.customer_name), 'last': $lastName(call.customer_name), 'phone': call.customer_phone }",
+      },
+    });
     const rt = runtime(c, { fieldMappings: { custom_tier: 'tier__c', call_id: 'meta.call' } });
-    expect(await rt.map('contact', { call, steps: {} })).toEqual({ first: 'Jane Q', last: 'Smith', phone: '+14079780655', tier__c: 'gold', meta: { call: 'c1' } });
+    expect(await rt.map('contact', { call, steps: {} })).toEqual({
+      first: 'Jane Q',
+      last: 'Smith',
+      phone: '+14079780655',
+      tier__c: 'gold',
+      meta: { call: 'c1' },
+    });
     const overridden = runtime(c, { mappings: { contact: "{ 'email': $uppercase(call.customer_email) }" } });
     expect(await overridden.map('contact', { call, steps: {} })).toEqual({ email: 'JANE@EXAMPLE.COM' });
   });
@@ -95,12 +136,18 @@ describe('ConnectorRuntime', () => {
         },
       },
     };
-    nock(BASE, { reqheaders: { 'x-version': '2', 'x-client': 'hub' } }).get('/plain').query(true).reply(200, {});
-    nock(BASE, { reqheaders: { 'x-version': '2021-04-15', 'x-client': 'hub' } }).get('/own').query(true).reply(200, { ok: true });
+    nock(BASE, { reqheaders: { 'x-version': '2', 'x-client': 'hub' } })
+      .get('/plain')
+      .query(true)
+      .reply(200, {});
+    nock(BASE, { reqheaders: { 'x-version': '2021-04-15', 'x-client': 'hub' } })
+      .get('/own')
+      .query(true)
+      .reply(200, { ok: true });
     expect(await runtime(hooked).execute('addNote', {}, { call, steps: {} })).toEqual({ ok: true });
   });
 
-  it('runs a declared recovery lookup with the operation\'s input, matching the call\'s marker', async () => {
+  it("runs a declared recovery lookup with the operation's input, matching the call's marker", async () => {
     const c = connector({
       operations: {
         addNote: {
@@ -112,11 +159,21 @@ describe('ConnectorRuntime', () => {
         },
       },
     });
-    nock(BASE).get('/people/p1/notes').query({ limit: '50', kind: 'call', api_token: 'tok_123456789' })
-      .reply(200, { data: [{ id: 1, content: 'Call ID: c12<br>other' }, { id: 2, content: 'AI phone call<br>Call ID: c1<br>Wants a quote' }] });
+    nock(BASE)
+      .get('/people/p1/notes')
+      .query({ limit: '50', kind: 'call', api_token: 'tok_123456789' })
+      .reply(200, {
+        data: [
+          { id: 1, content: 'Call ID: c12<br>other' },
+          { id: 2, content: 'AI phone call<br>Call ID: c1<br>Wants a quote' },
+        ],
+      });
     const ctx = { call, steps: { contact: { id: 'p1' } } };
     expect(await runtime(c).recover('addNote', { kind: 'call' }, ctx)).toEqual({ id: '2' });
-    nock(BASE).get('/people/p1/notes').query(true).reply(200, { data: [{ id: 1, content: 'Call ID: c12' }] });
+    nock(BASE)
+      .get('/people/p1/notes')
+      .query(true)
+      .reply(200, { data: [{ id: 1, content: 'Call ID: c12' }] });
     expect(await runtime(c).recover('addNote', { kind: 'call' }, ctx)).toBeNull();
   });
 
@@ -126,7 +183,10 @@ describe('ConnectorRuntime', () => {
   });
 
   it('evaluates `when`', async () => {
-    const c = connector({ capabilities: ['workflows'], operations: { triggerWorkflow: { when: '$exists(config.workflow_id)', request: { method: 'POST', path: '/wf' } } } });
+    const c = connector({
+      capabilities: ['workflows'],
+      operations: { triggerWorkflow: { when: '$exists(config.workflow_id)', request: { method: 'POST', path: '/wf' } } },
+    });
     expect(await runtime(c).applies('triggerWorkflow', { call, steps: {} })).toBe(false);
   });
 });

@@ -21,11 +21,26 @@ describe('classify()', () => {
     ['404 fails', { status: 404 }, {}, 'fail'],
     ['403 fails by default', { status: 403 }, {}, 'fail'],
     ['retryOn makes a 409 retry', { status: 409 }, { retryOn: [409] }, 'retry'],
-    ['a rule with bodyContains turns a 403 into a wait', { status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED' }] }, { rules: [{ status: [403], bodyContains: 'REQUEST_LIMIT_EXCEEDED', action: 'wait' }] }, 'wait'],
-    ['a rule that does not match falls through', { status: 403, body: { error: 'forbidden' } }, { rules: [{ status: [403], bodyContains: 'rateLimitExceeded', action: 'wait' }] }, 'fail'],
+    [
+      'a rule with bodyContains turns a 403 into a wait',
+      { status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED' }] },
+      { rules: [{ status: [403], bodyContains: 'REQUEST_LIMIT_EXCEEDED', action: 'wait' }] },
+      'wait',
+    ],
+    [
+      'a rule that does not match falls through',
+      { status: 403, body: { error: 'forbidden' } },
+      { rules: [{ status: [403], bodyContains: 'rateLimitExceeded', action: 'wait' }] },
+      'fail',
+    ],
     ['a rule without status matches any non-2xx', { status: 410 }, { rules: [{ action: 'retry' }] }, 'retry'],
     ['a rule without status never matches 2xx', { status: 200 }, { rules: [{ action: 'retry' }] }, 'ok'],
-    ['a refresh rule refreshes when it can', { status: 400, body: 'INVALID_SESSION_ID' }, { canRefresh: true, rules: [{ status: [400], bodyContains: 'INVALID_SESSION_ID', action: 'refresh' }] }, 'refresh'],
+    [
+      'a refresh rule refreshes when it can',
+      { status: 400, body: 'INVALID_SESSION_ID' },
+      { canRefresh: true, rules: [{ status: [400], bodyContains: 'INVALID_SESSION_ID', action: 'refresh' }] },
+      'refresh',
+    ],
   ];
   it.each(cases)('%s', (_name, outcome, policy, action, wait) => {
     const c = classify(outcome, policy);

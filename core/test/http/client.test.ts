@@ -31,14 +31,18 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-
 describe('ConnectorHttp', () => {
   it('sends JSON with auth and query, and parses the answer', async () => {
     nock(BASE, { reqheaders: { authorization: `Token ${KEY}` } })
       .post('/customers', { first_name: 'Jane' })
       .query({ expand: 'addresses' })
       .reply(201, { id: 'cus_1' }, { 'content-type': 'application/json' });
-    const answer = await client().send({ method: 'POST', url: `${BASE}/customers`, query: { expand: 'addresses' }, body: { first_name: 'Jane' } });
+    const answer = await client().send({
+      method: 'POST',
+      url: `${BASE}/customers`,
+      query: { expand: 'addresses' },
+      body: { first_name: 'Jane' },
+    });
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ id: 'cus_1' });
   });
@@ -52,7 +56,9 @@ describe('ConnectorHttp', () => {
 
   it('does not retry by itself: a 503 becomes a retryable error after one request', async () => {
     nock(BASE).get('/x').once().reply(503, { message: 'busy' });
-    const err = await client().send({ method: 'GET', url: `${BASE}/x` }).catch((e) => e);
+    const err = await client()
+      .send({ method: 'GET', url: `${BASE}/x` })
+      .catch((e) => e);
     expect(isHubError(err) && err.code).toBe('HUB_ERR_CRM_TRANSIENT');
     expect(err.retryable).toBe(true);
   });
@@ -60,23 +66,34 @@ describe('ConnectorHttp', () => {
   it('a 429 is rate limited with Retry-After, and pauses the limiter', async () => {
     const limiter = new RateLimiter(undefined);
     nock(BASE).get('/x').reply(429, {}, { 'retry-after': '2' });
-    const err = await client({ limiter }).send({ method: 'GET', url: `${BASE}/x` }).catch((e) => e);
+    const err = await client({ limiter })
+      .send({ method: 'GET', url: `${BASE}/x` })
+      .catch((e) => e);
     expect(err.code).toBe('HUB_ERR_CRM_RATE_LIMITED');
     expect(err.retryAfterMs).toBe(2000);
     expect(limiter.delay()).toBeGreaterThan(1500);
   });
 
   it('feeds the CRM quota headers of every answer to the limiter (remaining 0 waits for the interval)', async () => {
-    const limiter = new RateLimiter({ requests: 100, perMs: 10_000, remainingHeader: 'X-RateLimit-Remaining', intervalHeader: 'X-RateLimit-Interval-Milliseconds' });
+    const limiter = new RateLimiter({
+      requests: 100,
+      perMs: 10_000,
+      remainingHeader: 'X-RateLimit-Remaining',
+      intervalHeader: 'X-RateLimit-Interval-Milliseconds',
+    });
     nock(BASE).get('/x').reply(200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': '3000' });
     await client({ limiter }).send({ method: 'GET', url: `${BASE}/x` });
     expect(limiter.delay()).toBeGreaterThan(2500);
   });
 
   it('a 4xx fails permanently with the CRM message, and never leaks the key', async () => {
-    nock(BASE).post('/x').reply(422, { message: `invalid key ${KEY}` });
+    nock(BASE)
+      .post('/x')
+      .reply(422, { message: `invalid key ${KEY}` });
     const log: ExchangeSummary[] = [];
-    const err = await client({}, log).send({ method: 'POST', url: `${BASE}/x`, body: {} }).catch((e) => e);
+    const err = await client({}, log)
+      .send({ method: 'POST', url: `${BASE}/x`, body: {} })
+      .catch((e) => e);
     expect(err.code).toBe('HUB_ERR_CRM_REJECTED');
     expect(err.retryable).toBe(false);
     expect(err.message).toContain('invalid key');
@@ -101,8 +118,12 @@ describe('ConnectorHttp', () => {
         token = 'new';
       },
     };
-    nock(BASE, { reqheaders: { authorization: 'Bearer old' } }).get('/me').reply(401);
-    nock(BASE, { reqheaders: { authorization: 'Bearer new' } }).get('/me').reply(200, { ok: true });
+    nock(BASE, { reqheaders: { authorization: 'Bearer old' } })
+      .get('/me')
+      .reply(401);
+    nock(BASE, { reqheaders: { authorization: 'Bearer new' } })
+      .get('/me')
+      .reply(200, { ok: true });
     const answer = await client({ auth }).send({ method: 'GET', url: `${BASE}/me` });
     expect(answer.body).toEqual({ ok: true });
     expect(refreshes).toBe(1);
@@ -111,13 +132,17 @@ describe('ConnectorHttp', () => {
   it('a second 401 after refreshing is an auth failure, not a loop', async () => {
     const auth: AuthStrategy = { canRefresh: true, apply: async () => undefined, refresh: async () => undefined };
     nock(BASE).get('/me').times(2).reply(401);
-    const err = await client({ auth }).send({ method: 'GET', url: `${BASE}/me` }).catch((e) => e);
+    const err = await client({ auth })
+      .send({ method: 'GET', url: `${BASE}/me` })
+      .catch((e) => e);
     expect(err.code).toBe('HUB_ERR_CRM_AUTH');
   });
 
   it('network errors are transient (a refused connection on loopback)', async () => {
     const exchanges: ExchangeSummary[] = [];
-    const err = await client({ onExchange: (s) => exchanges.push(s) }).send({ method: 'GET', url: 'http://127.0.0.1:9/x' }).catch((e) => e);
+    const err = await client({ onExchange: (s) => exchanges.push(s) })
+      .send({ method: 'GET', url: 'http://127.0.0.1:9/x' })
+      .catch((e) => e);
     expect(err.code).toBe('HUB_ERR_CRM_TRANSIENT');
     expect(err.retryable).toBe(true);
     expect(err.details).toMatchObject({ network: 'ECONNREFUSED', notSent: true });
@@ -127,7 +152,9 @@ describe('ConnectorHttp', () => {
   it('a reset connection goes through classify(): transient, and it may have been sent', async () => {
     const server = createServer((req) => req.socket.destroy());
     const url = await listen(server);
-    const err = await client().send({ method: 'POST', url: `${url}/x`, body: {} }).catch((e) => e);
+    const err = await client()
+      .send({ method: 'POST', url: `${url}/x`, body: {} })
+      .catch((e) => e);
     server.close();
     expect(err.code).toBe('HUB_ERR_CRM_TRANSIENT');
     expect(err.details).toMatchObject({ network: 'ECONNRESET', notSent: false });
@@ -136,7 +163,9 @@ describe('ConnectorHttp', () => {
   it('a TLS failure is permanent, not retried (https to a server that speaks no TLS)', async () => {
     const server = createServer((_req, res) => res.end('plain'));
     const url = await listen(server);
-    const err = await client().send({ method: 'GET', url: `${url.replace('http:', 'https:')}/x` }).catch((e) => e);
+    const err = await client()
+      .send({ method: 'GET', url: `${url.replace('http:', 'https:')}/x` })
+      .catch((e) => e);
     server.close();
     expect(err.code).toBe('HUB_ERR_CRM_REJECTED');
     expect(err.retryable).toBe(false);
@@ -144,12 +173,16 @@ describe('ConnectorHttp', () => {
   });
 
   it('the guard refuses a private target before sending anything', async () => {
-    const err = await client({ guard: true }).send({ method: 'POST', url: 'https://10.0.0.5/hook', body: {} }).catch((e) => e);
+    const err = await client({ guard: true })
+      .send({ method: 'POST', url: 'https://10.0.0.5/hook', body: {} })
+      .catch((e) => e);
     expect(err.code).toBe('HUB_ERR_UNSAFE_URL');
   });
 
   it('the guard refuses plain http for tenant URLs', async () => {
-    const err = await client({ guard: true }).send({ method: 'POST', url: 'http://hooks.example.com/hook', body: {} }).catch((e) => e);
+    const err = await client({ guard: true })
+      .send({ method: 'POST', url: 'http://hooks.example.com/hook', body: {} })
+      .catch((e) => e);
     expect(err.code).toBe('HUB_ERR_UNSAFE_URL');
   });
 });

@@ -15,7 +15,10 @@ describe('RateLimiter', () => {
 
   it('is tightened by the CRM quota headers: remaining 0 waits until the reported reset', async () => {
     let t = 10_000;
-    const l = new RateLimiter({ requests: 100, perMs: 10_000, remainingHeader: 'X-RateLimit-Remaining', resetHeader: 'X-RateLimit-Reset', resetUnit: 'seconds' }, () => t);
+    const l = new RateLimiter(
+      { requests: 100, perMs: 10_000, remainingHeader: 'X-RateLimit-Remaining', resetHeader: 'X-RateLimit-Reset', resetUnit: 'seconds' },
+      () => t,
+    );
     l.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '4' });
     expect(l.delay()).toBe(4000);
     t += 4000;

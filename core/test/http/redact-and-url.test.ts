@@ -5,14 +5,34 @@ import { assertSafeUrl, isBlockedAddress } from '../../src/http/safe-url.js';
 describe('redact', () => {
   it('masks secret-looking keys at any depth and known secret values anywhere', () => {
     const secret = 'sk_live_abcdef123456';
-    const out = redact({ authorization: 'Bearer x', nested: { api_key: 'k', note: `token is ${secret}` }, list: [{ refresh_token: 'r' }], ok: 'keep' }, [secret]);
-    expect(out).toEqual({ authorization: REDACTED, nested: { api_key: REDACTED, note: `token is ${REDACTED}` }, list: [{ refresh_token: REDACTED }], ok: 'keep' });
+    const out = redact(
+      { authorization: 'Bearer x', nested: { api_key: 'k', note: `token is ${secret}` }, list: [{ refresh_token: 'r' }], ok: 'keep' },
+      [secret],
+    );
+    expect(out).toEqual({
+      authorization: REDACTED,
+      nested: { api_key: REDACTED, note: `token is ${REDACTED}` },
+      list: [{ refresh_token: REDACTED }],
+      ok: 'keep',
+    });
     expect(redactText(`https://hooks.example.com/${secret}/`, [secret])).not.toContain(secret);
   });
 });
 
 describe('the SSRF guard', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '::1', 'fe80::1', 'fc00::1', '::ffff:127.0.0.1', '100.64.0.1'])('blocks %s', (ip) => {
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fc00::1',
+    '::ffff:127.0.0.1',
+    '100.64.0.1',
+  ])('blocks %s', (ip) => {
     expect(isBlockedAddress(ip)).toBe(true);
   });
   it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111'])('allows %s', (ip) => {

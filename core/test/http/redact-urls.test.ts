@@ -45,8 +45,14 @@ describe('credential URLs in logs and errors', () => {
   });
 
   it('connection credentials give every form of every string; objects are walked with them', () => {
-    const secrets = credentialSecrets({ webhook_url: 'https://HOOKS.zapier.com/hooks/catch/1/Zz9yy8/?k=QQQqqq1', api_key: 'key_123456', n: 5 });
-    expect(secrets).toEqual(expect.arrayContaining(['key_123456', 'https://hooks.zapier.com/hooks/catch/1/Zz9yy8/?k=QQQqqq1', '/hooks/catch/1/Zz9yy8/']));
+    const secrets = credentialSecrets({
+      webhook_url: 'https://HOOKS.zapier.com/hooks/catch/1/Zz9yy8/?k=QQQqqq1',
+      api_key: 'key_123456',
+      n: 5,
+    });
+    expect(secrets).toEqual(
+      expect.arrayContaining(['key_123456', 'https://hooks.zapier.com/hooks/catch/1/Zz9yy8/?k=QQQqqq1', '/hooks/catch/1/Zz9yy8/']),
+    );
     const out = redact({ note: 'posted to https://hooks.zapier.com/hooks/catch/1/Zz9yy8/?k=QQQqqq1', deep: ['k=QQQqqq1'] }, secrets);
     expect(JSON.stringify(out)).not.toMatch(/Zz9yy8|QQQqqq1/);
   });

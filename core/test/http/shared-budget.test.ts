@@ -12,7 +12,9 @@ describe.each(testEngines())('a rate budget shared through the store, on $name',
   it('three processes drawing on one connection stay under its limit in every window, whatever its alignment', async () => {
     const spec = { requests: 10, perMs: 400 };
     // Three budgets over one collection: three hub processes sharing the store.
-    const processes = [0, 1, 2].map(() => new StoreRateBudget(opened.engine.collection<BudgetSlot>('rate_slots'), () => opened.engine.now()));
+    const processes = [0, 1, 2].map(
+      () => new StoreRateBudget(opened.engine.collection<BudgetSlot>('rate_slots'), () => opened.engine.now()),
+    );
     await processes[0].ensureIndexes();
     const sent: number[] = [];
     await Promise.all(

@@ -15,19 +15,33 @@ let hub: HubServices;
 let out: OutboundService;
 
 function useEngine(target: TestEngine): void {
-beforeEach(async () => {
-  opened = await target.open();
-  const engine = opened.engine;
-  hub = new HubServices(engine, Registry.of([]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'https://hub.example.com' }, silentLogger);
-  await hub.init();
-  out = new OutboundService(hub, { analysisWaitMs: 1000 });
-  await out.init();
-});
-afterEach(() => opened.dispose());
+  beforeEach(async () => {
+    opened = await target.open();
+    const engine = opened.engine;
+    hub = new HubServices(
+      engine,
+      Registry.of([]),
+      new Keyring([randomBytes(32)]),
+      { allowPrivateUrls: false, publicUrl: 'https://hub.example.com' },
+      silentLogger,
+    );
+    await hub.init();
+    out = new OutboundService(hub, { analysisWaitMs: 1000 });
+    await out.init();
+  });
+  afterEach(() => opened.dispose());
 }
 
 const newCall = (over: Partial<NewOutboundCall> = {}): NewOutboundCall => ({
-  tenantId: 't1', agentId: 'a1', webhookId: 'owh_1', idemKey: 'body:abc', idemExpiresAt: Date.now() + 60_000, phone: '+14155550123', contactData: {}, voiceIntegrationId: 'int_r', ...over,
+  tenantId: 't1',
+  agentId: 'a1',
+  webhookId: 'owh_1',
+  idemKey: 'body:abc',
+  idemExpiresAt: Date.now() + 60_000,
+  phone: '+14155550123',
+  contactData: {},
+  voiceIntegrationId: 'int_r',
+  ...over,
 });
 
 describe.each(testEngines())('outbound store on $name', (target) => {
@@ -90,14 +104,35 @@ describe.each(testEngines())('outbound store on $name', (target) => {
   describe('triggers', () => {
     it('a wrong secret, a bad phone or a full window writes nothing', async () => {
       const secret = 'whsec_right';
-      await out.webhooks.outboundWebhooks.insertOne({ _id: 'owh_1', tenantId: 't1', agentId: 'a1', secretHash: hashSecret(secret), signingSecret: hub.keyring.seal('s'), voiceIntegrationId: 'int_r', rateLimit: { requests: 2, perMs: 60_000 }, createdAt: '' });
-      await expect(triggerCall(out, 'a1', 'whsec_wrong', { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED' });
-      await expect(triggerCall(out, 'a2', secret, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED' });
-      await expect(triggerCall(out, 'a1', undefined, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED' });
-      await expect(triggerCall(out, 'a1', secret, { phone: '555' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_VALIDATION', field: 'phone' });
+      await out.webhooks.outboundWebhooks.insertOne({
+        _id: 'owh_1',
+        tenantId: 't1',
+        agentId: 'a1',
+        secretHash: hashSecret(secret),
+        signingSecret: hub.keyring.seal('s'),
+        voiceIntegrationId: 'int_r',
+        rateLimit: { requests: 2, perMs: 60_000 },
+        createdAt: '',
+      });
+      await expect(triggerCall(out, 'a1', 'whsec_wrong', { phone: '+14155550123' }, undefined)).rejects.toMatchObject({
+        code: 'HUB_ERR_UNAUTHORIZED',
+      });
+      await expect(triggerCall(out, 'a2', secret, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({
+        code: 'HUB_ERR_UNAUTHORIZED',
+      });
+      await expect(triggerCall(out, 'a1', undefined, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({
+        code: 'HUB_ERR_UNAUTHORIZED',
+      });
+      await expect(triggerCall(out, 'a1', secret, { phone: '555' }, undefined)).rejects.toMatchObject({
+        code: 'HUB_ERR_VALIDATION',
+        field: 'phone',
+      });
       const ok = await triggerCall(out, 'a1', secret, { phone: '+14155550123' }, undefined);
       expect(ok.created).toBe(true);
-      await expect(triggerCall(out, 'a1', secret, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({ code: 'HUB_ERR_RATE_LIMITED', statusCode: 429 });
+      await expect(triggerCall(out, 'a1', secret, { phone: '+14155550123' }, undefined)).rejects.toMatchObject({
+        code: 'HUB_ERR_RATE_LIMITED',
+        statusCode: 429,
+      });
       expect(await out.calls.col.countDocuments({})).toBe(1);
       expect(await out.queue.col.countDocuments({})).toBe(1);
     });

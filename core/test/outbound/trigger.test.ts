@@ -23,8 +23,23 @@ describe('phone numbers', () => {
   });
 
   it('refuses anything else with a 400 naming phone', () => {
-    for (const bad of ['4155550123', '(415) 555-0123', '+1415', '+999999999999', 'call me', '', '   ', 42, null, undefined, ['+14155550123']]) {
-      expect(fieldOf(() => readPhone(bad)), String(bad)).toMatchObject({ code: 'HUB_ERR_VALIDATION', field: 'phone' });
+    for (const bad of [
+      '4155550123',
+      '(415) 555-0123',
+      '+1415',
+      '+999999999999',
+      'call me',
+      '',
+      '   ',
+      42,
+      null,
+      undefined,
+      ['+14155550123'],
+    ]) {
+      expect(
+        fieldOf(() => readPhone(bad)),
+        String(bad),
+      ).toMatchObject({ code: 'HUB_ERR_VALIDATION', field: 'phone' });
     }
     expect(fieldOf(() => readPhone('+1415'))?.message).toMatch(/E\.164.*\+14155550123/);
   });
@@ -32,11 +47,34 @@ describe('phone numbers', () => {
 
 describe('trigger bodies', () => {
   it("reads the original spec's body, GoHighLevel's {phone, name} and customData, and extra scalars as contact data", () => {
-    expect(readTrigger({ phone: '+14079780655', contact_name: 'John Doe', contact_data: { email: 'john@example.com', address: '123 Main St' } }, false)).toEqual({
-      phone: '+14079780655', contactName: 'John Doe', contactData: { email: 'john@example.com', address: '123 Main St' },
+    expect(
+      readTrigger(
+        { phone: '+14079780655', contact_name: 'John Doe', contact_data: { email: 'john@example.com', address: '123 Main St' } },
+        false,
+      ),
+    ).toEqual({
+      phone: '+14079780655',
+      contactName: 'John Doe',
+      contactData: { email: 'john@example.com', address: '123 Main St' },
     });
-    expect(readTrigger({ phone: '+14079780655', name: 'John', contact_id: 'c1', customData: { plan: 'gold' }, email: 'j@x.io', tags: ['a'], location: { id: 'l' } }, false)).toEqual({
-      phone: '+14079780655', contactName: 'John', contactId: 'c1', contactData: { email: 'j@x.io', plan: 'gold' },
+    expect(
+      readTrigger(
+        {
+          phone: '+14079780655',
+          name: 'John',
+          contact_id: 'c1',
+          customData: { plan: 'gold' },
+          email: 'j@x.io',
+          tags: ['a'],
+          location: { id: 'l' },
+        },
+        false,
+      ),
+    ).toEqual({
+      phone: '+14079780655',
+      contactName: 'John',
+      contactId: 'c1',
+      contactData: { email: 'j@x.io', plan: 'gold' },
     });
   });
 
@@ -44,14 +82,29 @@ describe('trigger bodies', () => {
     expect(fieldOf(() => readTrigger([], false))).toMatchObject({ field: 'body' });
     expect(fieldOf(() => readTrigger({ phone: '+14079780655', contact_data: 'x' }, false))).toMatchObject({ field: 'contact_data' });
     expect(fieldOf(() => readTrigger({ phone: '+14079780655', name: 7 }, false))).toMatchObject({ field: 'name' });
-    expect(fieldOf(() => readTrigger({ phone: '+14079780655', contact_data: { blob: 'x'.repeat(20_000) } }, false))).toMatchObject({ field: 'contact_data' });
+    expect(fieldOf(() => readTrigger({ phone: '+14079780655', contact_data: { blob: 'x'.repeat(20_000) } }, false))).toMatchObject({
+      field: 'contact_data',
+    });
   });
 
   it('puts callback_url through the SSRF guard', () => {
-    for (const url of ['http://example.com/cb', 'https://127.0.0.1/cb', 'https://[::1]/cb', 'https://10.0.0.8/cb', 'https://169.254.169.254/', 'https://localhost/cb', 'https://u:p@example.com/']) {
-      expect(fieldOf(() => readTrigger({ phone: '+14079780655', callback_url: url }, false)), url).toMatchObject({ code: 'HUB_ERR_UNSAFE_URL', field: 'callback_url' });
+    for (const url of [
+      'http://example.com/cb',
+      'https://127.0.0.1/cb',
+      'https://[::1]/cb',
+      'https://10.0.0.8/cb',
+      'https://169.254.169.254/',
+      'https://localhost/cb',
+      'https://u:p@example.com/',
+    ]) {
+      expect(
+        fieldOf(() => readTrigger({ phone: '+14079780655', callback_url: url }, false)),
+        url,
+      ).toMatchObject({ code: 'HUB_ERR_UNSAFE_URL', field: 'callback_url' });
     }
-    expect(readTrigger({ phone: '+14079780655', callback_url: 'https://hooks.example.com/cb' }, false).callbackUrl).toBe('https://hooks.example.com/cb');
+    expect(readTrigger({ phone: '+14079780655', callback_url: 'https://hooks.example.com/cb' }, false).callbackUrl).toBe(
+      'https://hooks.example.com/cb',
+    );
     expect(readTrigger({ phone: '+14079780655', callback_url: 'http://127.0.0.1:9/cb' }, true).callbackUrl).toBe('http://127.0.0.1:9/cb');
   });
 });
@@ -85,12 +138,18 @@ describe('outbound call states', () => {
   });
 
   it('retries a placement only when the answer proves nothing was dialled', () => {
-    const http = (status: number, code: 'HUB_ERR_CRM_TRANSIENT' | 'HUB_ERR_CRM_REJECTED' | 'HUB_ERR_CRM_RATE_LIMITED' = 'HUB_ERR_CRM_TRANSIENT') => new HubError(code, `retell answered ${status}`, { details: { status } });
+    const http = (
+      status: number,
+      code: 'HUB_ERR_CRM_TRANSIENT' | 'HUB_ERR_CRM_REJECTED' | 'HUB_ERR_CRM_RATE_LIMITED' = 'HUB_ERR_CRM_TRANSIENT',
+    ) => new HubError(code, `retell answered ${status}`, { details: { status } });
     expect(provablyNotPlaced(http(429, 'HUB_ERR_CRM_RATE_LIMITED'))).toBe(true);
     expect(provablyNotPlaced(http(503))).toBe(true);
     const network = (code: string) => {
       const c = classify({ networkError: code });
-      return new HubError(c.action === 'retry' ? 'HUB_ERR_CRM_TRANSIENT' : 'HUB_ERR_CRM_REJECTED', `retell: ${c.reason}`, { retryable: c.action === 'retry', details: { network: code, notSent: c.notSent } });
+      return new HubError(c.action === 'retry' ? 'HUB_ERR_CRM_TRANSIENT' : 'HUB_ERR_CRM_REJECTED', `retell: ${c.reason}`, {
+        retryable: c.action === 'retry',
+        details: { network: code, notSent: c.notSent },
+      });
     };
     expect(provablyNotPlaced(network('ECONNREFUSED'))).toBe(true);
     expect(provablyNotPlaced(network('ENOTFOUND'))).toBe(true);

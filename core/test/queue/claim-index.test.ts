@@ -25,12 +25,20 @@ describe.runIf(mongo !== undefined)('the claim query on MongoDB', () => {
     if (opened.ferretdb) ctx.skip('FerretDB 1.x: explain() does not describe a MongoDB query plan');
     const queue = new JobQueue(opened.engine.collection<JobDoc>('jobs'), undefined, queueStoreOptions(opened.engine));
     await queue.ensureIndexes();
-    for (let i = 0; i < 50; i++) await queue.enqueue({ tenantId: 't', agentId: 'a', callId: `c${i}`, integrationId: 'i', type: 'x', lane: i % 2 });
+    for (let i = 0; i < 50; i++)
+      await queue.enqueue({ tenantId: 't', agentId: 'a', callId: `c${i}`, integrationId: 'i', type: 'x', lane: i % 2 });
     const now = Date.now();
     // The engine's collection on MongoDB is the driver's own Collection.
-    const raw = opened.engine.collection<JobDoc>('jobs') as unknown as { find(f: object): { sort(s: object): { limit(n: number): { explain(v: string): Promise<Record<string, any>> } } } };
+    const raw = opened.engine.collection<JobDoc>('jobs') as unknown as {
+      find(f: object): { sort(s: object): { limit(n: number): { explain(v: string): Promise<Record<string, any>> } } };
+    };
     const explained = await raw
-      .find({ $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'running', leaseUntil: { $lt: now } }] })
+      .find({
+        $or: [
+          { status: 'queued', runAt: { $lte: now } },
+          { status: 'running', leaseUntil: { $lt: now } },
+        ],
+      })
       .sort({ lane: 1, runAt: 1 })
       .limit(1)
       .explain('queryPlanner');

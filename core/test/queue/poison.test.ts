@@ -34,7 +34,8 @@ async function drain(queue: JobQueue, handler: JobHandler): Promise<JobDoc[]> {
   const worker = new Worker(queue, handler, { concurrency: 2, leaseMs: 5_000, pollMs: 10, logger: silentLogger });
   worker.start();
   const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline && (await queue.col.countDocuments({ status: { $in: ['queued', 'running'] } })) > 0) await new Promise((r) => setTimeout(r, 10));
+  while (Date.now() < deadline && (await queue.col.countDocuments({ status: { $in: ['queued', 'running'] } })) > 0)
+    await new Promise((r) => setTimeout(r, 10));
   await worker.stop();
   return queue.col.find({}).toArray();
 }
@@ -91,7 +92,12 @@ describe('a stop', () => {
     await queue.ensureIndexes();
     await queue.enqueue(spec);
     let started = false;
-    const worker = new Worker(queue, () => ((started = true), new Promise<void>(() => undefined)), { concurrency: 1, leaseMs: 60_000, pollMs: 10, logger: silentLogger });
+    const worker = new Worker(queue, () => ((started = true), new Promise<void>(() => undefined)), {
+      concurrency: 1,
+      leaseMs: 60_000,
+      pollMs: 10,
+      logger: silentLogger,
+    });
     worker.start();
     while (!started) await new Promise((r) => setTimeout(r, 5));
     await worker.stop(20);
@@ -104,18 +110,55 @@ describe('a stop', () => {
 describe('a sync job whose runtime cannot be built', () => {
   it('is failed through the normal path and dead-lettered, and the next job still runs', async () => {
     const r = validateManifest({
-      id: 'memo', name: 'memo', version: '1.0.0', manifestVersion: 1, capabilities: ['notes'], auth: { type: 'none' }, http: { baseUrl: 'https://crm.test' },
-      operations: { addNote: { hook: 'addNote' } }, mappings: { note: "{ 'text': call.call_summary }" }, hooks: ['addNote'],
+      id: 'memo',
+      name: 'memo',
+      version: '1.0.0',
+      manifestVersion: 1,
+      capabilities: ['notes'],
+      auth: { type: 'none' },
+      http: { baseUrl: 'https://crm.test' },
+      operations: { addNote: { hook: 'addNote' } },
+      mappings: { note: "{ 'text': call.call_summary }" },
+      hooks: ['addNote'],
     });
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const notes: unknown[] = [];
-    const connector = { manifest: r.manifest, hooks: { addNote: async (_: unknown, input: unknown) => (notes.push(input), { id: `n${notes.length}` }) }, dir: '.' };
-    const hub = new HubServices(engine, Registry.of([connector]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'http://127.0.0.1', backoff: { baseMs: 1, capMs: 5, maxAttempts: 3 } }, silentLogger);
+    const connector = {
+      manifest: r.manifest,
+      hooks: { addNote: async (_: unknown, input: unknown) => (notes.push(input), { id: `n${notes.length}` }) },
+      dir: '.',
+    };
+    const hub = new HubServices(
+      engine,
+      Registry.of([connector]),
+      new Keyring([randomBytes(32)]),
+      { allowPrivateUrls: false, publicUrl: 'http://127.0.0.1', backoff: { baseMs: 1, capMs: 5, maxAttempts: 3 } },
+      silentLogger,
+    );
     await hub.init();
-    const broken = await hub.repos.integrations.create({ tenantId: 't', agentId: 'a', type: 'memo', status: 'connected', config: {}, fieldMappings: {}, mappings: {}, account: {} });
-    const fine = await hub.repos.integrations.create({ tenantId: 't', agentId: 'a', type: 'memo', status: 'connected', config: {}, fieldMappings: {}, mappings: {}, account: {} });
+    const broken = await hub.repos.integrations.create({
+      tenantId: 't',
+      agentId: 'a',
+      type: 'memo',
+      status: 'connected',
+      config: {},
+      fieldMappings: {},
+      mappings: {},
+      account: {},
+    });
+    const fine = await hub.repos.integrations.create({
+      tenantId: 't',
+      agentId: 'a',
+      type: 'memo',
+      status: 'connected',
+      config: {},
+      fieldMappings: {},
+      mappings: {},
+      account: {},
+    });
     await hub.repos.calls.record('t', 'a', normalizeCall({ call_id: 'c1', call_summary: 'Wants a quote' }, 'a'));
-    for (const i of [broken, fine]) await hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId: 'c1', integrationId: i._id, type: 'memo' }, { notify: false });
+    for (const i of [broken, fine])
+      await hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId: 'c1', integrationId: i._id, type: 'memo' }, { notify: false });
     const runtimeFor = hub.runtimeFor.bind(hub);
     hub.runtimeFor = (integration, opts) => {
       if (integration._id === broken._id) throw new Error('unsupported state or unable to authenticate data');

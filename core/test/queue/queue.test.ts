@@ -13,7 +13,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function useEngine(target: TestEngine): void {
   beforeEach(async () => {
     opened = await target.open();
-    queue = new JobQueue(opened.engine.collection<JobDoc>('jobs'), { baseMs: 10, capMs: 50, maxAttempts: 3 }, queueStoreOptions(opened.engine));
+    queue = new JobQueue(
+      opened.engine.collection<JobDoc>('jobs'),
+      { baseMs: 10, capMs: 50, maxAttempts: 3 },
+      queueStoreOptions(opened.engine),
+    );
     await queue.ensureIndexes();
   });
   afterEach(() => opened.dispose());
@@ -61,7 +65,9 @@ describe.each(testEngines())('JobQueue on $name', (target) => {
     const second = await queue.claim('live-worker', 10_000);
     expect(second?._id).toBe(first?._id);
     expect(second?.attempts).toBe(2);
-    await expect(queue.checkpoint(first!._id, first!.leaseToken!, 'contact', { status: 'succeeded', at: 'now' })).rejects.toThrow(/lease was lost/);
+    await expect(queue.checkpoint(first!._id, first!.leaseToken!, 'contact', { status: 'succeeded', at: 'now' })).rejects.toThrow(
+      /lease was lost/,
+    );
   });
 
   it('gives every claim its own lease token: an earlier claim by the same owner can no longer write', async () => {
@@ -71,7 +77,9 @@ describe.each(testEngines())('JobQueue on $name', (target) => {
     const second = (await queue.claim('w', 10_000))!; // same owner id, as all slots of one worker share it
     expect(second.leaseToken).not.toBe(first.leaseToken);
     expect(await queue.heartbeat(first._id, first.leaseToken!, 10_000)).toBe(false);
-    await expect(queue.checkpoint(first._id, first.leaseToken!, 'note', { status: 'succeeded', at: 'now' })).rejects.toThrow(/lease was lost/);
+    await expect(queue.checkpoint(first._id, first.leaseToken!, 'note', { status: 'succeeded', at: 'now' })).rejects.toThrow(
+      /lease was lost/,
+    );
     await queue.succeed(first._id, first.leaseToken!);
     await queue.fail(first, first.leaseToken!, { code: 'X' }, false);
     expect((await queue.col.findOne({ _id: first._id }))!.status).toBe('running');

@@ -23,7 +23,13 @@ describe('manifests that extend another', () => {
   it('load as the base with the patch applied, each under its own id', async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-ext-'));
     await pkg(root, 'base', zapier);
-    await pkg(root, 'child', { extends: '../base/manifest.json', id: 'zapier-two', name: 'Zapier two', http: { timeoutMs: 5000 }, credentials: null });
+    await pkg(root, 'child', {
+      extends: '../base/manifest.json',
+      id: 'zapier-two',
+      name: 'Zapier two',
+      http: { timeoutMs: 5000 },
+      credentials: null,
+    });
     const reg = await Registry.load({ dirs: [root] });
     const child = reg.get('zapier-two')!.manifest;
     expect(child).toMatchObject({ name: 'Zapier two', operations: zapier.operations, http: { ...zapier.http, timeoutMs: 5000 } });

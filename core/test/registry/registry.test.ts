@@ -6,7 +6,13 @@ import { Registry, RegistryError } from '../../src/registry/registry.js';
 
 const zapier = JSON.parse(await readFile(new URL('../../../connectors/zapier/manifest.json', import.meta.url), 'utf8'));
 
-async function pkg(root: string, name: string, manifest: unknown, hub: Record<string, string> = { connector: './manifest.json' }, hooks?: string): Promise<string> {
+async function pkg(
+  root: string,
+  name: string,
+  manifest: unknown,
+  hub: Record<string, string> = { connector: './manifest.json' },
+  hooks?: string,
+): Promise<string> {
   const dir = join(root, name);
   await mkdir(join(dir, 'src'), { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `@x/${name}`, hub }));
@@ -44,17 +50,37 @@ describe('Registry', () => {
   it('checks named hooks exist in the hooks module', async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-'));
     const m = { ...zapier, id: 'hooked', hooks: ['send', 'missing'], operations: { sendEvent: { hook: 'send' } } };
-    await pkg(root, 'hooked', m, { connector: './manifest.json', hooks: './src/hooks.ts' }, 'export async function send() { return { ok: true }; }\n');
+    await pkg(
+      root,
+      'hooked',
+      m,
+      { connector: './manifest.json', hooks: './src/hooks.ts' },
+      'export async function send() { return { ok: true }; }\n',
+    );
     const err = await loadError(root);
-    expect(err.problems).toEqual([expect.objectContaining({ path: '/hooks/1', message: expect.stringContaining('"missing" is not a function') })]);
+    expect(err.problems).toEqual([
+      expect.objectContaining({ path: '/hooks/1', message: expect.stringContaining('"missing" is not a function') }),
+    ]);
   });
 
   it('names the hooks module that throws on import instead of stopping with a stack trace', async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-'));
     const m = { ...zapier, id: 'throws', hooks: ['send'], operations: { sendEvent: { hook: 'send' } } };
-    await pkg(root, 'throws', m, { connector: './manifest.json', hooks: './src/hooks.ts' }, "throw new Error('HUBSPOT_TOKEN is not set');\nexport async function send() {}\n");
+    await pkg(
+      root,
+      'throws',
+      m,
+      { connector: './manifest.json', hooks: './src/hooks.ts' },
+      "throw new Error('HUBSPOT_TOKEN is not set');\nexport async function send() {}\n",
+    );
     const err = await loadError(root);
-    expect(err.problems).toEqual([expect.objectContaining({ file: join(root, 'throws', 'src/hooks.ts'), path: '/', message: 'the hooks module throws on import: HUBSPOT_TOKEN is not set' })]);
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        file: join(root, 'throws', 'src/hooks.ts'),
+        path: '/',
+        message: 'the hooks module throws on import: HUBSPOT_TOKEN is not set',
+      }),
+    ]);
   });
 
   it('compiles each manifest config schema at load, naming the file', async () => {
@@ -67,7 +93,13 @@ describe('Registry', () => {
   it('loads hooks that exist', async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-'));
     const m = { ...zapier, id: 'hooked', hooks: ['send'], operations: { sendEvent: { hook: 'send' } } };
-    await pkg(root, 'hooked', m, { connector: './manifest.json', hooks: './src/hooks.ts' }, 'export async function send() { return { ok: true }; }\n');
+    await pkg(
+      root,
+      'hooked',
+      m,
+      { connector: './manifest.json', hooks: './src/hooks.ts' },
+      'export async function send() { return { ok: true }; }\n',
+    );
     const reg = await Registry.load({ dirs: [root] });
     expect(typeof reg.get('hooked')!.hooks.send).toBe('function');
   });
@@ -81,7 +113,7 @@ describe('Registry', () => {
     expect(err.message).toContain('HUB_CONNECTOR_OVERRIDES: /hubspot names no known connector');
   });
 
-  it('resolves aliases, and refuses an alias that is another connector\'s id or alias', async () => {
+  it("resolves aliases, and refuses an alias that is another connector's id or alias", async () => {
     const root = await mkdtemp(join(tmpdir(), 'reg-'));
     await pkg(root, 'zap', { ...zapier, aliases: ['zap'] });
     const reg = await Registry.load({ dirs: [root] });
@@ -90,7 +122,10 @@ describe('Registry', () => {
     await pkg(root, 'other', { ...zapier, id: 'other', aliases: ['zapier', 'zap'] });
     const err = await loadError(root);
     // Packages load in folder order, so "other" claims "zap" first.
-    expect(err.problems.map((p) => `${p.path} ${p.message}`).sort()).toEqual(['/aliases/0 "zap" is already an alias of other', '/aliases/0 "zapier" is already the id of zapier']);
+    expect(err.problems.map((p) => `${p.path} ${p.message}`).sort()).toEqual([
+      '/aliases/0 "zap" is already an alias of other',
+      '/aliases/0 "zapier" is already the id of zapier',
+    ]);
   });
 
   it('applies endpoint overrides', async () => {

@@ -14,14 +14,21 @@ describe.each(testEngines())('console reports on $name', (target) => {
   let hub: HubServices;
   beforeEach(async () => {
     opened = await target.open();
-    hub = new HubServices(opened.engine, Registry.of([]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'https://hub.test' }, silentLogger);
+    hub = new HubServices(
+      opened.engine,
+      Registry.of([]),
+      new Keyring([randomBytes(32)]),
+      { allowPrivateUrls: false, publicUrl: 'https://hub.test' },
+      silentLogger,
+    );
     await hub.init();
   });
   afterEach(() => opened.dispose());
 
-  const record = (tenant: string, agent: string, id: string, at: string) => hub.repos.calls.record(tenant, agent, normalizeCall({ call_id: id }, agent), at);
+  const record = (tenant: string, agent: string, id: string, at: string) =>
+    hub.repos.calls.record(tenant, agent, normalizeCall({ call_id: id }, agent), at);
 
-  it('pages an agent\'s calls newest first, ties broken by id, within since/until', async () => {
+  it("pages an agent's calls newest first, ties broken by id, within since/until", async () => {
     await record('t', 'a', 'c1', '2026-03-01T10:00:00.000Z');
     await record('t', 'a', 'c2', '2026-03-01T11:00:00.000Z');
     await record('t', 'a', 'c3', '2026-03-01T11:00:00.000Z');
@@ -40,9 +47,20 @@ describe.each(testEngines())('console reports on $name', (target) => {
     expect(seen[0]).toBe('c4');
     expect(seen.slice(1, 3).sort()).toEqual(['c2', 'c3']);
     expect(seen[3]).toBe('c1');
-    const window = await hub.repos.callPages.page({ tenantId: 't', agentId: 'a', since: '2026-03-01T11:00:00.000Z', until: '2026-03-01T12:00:00.000Z', limit: 10 });
+    const window = await hub.repos.callPages.page({
+      tenantId: 't',
+      agentId: 'a',
+      since: '2026-03-01T11:00:00.000Z',
+      until: '2026-03-01T12:00:00.000Z',
+      limit: 10,
+    });
     expect(window.map((c) => c.callId).sort()).toEqual(['c2', 'c3']);
-    expect(await hub.repos.callPages.lastCallByAgent('t')).toEqual(new Map([['a', '2026-03-01T12:00:00.000Z'], ['b', '2026-03-02T00:00:00.000Z']]));
+    expect(await hub.repos.callPages.lastCallByAgent('t')).toEqual(
+      new Map([
+        ['a', '2026-03-01T12:00:00.000Z'],
+        ['b', '2026-03-02T00:00:00.000Z'],
+      ]),
+    );
     expect(await hub.repos.callPages.lastCallByAgent('nobody')).toEqual(new Map());
   });
 
@@ -59,20 +77,26 @@ describe.each(testEngines())('console reports on $name', (target) => {
       const { job } = await hub.queue.enqueue({ tenantId: 't', agentId: agent, callId: `c${i}`, integrationId: `int_${type}`, type });
       await hub.queue.col.updateOne({ _id: job._id }, { $set: { status, finishedAt: at } });
     }
-    const sort = (b: Array<{ date: string; type: string }>) => [...b].sort((x, y) => `${x.date}${x.type}`.localeCompare(`${y.date}${y.type}`));
+    const sort = (b: Array<{ date: string; type: string }>) =>
+      [...b].sort((x, y) => `${x.date}${x.type}`.localeCompare(`${y.date}${y.type}`));
     expect(sort(await hub.repos.jobReports.daily('t', ['2026-03-01', '2026-03-02']))).toEqual([
       { date: '2026-03-01', type: 'zapier', total: 2, succeeded: 1, failed: 1 },
       { date: '2026-03-02', type: 'hubspot', total: 1, succeeded: 1, failed: 0 },
       { date: '2026-03-02', type: 'zapier', total: 1, succeeded: 1, failed: 0 },
     ]);
-    expect(sort(await hub.repos.jobReports.daily('t', ['2026-03-02'], 'a'))).toEqual([{ date: '2026-03-02', type: 'hubspot', total: 1, succeeded: 1, failed: 0 }]);
+    expect(sort(await hub.repos.jobReports.daily('t', ['2026-03-02'], 'a'))).toEqual([
+      { date: '2026-03-02', type: 'hubspot', total: 1, succeeded: 1, failed: 0 },
+    ]);
     expect(await hub.repos.jobReports.daily('other', ['2026-03-01'])).toEqual([]);
   });
 
   it('retries every dead-lettered job of one integration once', async () => {
     for (const [i, integrationId] of ['int_1', 'int_1', 'int_2'].entries()) {
       const { job } = await hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId: `c${i}`, integrationId, type: 'zapier' });
-      await hub.queue.col.updateOne({ _id: job._id }, { $set: { status: 'failed', deadLettered: true, attempts: 4, finishedAt: '2026-03-01T00:00:00.000Z' } });
+      await hub.queue.col.updateOne(
+        { _id: job._id },
+        { $set: { status: 'failed', deadLettered: true, attempts: 4, finishedAt: '2026-03-01T00:00:00.000Z' } },
+      );
     }
     expect(await hub.queue.retryDead('other', 'a', 'int_1')).toBe(0);
     expect(await hub.queue.retryDead('t', 'a', 'int_1')).toBe(2);

@@ -7,7 +7,14 @@ import { OAUTH_STATE_TTL_MS, OAuthStateRepo } from '../../src/store/repos/oauth-
 let opened: OpenedTestEngine;
 let states: OAuthStateRepo;
 let now = 1_000_000;
-const grant = { tenantId: 't1', agentId: 'a1', connectorId: 'hubspot', integrationId: 'int_1', codeVerifier: 'verifier-1', redirectUri: 'https://hub.test/api/integrations/hubspot/callback' };
+const grant = {
+  tenantId: 't1',
+  agentId: 'a1',
+  connectorId: 'hubspot',
+  integrationId: 'int_1',
+  codeVerifier: 'verifier-1',
+  redirectUri: 'https://hub.test/api/integrations/hubspot/callback',
+};
 describe.each(testEngines())('OAuthStateRepo on $name', (target) => {
   beforeEach(async () => {
     opened = await target.open();
@@ -18,7 +25,11 @@ describe.each(testEngines())('OAuthStateRepo on $name', (target) => {
 
   it('offers an unused state again with its verifier, and stores only its hash and a sealed copy', async () => {
     const state = await states.create(grant);
-    expect(await states.reusable('int_1', grant.redirectUri)).toEqual({ state, codeVerifier: 'verifier-1', expiresAt: now + OAUTH_STATE_TTL_MS });
+    expect(await states.reusable('int_1', grant.redirectUri)).toEqual({
+      state,
+      codeVerifier: 'verifier-1',
+      expiresAt: now + OAUTH_STATE_TTL_MS,
+    });
     expect(JSON.stringify(await opened.engine.collection('oauth_states').find({}).toArray())).not.toContain(state);
     expect(await states.reusable('int_2', grant.redirectUri)).toBeUndefined();
     expect(await states.reusable('int_1', 'https://other.test/api/integrations/hubspot/callback')).toBeUndefined();

@@ -15,7 +15,13 @@ describe.each(testEngines())('retention on $name', (target) => {
   let hub: HubServices;
   beforeEach(async () => {
     opened = await target.open();
-    hub = new HubServices(opened.engine, Registry.of([]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'https://hub.test' }, silentLogger);
+    hub = new HubServices(
+      opened.engine,
+      Registry.of([]),
+      new Keyring([randomBytes(32)]),
+      { allowPrivateUrls: false, publicUrl: 'https://hub.test' },
+      silentLogger,
+    );
     await hub.init();
   });
   afterEach(() => opened.dispose());
@@ -27,7 +33,21 @@ describe.each(testEngines())('retention on $name', (target) => {
     const { job } = await hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId, integrationId: 'i', type: 'x' });
     const finished = status === 'queued' ? {} : { finishedAt: at, ...(status === 'failed' ? { deadLettered: true } : {}) };
     await hub.queue.col.updateOne({ _id: job._id }, { $set: { status, ...finished } });
-    await hub.repos.syncLogs.col.insertOne({ _id: `log_${callId}`, tenantId: 't', agentId: 'a', integrationId: 'i', type: 'x', jobId: job._id, callId, step: 'note', status: 'success', attempt: 1, durationMs: 1, requests: [], createdAt: at });
+    await hub.repos.syncLogs.col.insertOne({
+      _id: `log_${callId}`,
+      tenantId: 't',
+      agentId: 'a',
+      integrationId: 'i',
+      type: 'x',
+      jobId: job._id,
+      callId,
+      step: 'note',
+      status: 'success',
+      attempt: 1,
+      durationMs: 1,
+      requests: [],
+      createdAt: at,
+    });
   }
 
   it('removes calls, finished jobs and logs older than the retention; keeps recent ones, dead letters and their calls', async () => {

@@ -7,14 +7,14 @@ import { callNote, callResult, hasCallMarker } from '../../src/mapping/functions
 
 const call = normalizeCall({ call_id: 'c', call_outcome: 'appointment_booked', duration_seconds: 90, customer_email: 'a@b.co' }, 'ag');
 
-describe('sync conditions (the original spec\'s shape)', () => {
+describe("sync conditions (the original spec's shape)", () => {
   it.each([
     [undefined, true],
     [{ call_outcome: ['appointment_booked', 'qualified_lead'] }, true],
     [{ call_outcome: ['qualified_lead'] }, false],
     [{ min_duration_seconds: 60 }, true],
     [{ min_duration_seconds: 120 }, false],
-    [{ when: "call.customer_email ~> /@b\\.co$/" }, true],
+    [{ when: 'call.customer_email ~> /@b\\.co$/' }, true],
     [{ when: 'call.duration_seconds > 100' }, false],
     [{ call_outcome: ['appointment_booked'], min_duration_seconds: 60, when: 'true' }, true],
   ])('%j → %s', async (conditions, expected) => {
@@ -26,7 +26,16 @@ describe('sync conditions (the original spec\'s shape)', () => {
 
 describe('CallData', () => {
   it('fills every standard field, keeps custom fields, derives duration and defaults the appointment length', () => {
-    const c = normalizeCall({ call_id: 'x', started_at: '2026-02-15T14:30:00Z', ended_at: '2026-02-15T14:35:00Z', appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York' }, service: 'roof' }, 'agent_9');
+    const c = normalizeCall(
+      {
+        call_id: 'x',
+        started_at: '2026-02-15T14:30:00Z',
+        ended_at: '2026-02-15T14:35:00Z',
+        appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York' },
+        service: 'roof',
+      },
+      'agent_9',
+    );
     expect(c.agent_id).toBe('agent_9');
     expect(c.duration_seconds).toBe(300);
     expect(c.transcript).toBeNull();
@@ -40,7 +49,12 @@ describe('CallData', () => {
     expect(toE164('12')).toBeUndefined();
   });
   it('writes the standard call note', () => {
-    const text = callNote({ call_outcome: 'message_taken', duration_seconds: 125, recording_url: 'https://r/1.mp3', call_summary: 'Call back' });
+    const text = callNote({
+      call_outcome: 'message_taken',
+      duration_seconds: 125,
+      recording_url: 'https://r/1.mp3',
+      call_summary: 'Call back',
+    });
     expect(text).toContain('Outcome: message_taken');
     expect(text).toContain('Duration: 2m 5s');
     expect(text).toContain("Recording (the voice platform's link, which expires): https://r/1.mp3");
@@ -76,6 +90,8 @@ describe('backoff', () => {
     expect(callResult({ disconnection_reason: 'user_hangup', in_voicemail: true })).toBe('voicemail');
     expect(callResult({ disconnection_reason: 'agent_hangup' })).toBe('completed');
     expect(callResult({})).toBe('completed');
-    expect(callNote({ call_id: 'c1', direction: 'outbound', disconnection_reason: 'dial_busy' })).toContain('Result: line busy (dial_busy)');
+    expect(callNote({ call_id: 'c1', direction: 'outbound', disconnection_reason: 'dial_busy' })).toContain(
+      'Result: line busy (dial_busy)',
+    );
   });
 });

@@ -39,8 +39,14 @@ function slowCrm(): { connector: Connector; created: number } {
     return (made = { id: `c${state.created}` });
   };
   const r = validateManifest({
-    id: 'slow', name: 'Slow', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts'], auth: { type: 'none' },
-    http: { baseUrl: 'https://crm.test' }, operations: { findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' } },
+    id: 'slow',
+    name: 'Slow',
+    version: '1.0.0',
+    manifestVersion: 1,
+    capabilities: ['contacts'],
+    auth: { type: 'none' },
+    http: { baseUrl: 'https://crm.test' },
+    operations: { findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' } },
     hooks: ['findContact', 'createContact'],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
@@ -51,9 +57,21 @@ function slowCrm(): { connector: Connector; created: number } {
 describe('findOrCreateContact', () => {
   it('two jobs of the same worker (same owner) for one phone make one contact', async () => {
     const crm = slowCrm();
-    const rt = new ConnectorRuntime(crm.connector, { view: { id: 'int_1', tenantId: 't', agentId: 'a', type: 'slow', account: {} }, config: {}, credentials: {} }, { allowPrivateUrls: false, limiters: new Map(), logger: silentLogger });
-    const deps = { locks: new LockRepo(engine.collection('locks')), links: new ContactLinkRepo(engine.collection('contact_links')), owner: 'w_same', tenantId: 't' };
-    const call = (id: string) => ({ call: normalizeCall({ call_id: id, customer_phone: '+14155550100' }, 'a') as Record<string, unknown>, steps: {} });
+    const rt = new ConnectorRuntime(
+      crm.connector,
+      { view: { id: 'int_1', tenantId: 't', agentId: 'a', type: 'slow', account: {} }, config: {}, credentials: {} },
+      { allowPrivateUrls: false, limiters: new Map(), logger: silentLogger },
+    );
+    const deps = {
+      locks: new LockRepo(engine.collection('locks')),
+      links: new ContactLinkRepo(engine.collection('contact_links')),
+      owner: 'w_same',
+      tenantId: 't',
+    };
+    const call = (id: string) => ({
+      call: normalizeCall({ call_id: id, customer_phone: '+14155550100' }, 'a') as Record<string, unknown>,
+      steps: {},
+    });
     const [a, b] = await Promise.all([findOrCreateContact(rt, call('c1'), deps), findOrCreateContact(rt, call('c2'), deps)]);
     expect(crm.created).toBe(1);
     expect(a.id).toBe(b.id);
@@ -62,16 +80,35 @@ describe('findOrCreateContact', () => {
   it('a phone that is not a phone is never sent to a CRM search or into the contact; the email finds the customer', async () => {
     const seen: unknown[] = [];
     const r = validateManifest({
-      id: 'seeing', name: 'Seeing', version: '1.0.0', manifestVersion: 1, capabilities: ['contacts'], auth: { type: 'none' },
-      http: { baseUrl: 'https://crm.test' }, operations: { findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' } },
-      mappings: { contact: "{ 'phone': call.customer_phone, 'email': call.customer_email }" }, hooks: ['findContact', 'createContact'],
+      id: 'seeing',
+      name: 'Seeing',
+      version: '1.0.0',
+      manifestVersion: 1,
+      capabilities: ['contacts'],
+      auth: { type: 'none' },
+      http: { baseUrl: 'https://crm.test' },
+      operations: { findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' } },
+      mappings: { contact: "{ 'phone': call.customer_phone, 'email': call.customer_email }" },
+      hooks: ['findContact', 'createContact'],
     });
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const findContact: Hook = async (ctx, input) => (seen.push({ input, phone: ctx.call.customer_phone }), null);
     const createContact: Hook = async (_ctx, input) => (seen.push({ created: input }), { id: 'p1' });
-    const rt = new ConnectorRuntime({ manifest: r.manifest, hooks: { findContact, createContact }, dir: '.' }, { view: { id: 'int_2', tenantId: 't', agentId: 'a', type: 'seeing', account: {} }, config: {}, credentials: {} }, { allowPrivateUrls: false, limiters: new Map(), logger: silentLogger });
-    const deps = { locks: new LockRepo(engine.collection('locks')), links: new ContactLinkRepo(engine.collection('contact_links')), owner: 'w', tenantId: 't' };
-    const call = normalizeCall({ call_id: 'c9', customer_phone: 'not a phone', customer_email: 'jane@example.com' }, 'a') as Record<string, unknown>;
+    const rt = new ConnectorRuntime(
+      { manifest: r.manifest, hooks: { findContact, createContact }, dir: '.' },
+      { view: { id: 'int_2', tenantId: 't', agentId: 'a', type: 'seeing', account: {} }, config: {}, credentials: {} },
+      { allowPrivateUrls: false, limiters: new Map(), logger: silentLogger },
+    );
+    const deps = {
+      locks: new LockRepo(engine.collection('locks')),
+      links: new ContactLinkRepo(engine.collection('contact_links')),
+      owner: 'w',
+      tenantId: 't',
+    };
+    const call = normalizeCall({ call_id: 'c9', customer_phone: 'not a phone', customer_email: 'jane@example.com' }, 'a') as Record<
+      string,
+      unknown
+    >;
     expect((await findOrCreateContact(rt, { call, steps: {} }, deps)).id).toBe('p1');
     expect(JSON.stringify(seen)).not.toContain('not a phone');
     expect(seen[0]).toEqual({ input: { phone: null, email: 'jane@example.com' }, phone: null });

@@ -26,7 +26,7 @@ describe('phone numbers, in one place', () => {
     expect(call.customer_phone).toBe('not a phone'); // the stored call is untouched
   });
 
-  it('a valid phone is put in E.164 and carries no flag (the payload stays the original spec\'s)', () => {
+  it("a valid phone is put in E.164 and carries no flag (the payload stays the original spec's)", () => {
     const call = normalizeCall({ call_id: 'c1', customer_phone: '(407) 978-0655', customer_phone_valid: false }, 'a');
     expect(call.customer_phone).toBe('+14079780655');
     expect('customer_phone_valid' in call).toBe(false);
@@ -54,10 +54,20 @@ describe('custom call fields are bounded', () => {
     expect(customFieldsError({ ...base, crm_tag: 'vip', nested: { a: [1, 2, { b: 'c' }] } })).toBeUndefined();
   });
   it.each([
-    ['too many fields', Object.fromEntries(Array.from({ length: CUSTOM_FIELD_LIMITS.count + 1 }, (_, i) => [`f${i}`, i])), 'body', /101 custom fields; at most 100/],
+    [
+      'too many fields',
+      Object.fromEntries(Array.from({ length: CUSTOM_FIELD_LIMITS.count + 1 }, (_, i) => [`f${i}`, i])),
+      'body',
+      /101 custom fields; at most 100/,
+    ],
     ['a long name', { ['n'.repeat(101)]: 1 }, expect.stringMatching(/^body\.n+…$/), /at most 100 characters/],
     ['a long string deep inside', { notes: { list: ['ok', 'y'.repeat(10_001)] } }, 'body.notes.list.1', /10001 characters long/],
-    ['too much altogether', Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, 'z'.repeat(9_000)])), 'body', /at most 65536 bytes/],
+    [
+      'too much altogether',
+      Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, 'z'.repeat(9_000)])),
+      'body',
+      /at most 65536 bytes/,
+    ],
   ])('refuses %s, naming the field', (_what, custom, field, message) => {
     const err = customFieldsError({ ...base, ...custom });
     expect(err).toMatchObject({ statusCode: 400, field });

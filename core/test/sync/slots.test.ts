@@ -5,11 +5,16 @@ const base = { date: '2030-03-12', timezone: 'America/New_York', startHour: 8, e
 
 describe('openSlots', () => {
   it('cuts business hours into whole slots in the local zone', () => {
-    expect(openSlots(base).map((s) => s.start)).toEqual(['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `2030-03-12T${t}:00-04:00`));
+    expect(openSlots(base).map((s) => s.start)).toEqual(
+      ['08:00', '10:00', '12:00', '14:00', '16:00'].map((t) => `2030-03-12T${t}:00-04:00`),
+    );
   });
 
   it('removes slots that overlap a busy interval (ISO or ms), keeps those that only touch it', () => {
-    const busy = [{ start: '2030-03-12T14:30:00Z', end: '2030-03-12T15:30:00Z' }, { start: Date.parse('2030-03-12T20:00:00Z'), end: Date.parse('2030-03-12T22:00:00Z') }];
+    const busy = [
+      { start: '2030-03-12T14:30:00Z', end: '2030-03-12T15:30:00Z' },
+      { start: Date.parse('2030-03-12T20:00:00Z'), end: Date.parse('2030-03-12T22:00:00Z') },
+    ];
     // 14:30-15:30Z is 10:30-11:30 local (slot 10-12); 20-22Z is exactly 16-18 local.
     expect(openSlots({ ...base, busy }).map((s) => s.start.slice(11, 16))).toEqual(['08:00', '12:00', '14:00']);
   });
@@ -32,6 +37,9 @@ describe('openSlots', () => {
 
 describe('localDayBounds', () => {
   it('gives the UTC instants of a local day', () => {
-    expect(localDayBounds('2030-01-07', 'America/New_York')).toEqual({ start: '2030-01-07T05:00:00.000Z', end: '2030-01-08T04:59:59.999Z' });
+    expect(localDayBounds('2030-01-07', 'America/New_York')).toEqual({
+      start: '2030-01-07T05:00:00.000Z',
+      end: '2030-01-08T04:59:59.999Z',
+    });
   });
 });

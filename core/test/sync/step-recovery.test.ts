@@ -45,7 +45,13 @@ function notesCrm(id: string, withRecover: boolean) {
     return found ? { id: found.id } : null;
   };
   const r = validateManifest({
-    id, name: id, version: '1.0.0', manifestVersion: 1, capabilities: ['notes'], auth: { type: 'none' }, http: { baseUrl: 'https://crm.test' },
+    id,
+    name: id,
+    version: '1.0.0',
+    manifestVersion: 1,
+    capabilities: ['notes'],
+    auth: { type: 'none' },
+    http: { baseUrl: 'https://crm.test' },
     operations: { addNote: { hook: 'addNote', ...(withRecover ? { recover: { hook: 'findNote' } } : {}) } },
     mappings: { note: "{ 'text': $callNote(call) }" },
     hooks: ['addNote', 'findNote'],
@@ -57,11 +63,30 @@ function notesCrm(id: string, withRecover: boolean) {
 /** One hub over the test store with one connector, one integration and one call's job. */
 async function setup(connectorId: string, withRecover: boolean) {
   const { crm, connector } = notesCrm(connectorId, withRecover);
-  const hub = new HubServices(engine, Registry.of([connector]), new Keyring([randomBytes(32)]), { allowPrivateUrls: false, publicUrl: 'http://127.0.0.1', backoff: { baseMs: 0, capMs: 0, maxAttempts: 5 } }, silentLogger);
+  const hub = new HubServices(
+    engine,
+    Registry.of([connector]),
+    new Keyring([randomBytes(32)]),
+    { allowPrivateUrls: false, publicUrl: 'http://127.0.0.1', backoff: { baseMs: 0, capMs: 0, maxAttempts: 5 } },
+    silentLogger,
+  );
   await hub.init();
-  const integration = await hub.repos.integrations.create({ tenantId: 't', agentId: 'a', type: connectorId, status: 'connected', config: {}, fieldMappings: {}, mappings: {}, account: {} });
+  const integration = await hub.repos.integrations.create({
+    tenantId: 't',
+    agentId: 'a',
+    type: connectorId,
+    status: 'connected',
+    config: {},
+    fieldMappings: {},
+    mappings: {},
+    account: {},
+  });
   const callId = `call_${connectorId}`;
-  await hub.repos.calls.record('t', 'a', normalizeCall({ call_id: callId, customer_phone: '+14155550100', call_summary: 'Wants a quote' }, 'a'));
+  await hub.repos.calls.record(
+    't',
+    'a',
+    normalizeCall({ call_id: callId, customer_phone: '+14155550100', call_summary: 'Wants a quote' }, 'a'),
+  );
   await hub.queue.enqueue({ tenantId: 't', agentId: 'a', callId, integrationId: integration._id, type: connectorId }, { notify: false });
   const attempt = async () => {
     const job = await hub.queue.claim('w1', 60_000);

@@ -8,7 +8,9 @@ import { runStep, skipReason } from '../../src/sync/step-runner.js';
 /** A CRM made of hooks that records every operation it runs. */
 function crm(operations: Record<string, Record<string, unknown>>, capabilities = ['contacts', 'notes', 'appointments', 'workflows']) {
   const ran: Array<[string, unknown]> = [];
-  const hook = (name: string, answer: unknown): Hook => async (_ctx, input) => (ran.push([name, input]), answer);
+  const hook =
+    (name: string, answer: unknown): Hook =>
+    async (_ctx, input) => (ran.push([name, input]), answer);
   const hooks: Record<string, Hook> = {
     upsertContact: hook('upsertContact', { id: 7, via: 'upsert' }),
     findContact: hook('findContact', null),
@@ -20,8 +22,16 @@ function crm(operations: Record<string, Record<string, unknown>>, capabilities =
     triggerWorkflow: hook('triggerWorkflow', { ok: true }),
   };
   const r = validateManifest({
-    id: 'runner', name: 'Runner', version: '1.0.0', manifestVersion: 1, capabilities, auth: { type: 'none' }, http: { baseUrl: 'https://crm.test' },
-    operations, mappings: { contact: "{ 'phone': call.customer_phone }", note: "{ 'text': call.call_summary }" }, hooks: Object.keys(hooks),
+    id: 'runner',
+    name: 'Runner',
+    version: '1.0.0',
+    manifestVersion: 1,
+    capabilities,
+    auth: { type: 'none' },
+    http: { baseUrl: 'https://crm.test' },
+    operations,
+    mappings: { contact: "{ 'phone': call.customer_phone }", note: "{ 'text': call.call_summary }" },
+    hooks: Object.keys(hooks),
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   const rt = new ConnectorRuntime(
@@ -33,13 +43,21 @@ function crm(operations: Record<string, Record<string, unknown>>, capabilities =
 }
 
 const ctxOf = (over: Record<string, unknown> = {}, steps: Record<string, unknown> = {}) => ({
-  call: normalizeCall({ call_id: 'c1', customer_phone: '+14155550100', call_summary: 'Called about a roof', ...over }, 'a') as Record<string, unknown>,
+  call: normalizeCall({ call_id: 'c1', customer_phone: '+14155550100', call_summary: 'Called about a roof', ...over }, 'a') as Record<
+    string,
+    unknown
+  >,
   steps,
 });
 
 describe('runStep: the one step runner of the engine, the CLI and the connector tests', () => {
   it('contact: prefers the native upsert, stringifies the id and hands it to later steps', async () => {
-    const { rt, ran } = crm({ upsertContact: { hook: 'upsertContact' }, findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' }, addNote: { hook: 'addNote' } });
+    const { rt, ran } = crm({
+      upsertContact: { hook: 'upsertContact' },
+      findContact: { hook: 'findContact' },
+      createContact: { hook: 'createContact' },
+      addNote: { hook: 'addNote' },
+    });
     const ctx = ctxOf();
     expect(await runStep(rt, 'contact', ctx)).toEqual({ status: 'succeeded', output: { id: '7', via: 'upsert' }, recovered: false });
     expect(ran.map(([n]) => n)).toEqual(['upsertContact']);
@@ -50,15 +68,23 @@ describe('runStep: the one step runner of the engine, the CLI and the connector 
   it('contact: without an upsert, searches then creates with the contact mapping as input', async () => {
     const { rt, ran } = crm({ findContact: { hook: 'findContact' }, createContact: { hook: 'createContact' } });
     expect(await runStep(rt, 'contact', ctxOf())).toMatchObject({ status: 'succeeded', output: { id: 'c_new' } });
-    expect(ran).toEqual([['findContact', { phone: '+14155550100' }], ['createContact', { phone: '+14155550100' }]]);
+    expect(ran).toEqual([
+      ['findContact', { phone: '+14155550100' }],
+      ['createContact', { phone: '+14155550100' }],
+    ]);
   });
 
   it('skips with the reason a job records, and sends nothing', async () => {
     const { rt, ran } = crm({
-      createContact: { hook: 'createContact' }, addNote: { hook: 'addNote' }, bookAppointment: { hook: 'bookAppointment' },
-      triggerWorkflow: { hook: 'triggerWorkflow', when: "config.workflow_id ? true : false" },
+      createContact: { hook: 'createContact' },
+      addNote: { hook: 'addNote' },
+      bookAppointment: { hook: 'bookAppointment' },
+      triggerWorkflow: { hook: 'triggerWorkflow', when: 'config.workflow_id ? true : false' },
     });
-    expect(await runStep(rt, 'contact', ctxOf({ customer_phone: null }))).toEqual({ status: 'skipped', reason: 'the call has no customer phone or email' });
+    expect(await runStep(rt, 'contact', ctxOf({ customer_phone: null }))).toEqual({
+      status: 'skipped',
+      reason: 'the call has no customer phone or email',
+    });
     expect(await skipReason('note', rt, ctxOf())).toBe('there is no contact to attach it to');
     const withContact = ctxOf({ call_summary: null }, { contact: { id: 'c' } });
     expect(await skipReason('note', rt, withContact)).toBe('the call has no summary or transcript');
@@ -71,11 +97,16 @@ describe('runStep: the one step runner of the engine, the CLI and the connector 
   it('marks a fresh step started before its request; a started one asks the recovery lookup first', async () => {
     const { rt, ran } = crm({ createContact: { hook: 'createContact' }, addNote: { hook: 'addNote', recover: { hook: 'findNote' } } });
     const marks: string[] = [];
-    const fresh = await runStep(rt, 'note', ctxOf({}, { contact: { id: 'c' } }), { markStarted: async () => void marks.push(`marked after ${ran.length} requests`) });
+    const fresh = await runStep(rt, 'note', ctxOf({}, { contact: { id: 'c' } }), {
+      markStarted: async () => void marks.push(`marked after ${ran.length} requests`),
+    });
     expect(fresh).toEqual({ status: 'succeeded', output: { id: 'n1' }, recovered: false });
     expect(marks).toEqual(['marked after 0 requests']);
     ran.length = 0;
-    const again = await runStep(rt, 'note', ctxOf({}, { contact: { id: 'c' } }), { started: true, markStarted: async () => void marks.push('again') });
+    const again = await runStep(rt, 'note', ctxOf({}, { contact: { id: 'c' } }), {
+      started: true,
+      markStarted: async () => void marks.push('again'),
+    });
     expect(again).toEqual({ status: 'succeeded', output: { id: 'n_found' }, recovered: true });
     expect(ran.map(([n]) => n)).toEqual(['findNote']);
     expect(marks).toHaveLength(1);
@@ -83,7 +114,10 @@ describe('runStep: the one step runner of the engine, the CLI and the connector 
 
   it('a started step whose lookup finds nothing is sent again', async () => {
     const { rt, ran } = crm({ createContact: { hook: 'createContact' }, addNote: { hook: 'addNote', recover: { hook: 'missingNote' } } });
-    expect(await runStep(rt, 'note', ctxOf({}, { contact: { id: 'c' } }), { started: true })).toMatchObject({ recovered: false, output: { id: 'n1' } });
+    expect(await runStep(rt, 'note', ctxOf({}, { contact: { id: 'c' } }), { started: true })).toMatchObject({
+      recovered: false,
+      output: { id: 'n1' },
+    });
     expect(ran.map(([n]) => n)).toEqual(['missingNote', 'addNote']);
   });
 });

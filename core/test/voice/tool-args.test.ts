@@ -27,7 +27,10 @@ describe('voice tool arguments', () => {
     expect(o.ok && o.value.toFormat('HH:mm')).toBe('14:00');
     expect(timeArg('2026-02-20 14:00', 'UTC', 'start_time', NOW)).toMatchObject({ ok: true });
     expect(timeArg('2026-02-29T10:00:00', 'UTC', 'start_time', NOW)).toMatchObject({ ok: false, problem: { error: 'invalid_date' } });
-    expect(timeArg('2026-02-15T06:00:00', 'America/New_York', 'start_time', NOW)).toMatchObject({ ok: false, problem: { error: 'time_in_past' } });
+    expect(timeArg('2026-02-15T06:00:00', 'America/New_York', 'start_time', NOW)).toMatchObject({
+      ok: false,
+      problem: { error: 'time_in_past' },
+    });
     expect(timeArg('tomorrow at 3', 'UTC', 'start_time', NOW)).toMatchObject({ ok: false, problem: { error: 'invalid_time' } });
   });
 

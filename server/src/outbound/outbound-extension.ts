@@ -8,7 +8,9 @@ import { voiceEventRoutes } from './voice-event-routes.js';
  * The outbound layer: trigger webhooks, outbound call status, voice provider events, and (unless
  * HUB_WORKER=0) the worker of the outbound queue, started when the app is ready and stopped with it.
  */
-export function outboundExtension(settings: Pick<Settings, 'retellAnalysisWaitMs' | 'voiceLookupMs' | 'worker' | 'workerConcurrency'>): { plugins: Array<(app: FastifyInstance) => Promise<void>> } {
+export function outboundExtension(settings: Pick<Settings, 'retellAnalysisWaitMs' | 'voiceLookupMs' | 'worker' | 'workerConcurrency'>): {
+  plugins: Array<(app: FastifyInstance) => Promise<void>>;
+} {
   return {
     plugins: [
       async (app) => {

@@ -1,18 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
-  createOutboundWebhook, createVoiceWebhook, isHubError, voiceWebhookTools, outboundCallView, publicVoiceWebhook, publicWebhook, triggerCall, type OutboundService,
+  createOutboundWebhook,
+  createVoiceWebhook,
+  isHubError,
+  voiceWebhookTools,
+  outboundCallView,
+  publicVoiceWebhook,
+  publicWebhook,
+  triggerCall,
+  type OutboundService,
 } from '@hub/core';
 import { AgentParams, NoContent, errors } from '../routes/schemas.js';
 import { OutboundCallView, VoiceWebhookView, WebhookView } from '../routes/responses.js';
 
-const IdParams = Type.Object({ agentId: AgentParams.properties.agentId, id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const IdParams = Type.Object(
+  { agentId: AgentParams.properties.agentId, id: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 const NewWebhook = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     integration_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the CRM integration results go back to' })),
-    voice_integration_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the integration that places calls (Retell); optional when the agent has one' })),
-    rate_limit: Type.Optional(Type.Object({ requests: Type.Integer({ minimum: 1, maximum: 10_000 }), per_seconds: Type.Integer({ minimum: 1, maximum: 86_400 }) }, { additionalProperties: false })),
+    voice_integration_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'the integration that places calls (Retell); optional when the agent has one',
+      }),
+    ),
+    rate_limit: Type.Optional(
+      Type.Object(
+        { requests: Type.Integer({ minimum: 1, maximum: 10_000 }), per_seconds: Type.Integer({ minimum: 1, maximum: 86_400 }) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -22,8 +44,10 @@ const TriggerBody = Type.Object(
   {
     phone: Type.Optional(Type.Unknown({ description: 'the number to call, E.164 (+14155550123; spaces and dashes tolerated)' })),
     contact_name: Type.Optional(Type.Unknown({ description: 'who is called' })),
-    contact_id: Type.Optional(Type.Unknown({ description: "the CRM contact the result lands on" })),
-    contact_data: Type.Optional(Type.Unknown({ description: 'object: passed to the voice agent as dynamic variables (GoHighLevel customData works too)' })),
+    contact_id: Type.Optional(Type.Unknown({ description: 'the CRM contact the result lands on' })),
+    contact_data: Type.Optional(
+      Type.Unknown({ description: 'object: passed to the voice agent as dynamic variables (GoHighLevel customData works too)' }),
+    ),
     callback_url: Type.Optional(Type.Unknown({ description: 'https URL the hub POSTs the signed result to once the call is synced' })),
   },
   { additionalProperties: true, description: 'any other top-level text or number field also reaches the voice agent' },
@@ -33,11 +57,23 @@ const NewVoiceWebhook = Type.Object({ integration_id: Type.String({ minLength: 1
 const ToolsSchema = {
   tags: ['voice'],
   summary: "A voice webhook's mid-call tools",
-  description: "The webhook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API, and the calendar they act on",
+  description:
+    "The webhook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API, and the calendar they act on",
   params: IdParams,
   response: {
     200: Type.Object({
-      tools: Type.Array(Type.Object({ type: Type.Literal('custom'), name: Type.String(), description: Type.String(), url: Type.String(), method: Type.Literal('POST') }, { additionalProperties: true })),
+      tools: Type.Array(
+        Type.Object(
+          {
+            type: Type.Literal('custom'),
+            name: Type.String(),
+            description: Type.String(),
+            url: Type.String(),
+            method: Type.Literal('POST'),
+          },
+          { additionalProperties: true },
+        ),
+      ),
       calendar: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
     }),
     ...errors(400, 401, 404),
@@ -52,7 +88,8 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
       schema: {
         tags: ['outbound'],
         summary: 'Create a trigger webhook',
-        description: 'A URL and secret a CRM workflow posts to to place an outbound call, bound to the CRM integration results go back to. The secret and signing secret are in this answer only.',
+        description:
+          'A URL and secret a CRM workflow posts to to place an outbound call, bound to the CRM integration results go back to. The secret and signing secret are in this answer only.',
         params: AgentParams,
         body: NewWebhook,
         response: { 201: WebhookView(true), ...errors(400, 401) },
@@ -115,10 +152,17 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         return Array.isArray(v) ? v[0] : v;
       };
       try {
-        const { call, created } = await triggerCall(out, req.params.agentId, header('x-webhook-secret'), req.body, header('idempotency-key'));
+        const { call, created } = await triggerCall(
+          out,
+          req.params.agentId,
+          header('x-webhook-secret'),
+          req.body,
+          header('idempotency-key'),
+        );
         return reply.status(202).send({ outbound_call_id: call._id, state: call.state, duplicate: !created });
       } catch (err) {
-        if (isHubError(err) && err.code === 'HUB_ERR_RATE_LIMITED') reply.header('retry-after', String(Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000))));
+        if (isHubError(err) && err.code === 'HUB_ERR_RATE_LIMITED')
+          reply.header('retry-after', String(Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000))));
         throw err;
       }
     },
@@ -130,7 +174,8 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
       schema: {
         tags: ['outbound'],
         summary: 'An outbound call',
-        description: "An outbound call's state (queued → dialing → in_progress → ended → analyzed → synced, or failed), the provider's call id, its sync jobs, callback delivery and history.",
+        description:
+          "An outbound call's state (queued → dialing → in_progress → ended → analyzed → synced, or failed), the provider's call id, its sync jobs, callback delivery and history.",
         params: IdParams,
         response: { 200: OutboundCallView, ...errors(400, 401, 404) },
       },
@@ -144,7 +189,8 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
       schema: {
         tags: ['voice'],
         summary: 'Create a voice webhook URL',
-        description: "The per-tenant URL to paste into the voice provider's (Retell's) webhook setting; its events are verified with the named integration's key.",
+        description:
+          "The per-tenant URL to paste into the voice provider's (Retell's) webhook setting; its events are verified with the named integration's key.",
         params: AgentParams,
         body: NewVoiceWebhook,
         response: { 201: VoiceWebhookView, ...errors(400, 401) },
@@ -163,16 +209,20 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
         response: { 200: Type.Object({ webhooks: Type.Array(VoiceWebhookView) }), ...errors(400, 401) },
       },
     },
-    async (req) => ({ webhooks: (await out.webhooks.listVoiceWebhooks(req.tenantId, req.params.agentId)).map((d) => publicVoiceWebhook(out, d)) }),
+    async (req) => ({
+      webhooks: (await out.webhooks.listVoiceWebhooks(req.tenantId, req.params.agentId)).map((d) => publicVoiceWebhook(out, d)),
+    }),
   );
-  app.get('/api/agents/:agentId/voice-webhooks/:id/tools', { schema: ToolsSchema }, async (req) => voiceWebhookTools(out, req.tenantId, req.params.agentId, req.params.id));
+  app.get('/api/agents/:agentId/voice-webhooks/:id/tools', { schema: ToolsSchema }, async (req) =>
+    voiceWebhookTools(out, req.tenantId, req.params.agentId, req.params.id),
+  );
   app.delete(
     '/api/agents/:agentId/voice-webhooks/:id',
     {
       schema: {
         tags: ['voice'],
         summary: 'Delete a voice webhook URL',
-        description: 'Deletes the URL; the provider\'s events to it are refused from then on.',
+        description: "Deletes the URL; the provider's events to it are refused from then on.",
         params: IdParams,
         response: { 204: NoContent, ...errors(400, 401, 404) },
       },

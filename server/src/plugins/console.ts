@@ -24,7 +24,10 @@ export async function consolePlugin(app: FastifyInstance, opts: { root?: string 
   if (!existsSync(`${root}/index.html`)) {
     app.log.warn({ root }, 'the console is not built; run `pnpm --filter @hub/web build`');
     app.get('/ui/*', { schema: { hide: true } }, async (_req, reply) =>
-      reply.status(503).type('text/plain; charset=utf-8').send('The console is not built. Run `pnpm --filter @hub/web build` (pnpm install does it), then restart the hub.'),
+      reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The console is not built. Run `pnpm --filter @hub/web build` (pnpm install does it), then restart the hub.'),
     );
     return;
   }
@@ -32,7 +35,10 @@ export async function consolePlugin(app: FastifyInstance, opts: { root?: string 
   // for the one <style> element it generates; everything else is a plain static file.
   const page = readFileSync(`${root}/index.html`, 'utf8');
   const sendPage = async (_req: FastifyRequest, reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.replaceAll('__CSP_NONCE__', reply.cspNonce?.style ?? ''));
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page.replaceAll('__CSP_NONCE__', reply.cspNonce?.style ?? ''));
   for (const url of ['/ui/', '/ui/index.html']) app.get(url, { schema: { hide: true }, helmet: { enableCSPNonces: true } }, sendPage);
   await app.register(fastifyStatic, {
     root,
@@ -40,6 +46,7 @@ export async function consolePlugin(app: FastifyInstance, opts: { root?: string 
     index: false,
     wildcard: true,
     cacheControl: false,
-    setHeaders: (reply, path) => reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (reply, path) =>
+      reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
 }

@@ -7,17 +7,32 @@ import { Type } from '@sinclair/typebox';
 
 /** The security schemes routes name in `schema.security`; API routes default to the tenant key. */
 export const SECURITY_SCHEMES = {
-  tenantKey: { type: 'http', scheme: 'bearer', description: 'The tenant API key: `Authorization: Bearer hub_sk_…`. Every /api route needs it unless it names another scheme.' },
+  tenantKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The tenant API key: `Authorization: Bearer hub_sk_…`. Every /api route needs it unless it names another scheme.',
+  },
   adminKey: { type: 'http', scheme: 'bearer', description: '`HUB_ADMIN_KEY`, only for /admin routes (registered only when it is set).' },
-  webhookSecret: { type: 'apiKey', in: 'header', name: 'X-Webhook-Secret', description: "A trigger webhook's secret (shown once when the webhook is made), checked in constant time." },
+  webhookSecret: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Webhook-Secret',
+    description: "A trigger webhook's secret (shown once when the webhook is made), checked in constant time.",
+  },
   retellSignature: {
     type: 'apiKey',
     in: 'header',
     name: 'x-retell-signature',
-    description: '`v=<ms>,d=<hex HMAC-SHA256(Retell API key, raw body + timestamp)>`, checked on the raw body, refused when more than five minutes off.',
+    description:
+      '`v=<ms>,d=<hex HMAC-SHA256(Retell API key, raw body + timestamp)>`, checked on the raw body, refused when more than five minutes off.',
   },
   metricsToken: { type: 'http', scheme: 'bearer', description: '`HUB_METRICS_TOKEN`, for GET /metrics when it is set.' },
-  oauthState: { type: 'apiKey', in: 'query', name: 'state', description: 'The single-use OAuth state the provider hands back (10 minutes, bound to tenant, agent and connector).' },
+  oauthState: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'state',
+    description: 'The single-use OAuth state the provider hands back (10 minutes, bound to tenant, agent and connector).',
+  },
 } as const;
 
 /** Routes that carry no credential at all. */
@@ -52,7 +67,7 @@ export const openapiPlugin = fp(
           title: 'Voice CRM hub',
           version: VERSION,
           description:
-            'After every call a voice agent handles, the hub writes it to the CRMs the agent\'s owner connected, and lets CRMs trigger outbound calls. Errors always have the shape `{statusCode, code, error, message, field}`; `field` names the request field at fault (e.g. `body.config.location_id`).',
+            "After every call a voice agent handles, the hub writes it to the CRMs the agent's owner connected, and lets CRMs trigger outbound calls. Errors always have the shape `{statusCode, code, error, message, field}`; `field` names the request field at fault (e.g. `body.config.location_id`).",
         },
         components: { securitySchemes: SECURITY_SCHEMES },
         security: [{ tenantKey: [] }],

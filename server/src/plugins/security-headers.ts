@@ -29,7 +29,16 @@ export const CONSOLE_CSP: Directives = {
  * configuration and styles inline, which the console's policy forbids.
  */
 export const CSP_BY_PREFIX: Array<{ prefix: string; directives: Directives }> = [
-  { prefix: '/docs', directives: { ...CONSOLE_CSP, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'https:'], fontSrc: ["'self'", 'data:'] } },
+  {
+    prefix: '/docs',
+    directives: {
+      ...CONSOLE_CSP,
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      fontSrc: ["'self'", 'data:'],
+    },
+  },
 ];
 
 // The hub often runs on plain http on a private network; upgrading its requests to https would break it.
@@ -41,7 +50,8 @@ export const securityHeadersPlugin = fp(
     // Runs before helmet's own onRoute hook, which turns `routeOptions.helmet` into the route's policy.
     app.addHook('onRoute', (route) => {
       const match = CSP_BY_PREFIX.find((p) => route.url === p.prefix || route.url.startsWith(`${p.prefix}/`));
-      if (match && route.helmet === undefined) route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: match.directives } };
+      if (match && route.helmet === undefined)
+        route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: match.directives } };
     });
     await app.register(helmet, { global: true, ...common });
   },

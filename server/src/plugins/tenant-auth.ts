@@ -24,7 +24,10 @@ export const tenantAuthPlugin = fp(
       if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
       const header = request.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw new HubError('HUB_ERR_UNAUTHORIZED', 'send the tenant API key as "Authorization: Bearer <apiKey>"', { field: 'headers.authorization' });
+      if (!match)
+        throw new HubError('HUB_ERR_UNAUTHORIZED', 'send the tenant API key as "Authorization: Bearer <apiKey>"', {
+          field: 'headers.authorization',
+        });
       const tenant = await app.hub.repos.tenants.byApiKey(match[1]);
       if (!tenant) throw new HubError('HUB_ERR_UNAUTHORIZED', 'the API key is not valid', { field: 'headers.authorization' });
       request.tenantId = tenant._id;

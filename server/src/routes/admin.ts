@@ -22,10 +22,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ adminKey: string }> = asyn
       schema: {
         tags: ['admin'],
         summary: 'Create a tenant',
-        description: "Creates a tenant and answers its API key, shown this once (stored hashed). Only when the hub runs with HUB_ADMIN_KEY, which authenticates this route.",
+        description:
+          'Creates a tenant and answers its API key, shown this once (stored hashed). Only when the hub runs with HUB_ADMIN_KEY, which authenticates this route.',
         security: [{ adminKey: [] }],
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ tenantId: Type.String(), apiKey: Type.String({ description: 'the tenant API key; shown this once' }) }), ...errors(400, 401) },
+        response: {
+          201: Type.Object({ tenantId: Type.String(), apiKey: Type.String({ description: 'the tenant API key; shown this once' }) }),
+          ...errors(400, 401),
+        },
       },
     },
     async (req, reply) => {

@@ -31,7 +31,8 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['calls'],
         summary: "A call's sync status",
-        description: 'Where the call stands with each integration: job status, attempts, the next attempt, the last error and every step with the CRM ids it produced.',
+        description:
+          'Where the call stands with each integration: job status, attempts, the next attempt, the last error and every step with the CRM ids it produced.',
         params: Type.Object({ agentId: AgentParams.properties.agentId, callId: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: CallStatusAnswer, ...errors(400, 401, 404) },
       },
@@ -45,7 +46,8 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sync'],
         summary: 'Sync logs',
-        description: 'Every attempt at every step, newest first: status, duration, CRM ids, the normalised error and the redacted requests (never a secret).',
+        description:
+          'Every attempt at every step, newest first: status, duration, CRM ids, the normalised error and the redacted requests (never a secret).',
         response: { 200: SyncLogsAnswer, ...errors(400, 401) },
         params: AgentParams,
         querystring: Type.Object(
@@ -61,7 +63,14 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const q = req.query;
-      const logs = await app.hub.repos.syncLogs.list({ tenantId: req.tenantId, agentId: req.params.agentId, status: q.status, integrationId: q.integration_id, since: q.since, limit: q.limit ? Number(q.limit) : undefined });
+      const logs = await app.hub.repos.syncLogs.list({
+        tenantId: req.tenantId,
+        agentId: req.params.agentId,
+        status: q.status,
+        integrationId: q.integration_id,
+        since: q.since,
+        limit: q.limit ? Number(q.limit) : undefined,
+      });
       return { logs: logs.map(({ _id, tenantId: _t, ...rest }) => ({ id: _id, ...rest })) };
     },
   );
@@ -72,7 +81,8 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sync'],
         summary: 'Retry a failed job',
-        description: 'Puts one failed (dead-lettered) sync job back in the queue; its finished steps stay finished, so nothing is written twice. 409 when the job is not failed.',
+        description:
+          'Puts one failed (dead-lettered) sync job back in the queue; its finished steps stay finished, so nothing is written twice. 409 when the job is not failed.',
         params: Type.Object({ agentId: AgentParams.properties.agentId, jobId: Type.String({ minLength: 1 }) }),
         response: { 202: RetriedJob, ...errors(400, 401, 404, 409) },
       },
@@ -89,7 +99,8 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['stats'],
         summary: 'Sync stats by integration type',
-        description: "The original spec's sync stats by integration type for the tenant: agents connected, syncs, successes, failures and the success rate, optionally since a time.",
+        description:
+          "The original spec's sync stats by integration type for the tenant: agents connected, syncs, successes, failures and the success rate, optionally since a time.",
         querystring: Type.Object({ since: Type.Optional(IsoTime) }, { additionalProperties: false }),
         response: { 200: SyncStatsAnswer, ...errors(400, 401) },
       },

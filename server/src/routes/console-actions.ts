@@ -6,7 +6,9 @@ import { IntegrationParams, errors } from './schemas.js';
 const PreviewBody = Type.Object(
   {
     sync_conditions: Type.Optional(
-      Type.Union([SyncConditionsSchema, Type.Null()], { description: "conditions to try, as the integration's config takes them; absent: the saved ones; null: none" }),
+      Type.Union([SyncConditionsSchema, Type.Null()], {
+        description: "conditions to try, as the integration's config takes them; absent: the saved ones; null: none",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -27,7 +29,15 @@ export const consoleActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             integration_id: Type.String(),
             sync_conditions: Type.Union([SyncConditionsSchema, Type.Null()]),
-            calls: Type.Array(Type.Object({ call_id: Type.String(), received_at: Type.String(), started_at: Type.Union([Type.String(), Type.Null()]), would_sync: Type.Boolean(), reason: Type.String() })),
+            calls: Type.Array(
+              Type.Object({
+                call_id: Type.String(),
+                received_at: Type.String(),
+                started_at: Type.Union([Type.String(), Type.Null()]),
+                would_sync: Type.Boolean(),
+                reason: Type.String(),
+              }),
+            ),
           }),
           ...errors(400, 401, 404),
         },
@@ -45,7 +55,8 @@ export const consoleActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sync'],
         summary: 'Retry dead-lettered jobs',
-        description: 'Puts every dead-lettered (failed) sync job of this integration back in the queue; finished steps stay finished, so nothing is written twice. Idempotent: a second call finds them queued and retries none.',
+        description:
+          'Puts every dead-lettered (failed) sync job of this integration back in the queue; finished steps stay finished, so nothing is written twice. Idempotent: a second call finds them queued and retries none.',
         params: IntegrationParams,
         response: { 202: Type.Object({ retried: Type.Integer({ minimum: 0 }) }), ...errors(401, 404) },
       },

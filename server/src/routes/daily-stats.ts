@@ -3,13 +3,22 @@ import { Type } from '@sinclair/typebox';
 import { dailyStats } from '@hub/core';
 import { AgentParams, StringEnum, errors } from './schemas.js';
 
-const DaysQuery = Type.Object({ days: Type.Optional(StringEnum(['7', '30'] as const, 'how many UTC days, today included; default 7')) }, { additionalProperties: false });
+const DaysQuery = Type.Object(
+  { days: Type.Optional(StringEnum(['7', '30'] as const, 'how many UTC days, today included; default 7')) },
+  { additionalProperties: false },
+);
 const DailyAnswer = Type.Object({
   days: Type.Integer(),
   from: Type.String({ description: 'first day, YYYY-MM-DD (UTC)' }),
   to: Type.String({ description: 'last day (today), YYYY-MM-DD (UTC)' }),
   buckets: Type.Array(
-    Type.Object({ date: Type.String({ description: 'YYYY-MM-DD (UTC)' }), type: Type.String({ description: 'integration type' }), total: Type.Integer(), succeeded: Type.Integer(), failed: Type.Integer() }),
+    Type.Object({
+      date: Type.String({ description: 'YYYY-MM-DD (UTC)' }),
+      type: Type.String({ description: 'integration type' }),
+      total: Type.Integer(),
+      succeeded: Type.Integer(),
+      failed: Type.Integer(),
+    }),
     { description: 'one per day and integration type, zeros included; a sync counts on the day it finished' },
   ),
 });
@@ -37,7 +46,8 @@ export const dailyStatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['stats'],
         summary: 'Daily sync stats',
-        description: "The tenant's succeeded and failed syncs, all agents together, per UTC day and integration type over the last 7 or 30 days.",
+        description:
+          "The tenant's succeeded and failed syncs, all agents together, per UTC day and integration type over the last 7 or 30 days.",
         querystring: DaysQuery,
         response: { 200: DailyAnswer, ...errors(400, 401) },
       },

@@ -18,9 +18,20 @@ export const healthWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Set the health webhook',
-        description: 'Where the hub posts integration.failing, integration.needs_reauth and integration.recovered for every integration of the tenant, signed like outbound callbacks (X-Hub-Signature). The signing secret is in this answer only.',
-        body: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000, description: 'https, public host' }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ configured: Type.Boolean(), url_origin: Origin, signing_secret: Type.String({ description: 'shown this once' }) }), ...errors(400, 401) },
+        description:
+          'Where the hub posts integration.failing, integration.needs_reauth and integration.recovered for every integration of the tenant, signed like outbound callbacks (X-Hub-Signature). The signing secret is in this answer only.',
+        body: Type.Object(
+          { url: Type.String({ minLength: 1, maxLength: 2000, description: 'https, public host' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            configured: Type.Boolean(),
+            url_origin: Origin,
+            signing_secret: Type.String({ description: 'shown this once' }),
+          }),
+          ...errors(400, 401),
+        },
       },
     },
     async (req) => {
@@ -37,7 +48,10 @@ export const healthWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Read the health webhook',
         description: 'Whether a health webhook is set, its origin and when; never its path or secret.',
-        response: { 200: Type.Object({ configured: Type.Boolean(), url_origin: Type.Optional(Origin), created_at: Type.Optional(Type.String()) }), ...errors(401) },
+        response: {
+          200: Type.Object({ configured: Type.Boolean(), url_origin: Type.Optional(Origin), created_at: Type.Optional(Type.String()) }),
+          ...errors(401),
+        },
       },
     },
     async (req) => {
@@ -50,7 +64,14 @@ export const healthWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/health-webhook',
-    { schema: { tags, summary: 'Remove the health webhook', description: 'Stops health notifications and forgets the URL and its signing secret.', response: { 204: NoContent, ...errors(401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Remove the health webhook',
+        description: 'Stops health notifications and forgets the URL and its signing secret.',
+        response: { 204: NoContent, ...errors(401) },
+      },
+    },
     async (req, reply) => {
       await app.hub.repos.tenants.col.updateOne({ _id: req.tenantId }, { $unset: { healthWebhook: '' } });
       return reply.status(204).send();

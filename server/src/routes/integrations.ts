@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { connect, integrationActivity, publicIntegration, testIntegration, updateIntegration, type ConnectInput, type IntegrationDoc, type HubServices } from '@hub/core';
+import {
+  connect,
+  integrationActivity,
+  publicIntegration,
+  testIntegration,
+  updateIntegration,
+  type ConnectInput,
+  type IntegrationDoc,
+  type HubServices,
+} from '@hub/core';
 import { Type } from '@sinclair/typebox';
 import { AgentParams, ConnectBody, IntegrationParams, NoContent, UpdateBody, errors } from './schemas.js';
 import { IntegrationView, TestAnswer } from './responses.js';
@@ -11,7 +20,8 @@ export type IntegrationDecorator = (hub: HubServices, doc: IntegrationDoc) => Pr
 
 /** Connection management: connect, list, read, change, disconnect, test. */
 export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: IntegrationDecorator }> = async (app, opts) => {
-  const view = async (doc: IntegrationDoc, extra: Record<string, unknown> = {}) => publicIntegration(doc, { ...(await opts.decorate?.(app.hub, doc)), ...extra });
+  const view = async (doc: IntegrationDoc, extra: Record<string, unknown> = {}) =>
+    publicIntegration(doc, { ...(await opts.decorate?.(app.hub, doc)), ...extra });
 
   app.post(
     '/api/agents/:agentId/integrations/connect',
@@ -38,7 +48,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
       schema: {
         tags,
         summary: "List an agent's integrations",
-        description: "Every integration of the agent with its status and sync counts; never a credential.",
+        description: 'Every integration of the agent with its status and sync counts; never a credential.',
         params: AgentParams,
         response: { 200: Type.Object({ integrations: Type.Array(IntegrationView) }, { additionalProperties: true }), ...errors(400, 401) },
       },
@@ -51,7 +61,16 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
 
   app.get(
     '/api/agents/:agentId/integrations/:integrationId',
-    { schema: { tags, summary: 'Read an integration', description: 'One integration with its status and sync counts; an OAuth one waiting for authorization carries a fresh authorize_url.', params: IntegrationParams, response: { 200: IntegrationView, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read an integration',
+        description:
+          'One integration with its status and sync counts; an OAuth one waiting for authorization carries a fresh authorize_url.',
+        params: IntegrationParams,
+        response: { 200: IntegrationView, ...errors(400, 401, 404) },
+      },
+    },
     async (req) => {
       const doc = await app.hub.repos.integrations.get(req.tenantId, req.params.agentId, req.params.integrationId);
       return view(doc, await integrationActivity(app.hub, req.tenantId, doc));
@@ -64,7 +83,8 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
       schema: {
         tags,
         summary: 'Change an integration',
-        description: 'Changes name, config (re-validated as a whole), credentials (replaced only when given), mappings, sync conditions, or enables/disables it.',
+        description:
+          'Changes name, config (re-validated as a whole), credentials (replaced only when given), mappings, sync conditions, or enables/disables it.',
         params: IntegrationParams,
         body: UpdateBody,
         response: { 200: IntegrationView, ...errors(400, 401, 404, 409) },
@@ -78,7 +98,15 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
 
   app.delete(
     '/api/agents/:agentId/integrations/:integrationId',
-    { schema: { tags, summary: 'Disconnect an integration', description: 'Removes the integration and its stored credentials; its calls and sync logs stay.', params: IntegrationParams, response: { 204: NoContent, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Disconnect an integration',
+        description: 'Removes the integration and its stored credentials; its calls and sync logs stay.',
+        params: IntegrationParams,
+        response: { 204: NoContent, ...errors(400, 401, 404) },
+      },
+    },
     async (req, reply) => {
       await app.hub.repos.integrations.remove(req.tenantId, req.params.agentId, req.params.integrationId);
       return reply.status(204).send();
@@ -91,7 +119,8 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
       schema: {
         tags,
         summary: 'Test an integration',
-        description: "Runs the connector's connection test with sample data (Zapier: a call_completed payload) and answers whether it worked, what the CRM said and the redacted requests. A CRM refusing the credentials marks the integration needs_reauth.",
+        description:
+          "Runs the connector's connection test with sample data (Zapier: a call_completed payload) and answers whether it worked, what the CRM said and the redacted requests. A CRM refusing the credentials marks the integration needs_reauth.",
         params: IntegrationParams,
         response: { 200: TestAnswer, ...errors(400, 401, 404, 409, 502) },
       },

@@ -4,11 +4,19 @@ import { CallDataSchema, listFields, previewMappings, resolveIntegration, type C
 import { AgentParams, errors } from './schemas.js';
 import { ConnectorAnswer } from './responses.js';
 
-const Params = Type.Object({ agentId: AgentParams.properties.agentId, integrationId: Type.String({ minLength: 1, maxLength: 200, description: 'an integration id or a type' }) }, { additionalProperties: false });
+const Params = Type.Object(
+  {
+    agentId: AgentParams.properties.agentId,
+    integrationId: Type.String({ minLength: 1, maxLength: 200, description: 'an integration id or a type' }),
+  },
+  { additionalProperties: false },
+);
 const PreviewBody = Type.Object(
   {
     call: Type.Optional(CallDataSchema),
-    mappings: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 20000 }))),
+    mappings: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 20000 })),
+    ),
     field_mappings: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
     check_fields: Type.Optional(Type.Boolean()),
   },
@@ -23,9 +31,16 @@ export const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['mappings'],
         summary: "The CRM's fields",
-        description: "The CRM's own field list (the connector's listFields), to write field mappings against. 409 while the integration is not connected.",
+        description:
+          "The CRM's own field list (the connector's listFields), to write field mappings against. 409 while the integration is not connected.",
         params: Params,
-        response: { 200: ConnectorAnswer({ fields: Type.Array(Type.Unknown(), { description: 'as the CRM describes them (name, label, type…)' }) }, "the CRM's fields"), ...errors(400, 401, 404, 409, 502) },
+        response: {
+          200: ConnectorAnswer(
+            { fields: Type.Array(Type.Unknown(), { description: 'as the CRM describes them (name, label, type…)' }) },
+            "the CRM's fields",
+          ),
+          ...errors(400, 401, 404, 409, 502),
+        },
       },
     },
     async (req) => {

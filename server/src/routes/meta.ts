@@ -4,7 +4,12 @@ import { NO_AUTH } from '../plugins/openapi.js';
 import { errors } from './schemas.js';
 
 const Health = Type.Object(
-  { status: Type.String({ description: 'ok, or degraded when the store does not answer' }), store: Type.String({ description: 'embedded or mongodb' }), store_reachable: Type.Boolean(), connectors: Type.Integer() },
+  {
+    status: Type.String({ description: 'ok, or degraded when the store does not answer' }),
+    store: Type.String({ description: 'embedded or mongodb' }),
+    store_reachable: Type.Boolean(),
+    connectors: Type.Integer(),
+  },
   { additionalProperties: true },
 );
 const Connectors = Type.Object({
@@ -17,7 +22,12 @@ const Connectors = Type.Object({
         description: Type.Union([Type.String(), Type.Null()]),
         auth_type: Type.String({ description: 'api_key, bearer, basic, oauth2 or none' }),
         capabilities: Type.Array(Type.String()),
-        credentials: Type.Array(Type.Object({ name: Type.String(), label: Type.String(), description: Type.Union([Type.String(), Type.Null()]), required: Type.Boolean() }, { additionalProperties: true })),
+        credentials: Type.Array(
+          Type.Object(
+            { name: Type.String(), label: Type.String(), description: Type.Union([Type.String(), Type.Null()]), required: Type.Boolean() },
+            { additionalProperties: true },
+          ),
+        ),
         config_schema: Type.Object({}, { additionalProperties: true, description: "JSON Schema of the connector's config" }),
         mappings: Type.Array(Type.String(), { description: 'mapping names a tenant may override' }),
         default_mappings: Type.Record(Type.String(), Type.String(), { description: "the connector's default JSONata per mapping name" }),
@@ -35,7 +45,8 @@ export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meta'],
         summary: 'Health',
-        description: 'Whether the hub is up and its store answers (503 when it does not), which store engine it runs on and how many connectors it loaded. No authentication.',
+        description:
+          'Whether the hub is up and its store answers (503 when it does not), which store engine it runs on and how many connectors it loaded. No authentication.',
         security: NO_AUTH,
         response: { 200: Health, 503: Health },
       },
@@ -47,7 +58,12 @@ export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         () => false,
       );
       if (!reachable) reply.status(503);
-      return { status: reachable ? 'ok' : 'degraded', store: app.hub.engine.kind, store_reachable: reachable, connectors: app.hub.registry.list().length };
+      return {
+        status: reachable ? 'ok' : 'degraded',
+        store: app.hub.engine.kind,
+        store_reachable: reachable,
+        connectors: app.hub.registry.list().length,
+      };
     },
   );
 
@@ -57,7 +73,8 @@ export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meta'],
         summary: 'Connector catalogue',
-        description: 'Every installed connector: its auth type, capabilities, the credentials and config (JSON Schema) its connect body takes, and the mappings a tenant may override.',
+        description:
+          'Every installed connector: its auth type, capabilities, the credentials and config (JSON Schema) its connect body takes, and the mappings a tenant may override.',
         response: { 200: Connectors, ...errors(401) },
       },
     },
@@ -69,7 +86,12 @@ export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: m.description ?? null,
         auth_type: m.auth.type,
         capabilities: m.capabilities,
-        credentials: Object.entries(m.credentials ?? {}).map(([name, c]) => ({ name, label: c.label, description: c.description ?? null, required: c.required !== false })),
+        credentials: Object.entries(m.credentials ?? {}).map(([name, c]) => ({
+          name,
+          label: c.label,
+          description: c.description ?? null,
+          required: c.required !== false,
+        })),
         config_schema: m.config ?? { type: 'object', properties: {} },
         mappings: Object.keys(m.mappings ?? {}),
         // The console shows each default beside the tenant's override.

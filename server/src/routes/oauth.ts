@@ -4,7 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isHubError, OAuthService, type IntegrationDoc } from '@hub/core';
 import { errors } from './schemas.js';
 
-const CallbackParams = Type.Object({ type: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9-]+$' }) }, { additionalProperties: false });
+const CallbackParams = Type.Object(
+  { type: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9-]+$' }) },
+  { additionalProperties: false },
+);
 // Providers add their own parameters (Google: scope, authuser, prompt), so unknown ones are allowed but must be strings.
 const CallbackQuery = Type.Object(
   {
@@ -40,8 +43,14 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: CallbackParams,
         querystring: CallbackQuery,
         response: {
-          200: Type.Object({ status: Type.String(), integration_id: Type.String(), agent_id: Type.String(), type: Type.String(), message: Type.String() }, { description: 'connected (Accept: application/json)' }),
-          302: Type.Null({ description: 'connected: to HUB_OAUTH_SUCCESS_URL (?integration_id&type&status) or /ui/#/agents/<agentId>?connected=<integrationId>' }),
+          200: Type.Object(
+            { status: Type.String(), integration_id: Type.String(), agent_id: Type.String(), type: Type.String(), message: Type.String() },
+            { description: 'connected (Accept: application/json)' },
+          ),
+          302: Type.Null({
+            description:
+              'connected: to HUB_OAUTH_SUCCESS_URL (?integration_id&type&status) or /ui/#/agents/<agentId>?connected=<integrationId>',
+          }),
           ...errors(400, 502),
         },
       },
@@ -54,7 +63,13 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!isHubError(err)) throw err;
         req.log.warn({ code: err.code, type: req.params.type }, 'OAuth callback refused');
         const status = err.code === 'HUB_ERR_CRM_TRANSIENT' ? 502 : err.statusCode >= 500 ? err.statusCode : 400;
-        return answer(req, reply, status, { statusCode: status, code: err.code, error: status === 400 ? 'Bad Request' : 'Bad Gateway', message: err.message, ...(err.field ? { field: err.field } : {}) });
+        return answer(req, reply, status, {
+          statusCode: status,
+          code: err.code,
+          error: status === 400 ? 'Bad Request' : 'Bad Gateway',
+          message: err.message,
+          ...(err.field ? { field: err.field } : {}),
+        });
       }
       app.log.info({ type: doc.type, integrationId: doc._id }, 'OAuth callback: integration connected');
       const success = app.hub.settings.oauthSuccessUrl;
@@ -67,7 +82,13 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // A browser goes back to the console, on the agent's page, which reads `connected`; API clients get JSON.
       if (!wantsJson(req)) return reply.redirect(consoleUrl(doc), 302);
-      return answer(req, reply, 200, { status: doc.status, integration_id: doc._id, agent_id: doc.agentId, type: doc.type, message: `${doc.name ?? doc.type} is connected. You can close this window.` });
+      return answer(req, reply, 200, {
+        status: doc.status,
+        integration_id: doc._id,
+        agent_id: doc.agentId,
+        type: doc.type,
+        message: `${doc.name ?? doc.type} is connected. You can close this window.`,
+      });
     },
   );
 };

@@ -49,8 +49,15 @@ export const IntegrationView = Answer(
           { ...Open, description: 'health at a glance (GET and list)' },
         ),
       ),
-      stats_24h: Type.Optional(Type.Object({ total: Type.Integer(), succeeded: Type.Integer(), failed: Type.Integer() }, { ...Open, description: 'syncs finished in the last 24 hours' })),
-      authorize_url: Type.Optional(Nullable(Type.String({ description: 'OAuth: where to send the browser while pending_authorization or needs_reauth' }))),
+      stats_24h: Type.Optional(
+        Type.Object(
+          { total: Type.Integer(), succeeded: Type.Integer(), failed: Type.Integer() },
+          { ...Open, description: 'syncs finished in the last 24 hours' },
+        ),
+      ),
+      authorize_url: Type.Optional(
+        Nullable(Type.String({ description: 'OAuth: where to send the browser while pending_authorization or needs_reauth' })),
+      ),
       redirect_uri: Type.Optional(Type.String()),
       authorize_error: Type.Optional(Type.String()),
     },
@@ -71,7 +78,13 @@ export const IngestAnswer = Answer(
 );
 
 const Step = Type.Object(
-  { name: Type.String(), status: Type.String({ enum: ['started', 'succeeded', 'skipped'] }), crm_ids: Type.Optional(Type.Unknown({ description: 'what the CRM gave back' })), reason: Type.Optional(Type.String()), at: Time },
+  {
+    name: Type.String(),
+    status: Type.String({ enum: ['started', 'succeeded', 'skipped'] }),
+    crm_ids: Type.Optional(Type.Unknown({ description: 'what the CRM gave back' })),
+    reason: Type.Optional(Type.String()),
+    at: Time,
+  },
   Open,
 );
 
@@ -133,7 +146,9 @@ export const SyncLogsAnswer = Answer(
 );
 
 /** A job put back in the queue. */
-export const RetriedJob = Answer(Type.Object({ id: Type.String(), integration_id: Type.String(), type: Type.String(), status: Type.String() }, Open));
+export const RetriedJob = Answer(
+  Type.Object({ id: Type.String(), integration_id: Type.String(), type: Type.String(), status: Type.String() }, Open),
+);
 
 /** The original spec's sync stats by integration type. */
 export const SyncStatsAnswer = Answer(
@@ -157,11 +172,20 @@ export const SyncStatsAnswer = Answer(
 
 /** The connection test's answer: whether it worked, what the CRM said, the redacted requests. */
 export const TestAnswer = Answer(
-  Type.Object({ ok: Type.Boolean(), result: Type.Optional(Type.Unknown()), error: Type.Optional(Type.Object({}, Open)), requests: Type.Array(Type.Unknown()) }, Open),
+  Type.Object(
+    {
+      ok: Type.Boolean(),
+      result: Type.Optional(Type.Unknown()),
+      error: Type.Optional(Type.Object({}, Open)),
+      requests: Type.Array(Type.Unknown()),
+    },
+    Open,
+  ),
 );
 
 /** A connector-defined answer (availability, fields, booking): the documented fields plus whatever the connector returns. */
-export const ConnectorAnswer = (properties: Record<string, TSchema>, description: string) => Answer(Type.Object({ integration_id: Type.String(), type: Type.String(), ...properties }, { ...Open, description }));
+export const ConnectorAnswer = (properties: Record<string, TSchema>, description: string) =>
+  Answer(Type.Object({ integration_id: Type.String(), type: Type.String(), ...properties }, { ...Open, description }));
 
 /** A trigger webhook (secrets only in the create answer). */
 export const WebhookView = (withSecrets: boolean) =>
@@ -177,7 +201,10 @@ export const WebhookView = (withSecrets: boolean) =>
         rate_limit: Type.Object({ requests: Type.Integer(), per_seconds: Type.Number() }),
         created_at: Time,
         ...(withSecrets
-          ? { secret: Type.String({ description: 'X-Webhook-Secret; shown this once' }), signing_secret: Type.String({ description: 'signs callbacks (X-Hub-Signature); shown this once' }) }
+          ? {
+              secret: Type.String({ description: 'X-Webhook-Secret; shown this once' }),
+              signing_secret: Type.String({ description: 'signs callbacks (X-Hub-Signature); shown this once' }),
+            }
           : {}),
       },
       Open,
@@ -185,7 +212,19 @@ export const WebhookView = (withSecrets: boolean) =>
   );
 
 /** A voice-provider webhook URL. */
-export const VoiceWebhookView = Answer(Type.Object({ id: Type.String(), agent_id: Type.String(), integration_id: Type.String(), type: Type.String(), url: Type.String(), created_at: Time }, Open));
+export const VoiceWebhookView = Answer(
+  Type.Object(
+    {
+      id: Type.String(),
+      agent_id: Type.String(),
+      integration_id: Type.String(),
+      type: Type.String(),
+      url: Type.String(),
+      created_at: Time,
+    },
+    Open,
+  ),
+);
 
 /** An outbound call with its state, provider call id and sync jobs. */
 export const OutboundCallView = Answer(
@@ -202,7 +241,18 @@ export const OutboundCallView = Answer(
       provider_call_id: Nullable(Type.String()),
       callback: Nullable(Type.Object({ delivered_at: Nullable(Type.String()), error: Nullable(Type.Unknown()) }, Open)),
       error: Nullable(Type.Unknown()),
-      sync: Type.Array(Type.Object({ integration_id: Type.String(), type: Type.String(), job_id: Type.String(), status: Type.String(), last_error: Type.Optional(Type.Object({}, Open)) }, Open)),
+      sync: Type.Array(
+        Type.Object(
+          {
+            integration_id: Type.String(),
+            type: Type.String(),
+            job_id: Type.String(),
+            status: Type.String(),
+            last_error: Type.Optional(Type.Object({}, Open)),
+          },
+          Open,
+        ),
+      ),
       history: Type.Array(Type.Object({}, Open)),
       created_at: Time,
       updated_at: Time,

@@ -4,9 +4,20 @@ import { bookAppointment, checkAvailability, inputError, resolveIntegration } fr
 import { AgentParams, errors } from './schemas.js';
 import { ConnectorAnswer } from './responses.js';
 
-const Params = Type.Object({ agentId: AgentParams.properties.agentId, integrationId: Type.String({ minLength: 1, maxLength: 200, description: 'an integration id or a type' }) }, { additionalProperties: false });
+const Params = Type.Object(
+  {
+    agentId: AgentParams.properties.agentId,
+    integrationId: Type.String({ minLength: 1, maxLength: 200, description: 'an integration id or a type' }),
+  },
+  { additionalProperties: false },
+);
 const Date_ = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'YYYY-MM-DD' });
-const TimeZone = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$|^UTC$', description: 'IANA time zone' });
+const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$|^UTC$',
+  description: 'IANA time zone',
+});
 
 const AvailabilityQuery = Type.Object({ date: Date_, timezone: Type.Optional(TimeZone) }, { additionalProperties: false });
 const BookBody = Type.Object(
@@ -20,7 +31,13 @@ const BookBody = Type.Object(
     customer_name: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     customer_email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     customer_phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
-    address: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'where the appointment is, for CRMs that book at an address (Housecall Pro jobs)' })),
+    address: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: 'where the appointment is, for CRMs that book at an address (Housecall Pro jobs)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -33,18 +50,29 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['scheduling'],
         summary: 'Free slots on a day',
-        description: "The connector's free slots for one day in a time zone (calendar free/busy, or business hours minus the day's jobs). 409 while the integration is not connected; 400 for a connector that cannot check availability.",
+        description:
+          "The connector's free slots for one day in a time zone (calendar free/busy, or business hours minus the day's jobs). 409 while the integration is not connected; 400 for a connector that cannot check availability.",
         params: Params,
         querystring: AvailabilityQuery,
         response: {
-          200: ConnectorAnswer({ date: Type.String(), timezone: Type.String(), slots: Type.Optional(Type.Unknown({ description: 'free slots as the connector gives them (a list of start/end times)' })) }, 'free slots'),
+          200: ConnectorAnswer(
+            {
+              date: Type.String(),
+              timezone: Type.String(),
+              slots: Type.Optional(Type.Unknown({ description: 'free slots as the connector gives them (a list of start/end times)' })),
+            },
+            'free slots',
+          ),
           ...errors(400, 401, 404, 409, 502),
         },
       },
     },
     async (req) => {
       const doc = await resolveIntegration(app.hub, req.tenantId, req.params.agentId, req.params.integrationId);
-      return checkAvailability(app.hub, doc, { date: validDate(req.query.date, 'querystring.date'), timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone') });
+      return checkAvailability(app.hub, doc, {
+        date: validDate(req.query.date, 'querystring.date'),
+        timezone: validZone(req.query.timezone ?? 'UTC', 'querystring.timezone'),
+      });
     },
   );
 
@@ -59,7 +87,14 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         body: BookBody,
         response: {
-          201: ConnectorAnswer({ booked: Type.Boolean(), contact_id: Type.Optional(Type.String()), appointment: Type.Unknown({ description: 'what the CRM gave back' }) }, 'the booking'),
+          201: ConnectorAnswer(
+            {
+              booked: Type.Boolean(),
+              contact_id: Type.Optional(Type.String()),
+              appointment: Type.Unknown({ description: 'what the CRM gave back' }),
+            },
+            'the booking',
+          ),
           ...errors(400, 401, 404, 409, 502),
         },
       },

@@ -2,12 +2,22 @@ import { Type } from '@sinclair/typebox';
 import { SyncConditionsSchema } from '@hub/core';
 
 /** `:agentId` as the platform names agents. */
-export const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' }) }, { additionalProperties: false });
+export const AgentParams = Type.Object(
+  { agentId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' }) },
+  { additionalProperties: false },
+);
 /** `:agentId/…/:integrationId`. */
-export const IntegrationParams = Type.Object({ agentId: AgentParams.properties.agentId, integrationId: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const IntegrationParams = Type.Object(
+  { agentId: AgentParams.properties.agentId, integrationId: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 
-const Mappings = Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 20000 }), { description: 'JSONata per mapping name, replacing the connector default' });
-const FieldMappings = Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), { description: 'simple form {ourField: theirField}' });
+const Mappings = Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 20000 }), {
+  description: 'JSONata per mapping name, replacing the connector default',
+});
+const FieldMappings = Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {
+  description: 'simple form {ourField: theirField}',
+});
 
 /** POST …/integrations/connect: the original spec's body; credential fields (api_key, webhook_url, …) sit at the top level or in auth_data. */
 export const ConnectBody = Type.Object(
@@ -59,7 +69,8 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorBody> 
 }
 
 /** An object whose fields are open-ended (connector-defined outputs, configs): serialized as given. */
-export const OpenObject = (description?: string) => Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
+export const OpenObject = (description?: string) =>
+  Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
 
 /** A 204 answer. */
 export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'no content' });

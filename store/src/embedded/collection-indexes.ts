@@ -18,7 +18,10 @@ export class CollectionIndexes {
   private nextSeq = 0;
   private numbered = false;
 
-  constructor(private readonly collection: string, private readonly docs: Map<string, Doc>) {}
+  constructor(
+    private readonly collection: string,
+    private readonly docs: Map<string, Doc>,
+  ) {}
 
   /** Adds the structures an index definition needs, built over the current docs. */
   add(spec: IndexSpec): void {

@@ -191,7 +191,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   }
 
   private async remove(targets: Doc[]): Promise<{ acknowledged: true; deletedCount: number }> {
-    if (targets.length > 0) await this.write([], targets.map((d) => d._id), targets);
+    if (targets.length > 0)
+      await this.write(
+        [],
+        targets.map((d) => d._id),
+        targets,
+      );
     return { acknowledged: true, deletedCount: targets.length };
   }
 

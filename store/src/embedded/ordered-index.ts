@@ -27,7 +27,10 @@ export class OrderedIndex {
   private readonly tree;
   private unusable = false;
 
-  constructor(keys: Record<string, 1 | -1>, private readonly orderOf: (id: string) => number) {
+  constructor(
+    keys: Record<string, 1 | -1>,
+    private readonly orderOf: (id: string) => number,
+  ) {
     this.fields = Object.keys(keys);
     this.dirs = [...Object.values(keys), 1];
     this.tree = new BTree<OrderedKey, string>(undefined, (a, b) => this.compareFrom(a, b, 0));
@@ -104,7 +107,8 @@ export class OrderedIndex {
     const seen = new Set<string>();
     for (;;) {
       let best: (typeof heads)[number] | undefined;
-      for (const h of heads) if (h.entry !== undefined && (best === undefined || this.compareFrom(h.entry[0], best.entry![0], start) < 0)) best = h;
+      for (const h of heads)
+        if (h.entry !== undefined && (best === undefined || this.compareFrom(h.entry[0], best.entry![0], start) < 0)) best = h;
       if (best === undefined) return;
       const id = best.entry![1];
       if (!seen.has(id)) yield id;

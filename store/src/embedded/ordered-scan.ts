@@ -32,7 +32,12 @@ export function compareValues(a: unknown, b: unknown): number {
  * order is reading it sorted (ties in insertion order, as the index's last key). Undefined when any
  * branch does not fit.
  */
-export function planScan(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, fields: string[], dirs: number[]): ScanPlan[] | undefined {
+export function planScan(
+  filter: Record<string, unknown>,
+  sort: Record<string, 1 | -1>,
+  fields: string[],
+  dirs: number[],
+): ScanPlan[] | undefined {
   const branches = branchesOf(filter);
   if (branches === undefined) return undefined;
   const sortKeys = Object.entries(sort);
@@ -79,7 +84,10 @@ function equalityOf(cond: unknown): unknown {
 
 function upperBound(cond: unknown): { bound: number | string; strict: boolean } | undefined {
   if (!isPlainObject(cond)) return undefined;
-  for (const [op, strict] of [['$lt', true], ['$lte', false]] as const) {
+  for (const [op, strict] of [
+    ['$lt', true],
+    ['$lte', false],
+  ] as const) {
     const bound = cond[op];
     if ((typeof bound === 'number' && !Number.isNaN(bound)) || typeof bound === 'string') return { bound, strict };
   }

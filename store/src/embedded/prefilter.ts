@@ -13,7 +13,8 @@ export function prefilter(filter: Filter): ((doc: Doc) => boolean) | null {
   const anyOf: Array<Array<(doc: Doc) => boolean>> = [];
   collect(filter, checks, anyOf);
   if (checks.length === 0 && anyOf.length === 0) return null;
-  return (doc) => checks.every(([path, allowed]) => mayMatch(doc, path, allowed)) && anyOf.every((branches) => branches.some((b) => b(doc)));
+  return (doc) =>
+    checks.every(([path, allowed]) => mayMatch(doc, path, allowed)) && anyOf.every((branches) => branches.some((b) => b(doc)));
 }
 
 function collect(filter: Filter, checks: Array<[string[], Set<Primitive>]>, anyOf: Array<Array<(doc: Doc) => boolean>>): void {

@@ -39,7 +39,10 @@ function wrap<T extends Doc>(inner: DocCollection<T>): DocCollection<T> {
     find: (filter, options) => cursor(inner.find(viaBson(filter), options)),
     updateOne: async (filter, update, options) => (checkUpdate(update), inner.updateOne(viaBson(filter), viaBson(update), options)),
     updateMany: async (filter, update) => (checkUpdate(update), inner.updateMany(viaBson(filter), viaBson(update))),
-    findOneAndUpdate: async (filter, update, options) => (checkUpdate(update), out(inner.findOneAndUpdate(viaBson(filter), viaBson(update), options))),
+    findOneAndUpdate: async (filter, update, options) => (
+      checkUpdate(update),
+      out(inner.findOneAndUpdate(viaBson(filter), viaBson(update), options))
+    ),
     deleteOne: (filter) => inner.deleteOne(viaBson(filter)),
     deleteMany: (filter) => inner.deleteMany(viaBson(filter)),
     countDocuments: (filter) => inner.countDocuments(viaBson(filter)),

@@ -98,7 +98,21 @@ const theme = EditorView.theme({
  * A CodeMirror 6 editor for a JSONata expression, labelled for assistive technology, with the
  * parse error's position underlined. Tab is left to move focus, so the page stays keyboard-usable.
  */
-export function CodeEditor({ value, onChange, label, readOnly = false, error, describedBy }: { value: string; onChange?: (v: string) => void; label: string; readOnly?: boolean; error?: ErrorRange | null; describedBy?: string }) {
+export function CodeEditor({
+  value,
+  onChange,
+  label,
+  readOnly = false,
+  error,
+  describedBy,
+}: {
+  value: string;
+  onChange?: (v: string) => void;
+  label: string;
+  readOnly?: boolean;
+  error?: ErrorRange | null;
+  describedBy?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
@@ -116,7 +130,11 @@ export function CodeEditor({ value, onChange, label, readOnly = false, error, de
       EditorView.lineWrapping,
       EditorView.cspNonce.of(cspNonce()),
       keymap.of([...defaultKeymap, ...historyKeymap]),
-      EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(readOnly ? { 'aria-readonly': 'true' } : {}) }),
+      EditorView.contentAttributes.of({
+        'aria-label': label,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        ...(readOnly ? { 'aria-readonly': 'true' } : {}),
+      }),
       // Read-only stays focusable (editable view, read-only state): keyboard users can reach, scroll and select a default.
       EditorState.readOnly.of(readOnly),
       EditorView.updateListener.of((u) => {

@@ -8,7 +8,19 @@ export interface Row {
 }
 
 /** Call fields a tenant maps most often (free custom fields of the call work too). */
-const CALL_FIELDS = ['call_outcome', 'call_summary', 'call_sentiment', 'customer_name', 'customer_email', 'customer_phone', 'duration_seconds', 'recording_url', 'transcript', 'started_at', 'ended_at'];
+const CALL_FIELDS = [
+  'call_outcome',
+  'call_summary',
+  'call_sentiment',
+  'customer_name',
+  'customer_email',
+  'customer_phone',
+  'duration_seconds',
+  'recording_url',
+  'transcript',
+  'started_at',
+  'ended_at',
+];
 
 let nextKey = 1;
 
@@ -29,7 +41,17 @@ export function crmFieldName(f: Record<string, unknown>): string | undefined {
 }
 
 /** The field mappings table: call field → CRM field, CRM names offered from the CRM's own list. */
-export function FieldMappingsTable({ rows, onChange, crmFields, unknown }: { rows: Row[]; onChange: (r: Row[]) => void; crmFields: Array<Record<string, unknown>>; unknown: string[] }) {
+export function FieldMappingsTable({
+  rows,
+  onChange,
+  crmFields,
+  unknown,
+}: {
+  rows: Row[];
+  onChange: (r: Row[]) => void;
+  crmFields: Array<Record<string, unknown>>;
+  unknown: string[];
+}) {
   const id = useId();
   const set = (key: number, patch: Partial<Row>) => onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   return (
@@ -58,14 +80,25 @@ export function FieldMappingsTable({ rows, onChange, crmFields, unknown }: { row
             </div>
             <div className="field">
               <label htmlFor={`${id}-t${r.key}`}>CRM field {i + 1}</label>
-              <input id={`${id}-t${r.key}`} list={`${id}-theirs`} value={r.theirs} onChange={(e) => set(r.key, { theirs: e.target.value })} aria-invalid={bad || undefined} aria-describedby={bad ? `${id}-u${r.key}` : undefined} />
+              <input
+                id={`${id}-t${r.key}`}
+                list={`${id}-theirs`}
+                value={r.theirs}
+                onChange={(e) => set(r.key, { theirs: e.target.value })}
+                aria-invalid={bad || undefined}
+                aria-describedby={bad ? `${id}-u${r.key}` : undefined}
+              />
               {bad && (
                 <p id={`${id}-u${r.key}`} className="field-error">
                   Unknown in the CRM
                 </p>
               )}
             </div>
-            <button type="button" onClick={() => onChange(rows.filter((x) => x.key !== r.key))} aria-label={`Remove field mapping ${i + 1}`}>
+            <button
+              type="button"
+              onClick={() => onChange(rows.filter((x) => x.key !== r.key))}
+              aria-label={`Remove field mapping ${i + 1}`}
+            >
               Remove
             </button>
           </div>

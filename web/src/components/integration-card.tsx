@@ -18,7 +18,15 @@ const LABELS: Record<HealthState, string> = {
 export function healthOf(i: Integration): { state: HealthState; label: string } {
   const state: HealthState =
     i.health?.state ??
-    (i.status === 'needs_reauth' ? 'needs_reauth' : i.status === 'disabled' ? 'disabled' : i.status === 'pending_authorization' ? 'pending' : i.status === 'connected' ? 'healthy' : 'failing');
+    (i.status === 'needs_reauth'
+      ? 'needs_reauth'
+      : i.status === 'disabled'
+        ? 'disabled'
+        : i.status === 'pending_authorization'
+          ? 'pending'
+          : i.status === 'connected'
+            ? 'healthy'
+            : 'failing');
   return { state, label: LABELS[state] };
 }
 
@@ -29,7 +37,21 @@ function syncsLine(i: Integration): string {
 }
 
 /** One integration: health, figures and every action on it. */
-export function IntegrationCard({ agentId, integration: i, connector, onChanged, onEdit, onDisconnect }: { agentId: string; integration: Integration; connector?: Connector; onChanged: () => void; onEdit: () => void; onDisconnect: () => void }) {
+export function IntegrationCard({
+  agentId,
+  integration: i,
+  connector,
+  onChanged,
+  onEdit,
+  onDisconnect,
+}: {
+  agentId: string;
+  integration: Integration;
+  connector?: Connector;
+  onChanged: () => void;
+  onEdit: () => void;
+  onDisconnect: () => void;
+}) {
   const api = useApi();
   const [result, setResult] = useState<{ text: string; tone: 'ok' | 'error' } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -110,7 +132,11 @@ export function IntegrationCard({ agentId, integration: i, connector, onChanged,
         <a className="button" href={href(['agents', agentId, 'integrations', i.id, 'mapping'])} aria-label={`Mapping of ${title}`}>
           Mapping
         </a>
-        <a className="button" href={href(['agents', agentId, 'integrations', i.id, 'conditions'])} aria-label={`Sync conditions of ${title}`}>
+        <a
+          className="button"
+          href={href(['agents', agentId, 'integrations', i.id, 'conditions'])}
+          aria-label={`Sync conditions of ${title}`}
+        >
           Sync conditions
         </a>
         {(i.status === 'connected' || i.status === 'disabled') && (

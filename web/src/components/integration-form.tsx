@@ -9,7 +9,17 @@ import type { Connector, Integration } from '../types';
  * Connect (no `existing`) or edit an integration, with controls generated from the connector's
  * credentials and config schema. Every `field` the hub names in an error is shown on its control.
  */
-export function IntegrationForm({ agentId, connector, existing, onDone }: { agentId: string; connector: Connector; existing?: Integration; onDone: (i: Integration) => void }) {
+export function IntegrationForm({
+  agentId,
+  connector,
+  existing,
+  onDone,
+}: {
+  agentId: string;
+  connector: Connector;
+  existing?: Integration;
+  onDone: (i: Integration) => void;
+}) {
   const api = useApi();
   const fields = useMemo(() => formFields(connector.config_schema), [connector]);
   const [name, setName] = useState(existing?.name ?? '');
@@ -27,8 +37,17 @@ export function IntegrationForm({ agentId, connector, existing, onDone }: { agen
     const config = toConfig(fields, values, existing?.config ?? {});
     try {
       const result = existing
-        ? await api<Integration>('PUT', `/api/agents/${seg(agentId)}/integrations/${seg(existing.id)}`, { ...(name.trim() ? { name: name.trim() } : {}), config, ...(Object.keys(given).length ? { auth_data: given } : {}) })
-        : await api<Integration>('POST', `/api/agents/${seg(agentId)}/integrations/connect`, { type: connector.id, ...(name.trim() ? { name: name.trim() } : {}), ...given, config });
+        ? await api<Integration>('PUT', `/api/agents/${seg(agentId)}/integrations/${seg(existing.id)}`, {
+            ...(name.trim() ? { name: name.trim() } : {}),
+            config,
+            ...(Object.keys(given).length ? { auth_data: given } : {}),
+          })
+        : await api<Integration>('POST', `/api/agents/${seg(agentId)}/integrations/connect`, {
+            type: connector.id,
+            ...(name.trim() ? { name: name.trim() } : {}),
+            ...given,
+            config,
+          });
       if (!existing && result.status === 'pending_authorization') {
         if (result.authorize_url) {
           window.location.assign(result.authorize_url);
@@ -60,12 +79,32 @@ export function IntegrationForm({ agentId, connector, existing, onDone }: { agen
         {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       {connector.credentials.map((c) => (
-        <Field key={c.name} label={c.label ?? c.name} required={c.required && !existing} error={errors[c.name]} hint={existing?.credentials_set ? 'Leave blank to keep the stored value.' : c.description}>
-          {(p) => <input {...p} type="password" autoComplete="off" value={creds[c.name] ?? ''} onChange={(e) => setCreds({ ...creds, [c.name]: e.target.value })} />}
+        <Field
+          key={c.name}
+          label={c.label ?? c.name}
+          required={c.required && !existing}
+          error={errors[c.name]}
+          hint={existing?.credentials_set ? 'Leave blank to keep the stored value.' : c.description}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="off"
+              value={creds[c.name] ?? ''}
+              onChange={(e) => setCreds({ ...creds, [c.name]: e.target.value })}
+            />
+          )}
         </Field>
       ))}
       {fields.map((f) => (
-        <ConfigControl key={f.name} field={f} value={values[f.name] ?? ''} error={errors[`config.${f.name}`]} onChange={(v) => setValues({ ...values, [f.name]: v })} />
+        <ConfigControl
+          key={f.name}
+          field={f}
+          value={values[f.name] ?? ''}
+          error={errors[`config.${f.name}`]}
+          onChange={(v) => setValues({ ...values, [f.name]: v })}
+        />
       ))}
       {oauth && !existing && <p className="hint">Next, {connector.name} asks you to allow access, then brings you back here.</p>}
       <div className="actions">
@@ -77,8 +116,24 @@ export function IntegrationForm({ agentId, connector, existing, onDone }: { agen
   );
 }
 
-function ConfigControl({ field: f, value, error, onChange }: { field: FormField; value: string; error?: string; onChange: (v: string) => void }) {
-  const hint = [f.description && !/[.!?]$/.test(f.description) ? `${f.description}.` : f.description, f.kind === 'list' ? 'Separate values with commas.' : '', f.default !== undefined ? `Default: ${String(f.default)}` : ''].filter(Boolean).join(' ');
+function ConfigControl({
+  field: f,
+  value,
+  error,
+  onChange,
+}: {
+  field: FormField;
+  value: string;
+  error?: string;
+  onChange: (v: string) => void;
+}) {
+  const hint = [
+    f.description && !/[.!?]$/.test(f.description) ? `${f.description}.` : f.description,
+    f.kind === 'list' ? 'Separate values with commas.' : '',
+    f.default !== undefined ? `Default: ${String(f.default)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <Field label={f.label} required={f.required} error={error} hint={hint || undefined}>
       {(p) =>
@@ -98,7 +153,12 @@ function ConfigControl({ field: f, value, error, onChange }: { field: FormField;
             ))}
           </select>
         ) : (
-          <input {...p} inputMode={f.kind === 'integer' || f.kind === 'number' ? 'numeric' : undefined} value={value} onChange={(e) => onChange(e.target.value)} />
+          <input
+            {...p}
+            inputMode={f.kind === 'integer' || f.kind === 'number' ? 'numeric' : undefined}
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+          />
         )
       }
     </Field>

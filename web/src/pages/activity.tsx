@@ -17,12 +17,21 @@ export function localToIso(v: string): string | undefined {
 
 /** The agent's calls, newest first, with each integration's status; filters live in the URL. */
 export function ActivityTab({ agentId, query: q }: { agentId: string; query: URLSearchParams }) {
-  const filters = { status: q.get('status') ?? '', integration_id: q.get('integration_id') ?? '', since: q.get('since') ?? '', until: q.get('until') ?? '' };
+  const filters = {
+    status: q.get('status') ?? '',
+    integration_id: q.get('integration_id') ?? '',
+    since: q.get('since') ?? '',
+    until: q.get('until') ?? '',
+  };
   const [pages, setPages] = useState<string[]>([]);
   const integrations = useLoad((api) => api<{ integrations: Integration[] }>('GET', `/api/agents/${seg(agentId)}/integrations`), agentId);
   const key = `${agentId}?${q.toString()}`;
   const calls = useLoad(
-    (api) => api<{ calls: CallRow[]; next_before: string | null }>('GET', `/api/agents/${seg(agentId)}/calls${query({ status: filters.status, integration_id: filters.integration_id, since: localToIso(filters.since), until: localToIso(filters.until), limit: 50 })}`),
+    (api) =>
+      api<{ calls: CallRow[]; next_before: string | null }>(
+        'GET',
+        `/api/agents/${seg(agentId)}/calls${query({ status: filters.status, integration_id: filters.integration_id, since: localToIso(filters.since), until: localToIso(filters.until), limit: 50 })}`,
+      ),
     key,
   );
   useInterval(calls.reload, 5000);
@@ -58,14 +67,24 @@ export function ActivityTab({ agentId, query: q }: { agentId: string; query: URL
             </select>
           )}
         </Field>
-        <Field label="Received from">{(p) => <input {...p} type="datetime-local" value={filters.since} onChange={(e) => setFilter('since', e.target.value)} />}</Field>
-        <Field label="Received until">{(p) => <input {...p} type="datetime-local" value={filters.until} onChange={(e) => setFilter('until', e.target.value)} />}</Field>
+        <Field label="Received from">
+          {(p) => <input {...p} type="datetime-local" value={filters.since} onChange={(e) => setFilter('since', e.target.value)} />}
+        </Field>
+        <Field label="Received until">
+          {(p) => <input {...p} type="datetime-local" value={filters.until} onChange={(e) => setFilter('until', e.target.value)} />}
+        </Field>
       </form>
       <LoadError error={calls.error} retry={calls.reload} what="calls" />
       {calls.data && calls.data.calls.length === 0 && <p>No calls match.</p>}
       {calls.data && calls.data.calls.length > 0 && <CallTable agentId={agentId} calls={calls.data.calls} />}
       {pages.map((before) => (
-        <OlderPage key={before} agentId={agentId} filters={filters} before={before} onMore={(b) => setPages((p) => (p.includes(b) ? p : [...p, b]))} />
+        <OlderPage
+          key={before}
+          agentId={agentId}
+          filters={filters}
+          before={before}
+          onMore={(b) => setPages((p) => (p.includes(b) ? p : [...p, b]))}
+        />
       ))}
       {calls.data?.next_before && pages.length === 0 && (
         <button type="button" onClick={() => setPages([calls.data!.next_before!])}>
@@ -76,9 +95,23 @@ export function ActivityTab({ agentId, query: q }: { agentId: string; query: URL
   );
 }
 
-function OlderPage({ agentId, filters, before, onMore }: { agentId: string; filters: Record<string, string>; before: string; onMore: (b: string) => void }) {
+function OlderPage({
+  agentId,
+  filters,
+  before,
+  onMore,
+}: {
+  agentId: string;
+  filters: Record<string, string>;
+  before: string;
+  onMore: (b: string) => void;
+}) {
   const page = useLoad(
-    (api) => api<{ calls: CallRow[]; next_before: string | null }>('GET', `/api/agents/${seg(agentId)}/calls${query({ ...filters, since: localToIso(filters.since), until: localToIso(filters.until), before, limit: 50 })}`),
+    (api) =>
+      api<{ calls: CallRow[]; next_before: string | null }>(
+        'GET',
+        `/api/agents/${seg(agentId)}/calls${query({ ...filters, since: localToIso(filters.since), until: localToIso(filters.until), before, limit: 50 })}`,
+      ),
     before,
   );
   if (!page.data) return <LoadError error={page.error} retry={page.reload} what="older calls" />;
@@ -143,10 +176,16 @@ export function CallPage({ agentId, callId }: { agentId: string; callId: string 
         <a href={href(['agents', agentId, 'activity'])}>Activity</a> /
       </p>
       <h2>Call {callId}</h2>
-      {missing ? <p role="alert">The hub has no call {callId} for this agent.</p> : <LoadError error={status.error} retry={status.reload} what="the call" />}
+      {missing ? (
+        <p role="alert">The hub has no call {callId} for this agent.</p>
+      ) : (
+        <LoadError error={status.error} retry={status.reload} what="the call" />
+      )}
       {status.data && <p className="muted">Received {when(status.data.received_at)}</p>}
       {status.data?.integrations.length === 0 && <p>No integration took this call (none connected, or its sync conditions skipped it).</p>}
-      {status.data?.integrations.map((j) => <JobView key={j.job_id} agentId={agentId} callId={callId} job={j} onRetried={status.reload} />)}
+      {status.data?.integrations.map((j) => (
+        <JobView key={j.job_id} agentId={agentId} callId={callId} job={j} onRetried={status.reload} />
+      ))}
     </div>
   );
 }
@@ -155,7 +194,13 @@ function JobView({ agentId, callId, job, onRetried }: { agentId: string; callId:
   const api = useApi();
   const [result, setResult] = useState<{ text: string; tone: 'ok' | 'error' } | null>(null);
   const logs = useLoad(
-    async (a) => (await a<{ logs: SyncLog[] }>('GET', `/api/agents/${seg(agentId)}/sync-logs${query({ integration_id: job.integration_id, limit: 1000 })}`)).logs.filter((l) => l.callId === callId),
+    async (a) =>
+      (
+        await a<{ logs: SyncLog[] }>(
+          'GET',
+          `/api/agents/${seg(agentId)}/sync-logs${query({ integration_id: job.integration_id, limit: 1000 })}`,
+        )
+      ).logs.filter((l) => l.callId === callId),
     `${job.job_id}/${job.status}/${job.attempts}/${job.steps.map((s) => s.status).join()}`,
   );
   const retry = async () => {
@@ -168,7 +213,10 @@ function JobView({ agentId, callId, job, onRetried }: { agentId: string; callId:
     }
   };
   return (
-    <section className={`card health-${job.status === 'succeeded' ? 'healthy' : job.status === 'failed' ? 'failing' : 'pending'}`} aria-labelledby={`job-${job.job_id}`}>
+    <section
+      className={`card health-${job.status === 'succeeded' ? 'healthy' : job.status === 'failed' ? 'failing' : 'pending'}`}
+      aria-labelledby={`job-${job.job_id}`}
+    >
       <div className="card-head">
         <h3 id={`job-${job.job_id}`}>{job.type}</h3>
         <span className={`badge badge-${job.status}`}>{job.status}</span>
@@ -189,7 +237,8 @@ function JobView({ agentId, callId, job, onRetried }: { agentId: string; callId:
       <ol className="timeline" aria-label={`${job.type} steps`}>
         {job.steps.map((s) => (
           <li key={s.name}>
-            <strong>{s.name}</strong> <span className={`badge badge-${s.status}`}>{s.status}</span> {s.at && <span className="muted">{when(s.at)}</span>}
+            <strong>{s.name}</strong> <span className={`badge badge-${s.status}`}>{s.status}</span>{' '}
+            {s.at && <span className="muted">{when(s.at)}</span>}
             {s.crm_ids !== undefined && <p className="muted">CRM ids: {compact(s.crm_ids)}</p>}
             {s.reason && <p className={s.status === 'failed' ? 'card-error' : 'muted'}>{s.reason}</p>}
           </li>
@@ -214,6 +263,9 @@ function JobView({ agentId, callId, job, onRetried }: { agentId: string; callId:
 }
 
 function compact(v: unknown): string {
-  if (v && typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join(', ');
+  if (v && typeof v === 'object')
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`)
+      .join(', ');
   return String(v);
 }

@@ -17,7 +17,9 @@ export function AgentsPage() {
       <OpenAgent />
       {!missing && <LoadError error={agents.error} retry={agents.reload} what="agents" />}
       {missing && <p className="hint">This hub does not list agents yet; open one by its id above.</p>}
-      {agents.data && agents.data.agents.length === 0 && <p>No agent has integrations or calls yet. Open an agent id above to connect its first CRM.</p>}
+      {agents.data && agents.data.agents.length === 0 && (
+        <p>No agent has integrations or calls yet. Open an agent id above to connect its first CRM.</p>
+      )}
       {agents.data && agents.data.agents.length > 0 && (
         <ul className="cards" aria-label="Agents">
           {agents.data.agents.map((a) => (
@@ -55,7 +57,14 @@ function OpenAgent() {
     <form className="inline-form" onSubmit={submit} noValidate>
       <div className="field">
         <label htmlFor="open-agent">Agent id</label>
-        <input id="open-agent" value={id} onChange={(e) => (setId(e.target.value), setError(null))} placeholder="agent_xyz789" aria-invalid={error ? true : undefined} aria-describedby={error ? 'open-agent-error' : undefined} />
+        <input
+          id="open-agent"
+          value={id}
+          onChange={(e) => (setId(e.target.value), setError(null))}
+          placeholder="agent_xyz789"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'open-agent-error' : undefined}
+        />
         {error && (
           <p id="open-agent-error" className="field-error">
             {error}

@@ -27,7 +27,10 @@ export default function ConditionsPage({ agentId, integrationId }: { agentId: st
 /** The conditions the form describes; empty parts are left out, and nothing at all means "every call". */
 export function toConditions(outcomes: string, minDuration: string, whenExpr: string): SyncConditions | null {
   const c: SyncConditions = {};
-  const list = outcomes.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = outcomes
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length) c.call_outcome = list;
   if (minDuration.trim() !== '') c.min_duration_seconds = Number(minDuration);
   if (whenExpr.trim()) c.when = whenExpr.trim();
@@ -50,7 +53,9 @@ function ConditionsForm({ agentId, base, integration }: { agentId: string; base:
   useEffect(() => {
     if (problem) return;
     let live = true;
-    api<{ calls: PreviewRow[] }>('POST', `${base}/conditions/preview`, { sync_conditions: JSON.parse(debounced) as SyncConditions | null }).then(
+    api<{ calls: PreviewRow[] }>('POST', `${base}/conditions/preview`, {
+      sync_conditions: JSON.parse(debounced) as SyncConditions | null,
+    }).then(
       (r) => {
         if (!live) return;
         setRows(r.calls);
@@ -92,7 +97,13 @@ function ConditionsForm({ agentId, base, integration }: { agentId: string; base:
         <span className="label" id="when-label">
           When (JSONata over {'{call}'})
         </span>
-        <CodeEditor label="When (JSONata over call)" value={whenExpr} onChange={setWhen} error={problem} describedBy={problem || err('when') ? 'when-error' : undefined} />
+        <CodeEditor
+          label="When (JSONata over call)"
+          value={whenExpr}
+          onChange={setWhen}
+          error={problem}
+          describedBy={problem || err('when') ? 'when-error' : undefined}
+        />
         {(problem || err('when')) && (
           <p id="when-error" className="field-error">
             {problem ? `Line ${problem.line}, column ${problem.column}: ${problem.message}` : err('when')}
@@ -108,7 +119,9 @@ function ConditionsForm({ agentId, base, integration }: { agentId: string; base:
       <Status tone={saved?.tone}>{saved?.text}</Status>
       <section aria-labelledby="cond-preview" aria-live="polite">
         <h3 id="cond-preview">Recent calls under these conditions</h3>
-        {rows && <p>{rows.length === 0 ? 'This agent has no calls yet.' : `${synced} of the last ${rows.length} calls would have synced.`}</p>}
+        {rows && (
+          <p>{rows.length === 0 ? 'This agent has no calls yet.' : `${synced} of the last ${rows.length} calls would have synced.`}</p>
+        )}
         {rows && rows.length > 0 && (
           <div className="table-wrap">
             <table>

@@ -29,7 +29,8 @@ export function IntegrationsTab({ agentId, connected }: { agentId: string; conne
       {justConnected && (
         <div className="banner banner-ok" role="status">
           <span>
-            {justConnected.name || byId.get(justConnected.type)?.name || justConnected.type} is {justConnected.status === 'connected' ? 'connected' : justConnected.status.replace(/_/g, ' ')}.
+            {justConnected.name || byId.get(justConnected.type)?.name || justConnected.type} is{' '}
+            {justConnected.status === 'connected' ? 'connected' : justConnected.status.replace(/_/g, ' ')}.
           </span>
           <button type="button" className="link" onClick={() => go(href(['agents', agentId]))}>
             Dismiss
@@ -48,22 +49,60 @@ export function IntegrationsTab({ agentId, connected }: { agentId: string; conne
       {list.data && (
         <ul className="cards" aria-label="Integrations">
           {list.data.integrations.map((i) => (
-            <IntegrationCard key={i.id} agentId={agentId} integration={i} connector={byId.get(i.type)} onChanged={list.reload} onEdit={() => setOpen({ kind: 'edit', integration: i })} onDisconnect={() => setOpen({ kind: 'disconnect', integration: i })} />
+            <IntegrationCard
+              key={i.id}
+              agentId={agentId}
+              integration={i}
+              connector={byId.get(i.type)}
+              onChanged={list.reload}
+              onEdit={() => setOpen({ kind: 'edit', integration: i })}
+              onDisconnect={() => setOpen({ kind: 'disconnect', integration: i })}
+            />
           ))}
         </ul>
       )}
-      {open?.kind === 'connect' && connectors.data && <ConnectDialog agentId={agentId} connectors={connectors.data.connectors} onClose={close} onDone={(i) => done(`${i.name || byId.get(i.type)?.name || i.type} is connected.`)} />}
+      {open?.kind === 'connect' && connectors.data && (
+        <ConnectDialog
+          agentId={agentId}
+          connectors={connectors.data.connectors}
+          onClose={close}
+          onDone={(i) => done(`${i.name || byId.get(i.type)?.name || i.type} is connected.`)}
+        />
+      )}
       {open?.kind === 'edit' && byId.get(open.integration.type) && (
         <Dialog title={`Settings of ${open.integration.name || byId.get(open.integration.type)!.name}`} onClose={close}>
-          <IntegrationForm agentId={agentId} connector={byId.get(open.integration.type)!} existing={open.integration} onDone={() => done('Settings saved.')} />
+          <IntegrationForm
+            agentId={agentId}
+            connector={byId.get(open.integration.type)!}
+            existing={open.integration}
+            onDone={() => done('Settings saved.')}
+          />
         </Dialog>
       )}
-      {open?.kind === 'disconnect' && <DisconnectDialog agentId={agentId} integration={open.integration} title={open.integration.name || byId.get(open.integration.type)?.name || open.integration.type} onClose={close} onDone={done} />}
+      {open?.kind === 'disconnect' && (
+        <DisconnectDialog
+          agentId={agentId}
+          integration={open.integration}
+          title={open.integration.name || byId.get(open.integration.type)?.name || open.integration.type}
+          onClose={close}
+          onDone={done}
+        />
+      )}
     </div>
   );
 }
 
-function ConnectDialog({ agentId, connectors, onClose, onDone }: { agentId: string; connectors: Connector[]; onClose: () => void; onDone: (i: Integration) => void }) {
+function ConnectDialog({
+  agentId,
+  connectors,
+  onClose,
+  onDone,
+}: {
+  agentId: string;
+  connectors: Connector[];
+  onClose: () => void;
+  onDone: (i: Integration) => void;
+}) {
   const [type, setType] = useState('');
   const connector = connectors.find((c) => c.id === type);
   return (
@@ -86,7 +125,19 @@ function ConnectDialog({ agentId, connectors, onClose, onDone }: { agentId: stri
   );
 }
 
-function DisconnectDialog({ agentId, integration, title, onClose, onDone }: { agentId: string; integration: Integration; title: string; onClose: () => void; onDone: (m: string) => void }) {
+function DisconnectDialog({
+  agentId,
+  integration,
+  title,
+  onClose,
+  onDone,
+}: {
+  agentId: string;
+  integration: Integration;
+  title: string;
+  onClose: () => void;
+  onDone: (m: string) => void;
+}) {
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
   const confirm = async () => {

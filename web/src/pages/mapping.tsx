@@ -13,7 +13,10 @@ import type { Connector, Integration, MappingPreview } from '../types';
 export default function MappingPage({ agentId, integrationId }: { agentId: string; integrationId: string }) {
   const base = `/api/agents/${seg(agentId)}/integrations/${seg(integrationId)}`;
   const loaded = useLoad(async (api) => {
-    const [integration, { connectors }] = await Promise.all([api<Integration>('GET', base), api<{ connectors: Connector[] }>('GET', '/api/connectors')]);
+    const [integration, { connectors }] = await Promise.all([
+      api<Integration>('GET', base),
+      api<{ connectors: Connector[] }>('GET', '/api/connectors'),
+    ]);
     const fields = await api<{ fields: Array<Record<string, unknown>> }>('GET', `${base}/fields`).catch(() => ({ fields: [] }));
     return { integration, connector: connectors.find((c) => c.id === integration.type), fields: fields.fields };
   }, base);
@@ -23,13 +26,27 @@ export default function MappingPage({ agentId, integrationId }: { agentId: strin
   return <Editor key={integration.id} agentId={agentId} base={base} integration={integration} connector={connector} crmFields={fields} />;
 }
 
-function Editor({ agentId, base, integration, connector, crmFields }: { agentId: string; base: string; integration: Integration; connector: Connector; crmFields: Array<Record<string, unknown>> }) {
+function Editor({
+  agentId,
+  base,
+  integration,
+  connector,
+  crmFields,
+}: {
+  agentId: string;
+  base: string;
+  integration: Integration;
+  connector: Connector;
+  crmFields: Array<Record<string, unknown>>;
+}) {
   const api = useApi();
   const defaults = connector.default_mappings ?? {};
   const [overrides, setOverrides] = useState<Record<string, string>>(integration.mappings ?? {});
   const [rows, setRows] = useState<Row[]>(() => rowsOf(integration.field_mappings ?? {}));
   const [callText, setCallText] = useState('');
-  const [preview, setPreview] = useState<{ data?: MappingPreview & { call?: unknown }; error?: string; fields?: Record<string, string> }>({});
+  const [preview, setPreview] = useState<{ data?: MappingPreview & { call?: unknown }; error?: string; fields?: Record<string, string> }>(
+    {},
+  );
   const [saved, setSaved] = useState<{ text: string; tone: 'ok' | 'error' } | null>(null);
   const title = integration.name || connector.name;
 
@@ -42,7 +59,9 @@ function Editor({ agentId, base, integration, connector, crmFields }: { agentId:
       return { invalidCall: true as const };
     }
     // Reverting to a default must show the default, not the stored override: send it explicitly.
-    const mappings = Object.fromEntries(connector.mappings.map((n) => [n, overrides[n] ?? defaults[n]]).filter(([n, v]) => v && !problems[n as string]));
+    const mappings = Object.fromEntries(
+      connector.mappings.map((n) => [n, overrides[n] ?? defaults[n]]).filter(([n, v]) => v && !problems[n as string]),
+    );
     return { body: { mappings, field_mappings: toFieldMappings(rows), check_fields: true, ...(call ? { call } : {}) } };
   }, [overrides, rows, callText, problems, connector.mappings, defaults]);
   const debounced = useDebounced(JSON.stringify(request), 400);
@@ -53,7 +72,8 @@ function Editor({ agentId, base, integration, connector, crmFields }: { agentId:
     let live = true;
     api<MappingPreview & { call?: unknown }>('POST', `${base}/mappings/preview`, r.body).then(
       (data) => live && setPreview({ data }),
-      (err: unknown) => live && setPreview({ error: err instanceof ApiError ? err.body.message : (err as Error).message, fields: fieldErrors(err) }),
+      (err: unknown) =>
+        live && setPreview({ error: err instanceof ApiError ? err.body.message : (err as Error).message, fields: fieldErrors(err) }),
     );
     return () => {
       live = false;
@@ -68,7 +88,12 @@ function Editor({ agentId, base, integration, connector, crmFields }: { agentId:
       await api('PUT', base, { mappings: overrides, field_mappings: toFieldMappings(rows) });
       setSaved({ text: 'Mapping saved. New calls use it from now on.', tone: 'ok' });
     } catch (err) {
-      setSaved({ text: Object.entries(fieldErrors(err)).map(([k, m]) => (k ? `${k}: ${m}` : m)).join('; '), tone: 'error' });
+      setSaved({
+        text: Object.entries(fieldErrors(err))
+          .map(([k, m]) => (k ? `${k}: ${m}` : m))
+          .join('; '),
+        tone: 'error',
+      });
     }
   };
 
@@ -78,12 +103,23 @@ function Editor({ agentId, base, integration, connector, crmFields }: { agentId:
         <a href={href(['agents', agentId])}>Integrations</a> /
       </p>
       <h2>Mapping of {title}</h2>
-      <p className="hint">Each step sends what its JSONata expression makes of the call. Override a default to change it; the dry run on the right updates as you type and sends nothing.</p>
+      <p className="hint">
+        Each step sends what its JSONata expression makes of the call. Override a default to change it; the dry run on the right updates as
+        you type and sends nothing.
+      </p>
       <div className="split">
         <div className="stack">
           <FieldMappingsTable rows={rows} onChange={setRows} crmFields={crmFields} unknown={preview.data?.unknown_fields ?? []} />
           {connector.mappings.map((name) => (
-            <MappingStep key={name} name={name} fallback={defaults[name]} value={overrides[name]} problem={problems[name]} serverError={preview.data?.errors?.[name] ?? preview.fields?.[`mappings.${name}`]} onChange={(v) => setOverrides(v === undefined ? omit(overrides, name) : { ...overrides, [name]: v })} />
+            <MappingStep
+              key={name}
+              name={name}
+              fallback={defaults[name]}
+              value={overrides[name]}
+              problem={problems[name]}
+              serverError={preview.data?.errors?.[name] ?? preview.fields?.[`mappings.${name}`]}
+              onChange={(v) => setOverrides(v === undefined ? omit(overrides, name) : { ...overrides, [name]: v })}
+            />
           ))}
           <div className="actions">
             <button type="button" className="primary" onClick={save}>
@@ -102,7 +138,21 @@ function omit(o: Record<string, string>, key: string): Record<string, string> {
   return Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 }
 
-function MappingStep({ name, fallback, value, problem, serverError, onChange }: { name: string; fallback?: string; value?: string; problem: ReturnType<typeof checkExpression>; serverError?: string; onChange: (v: string | undefined) => void }) {
+function MappingStep({
+  name,
+  fallback,
+  value,
+  problem,
+  serverError,
+  onChange,
+}: {
+  name: string;
+  fallback?: string;
+  value?: string;
+  problem: ReturnType<typeof checkExpression>;
+  serverError?: string;
+  onChange: (v: string | undefined) => void;
+}) {
   const errorId = `mapping-${name}-error`;
   return (
     <section className="card" aria-labelledby={`mapping-${name}`}>
@@ -111,7 +161,11 @@ function MappingStep({ name, fallback, value, problem, serverError, onChange }: 
         <span className="badge">{value === undefined ? 'default' : 'override'}</span>
       </div>
       <p className="hint">Default</p>
-      {fallback ? <CodeEditor label={`Default ${name} mapping`} value={fallback} readOnly /> : <p className="hint">This hub does not publish the default.</p>}
+      {fallback ? (
+        <CodeEditor label={`Default ${name} mapping`} value={fallback} readOnly />
+      ) : (
+        <p className="hint">This hub does not publish the default.</p>
+      )}
       {value === undefined ? (
         <button type="button" onClick={() => onChange(fallback ?? '')} aria-label={`Override the ${name} mapping`}>
           Override
@@ -119,7 +173,13 @@ function MappingStep({ name, fallback, value, problem, serverError, onChange }: 
       ) : (
         <>
           <p className="hint">Your override</p>
-          <CodeEditor label={`${name} mapping override`} value={value} onChange={onChange} error={problem} describedBy={problem || serverError ? errorId : undefined} />
+          <CodeEditor
+            label={`${name} mapping override`}
+            value={value}
+            onChange={onChange}
+            error={problem}
+            describedBy={problem || serverError ? errorId : undefined}
+          />
           {(problem || serverError) && (
             <p id={errorId} className="field-error" role="alert">
               {problem ? `Line ${problem.line}, column ${problem.column}: ${problem.message}` : serverError}
@@ -134,7 +194,15 @@ function MappingStep({ name, fallback, value, problem, serverError, onChange }: 
   );
 }
 
-function DryRun({ preview, callText, onCallText }: { preview: { data?: MappingPreview & { call?: unknown }; error?: string }; callText: string; onCallText: (v: string) => void }) {
+function DryRun({
+  preview,
+  callText,
+  onCallText,
+}: {
+  preview: { data?: MappingPreview & { call?: unknown }; error?: string };
+  callText: string;
+  onCallText: (v: string) => void;
+}) {
   const steps = Object.entries(preview.data?.steps ?? {});
   return (
     <section aria-labelledby="dry-run" className="stack dry-run">
@@ -145,7 +213,9 @@ function DryRun({ preview, callText, onCallText }: { preview: { data?: MappingPr
             {preview.error}
           </p>
         )}
-        {preview.data?.unknown_fields?.length ? <p className="field-error">The CRM has no field named {preview.data.unknown_fields.join(', ')}.</p> : null}
+        {preview.data?.unknown_fields?.length ? (
+          <p className="field-error">The CRM has no field named {preview.data.unknown_fields.join(', ')}.</p>
+        ) : null}
         {steps.map(([step, s]) => (
           <div key={step}>
             <h4>{step}</h4>
@@ -162,7 +232,13 @@ function DryRun({ preview, callText, onCallText }: { preview: { data?: MappingPr
       <details>
         <summary>The call used (edit to try another)</summary>
         <label htmlFor="preview-call">Call JSON (empty: the sample call)</label>
-        <textarea id="preview-call" rows={10} value={callText} placeholder={pretty(preview.data?.call)} onChange={(e) => onCallText(e.target.value)} />
+        <textarea
+          id="preview-call"
+          rows={10}
+          value={callText}
+          placeholder={pretty(preview.data?.call)}
+          onChange={(e) => onCallText(e.target.value)}
+        />
       </details>
     </section>
   );

@@ -26,7 +26,10 @@ const label = (i: Integration) => `${i.name || i.type} (${i.type})`;
 
 function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrations: Integration[] }) {
   const api = useApi();
-  const hooks = useLoad((a) => a<{ webhooks: OutboundWebhook[] }>('GET', `/api/agents/${seg(agentId)}/outbound/webhooks`), `${agentId}/owh`);
+  const hooks = useLoad(
+    (a) => a<{ webhooks: OutboundWebhook[] }>('GET', `/api/agents/${seg(agentId)}/outbound/webhooks`),
+    `${agentId}/owh`,
+  );
   const [form, setForm] = useState({ name: '', integration_id: '', voice_integration_id: '', requests: '', per_seconds: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<OutboundWebhook | null>(null);
@@ -51,14 +54,21 @@ function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrati
   return (
     <section className="card" aria-labelledby="owh-title">
       <h2 id="owh-title">Trigger webhooks</h2>
-      <p className="hint">A CRM workflow posts to a trigger webhook to have the agent call someone; the result is written back to the CRM you choose.</p>
+      <p className="hint">
+        A CRM workflow posts to a trigger webhook to have the agent call someone; the result is written back to the CRM you choose.
+      </p>
       <LoadError error={hooks.error} retry={hooks.reload} what="trigger webhooks" />
       {hooks.data && hooks.data.webhooks.length > 0 && (
         <ul>
           {hooks.data.webhooks.map((h) => (
             <li key={h.id}>
               {h.name ?? h.id} · {h.rate_limit.requests} per {h.rate_limit.per_seconds} s · made {when(h.created_at)}{' '}
-              <button type="button" className="danger" onClick={() => setRemoving(h)} aria-label={`Delete trigger webhook ${h.name ?? h.id}`}>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => setRemoving(h)}
+                aria-label={`Delete trigger webhook ${h.name ?? h.id}`}
+              >
                 Delete
               </button>
             </li>
@@ -74,7 +84,11 @@ function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrati
         <Field label="Webhook name (optional)" error={err('name')}>
           {(p) => <input {...p} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
         </Field>
-        <Field label="Write results back to" error={err('integration_id')} hint="Without one, results go to every CRM of the agent, found by phone.">
+        <Field
+          label="Write results back to"
+          error={err('integration_id')}
+          hint="Without one, results go to every CRM of the agent, found by phone."
+        >
           {(p) => (
             <select {...p} value={form.integration_id} onChange={(e) => setForm({ ...form, integration_id: e.target.value })}>
               <option value="">Every CRM</option>
@@ -86,7 +100,11 @@ function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrati
             </select>
           )}
         </Field>
-        <Field label="Voice integration placing the calls" error={err('voice_integration_id')} hint="Needed only when the agent has more than one.">
+        <Field
+          label="Voice integration placing the calls"
+          error={err('voice_integration_id')}
+          hint="Needed only when the agent has more than one."
+        >
           {(p) => (
             <select {...p} value={form.voice_integration_id} onChange={(e) => setForm({ ...form, voice_integration_id: e.target.value })}>
               <option value="">The agent's one</option>
@@ -101,10 +119,19 @@ function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrati
         <fieldset>
           <legend>Rate limit (optional)</legend>
           <Field label="Requests" error={err('rate_limit.requests') ?? err('rate_limit')}>
-            {(p) => <input {...p} inputMode="numeric" value={form.requests} onChange={(e) => setForm({ ...form, requests: e.target.value })} />}
+            {(p) => (
+              <input {...p} inputMode="numeric" value={form.requests} onChange={(e) => setForm({ ...form, requests: e.target.value })} />
+            )}
           </Field>
           <Field label="Per seconds" error={err('rate_limit.per_seconds')}>
-            {(p) => <input {...p} inputMode="numeric" value={form.per_seconds} onChange={(e) => setForm({ ...form, per_seconds: e.target.value })} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={form.per_seconds}
+                onChange={(e) => setForm({ ...form, per_seconds: e.target.value })}
+              />
+            )}
           </Field>
         </fieldset>
         <button type="submit" className="primary">
@@ -112,7 +139,15 @@ function TriggerWebhooks({ agentId, integrations }: { agentId: string; integrati
         </button>
       </form>
       {created && <CreatedWebhook hook={created} onClose={() => setCreated(null)} />}
-      {removing && <RemoveDialog what={`trigger webhook ${removing.name ?? removing.id}`} path={`/api/agents/${seg(agentId)}/outbound/webhooks/${seg(removing.id)}`} note="CRMs posting to it are refused from now on." onClose={() => setRemoving(null)} onDone={() => (setRemoving(null), hooks.reload())} />}
+      {removing && (
+        <RemoveDialog
+          what={`trigger webhook ${removing.name ?? removing.id}`}
+          path={`/api/agents/${seg(agentId)}/outbound/webhooks/${seg(removing.id)}`}
+          note="CRMs posting to it are refused from now on."
+          onClose={() => setRemoving(null)}
+          onDone={() => (setRemoving(null), hooks.reload())}
+        />
+      )}
     </section>
   );
 }
@@ -137,7 +172,19 @@ function CreatedWebhook({ hook, onClose }: { hook: OutboundWebhook; onClose: () 
   );
 }
 
-function RemoveDialog({ what, path, note, onClose, onDone }: { what: string; path: string; note: string; onClose: () => void; onDone: () => void }) {
+function RemoveDialog({
+  what,
+  path,
+  note,
+  onClose,
+  onDone,
+}: {
+  what: string;
+  path: string;
+  note: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
   const confirm = async () => {
@@ -182,7 +229,10 @@ function OutboundCalls({ agentId }: { agentId: string }) {
   return (
     <section className="card" aria-labelledby="obc-title">
       <h2 id="obc-title">Outbound calls</h2>
-      <p className="hint">A trigger answers with an outbound_call_id; look one up to follow it: queued → dialing → in_progress → ended → analyzed → synced, or failed.</p>
+      <p className="hint">
+        A trigger answers with an outbound_call_id; look one up to follow it: queued → dialing → in_progress → ended → analyzed → synced, or
+        failed.
+      </p>
       <form className="inline-form" onSubmit={look} noValidate>
         <Field label="Outbound call id" error={error ?? undefined}>
           {(p) => <input {...p} value={id} onChange={(e) => setId(e.target.value)} placeholder="obc_…" />}
@@ -194,7 +244,10 @@ function OutboundCalls({ agentId }: { agentId: string }) {
       {calls.map((c) => (
         <div key={c.id}>
           <h3>
-            {c.id} <span className={`badge badge-${c.state === 'failed' ? 'failed' : c.state === 'synced' ? 'succeeded' : 'running'}`}>{c.state}</span>
+            {c.id}{' '}
+            <span className={`badge badge-${c.state === 'failed' ? 'failed' : c.state === 'synced' ? 'succeeded' : 'running'}`}>
+              {c.state}
+            </span>
           </h3>
           <p>
             {[c.contact_name, c.phone].filter(Boolean).join(' · ')}
@@ -236,7 +289,9 @@ function VoiceHooks({ agentId, integrations }: { agentId: string; integrations: 
   return (
     <section className="card" aria-labelledby="vh-title">
       <h2 id="vh-title">Voice webhook URLs</h2>
-      <p className="hint">Paste one into your Retell agent's webhook setting: finished calls then sync without the platform calling the hub.</p>
+      <p className="hint">
+        Paste one into your Retell agent's webhook setting: finished calls then sync without the platform calling the hub.
+      </p>
       <LoadError error={hooks.error} retry={hooks.reload} what="voice webhooks" />
       {hooks.data?.webhooks.map((h) => (
         <div key={h.id}>
@@ -263,7 +318,15 @@ function VoiceHooks({ agentId, integrations }: { agentId: string; integrations: 
           Make a voice webhook URL
         </button>
       </form>
-      {removing && <RemoveDialog what={`voice webhook ${removing.id}`} path={`/api/agents/${seg(agentId)}/voice-webhooks/${seg(removing.id)}`} note="Events posted to this URL are refused from now on." onClose={() => setRemoving(null)} onDone={() => (setRemoving(null), hooks.reload())} />}
+      {removing && (
+        <RemoveDialog
+          what={`voice webhook ${removing.id}`}
+          path={`/api/agents/${seg(agentId)}/voice-webhooks/${seg(removing.id)}`}
+          note="Events posted to this URL are refused from now on."
+          onClose={() => setRemoving(null)}
+          onDone={() => (setRemoving(null), hooks.reload())}
+        />
+      )}
     </section>
   );
 }

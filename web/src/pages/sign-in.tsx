@@ -16,7 +16,13 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
       await createApi(k, () => undefined)('GET', '/api/connectors');
       onSignedIn(k);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'This API key is not valid.' : err instanceof NetworkError ? 'The hub could not be reached. Try again.' : String((err as Error).message));
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? 'This API key is not valid.'
+          : err instanceof NetworkError
+            ? 'The hub could not be reached. Try again.'
+            : String((err as Error).message),
+      );
     } finally {
       setBusy(false);
     }
@@ -33,7 +39,16 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
       <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="api-key">API key</label>
-          <input id="api-key" type="password" autoComplete="current-password" value={key} onChange={(e) => setKey(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? 'api-key-error' : undefined} placeholder="hub_sk_…" />
+          <input
+            id="api-key"
+            type="password"
+            autoComplete="current-password"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'api-key-error' : undefined}
+            placeholder="hub_sk_…"
+          />
           {error && (
             <p id="api-key-error" className="field-error" role="alert">
               {error}

@@ -29,7 +29,10 @@ export function perDay(buckets: StatsBucket[], type: string): Day[] {
 export function StatsTab({ agentId }: { agentId: string }) {
   const [days, setDays] = useState('7');
   const [type, setType] = useState('');
-  const stats = useLoad((api) => api<{ buckets: StatsBucket[] }>('GET', `/api/agents/${seg(agentId)}/stats/daily?days=${days}`), `${agentId}/${days}`);
+  const stats = useLoad(
+    (api) => api<{ buckets: StatsBucket[] }>('GET', `/api/agents/${seg(agentId)}/stats/daily?days=${days}`),
+    `${agentId}/${days}`,
+  );
   const buckets = stats.data?.buckets ?? [];
   const types = [...new Set(buckets.map((b) => b.type))].sort();
   const series = perDay(buckets, type);

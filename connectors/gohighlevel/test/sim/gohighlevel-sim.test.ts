@@ -31,7 +31,12 @@ describe('contacts', () => {
     const first = await upsert({ firstName: 'Ada', lastName: 'Lovelace', email: 'Ada@Example.com', phone: '(415) 555-0100' });
     expect(first.status).toBe(200);
     expect(first.body.new).toBe(true);
-    expect(first.body.contact).toMatchObject({ name: 'Ada Lovelace', phone: '+14155550100', emailLowerCase: 'ada@example.com', locationId: sim.locationId });
+    expect(first.body.contact).toMatchObject({
+      name: 'Ada Lovelace',
+      phone: '+14155550100',
+      emailLowerCase: 'ada@example.com',
+      locationId: sim.locationId,
+    });
     const byEmail = await upsert({ email: 'ada@example.com', tags: ['voice'] });
     expect(byEmail.body).toMatchObject({ new: false, contact: { id: first.body.contact.id, tags: ['voice'] } });
     const byPhone = await upsert({ phone: '+1 415-555-0100', companyName: 'Engines' });
@@ -45,7 +50,13 @@ describe('contacts', () => {
   });
 
   it('keeps values only for custom fields the location defines', async () => {
-    const r = await upsert({ email: 'cf@example.com', customFields: [{ id: 'cf_call_outcome', field_value: 'booked' }, { id: 'nope', field_value: 'x' }] });
+    const r = await upsert({
+      email: 'cf@example.com',
+      customFields: [
+        { id: 'cf_call_outcome', field_value: 'booked' },
+        { id: 'nope', field_value: 'x' },
+      ],
+    });
     expect(r.body.contact.customFields).toEqual([{ id: 'cf_call_outcome', value: 'booked' }]);
   });
 
@@ -56,7 +67,10 @@ describe('contacts', () => {
     expect(note.status).toBe(201);
     expect(note.body.note).toMatchObject({ body: 'Call summary', userId: 'user_sim_1', contactId: id });
     expect((await call('POST', `/contacts/${id}/notes`, { body: { body: 'x', userId: 'ghost' } })).status).toBe(400);
-    expect((await call('POST', '/contacts/missing/notes', { body: { body: 'x' } })).body).toMatchObject({ statusCode: 400, message: 'Contact not found' });
+    expect((await call('POST', '/contacts/missing/notes', { body: { body: 'x' } })).body).toMatchObject({
+      statusCode: 400,
+      message: 'Contact not found',
+    });
     const wf = await call('POST', `/contacts/${id}/workflow/wf_sim_1`, { body: {} });
     expect(wf).toMatchObject({ status: 200, body: { succeded: true } });
     expect(sim.enrollments.find({ contactId: id, workflowId: 'wf_sim_1' })).toHaveLength(1);
@@ -67,7 +81,9 @@ describe('contacts', () => {
 describe('calendars', () => {
   const day = { startDate: ms('2030-01-07T00:00:00-05:00'), endDate: ms('2030-01-07T23:59:59-05:00') };
   const slots = (q: Record<string, string | number>) =>
-    call('GET', `/calendars/cal_sim_1/free-slots?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))}`, { version: CAL });
+    call('GET', `/calendars/cal_sim_1/free-slots?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))}`, {
+      version: CAL,
+    });
 
   it('lists slots from opening hours and removes a booked one', async () => {
     const before = await slots(day);
@@ -75,7 +91,12 @@ describe('calendars', () => {
     expect(before.body['2030-01-07'].slots).toHaveLength(16);
     expect(before.body['2030-01-07'].slots[0]).toBe('2030-01-07T09:00:00-05:00');
     const { body } = await upsert({ email: 'b@example.com' });
-    const appt = { calendarId: 'cal_sim_1', locationId: sim.locationId, contactId: body.contact.id, startTime: '2030-01-07T10:00:00-05:00' };
+    const appt = {
+      calendarId: 'cal_sim_1',
+      locationId: sim.locationId,
+      contactId: body.contact.id,
+      startTime: '2030-01-07T10:00:00-05:00',
+    };
     const booked = await call('POST', '/calendars/events/appointments', { version: CAL, body: appt });
     expect(booked.status).toBe(200);
     expect(booked.body).toMatchObject({ calendarId: 'cal_sim_1', appointmentStatus: 'confirmed', endTime: '2030-01-07T15:30:00.000Z' });
@@ -107,10 +128,22 @@ describe('calendars', () => {
 describe('opportunities and custom fields', () => {
   it('creates an opportunity once per contact and pipeline', async () => {
     const { body } = await upsert({ email: 'o@example.com', firstName: 'Opp' });
-    const opp = { pipelineId: 'pipe_sim_1', pipelineStageId: 'stage_booked', locationId: sim.locationId, name: 'Voice lead', status: 'open', contactId: body.contact.id };
+    const opp = {
+      pipelineId: 'pipe_sim_1',
+      pipelineStageId: 'stage_booked',
+      locationId: sim.locationId,
+      name: 'Voice lead',
+      status: 'open',
+      contactId: body.contact.id,
+    };
     const created = await call('POST', '/opportunities/', { body: opp });
     expect(created.status).toBe(201);
-    expect(created.body.opportunity).toMatchObject({ name: 'Voice lead', pipelineStageId: 'stage_booked', contactId: body.contact.id, status: 'open' });
+    expect(created.body.opportunity).toMatchObject({
+      name: 'Voice lead',
+      pipelineStageId: 'stage_booked',
+      contactId: body.contact.id,
+      status: 'open',
+    });
     expect((await call('POST', '/opportunities/', { body: opp })).body.message).toMatch(/duplicate/);
     expect((await call('POST', '/opportunities/', { body: { ...opp, pipelineStageId: 'nope' } })).status).toBe(400);
     expect((await call('POST', '/opportunities/', { body: { ...opp, locationId: 'other' } })).status).toBe(403);
@@ -133,19 +166,44 @@ describe('response shapes', () => {
     expect(contacts('POST', '/contacts/upsert', 200, up.body)).toEqual([]);
     const id = up.body.contact.id;
     expect(contacts('GET', '/contacts/{contactId}', 200, (await call('GET', `/contacts/${id}`)).body)).toEqual([]);
-    expect(contacts('POST', '/contacts/{contactId}/notes', 201, (await call('POST', `/contacts/${id}/notes`, { body: { body: 'n' } })).body)).toEqual([]);
+    expect(
+      contacts('POST', '/contacts/{contactId}/notes', 201, (await call('POST', `/contacts/${id}/notes`, { body: { body: 'n' } })).body),
+    ).toEqual([]);
     const notes = await call('GET', `/contacts/${id}/notes`);
     expect(contacts('GET', '/contacts/{contactId}/notes', 200, notes.body)).toEqual([]);
     expect(notes.body.notes.map((n: { body: string }) => n.body)).toEqual(['n']);
     expect((await call('GET', '/contacts/missing/notes')).status).toBe(400);
-    expect(contacts('POST', '/contacts/{contactId}/workflow/{workflowId}', 200, (await call('POST', `/contacts/${id}/workflow/wf_sim_1`, { body: {} })).body)).toEqual([]);
-    const free = await call('GET', `/calendars/cal_sim_1/free-slots?startDate=${ms('2030-01-07T00:00:00Z')}&endDate=${ms('2030-01-09T00:00:00Z')}`, { version: CAL });
+    expect(
+      contacts(
+        'POST',
+        '/contacts/{contactId}/workflow/{workflowId}',
+        200,
+        (await call('POST', `/contacts/${id}/workflow/wf_sim_1`, { body: {} })).body,
+      ),
+    ).toEqual([]);
+    const free = await call(
+      'GET',
+      `/calendars/cal_sim_1/free-slots?startDate=${ms('2030-01-07T00:00:00Z')}&endDate=${ms('2030-01-09T00:00:00Z')}`,
+      { version: CAL },
+    );
     expect(calendars('GET', '/calendars/{calendarId}/free-slots', 200, free.body)).toEqual([]);
-    const appt = await call('POST', '/calendars/events/appointments', { version: CAL, body: { calendarId: 'cal_sim_1', locationId: sim.locationId, contactId: id, startTime: '2030-01-07T11:00:00-05:00' } });
+    const appt = await call('POST', '/calendars/events/appointments', {
+      version: CAL,
+      body: { calendarId: 'cal_sim_1', locationId: sim.locationId, contactId: id, startTime: '2030-01-07T11:00:00-05:00' },
+    });
     expect(calendars('POST', '/calendars/events/appointments', 200, appt.body)).toEqual([]);
-    const opp = await call('POST', '/opportunities/', { body: { pipelineId: 'pipe_sim_1', locationId: sim.locationId, name: 'o', status: 'open', contactId: id } });
+    const opp = await call('POST', '/opportunities/', {
+      body: { pipelineId: 'pipe_sim_1', locationId: sim.locationId, name: 'o', status: 'open', contactId: id },
+    });
     expect(opportunities('POST', '/opportunities/', 201, opp.body)).toEqual([]);
-    expect(locations('GET', '/locations/{locationId}/customFields', 200, (await call('GET', `/locations/${sim.locationId}/customFields?model=all`)).body)).toEqual([]);
+    expect(
+      locations(
+        'GET',
+        '/locations/{locationId}/customFields',
+        200,
+        (await call('GET', `/locations/${sim.locationId}/customFields?model=all`)).body,
+      ),
+    ).toEqual([]);
     expect(contacts('POST', '/contacts/upsert', 200, { new: 'yes' })).not.toEqual([]);
   });
 });
@@ -168,9 +226,14 @@ describe('contract, auth, limits and faults', () => {
   });
 
   it('sends quota headers and 429s past the per-location limit', async () => {
-    const small = await startGohighlevelSim({ rateLimit: { limit: 3, windowMs: 60_000 }, privateTokens: { a: 'loc_a', b: 'loc_b' }, locations: [{ id: 'loc_a' }, { id: 'loc_b' }] });
+    const small = await startGohighlevelSim({
+      rateLimit: { limit: 3, windowMs: 60_000 },
+      privateTokens: { a: 'loc_a', b: 'loc_b' },
+      locations: [{ id: 'loc_a' }, { id: 'loc_b' }],
+    });
     try {
-      const hit = (token: string) => fetch(`${small.url}/locations/loc_x/customFields`, { headers: { Version: V2, Authorization: `Bearer ${token}` } });
+      const hit = (token: string) =>
+        fetch(`${small.url}/locations/loc_x/customFields`, { headers: { Version: V2, Authorization: `Bearer ${token}` } });
       const first = await hit('a');
       expect(first.headers.get('x-ratelimit-max')).toBe('3');
       expect(first.headers.get('x-ratelimit-remaining')).toBe('2');
@@ -203,15 +266,23 @@ describe('contract, auth, limits and faults', () => {
 });
 
 describe('oauth', () => {
-  const form = (f: Record<string, string>) => fetch(`${sim.url}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f),
-  });
+  const form = (f: Record<string, string>) =>
+    fetch(`${sim.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(f),
+    });
 
   it('exchanges a code for location tokens and rotates the refresh token', async () => {
-    const auth = await fetch(`${sim.url}/oauth/chooselocation?response_type=code&client_id=ghl-client&redirect_uri=https://hub.test/cb&scope=contacts.write&state=s1`, { redirect: 'manual' });
+    const auth = await fetch(
+      `${sim.url}/oauth/chooselocation?response_type=code&client_id=ghl-client&redirect_uri=https://hub.test/cb&scope=contacts.write&state=s1`,
+      { redirect: 'manual' },
+    );
     const code = new URL(String(auth.headers.get('location'))).searchParams.get('code') ?? '';
     const base = { client_id: 'ghl-client', client_secret: 'ghl-secret' };
-    const tok = await (await form({ ...base, grant_type: 'authorization_code', code, redirect_uri: 'https://hub.test/cb', user_type: 'Location' })).json();
+    const tok = await (
+      await form({ ...base, grant_type: 'authorization_code', code, redirect_uri: 'https://hub.test/cb', user_type: 'Location' })
+    ).json();
     expect(tok).toMatchObject({ token_type: 'Bearer', expires_in: 86399, userType: 'Location', locationId: sim.locationId });
     expect((await call('GET', `/locations/${sim.locationId}/customFields`, { token: tok.access_token })).status).toBe(200);
     const next = await (await form({ ...base, grant_type: 'refresh_token', refresh_token: tok.refresh_token })).json();

@@ -16,11 +16,20 @@ async function api(method: string, path: string, body?: unknown, auth?: string |
 
 const address = { street: '1 Market St', city: 'San Francisco', state: 'CA', zip: '94105', country: 'US' };
 async function customerWithAddress(extra: Record<string, unknown> = {}) {
-  const r = await api('POST', '/customers', { first_name: 'Ada', last_name: 'Lovelace', mobile_number: '(415) 555-0100', email: 'ada@example.com', addresses: [address], ...extra });
+  const r = await api('POST', '/customers', {
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    mobile_number: '(415) 555-0100',
+    email: 'ada@example.com',
+    addresses: [address],
+    ...extra,
+  });
   return r.body as { id: string; addresses: { id: string }[] };
 }
 
-beforeAll(async () => { sim = await startHousecallproSim(); });
+beforeAll(async () => {
+  sim = await startHousecallproSim();
+});
 afterAll(async () => sim.close());
 beforeEach(() => sim.reset());
 
@@ -75,21 +84,30 @@ describe('jobs', () => {
     expect(noAddress.status).toBe(400);
     expect(noAddress.body.error.message).toMatch(/address_id/);
     expect((await api('POST', '/jobs', { customer_id: c.id, address_id: other.addresses[0].id })).status).toBe(422);
-    expect((await api('POST', '/jobs', { customer_id: c.id, address_id: c.addresses[0].id, assigned_employee_ids: ['ghost'] })).status).toBe(422);
+    expect(
+      (await api('POST', '/jobs', { customer_id: c.id, address_id: c.addresses[0].id, assigned_employee_ids: ['ghost'] })).status,
+    ).toBe(422);
     expect(sim.jobs.size).toBe(0);
   });
 
   it('schedules a job, lists it by window and employee, and adds notes', async () => {
     const c = await customerWithAddress();
     const created = await api('POST', '/jobs', {
-      customer_id: c.id, address_id: c.addresses[0].id, assigned_employee_ids: ['pro_sim_1'], notes: 'Booked by phone',
+      customer_id: c.id,
+      address_id: c.addresses[0].id,
+      assigned_employee_ids: ['pro_sim_1'],
+      notes: 'Booked by phone',
       schedule: { scheduled_start: '2030-01-07T15:00:00', scheduled_end: '2030-01-07T16:00:00Z' },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      work_status: 'scheduled', invoice_number: '1001', customer: { id: c.id }, address: { id: c.addresses[0].id },
+      work_status: 'scheduled',
+      invoice_number: '1001',
+      customer: { id: c.id },
+      address: { id: c.addresses[0].id },
       schedule: { scheduled_start: '2030-01-07T15:00:00.000Z', scheduled_end: '2030-01-07T16:00:00.000Z' },
-      assigned_employees: [{ id: 'pro_sim_1' }], notes: [{ content: 'Booked by phone' }],
+      assigned_employees: [{ id: 'pro_sim_1' }],
+      notes: [{ content: 'Booked by phone' }],
     });
     await api('POST', '/jobs', { customer_id: c.id, address_id: c.addresses[0].id });
     const window = 'scheduled_start_min=2030-01-07T00:00:00Z&scheduled_start_max=2030-01-07T23:59:59Z';
@@ -116,12 +134,21 @@ describe('response shapes', () => {
     const id = created.body.id;
     expect(schemaProblems('GET', '/customers', 200, (await api('GET', '/customers?q=shape')).body)).toEqual([]);
     expect(schemaProblems('GET', '/customers/{customer_id}', 200, (await api('GET', `/customers/${id}`)).body)).toEqual([]);
-    expect(schemaProblems('POST', '/customers/{customer_id}/addresses', 200, (await api('POST', `/customers/${id}/addresses`, address)).body)).toEqual([]);
-    const job = await api('POST', '/jobs', { customer_id: id, address_id: created.body.addresses[0].id, assigned_employee_ids: ['pro_sim_2'], schedule: { scheduled_start: '2030-01-07T15:00:00Z', scheduled_end: '2030-01-07T16:00:00Z' } });
+    expect(
+      schemaProblems('POST', '/customers/{customer_id}/addresses', 200, (await api('POST', `/customers/${id}/addresses`, address)).body),
+    ).toEqual([]);
+    const job = await api('POST', '/jobs', {
+      customer_id: id,
+      address_id: created.body.addresses[0].id,
+      assigned_employee_ids: ['pro_sim_2'],
+      schedule: { scheduled_start: '2030-01-07T15:00:00Z', scheduled_end: '2030-01-07T16:00:00Z' },
+    });
     expect(schemaProblems('POST', '/jobs', 201, job.body)).toEqual([]);
     expect(schemaProblems('GET', '/jobs', 200, (await api('GET', '/jobs')).body)).toEqual([]);
     expect(schemaProblems('GET', '/jobs/{id}', 200, (await api('GET', `/jobs/${job.body.id}`)).body)).toEqual([]);
-    expect(schemaProblems('POST', '/jobs/{job_id}/notes', 201, (await api('POST', `/jobs/${job.body.id}/notes`, { content: 'n' })).body)).toEqual([]);
+    expect(
+      schemaProblems('POST', '/jobs/{job_id}/notes', 201, (await api('POST', `/jobs/${job.body.id}/notes`, { content: 'n' })).body),
+    ).toEqual([]);
     expect(schemaProblems('GET', '/employees', 200, (await api('GET', '/employees')).body)).toEqual([]);
     expect(schemaProblems('GET', '/jobs', 200, { jobs: [] })).not.toEqual([]);
   });
@@ -130,7 +157,10 @@ describe('response shapes', () => {
 describe('auth, limits and faults', () => {
   it('accepts only Token <key> (or a known bearer) and answers 401 in the error shape', async () => {
     expect((await api('GET', '/employees', undefined, null)).status).toBe(401);
-    expect(await api('GET', '/employees', undefined, 'Token nope')).toMatchObject({ status: 401, body: { error: { message: 'Unauthorized' } } });
+    expect(await api('GET', '/employees', undefined, 'Token nope')).toMatchObject({
+      status: 401,
+      body: { error: { message: 'Unauthorized' } },
+    });
     expect((await api('GET', '/employees', undefined, `Basic ${sim.apiKey}`)).status).toBe(401);
     const other = await startHousecallproSim({ apiKeys: ['k1', 'k2'] });
     try {

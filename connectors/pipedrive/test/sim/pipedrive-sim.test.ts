@@ -14,9 +14,16 @@ async function api(method: string, path: string, body?: unknown, auth: 'query' |
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 const person = (extra: Record<string, unknown> = {}) =>
-  api('POST', '/v1/persons', { name: 'Ada Lovelace', phone: [{ value: '+1 (415) 555-0100', primary: true }], email: 'ada@example.com', ...extra });
+  api('POST', '/v1/persons', {
+    name: 'Ada Lovelace',
+    phone: [{ value: '+1 (415) 555-0100', primary: true }],
+    email: 'ada@example.com',
+    ...extra,
+  });
 
-beforeAll(async () => { sim = await startPipedriveSim(); });
+beforeAll(async () => {
+  sim = await startPipedriveSim();
+});
 afterAll(async () => sim.close());
 beforeEach(() => sim.reset());
 
@@ -27,8 +34,13 @@ describe('persons', () => {
     expect(r.body).toMatchObject({
       success: true,
       data: {
-        id: 1, name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace', owner_id: { id: 1001 },
-        phone: [{ value: '+1 (415) 555-0100', primary: true, label: 'work' }], email: [{ value: 'ada@example.com', primary: true }],
+        id: 1,
+        name: 'Ada Lovelace',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        owner_id: { id: 1001 },
+        phone: [{ value: '+1 (415) 555-0100', primary: true, label: 'work' }],
+        email: [{ value: 'ada@example.com', primary: true }],
         a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5: 'booked',
       },
     });
@@ -40,7 +52,11 @@ describe('persons', () => {
     await person();
     await person({ name: 'Other', phone: '+14155550199', email: 'other@example.com' });
     const byPhone = await api('GET', '/v1/persons/search?term=%2B14155550100&fields=phone&exact_matching=true');
-    expect(byPhone.body).toMatchObject({ success: true, data: { items: [{ item: { id: 1, type: 'person', phones: ['+1 (415) 555-0100'] } }] }, additional_data: { pagination: { start: 0, more_items_in_collection: false } } });
+    expect(byPhone.body).toMatchObject({
+      success: true,
+      data: { items: [{ item: { id: 1, type: 'person', phones: ['+1 (415) 555-0100'] } }] },
+      additional_data: { pagination: { start: 0, more_items_in_collection: false } },
+    });
     const byEmail = await api('GET', '/v1/persons/search?term=ADA%40example.com&fields=email&exact_matching=true');
     expect(byEmail.body.data.items.map((i: { item: { id: number } }) => i.item.id)).toEqual([1]);
     expect((await api('GET', '/v1/persons/search?term=555&fields=phone')).body.data.items).toHaveLength(2);
@@ -52,7 +68,9 @@ describe('persons', () => {
 
   it('lists person fields with their API keys', async () => {
     const r = await api('GET', '/v1/personFields');
-    expect(r.body.data.map((f: { key: string }) => f.key)).toEqual(expect.arrayContaining(['name', 'phone', 'email', 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5']));
+    expect(r.body.data.map((f: { key: string }) => f.key)).toEqual(
+      expect.arrayContaining(['name', 'phone', 'email', 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5']),
+    );
   });
 });
 
@@ -60,29 +78,54 @@ describe('notes, activities and deals', () => {
   it('attaches notes to persons and deals, and refuses orphans and dangling ids', async () => {
     await person();
     const deal = await api('POST', '/v1/deals', { title: 'Ada deal', person_id: 1, stage_id: 2 });
-    expect(deal).toMatchObject({ status: 201, body: { data: { id: 1, pipeline_id: 1, stage_id: 2, status: 'open', person_name: 'Ada Lovelace' } } });
+    expect(deal).toMatchObject({
+      status: 201,
+      body: { data: { id: 1, pipeline_id: 1, stage_id: 2, status: 'open', person_name: 'Ada Lovelace' } },
+    });
     const note = await api('POST', '/v1/notes', { content: '<b>Call summary</b>', person_id: 1, deal_id: 1 });
-    expect(note).toMatchObject({ status: 201, body: { success: true, data: { id: 1, person_id: 1, deal_id: 1, person: { name: 'Ada Lovelace' } } } });
+    expect(note).toMatchObject({
+      status: 201,
+      body: { success: true, data: { id: 1, person_id: 1, deal_id: 1, person: { name: 'Ada Lovelace' } } },
+    });
     expect((await api('POST', '/v1/notes', { content: 'orphan' })).status).toBe(400);
-    expect((await api('POST', '/v1/notes', { content: 'x', person_id: 42 })).body).toMatchObject({ success: false, error: 'Person with id 42 not found' });
+    expect((await api('POST', '/v1/notes', { content: 'x', person_id: 42 })).body).toMatchObject({
+      success: false,
+      error: 'Person with id 42 not found',
+    });
     expect(sim.notes.size).toBe(1);
   });
 
-  it('lists a person\'s notes newest first, null data when there are none', async () => {
+  it("lists a person's notes newest first, null data when there are none", async () => {
     await person();
     await person({ name: 'Bob Other' });
-    for (const [content, person_id] of [['first', 1], ['other', 2], ['second', 1]] as const) await api('POST', '/v1/notes', { content, person_id });
+    for (const [content, person_id] of [
+      ['first', 1],
+      ['other', 2],
+      ['second', 1],
+    ] as const)
+      await api('POST', '/v1/notes', { content, person_id });
     const r = await api('GET', '/v1/notes?person_id=1&sort=add_time%20DESC&limit=100');
     expect(r.status).toBe(200);
     expect(r.body.data.map((n: { content: string }) => n.content)).toEqual(['second', 'first']);
     expect(r.body.additional_data.pagination).toMatchObject({ start: 0, more_items_in_collection: false });
-    expect((await api('GET', '/v1/notes?person_id=1&limit=1')).body.additional_data.pagination).toMatchObject({ more_items_in_collection: true, next_start: 1 });
+    expect((await api('GET', '/v1/notes?person_id=1&limit=1')).body.additional_data.pagination).toMatchObject({
+      more_items_in_collection: true,
+      next_start: 1,
+    });
     expect((await api('GET', '/v1/notes?person_id=7')).body).toMatchObject({ success: true, data: null });
   });
 
   it('creates a call activity and checks its date, time, duration and type', async () => {
     await person();
-    const ok = await api('POST', '/v1/activities', { subject: 'Call with Ada', type: 'call', due_date: '2030-01-07', due_time: '15:00', duration: '00:30', person_id: 1, done: 1 });
+    const ok = await api('POST', '/v1/activities', {
+      subject: 'Call with Ada',
+      type: 'call',
+      due_date: '2030-01-07',
+      due_time: '15:00',
+      duration: '00:30',
+      person_id: 1,
+      done: 1,
+    });
     expect(ok).toMatchObject({ status: 201, body: { data: { type: 'call', done: true, person_name: 'Ada Lovelace', duration: '00:30' } } });
     const bad = await api('POST', '/v1/activities', { type: 'call', due_date: '07/01/2030', due_time: '3pm', duration: 30 });
     expect(bad.status).toBe(400);
@@ -91,9 +134,19 @@ describe('notes, activities and deals', () => {
   });
 
   it('rejects deals with a missing title or a stage from another pipeline', async () => {
-    const small = await startPipedriveSim({ pipelines: [{ id: 1, name: 'A', stages: [{ id: 1, name: 'a1' }] }, { id: 2, name: 'B', stages: [{ id: 5, name: 'b1' }] }] });
+    const small = await startPipedriveSim({
+      pipelines: [
+        { id: 1, name: 'A', stages: [{ id: 1, name: 'a1' }] },
+        { id: 2, name: 'B', stages: [{ id: 5, name: 'b1' }] },
+      ],
+    });
     try {
-      const post = (b: unknown) => fetch(`${small.url}/v1/deals?api_token=${small.apiToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      const post = (b: unknown) =>
+        fetch(`${small.url}/v1/deals?api_token=${small.apiToken}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(b),
+        });
       expect((await post({ stage_id: 1 })).status).toBe(400);
       expect((await (await post({ title: 'x', pipeline_id: 1, stage_id: 5 })).json()).error).toMatch(/does not belong/);
       expect(await (await post({ title: 'x', stage_id: 5 })).json()).toMatchObject({ data: { pipeline_id: 2 } });

@@ -8,7 +8,12 @@ import { responseChecker } from '@hub/simkit';
 
 const schemaProblems = responseChecker(join(specsDir(), 'retell', 'openapi.yaml'));
 
-interface Received { path: string; signature: string; raw: string; json: { event: string; call: Record<string, any> } }
+interface Received {
+  path: string;
+  signature: string;
+  raw: string;
+  json: { event: string; call: Record<string, any> };
+}
 
 /** A webhook receiver on 127.0.0.1 that records what arrives and answers with scripted statuses. */
 async function startReceiver() {
@@ -16,7 +21,9 @@ async function startReceiver() {
   const statuses: number[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
-    req.on('data', (c) => { raw += c; });
+    req.on('data', (c) => {
+      raw += c;
+    });
     req.on('end', () => {
       got.push({ path: req.url ?? '', signature: String(req.headers['x-retell-signature']), raw, json: JSON.parse(raw) });
       res.statusCode = statuses.shift() ?? 204;
@@ -25,7 +32,12 @@ async function startReceiver() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  return { got, statuses, url: (p = '/hook') => `http://127.0.0.1:${port}${p}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    got,
+    statuses,
+    url: (p = '/hook') => `http://127.0.0.1:${port}${p}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** Verifies x-retell-signature from first principles: HMAC-SHA256(apiKey, body + timestamp), 5-minute window. */
@@ -33,7 +45,9 @@ function verify(apiKey: string, raw: string, header: string, now = Date.now()): 
   const m = /^v=(\d+),d=([0-9a-f]+)$/.exec(header);
   if (!m) return false;
   if (Math.abs(now - Number(m[1])) > 5 * 60_000) return false;
-  const expected = createHmac('sha256', apiKey).update(raw + m[1]).digest();
+  const expected = createHmac('sha256', apiKey)
+    .update(raw + m[1])
+    .digest();
   const given = Buffer.from(m[2], 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -45,7 +59,8 @@ const FROM = '+14155550000';
 async function api(method: string, path: string, body?: unknown, key?: string) {
   return simRequest(sim.url, method, path, { body, headers: { authorization: `Bearer ${key ?? sim.apiKey}` } });
 }
-const dial = (extra: Record<string, unknown> = {}) => api('POST', '/v2/create-phone-call', { from_number: FROM, to_number: '+14155550123', ...extra });
+const dial = (extra: Record<string, unknown> = {}) =>
+  api('POST', '/v2/create-phone-call', { from_number: FROM, to_number: '+14155550123', ...extra });
 
 beforeAll(async () => {
   hook = await startReceiver();
@@ -67,7 +82,14 @@ describe('outbound calls', () => {
   it('creates a call in the spec shape and plays it to the end', async () => {
     const created = await dial({ retell_llm_dynamic_variables: { customer_name: 'Grace' }, metadata: { hub_job: 'j1' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ call_type: 'phone_call', direction: 'outbound', call_status: 'registered', agent_id: 'agent_sim_1', agent_version: 1, metadata: { hub_job: 'j1' } });
+    expect(created.body).toMatchObject({
+      call_type: 'phone_call',
+      direction: 'outbound',
+      call_status: 'registered',
+      agent_id: 'agent_sim_1',
+      agent_version: 1,
+      metadata: { hub_job: 'j1' },
+    });
     expect(created.body.call_id).toMatch(/^[0-9a-f]{32}$/);
     expect(created.body.id).toBeUndefined();
     expect(schemaProblems('POST', '/v2/create-phone-call', 201, created.body)).toEqual([]);
@@ -76,7 +98,12 @@ describe('outbound calls', () => {
     expect(schemaProblems('GET', '/v2/get-call/{call_id}', 200, got.body)).toEqual([]);
     for (const g of hook.got) expect(schemaProblems('GET', '/v2/get-call/{call_id}', 200, g.json.call)).toEqual([]);
     expect(schemaProblems('GET', '/v2/get-call/{call_id}', 200, { ...got.body, call_status: 'done' })).not.toEqual([]);
-    expect(got.body).toMatchObject({ call_status: 'ended', disconnection_reason: 'agent_hangup', duration_ms: 42_000, call_analysis: { call_successful: true } });
+    expect(got.body).toMatchObject({
+      call_status: 'ended',
+      disconnection_reason: 'agent_hangup',
+      duration_ms: 42_000,
+      call_analysis: { call_successful: true },
+    });
     expect(got.body.transcript).toContain('Hi Grace');
   });
 
@@ -95,7 +122,13 @@ describe('outbound calls', () => {
     expect(ended).toMatchObject({ call_status: 'ended', disconnection_reason: 'agent_hangup', duration_ms: 42_000 });
     expect(ended.transcript_object[0]).toMatchObject({ role: 'agent', words: expect.any(Array) });
     expect(ended.call_analysis).toBeUndefined();
-    expect(Object.keys(analyzed.call_analysis).sort()).toEqual(['call_successful', 'call_summary', 'custom_analysis_data', 'in_voicemail', 'user_sentiment']);
+    expect(Object.keys(analyzed.call_analysis).sort()).toEqual([
+      'call_successful',
+      'call_summary',
+      'custom_analysis_data',
+      'in_voicemail',
+      'user_sentiment',
+    ]);
     const recording = await fetch(ended.recording_url);
     expect(new URL(ended.recording_url).hostname).toBe('127.0.0.1');
     expect(recording.headers.get('content-type')).toBe('audio/wav');
@@ -103,7 +136,10 @@ describe('outbound calls', () => {
   });
 
   it('takes scripted analysis from dynamic variables or from a test function', async () => {
-    const script = { call_analysis: { user_sentiment: 'Negative', call_successful: false, custom_analysis_data: { wants_callback: true } }, disconnection_reason: 'user_hangup' };
+    const script = {
+      call_analysis: { user_sentiment: 'Negative', call_successful: false, custom_analysis_data: { wants_callback: true } },
+      disconnection_reason: 'user_hangup',
+    };
     await dial({ retell_llm_dynamic_variables: { sim_script: JSON.stringify(script) } });
     await sim.settle();
     const analyzed = hook.got.find((g) => g.json.event === 'call_analyzed')?.json.call;
@@ -124,7 +160,9 @@ describe('outbound calls', () => {
     sim.configure({ skipAnalyzed: false, script: () => ({ outcome: 'not_connected', disconnection_reason: 'dial_busy' }) });
     await dial();
     await sim.settle();
-    expect(hook.got.map((g) => [g.json.event, g.json.call.call_status, g.json.call.disconnection_reason])).toEqual([['call_ended', 'not_connected', 'dial_busy']]);
+    expect(hook.got.map((g) => [g.json.event, g.json.call.call_status, g.json.call.disconnection_reason])).toEqual([
+      ['call_ended', 'not_connected', 'dial_busy'],
+    ]);
   });
 
   it('sends to the agent webhook when the agent has one', async () => {
@@ -153,7 +191,11 @@ describe('webhook faults', () => {
   });
 
   it('takes the fault knobs over the admin routes too', async () => {
-    const set = await fetch(`${sim.url}/__sim/retell/configure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ skipAnalyzed: true, signature: 'bad' }) });
+    const set = await fetch(`${sim.url}/__sim/retell/configure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ skipAnalyzed: true, signature: 'bad' }),
+    });
     expect(await set.json()).toMatchObject({ skipAnalyzed: true, signature: 'bad' });
     await dial();
     await sim.settle();
@@ -167,7 +209,11 @@ describe('webhook faults', () => {
     await dial();
     await sim.settle();
     expect(sim.deliveries.map((d) => [d.event, d.attempt, d.status])).toEqual([
-      ['call_started', 1, 500], ['call_started', 2, 503], ['call_started', 3, 204], ['call_ended', 1, 204], ['call_analyzed', 1, 204],
+      ['call_started', 1, 500],
+      ['call_started', 2, 503],
+      ['call_started', 3, 204],
+      ['call_ended', 1, 204],
+      ['call_analyzed', 1, 204],
     ]);
   });
 });
@@ -182,7 +228,10 @@ describe('contract, auth, limits and faults', () => {
     expect((await dial({ to_number: '4155550123' })).status).toBe(400);
     expect((await dial({ from_number: '+14155559999' })).status).toBe(422);
     expect((await dial({ override_agent_id: 'agent_nope' })).status).toBe(422);
-    expect(await api('GET', '/v2/get-call/abc', undefined, 'wrong')).toMatchObject({ status: 401, body: { status: 'error', message: 'API key is missing or invalid.' } });
+    expect(await api('GET', '/v2/get-call/abc', undefined, 'wrong')).toMatchObject({
+      status: 401,
+      body: { status: 'error', message: 'API key is missing or invalid.' },
+    });
     expect(sim.calls.size).toBe(0);
   });
 

@@ -8,7 +8,11 @@ import type { CredentialStore, Credentials } from '../types.js';
  * in the store's locks collection so hub processes sharing one database refresh one at a time.
  */
 export class RepoCredentialStore implements CredentialStore {
-  constructor(private readonly integrations: IntegrationRepo, private readonly locks: LockRepo, private readonly leaseMs = 30_000) {}
+  constructor(
+    private readonly integrations: IntegrationRepo,
+    private readonly locks: LockRepo,
+    private readonly leaseMs = 30_000,
+  ) {}
 
   /** Reads the integration's current credentials (decrypted). */
   async load(connectionId: string): Promise<Credentials> {
@@ -26,7 +30,10 @@ export class RepoCredentialStore implements CredentialStore {
   withRefreshLease<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
     // A fresh owner per acquisition: LockRepo lets an owner re-take its own lease, which would let
     // two refreshes of this very process run side by side.
-    return this.locks.withLock(`oauth-refresh:${connectionId}`, `refresh:${randomUUID()}`, fn, { ttlMs: this.leaseMs, waitMs: this.leaseMs * 2 });
+    return this.locks.withLock(`oauth-refresh:${connectionId}`, `refresh:${randomUUID()}`, fn, {
+      ttlMs: this.leaseMs,
+      waitMs: this.leaseMs * 2,
+    });
   }
 
   /** Marks the integration `needs_reauth` with the reason shown in its status. */

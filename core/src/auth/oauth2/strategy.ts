@@ -20,7 +20,12 @@ export interface OAuth2Options {
 export function tokenClientFor(spec: OAuth2Spec, connectorId: string, apps: Record<string, OAuthApp>): TokenClient {
   const key = oauthAppKey(connectorId);
   const app = apps[key];
-  if (!app) throw new HubError('HUB_ERR_OAUTH', `${connectorId}: no OAuth app is configured; set HUB_OAUTH_${key}_CLIENT_ID and HUB_OAUTH_${key}_CLIENT_SECRET`, { statusCode: 503, retryable: false });
+  if (!app)
+    throw new HubError(
+      'HUB_ERR_OAUTH',
+      `${connectorId}: no OAuth app is configured; set HUB_OAUTH_${key}_CLIENT_ID and HUB_OAUTH_${key}_CLIENT_SECRET`,
+      { statusCode: 503, retryable: false },
+    );
   return new TokenClient(spec, connectorId, app);
 }
 
@@ -43,7 +48,11 @@ export function oauth2Strategies(opts: OAuth2Options): OAuthStrategyFactory {
         if (current.access_token && current.access_token !== used && !expiresSoon(current, now(), marginMs)) return current;
         if (typeof current.refresh_token !== 'string' || !current.refresh_token) {
           await opts.store.markNeedsReauth(connectionId, 'no refresh token was granted; authorize again');
-          throw new HubError('HUB_ERR_CRM_AUTH', `${connectorId}: the access token expired and there is no refresh token; reconnect the integration`, { retryable: false });
+          throw new HubError(
+            'HUB_ERR_CRM_AUTH',
+            `${connectorId}: the access token expired and there is no refresh token; reconnect the integration`,
+            { retryable: false },
+          );
         }
         let answer;
         try {
@@ -51,7 +60,8 @@ export function oauth2Strategies(opts: OAuth2Options): OAuthStrategyFactory {
           metrics.tokenRefresh(connectorId, 'ok');
         } catch (err) {
           metrics.tokenRefresh(connectorId, 'failed');
-          if (isInvalidGrant(err)) await opts.store.markNeedsReauth(connectionId, `${connectorId} refused the refresh token (invalid_grant); authorize again`);
+          if (isInvalidGrant(err))
+            await opts.store.markNeedsReauth(connectionId, `${connectorId} refused the refresh token (invalid_grant); authorize again`);
           throw err;
         }
         const { credentials, account } = tokensFromAnswer(answer, spec, now(), current);
@@ -72,7 +82,8 @@ export function oauth2Strategies(opts: OAuth2Options): OAuthStrategyFactory {
     return {
       canRefresh: true,
       async apply(req: OutgoingRequest, ctx: AuthContext) {
-        if (!ctx.credentials.access_token) throw new HubError('HUB_ERR_CRM_AUTH', `${connectorId}: the integration is not authorized yet`, { retryable: false });
+        if (!ctx.credentials.access_token)
+          throw new HubError('HUB_ERR_CRM_AUTH', `${connectorId}: the integration is not authorized yet`, { retryable: false });
         if (expiresSoon(ctx.credentials, now(), marginMs)) await refresh(ctx);
         req.headers.authorization = `Bearer ${String(ctx.credentials.access_token)}`;
       },

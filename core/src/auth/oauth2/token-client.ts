@@ -27,15 +27,28 @@ export class TokenClient {
   /** the app's client id (public: it appears in authorize URLs) */
   readonly clientId: string;
 
-  constructor(spec: OAuth2Spec, private readonly connectorId: string, app: OAuthApp) {
+  constructor(
+    spec: OAuth2Spec,
+    private readonly connectorId: string,
+    app: OAuthApp,
+  ) {
     this.clientId = app.clientId;
     const token = new URL(spec.tokenUrl);
     const authorize = new URL(spec.authorizeUrl);
     this.client = new AuthorizationCode({
       client: { id: app.clientId, secret: app.clientSecret },
-      auth: { tokenHost: token.origin, tokenPath: `${token.pathname}${token.search}`, authorizeHost: authorize.origin, authorizePath: authorize.pathname },
+      auth: {
+        tokenHost: token.origin,
+        tokenPath: `${token.pathname}${token.search}`,
+        authorizeHost: authorize.origin,
+        authorizePath: authorize.pathname,
+      },
       // Many providers (HubSpot among them) refuse HTTP Basic client credentials; the manifest says which.
-      options: { authorizationMethod: spec.clientAuth === 'header' ? 'header' : 'body', bodyFormat: 'form', scopeSeparator: spec.scopeSeparator ?? ' ' },
+      options: {
+        authorizationMethod: spec.clientAuth === 'header' ? 'header' : 'body',
+        bodyFormat: 'form',
+        scopeSeparator: spec.scopeSeparator ?? ' ',
+      },
       http: { timeout: 15_000 },
     });
   }
@@ -50,7 +63,10 @@ export class TokenClient {
 
   /** Uses a refresh token; the answer may carry a rotated refresh token. */
   async refresh(refreshToken: string): Promise<TokenAnswer> {
-    return this.call(async () => (await this.client.createToken({ refresh_token: refreshToken }).refresh()).token as TokenAnswer, 'token refresh');
+    return this.call(
+      async () => (await this.client.createToken({ refresh_token: refreshToken }).refresh()).token as TokenAnswer,
+      'token refresh',
+    );
   }
 
   private async call(fn: () => Promise<TokenAnswer>, what: string): Promise<TokenAnswer> {
@@ -61,7 +77,10 @@ export class TokenClient {
       throw this.failure(err, what);
     }
     if (typeof answer.access_token !== 'string' || !answer.access_token) {
-      throw new HubError('HUB_ERR_CRM_AUTH', `${this.connectorId}: the ${what} answer has no access_token`, { retryable: false, details: { oauthError: 'invalid_response' } });
+      throw new HubError('HUB_ERR_CRM_AUTH', `${this.connectorId}: the ${what} answer has no access_token`, {
+        retryable: false,
+        details: { oauthError: 'invalid_response' },
+      });
     }
     return answer;
   }
@@ -71,11 +90,17 @@ export class TokenClient {
     const status = e.output?.statusCode;
     const payload = (typeof e.data?.payload === 'object' && e.data?.payload !== null ? e.data.payload : {}) as Record<string, unknown>;
     const oauthError = typeof payload.error === 'string' ? payload.error : undefined;
-    const description = typeof payload.error_description === 'string' ? payload.error_description.slice(0, 200) : typeof payload.message === 'string' ? payload.message.slice(0, 200) : '';
+    const description =
+      typeof payload.error_description === 'string'
+        ? payload.error_description.slice(0, 200)
+        : typeof payload.message === 'string'
+          ? payload.message.slice(0, 200)
+          : '';
     const details = { oauthError: oauthError ?? null, status: status ?? null };
     const text = `${this.connectorId}: ${what} failed${status ? ` (${status})` : ''}${oauthError ? `: ${oauthError}` : ''}${description ? ` (${description})` : ''}`;
     // No status at all is a network failure; 5xx and 429 are the provider's trouble, not the grant's.
-    if (status === undefined || status >= 500 || status === 429) return new HubError('HUB_ERR_CRM_TRANSIENT', text, { retryable: true, details });
+    if (status === undefined || status >= 500 || status === 429)
+      return new HubError('HUB_ERR_CRM_TRANSIENT', text, { retryable: true, details });
     return new HubError('HUB_ERR_CRM_AUTH', text, { retryable: false, details });
   }
 }

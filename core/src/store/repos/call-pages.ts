@@ -45,7 +45,9 @@ export class CallPages {
   async lastCallByAgent(tenantId: string): Promise<Map<string, string>> {
     const agents = await this.col.aggregate<{ _id: string }>([{ $match: { tenantId } }, { $group: { _id: '$agentId' } }]).toArray();
     const latest = await Promise.all(
-      agents.map(({ _id: agentId }) => this.col.findOne({ tenantId, agentId }, { sort: { receivedAt: -1 }, projection: { receivedAt: 1 } })),
+      agents.map(({ _id: agentId }) =>
+        this.col.findOne({ tenantId, agentId }, { sort: { receivedAt: -1 }, projection: { receivedAt: 1 } }),
+      ),
     );
     const last = new Map<string, string>();
     agents.forEach(({ _id }, n) => {

@@ -30,7 +30,12 @@ export class CallRepo {
   }
 
   /** Stores a call once; `created` is false when it was already there (then the stored one is returned). */
-  async record(tenantId: string, agentId: string, data: CallData, receivedAt = new Date().toISOString()): Promise<{ call: CallDoc; created: boolean }> {
+  async record(
+    tenantId: string,
+    agentId: string,
+    data: CallData,
+    receivedAt = new Date().toISOString(),
+  ): Promise<{ call: CallDoc; created: boolean }> {
     const doc: CallDoc = { _id: `call_${randomUUID()}`, tenantId, agentId, callId: data.call_id, data, receivedAt };
     try {
       await this.col.insertOne(doc);

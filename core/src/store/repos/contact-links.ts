@@ -34,7 +34,11 @@ export class ContactLinkRepo {
   async remember(tenantId: string, integrationId: string, keys: string[], contact: Record<string, unknown>): Promise<void> {
     const at = new Date().toISOString();
     for (const k of keys) {
-      await this.col.updateOne({ _id: `${integrationId}:${k}` }, { $set: { tenantId, integrationId, contact: encodeKeys(contact), at } }, { upsert: true });
+      await this.col.updateOne(
+        { _id: `${integrationId}:${k}` },
+        { $set: { tenantId, integrationId, contact: encodeKeys(contact), at } },
+        { upsert: true },
+      );
     }
   }
 }

@@ -10,7 +10,10 @@ export type NewIntegration = Omit<IntegrationDoc, '_id' | 'createdAt' | 'updated
 
 /** Integrations, always scoped by tenant; credentials sealed with the keyring. */
 export class IntegrationRepo {
-  constructor(readonly col: DocCollection<IntegrationDoc>, private readonly keyring: Keyring) {}
+  constructor(
+    readonly col: DocCollection<IntegrationDoc>,
+    private readonly keyring: Keyring,
+  ) {}
 
   /** Creates the indexes this repository relies on. */
   async ensureIndexes(): Promise<void> {
@@ -19,7 +22,12 @@ export class IntegrationRepo {
 
   /** How many distinct agents of a tenant have an integration of each type (an aggregation). */
   async agentsByType(tenantId: string): Promise<Map<string, number>> {
-    const rows = await this.col.aggregate<{ _id: { type: string; agentId: string } }>([{ $match: { tenantId } }, { $group: { _id: { type: '$type', agentId: '$agentId' } } }]).toArray();
+    const rows = await this.col
+      .aggregate<{ _id: { type: string; agentId: string } }>([
+        { $match: { tenantId } },
+        { $group: { _id: { type: '$type', agentId: '$agentId' } } },
+      ])
+      .toArray();
     const counts = new Map<string, number>();
     for (const { _id } of rows) counts.set(_id.type, (counts.get(_id.type) ?? 0) + 1);
     return counts;
@@ -29,7 +37,13 @@ export class IntegrationRepo {
   async create(input: NewIntegration): Promise<IntegrationDoc> {
     const now = new Date().toISOString();
     const { credentials, ...rest } = input;
-    const doc: IntegrationDoc = { ...rest, _id: `int_${randomUUID()}`, createdAt: now, updatedAt: now, ...(credentials ? { credentials: this.keyring.seal(credentials) } : {}) };
+    const doc: IntegrationDoc = {
+      ...rest,
+      _id: `int_${randomUUID()}`,
+      createdAt: now,
+      updatedAt: now,
+      ...(credentials ? { credentials: this.keyring.seal(credentials) } : {}),
+    };
     await this.col.insertOne(doc);
     return doc;
   }
@@ -66,7 +80,11 @@ export class IntegrationRepo {
   }
 
   /** Applies a partial change; credentials, when given, are sealed again. */
-  async update(tenantId: string, id: string, patch: Partial<Omit<IntegrationDoc, 'credentials'>> & { credentials?: Credentials }): Promise<IntegrationDoc> {
+  async update(
+    tenantId: string,
+    id: string,
+    patch: Partial<Omit<IntegrationDoc, 'credentials'>> & { credentials?: Credentials },
+  ): Promise<IntegrationDoc> {
     const { credentials, ...rest } = patch;
     const set: Record<string, unknown> = { ...rest, updatedAt: new Date().toISOString() };
     if (credentials) set.credentials = this.keyring.seal(credentials);
@@ -80,7 +98,11 @@ export class IntegrationRepo {
 
   /** Sets the status (and why), e.g. needs_reauth after invalid_grant. */
   async setStatus(id: string, status: IntegrationStatus, reason?: string): Promise<void> {
-    const before = await this.col.findOneAndUpdate({ _id: id }, { $set: { status, statusReason: reason ?? null, updatedAt: new Date().toISOString() } }, { returnDocument: 'before' });
+    const before = await this.col.findOneAndUpdate(
+      { _id: id },
+      { $set: { status, statusReason: reason ?? null, updatedAt: new Date().toISOString() } },
+      { returnDocument: 'before' },
+    );
     if (before && before.status !== status) await this.onStatusChange?.(before, status);
   }
 

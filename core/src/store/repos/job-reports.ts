@@ -33,12 +33,22 @@ export class JobReports {
     const perDay = await Promise.all(
       days.map(async (date) => {
         const next = new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString();
-        const match: Filter = { tenantId, status: { $in: ['succeeded', 'failed'] }, finishedAt: { $gte: `${date}T00:00:00.000Z`, $lt: next } };
+        const match: Filter = {
+          tenantId,
+          status: { $in: ['succeeded', 'failed'] },
+          finishedAt: { $gte: `${date}T00:00:00.000Z`, $lt: next },
+        };
         if (agentId) match.agentId = agentId;
-        const rows = await this.col.aggregate<{ _id: { type: string; status: 'succeeded' | 'failed' }; n: number }>([{ $match: match }, { $group: { _id: { type: '$type', status: '$status' }, n: { $sum: 1 } } }]).toArray();
+        const rows = await this.col
+          .aggregate<{ _id: { type: string; status: 'succeeded' | 'failed' }; n: number }>([
+            { $match: match },
+            { $group: { _id: { type: '$type', status: '$status' }, n: { $sum: 1 } } },
+          ])
+          .toArray();
         const byType = new Map<string, DailyBucket>();
         for (const { _id, n } of rows) {
-          const b = byType.get(_id.type) ?? byType.set(_id.type, { date, type: _id.type, total: 0, succeeded: 0, failed: 0 }).get(_id.type)!;
+          const b =
+            byType.get(_id.type) ?? byType.set(_id.type, { date, type: _id.type, total: 0, succeeded: 0, failed: 0 }).get(_id.type)!;
           b[_id.status] += n;
           b.total += n;
         }
@@ -53,7 +63,9 @@ export class JobReports {
    * tenant's history is never loaded to be counted.
    */
   async countByStatus(filter: Filter): Promise<Partial<Record<JobDoc['status'], number>>> {
-    const rows = await this.col.aggregate<{ _id: JobDoc['status']; n: number }>([{ $match: filter }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    const rows = await this.col
+      .aggregate<{ _id: JobDoc['status']; n: number }>([{ $match: filter }, { $group: { _id: '$status', n: { $sum: 1 } } }])
+      .toArray();
     return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }
 
@@ -62,7 +74,12 @@ export class JobReports {
     const match: Filter = { tenantId, status: { $in: ['succeeded', 'failed'] } };
     if (since) match.finishedAt = { $gte: since };
     // Grouped by (type, status) and folded here: FerretDB 1.x has no $cond inside $group.
-    const rows = await this.col.aggregate<{ _id: { type: string; status: 'succeeded' | 'failed' }; n: number }>([{ $match: match }, { $group: { _id: { type: '$type', status: '$status' }, n: { $sum: 1 } } }]).toArray();
+    const rows = await this.col
+      .aggregate<{ _id: { type: string; status: 'succeeded' | 'failed' }; n: number }>([
+        { $match: match },
+        { $group: { _id: { type: '$type', status: '$status' }, n: { $sum: 1 } } },
+      ])
+      .toArray();
     const byType = new Map<string, { succeeded: number; failed: number }>();
     for (const { _id, n } of rows) {
       const row = byType.get(_id.type) ?? byType.set(_id.type, { succeeded: 0, failed: 0 }).get(_id.type)!;

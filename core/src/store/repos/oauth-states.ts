@@ -47,7 +47,11 @@ export interface ReusableState {
  * Only a hash of the state is stored, so a copy of the database cannot complete anyone's flow.
  */
 export class OAuthStateRepo {
-  constructor(readonly col: DocCollection<OAuthStateDoc>, private readonly keyring: Keyring, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly col: DocCollection<OAuthStateDoc>,
+    private readonly keyring: Keyring,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Makes a new state for an integration and returns its value (shown once, in the authorize URL). */
   async create(grant: OAuthStateGrant): Promise<string> {
@@ -57,7 +61,10 @@ export class OAuthStateRepo {
     const state = randomToken('', 32);
     await this.col.insertOne({
       _id: hashSecret(state),
-      tenantId: grant.tenantId, agentId: grant.agentId, connectorId: grant.connectorId, integrationId: grant.integrationId,
+      tenantId: grant.tenantId,
+      agentId: grant.agentId,
+      connectorId: grant.connectorId,
+      integrationId: grant.integrationId,
       ...(grant.codeVerifier ? { verifier: this.keyring.seal(grant.codeVerifier) } : {}),
       sealed: this.keyring.seal(state),
       ...(grant.redirectUri ? { redirectUri: grant.redirectUri } : {}),
@@ -78,17 +85,35 @@ export class OAuthStateRepo {
       { sort: { expiresAt: -1 } },
     );
     if (!doc?.sealed || doc.redirectUri !== redirectUri) return undefined;
-    return { state: this.keyring.open<string>(doc.sealed), expiresAt: doc.expiresAt, ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}) };
+    return {
+      state: this.keyring.open<string>(doc.sealed),
+      expiresAt: doc.expiresAt,
+      ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}),
+    };
   }
 
   /** Uses a state up: the grant when it is known, unused and fresh; otherwise why not. */
   async consume(state: string): Promise<{ ok: true; grant: OAuthStateGrant } | { ok: false; reason: 'unknown' | 'used' | 'expired' }> {
     const id = hashSecret(state);
     // One atomic update marks it used, so two callbacks racing with the same state cannot both win.
-    const doc = await this.col.findOneAndUpdate({ _id: id, usedAt: { $exists: false } }, { $set: { usedAt: new Date(this.now()).toISOString() } }, { returnDocument: 'before' });
+    const doc = await this.col.findOneAndUpdate(
+      { _id: id, usedAt: { $exists: false } },
+      { $set: { usedAt: new Date(this.now()).toISOString() } },
+      { returnDocument: 'before' },
+    );
     if (!doc) return { ok: false, reason: (await this.col.findOne({ _id: id })) ? 'used' : 'unknown' };
     if (doc.expiresAt < this.now()) return { ok: false, reason: 'expired' };
     const { tenantId, agentId, connectorId, integrationId } = doc;
-    return { ok: true, grant: { tenantId, agentId, connectorId, integrationId, ...(doc.redirectUri ? { redirectUri: doc.redirectUri } : {}), ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}) } };
+    return {
+      ok: true,
+      grant: {
+        tenantId,
+        agentId,
+        connectorId,
+        integrationId,
+        ...(doc.redirectUri ? { redirectUri: doc.redirectUri } : {}),
+        ...(doc.verifier ? { codeVerifier: this.keyring.open<string>(doc.verifier) } : {}),
+      },
+    };
   }
 }
