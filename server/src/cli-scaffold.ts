@@ -88,6 +88,10 @@ export async function scaffold(id: string, dir: string, root: string): Promise<s
 export function addToLockfile(root: string, dir: string): { ok: boolean; output: string } {
   if (!resolve(dir).startsWith(`${resolve(root, 'connectors')}${sep}`))
     return { ok: true, output: 'outside the workspace: no lockfile to update' };
-  const res = spawnSync('pnpm', ['install', '--prefer-offline', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  // pnpm freezes the lockfile by default when CI is set; this install exists to update it.
+  const res = spawnSync('pnpm', ['install', '--no-frozen-lockfile', '--prefer-offline', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { ok: res.status === 0, output: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim() };
 }

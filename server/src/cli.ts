@@ -37,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
     const logger = createLogger(settings.logLevel);
     // Listen for the stop signal before any job starts, so a stop never lands on the default handler mid-job.
     const stopped = new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+      // `on`, not `once`: a second signal during the stop must not fall through to the default handler.
+      process.on('SIGINT', () => resolve());
+      process.on('SIGTERM', () => resolve());
     });
     const hub = await bootstrap(settings, logger, extensions(settings));
     const worker = startWorker(hub, settings, logger);
