@@ -1,29 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEngines, type OpenedTestEngine } from '@hub/store/testing';
+import { testEngines } from '@hub/store/testing';
+import { hubOnEngine } from './hub-on-engine.js';
 import { HubServices } from '../../src/services.js';
-import { Registry } from '../../src/registry/registry.js';
-import { Keyring } from '../../src/security/crypto.js';
-import { silentLogger } from '../../src/engine/types.js';
 import { normalizeCall } from '../../src/sync/call-data.js';
 
 // The console's reads (call pages, latest call per agent, daily buckets) and retrying dead jobs,
 // on every store engine.
 describe.each(testEngines())('console reports on $name', (target) => {
-  let opened: OpenedTestEngine;
   let hub: HubServices;
+  let dispose: () => Promise<void>;
   beforeEach(async () => {
-    opened = await target.open();
-    hub = new HubServices(
-      opened.engine,
-      Registry.of([]),
-      new Keyring([randomBytes(32)]),
-      { allowPrivateUrls: false, publicUrl: 'https://hub.test' },
-      silentLogger,
-    );
-    await hub.init();
+    ({ hub, dispose } = await hubOnEngine(target));
   });
-  afterEach(() => opened.dispose());
+  afterEach(() => dispose());
 
   const record = (tenant: string, agent: string, id: string, at: string) =>
     hub.repos.calls.record(tenant, agent, normalizeCall({ call_id: id }, agent), at);

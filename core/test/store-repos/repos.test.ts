@@ -1,28 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEngines, type OpenedTestEngine } from '@hub/store/testing';
+import { testEngines } from '@hub/store/testing';
+import { hubOnEngine } from './hub-on-engine.js';
 import { HubServices } from '../../src/services.js';
-import { Registry } from '../../src/registry/registry.js';
-import { Keyring } from '../../src/security/crypto.js';
-import { silentLogger } from '../../src/engine/types.js';
 import { normalizeCall } from '../../src/sync/call-data.js';
 import { syncStats, syncCounts } from '../../src/hub/calls-service.js';
 
 describe.each(testEngines())('repositories on $name', (target) => {
-  let opened: OpenedTestEngine;
   let hub: HubServices;
+  let dispose: () => Promise<void>;
   beforeEach(async () => {
-    opened = await target.open();
-    hub = new HubServices(
-      opened.engine,
-      Registry.of([]),
-      new Keyring([randomBytes(32)]),
-      { allowPrivateUrls: false, publicUrl: 'https://hub.test' },
-      silentLogger,
-    );
-    await hub.init();
+    ({ hub, dispose } = await hubOnEngine(target));
   });
-  afterEach(() => opened.dispose());
+  afterEach(() => dispose());
 
   it('contact links: the phone key wins over the email key whatever order they were stored in', async () => {
     await hub.repos.links.remember('t', 'int_1', ['email:ann@x.test'], { id: 'by-email' });

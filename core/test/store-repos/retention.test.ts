@@ -1,30 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEngines, type OpenedTestEngine } from '@hub/store/testing';
+import { testEngines } from '@hub/store/testing';
+import { hubOnEngine } from './hub-on-engine.js';
 import { HubServices } from '../../src/services.js';
-import { Registry } from '../../src/registry/registry.js';
-import { Keyring } from '../../src/security/crypto.js';
-import { silentLogger } from '../../src/engine/types.js';
 import { normalizeCall } from '../../src/sync/call-data.js';
 import { pruneExpired } from '../../src/hub/retention.js';
 
 const DAY = 86_400_000;
 
 describe.each(testEngines())('retention on $name', (target) => {
-  let opened: OpenedTestEngine;
   let hub: HubServices;
+  let dispose: () => Promise<void>;
   beforeEach(async () => {
-    opened = await target.open();
-    hub = new HubServices(
-      opened.engine,
-      Registry.of([]),
-      new Keyring([randomBytes(32)]),
-      { allowPrivateUrls: false, publicUrl: 'https://hub.test' },
-      silentLogger,
-    );
-    await hub.init();
+    ({ hub, dispose } = await hubOnEngine(target));
   });
-  afterEach(() => opened.dispose());
+  afterEach(() => dispose());
 
   /** A call received `ageDays` ago with one job finished then as `status`, and its log entry. */
   async function seed(callId: string, ageDays: number, status: 'succeeded' | 'failed' | 'queued'): Promise<void> {
