@@ -1,6 +1,6 @@
 import { startGohighlevelSim } from '@hub/connector-gohighlevel/sim';
 import { startTestHub } from '../helpers/hub.js';
-import { connectVoice, retellCall, signedPost } from '../helpers/voice.js';
+import { connectVoice, retellCall, signedPost, withRetellSim } from '../helpers/voice.js';
 
 /**
  * Latency of the voice agent's own use of the CRMs through the real server, against the GoHighLevel
@@ -12,10 +12,11 @@ const KEY = 'key_bench_voice_000000000000';
 const AGENT = 'agent_bench_voice';
 
 const ghl = await startGohighlevelSim({ rateLimit: { limit: 1_000_000, daily: 100_000_000 } });
-const hub = await startTestHub(
+const { retell, env } = await withRetellSim(
   { LOG_LEVEL: 'warn', HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url } }) },
-  { connectors: ['gohighlevel', 'retell'] },
+  KEY,
 );
+const hub = await startTestHub(env, { connectors: ['gohighlevel', 'retell'] });
 const connect = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
   type: 'gohighlevel',
   api_key: ghl.token,
@@ -122,4 +123,4 @@ const ring = (i: number) => ({
 await measure('call_inbound (first ring: CRM asked)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true', 110);
 await measure('call_inbound (ring again: cached)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true');
 await hub.close();
-await ghl.close();
+await Promise.all([ghl.close(), retell.close()]);

@@ -25,6 +25,7 @@ async function connect(agent: string): Promise<string> {
   const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
     type: 'zapier',
     webhook_url: `${zap.url}/hooks/catch/1/${agent}/`,
+    test: false,
   });
   expect(res.status).toBe(201);
   return res.body.id as string;

@@ -75,9 +75,9 @@ describe('a clean stop of `pnpm start`', () => {
       `the hub to listen: ${run.output()}`,
     );
     const api = apiClient(url, tenant.apiKey);
-    expect((await api('POST', '/api/agents/agent_stop/integrations/connect', { type: 'zapier', webhook_url: hangingUrl })).status).toBe(
-      201,
-    );
+    expect(
+      (await api('POST', '/api/agents/agent_stop/integrations/connect', { type: 'zapier', webhook_url: hangingUrl, test: false })).status,
+    ).toBe(201);
     expect((await api('POST', '/api/agents/agent_stop/calls', sampleCall('call_stop_1'))).status).toBe(202);
     await eventually(
       async () => (await api('GET', '/api/agents/agent_stop/calls/call_stop_1')).body.integrations?.[0]?.status === 'running',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleCalendarSim, type GoogleCalendarSim } from '@hub/connector-google-calendar/sim';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
+import { withRetellSim } from '../helpers/voice.js';
+import type { RetellSim } from '../../connectors/retell/sim/index.js';
 import { sampleCall } from '../helpers/fixtures.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { PUBLIC_URL, oauthEnv } from '../helpers/oauth.js';
@@ -13,6 +15,7 @@ let hub: TestHub;
 const audit = responseAudit();
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let zapierId: string;
+let retellSim: RetellSim;
 const AGENT = 'agent_console';
 
 async function jobsDone(callId: string): Promise<any[]> {
@@ -29,7 +32,9 @@ async function jobsDone(callId: string): Promise<any[]> {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  hub = await startTestHub({}, { connectors: ['zapier', 'retell'], onRoute: audit.onRoute });
+  const withRetell = await withRetellSim({}, 'key_console_test');
+  retellSim = withRetell.retell;
+  hub = await startTestHub(withRetell.env, { connectors: ['zapier', 'retell'], onRoute: audit.onRoute });
   const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
     type: 'zapier',
     webhook_url: receiver.url('/hooks/catch/1/a/'),
@@ -58,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.close();
   await receiver?.close();
+  await retellSim?.close();
 });
 
 describe('GET /api/agents', () => {

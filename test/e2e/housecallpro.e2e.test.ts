@@ -101,18 +101,27 @@ describe('Housecall Pro end to end', () => {
     expect(sim.violations).toEqual([]);
   });
 
-  it('a wrong key marks the integration needs_reauth and the key never shows', async () => {
+  it("a wrong key is refused at connect with the CRM's own message, nothing is stored, and the key never shows", async () => {
     const res = await hub.api('POST', '/api/agents/agent_bad/integrations/connect', {
       type: 'housecallpro',
       api_key: 'hcp_wrong_key_000000000',
       config: {},
     });
-    await hub.api('POST', '/api/agents/agent_bad/calls', call('call_bad_1'));
-    expect((await finished('agent_bad', 'call_bad_1')).status).toBe('failed');
-    const after = await hub.api('GET', `/api/agents/agent_bad/integrations/${res.body.id}`);
-    expect(after.body.status).toBe('needs_reauth');
-    const logs = await hub.api('GET', '/api/agents/agent_bad/sync-logs');
-    expect(JSON.stringify(logs.body)).not.toContain('hcp_wrong_key_000000000');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'api_key', message: expect.stringContaining('Unauthorized') });
+    expect(JSON.stringify(res.body)).not.toContain('hcp_wrong_key_000000000');
+    expect((await hub.api('GET', '/api/agents/agent_bad/integrations')).body.integrations).toEqual([]);
+    const viaAuthData = await hub.api('POST', '/api/agents/agent_bad/integrations/connect', {
+      type: 'housecallpro',
+      auth_data: { api_key: 'hcp_wrong_key_000000000' },
+    });
+    expect(viaAuthData.body.field).toBe('auth_data.api_key');
+    const skip = await hub.api('POST', '/api/agents/agent_bad/integrations/connect', {
+      type: 'housecallpro',
+      api_key: 'hcp_wrong_key_000000000',
+      test: false,
+    });
+    expect(skip.body).toMatchObject({ field: 'test', message: expect.stringContaining('always checked') });
     expect(hub.logs.join('\n')).not.toContain('hcp_wrong_key_000000000');
     expect(hub.logs.join('\n')).not.toContain(sim.apiKey);
   });
@@ -222,6 +231,7 @@ describe('Housecall Pro availability and booking routes', () => {
   it('a bad date or time zone answers 400 naming the field', async () => {
     const agent = 'agent_hcp_bad';
     await connect(agent);
+    const checkedAtConnect = sim.requests.length; // the connection test's request
     for (const [query, field] of [
       ['date=2030-02-30&timezone=America/New_York', 'date'],
       ['date=08-01-2030', 'date'],
@@ -241,6 +251,6 @@ describe('Housecall Pro availability and booking routes', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.field).toContain('time');
-    expect(sim.requests).toEqual([]);
+    expect(sim.requests.slice(checkedAtConnect)).toEqual([]);
   });
 });

@@ -89,6 +89,7 @@ describe('tenants editing mappings', () => {
     const zap = await hub.api('POST', '/api/agents/agent_map/integrations/connect', {
       type: 'zapier',
       webhook_url: 'http://127.0.0.1:9/hooks/catch/1/a/',
+      test: false,
     });
     const res = await hub.api('GET', `/api/agents/agent_map/integrations/${zap.body.id}/fields`);
     expect(res.status).toBe(400);

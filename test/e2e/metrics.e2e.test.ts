@@ -44,7 +44,11 @@ describe('GET /metrics', () => {
 
   it('counts calls, jobs by state, step latency, CRM answers by class and dead letters; a failed step logs who, what and the CRM message', async () => {
     const id = (
-      await hub.api('POST', '/api/agents/agent_m/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/m/` })
+      await hub.api('POST', '/api/agents/agent_m/integrations/connect', {
+        type: 'zapier',
+        webhook_url: `${zap.url}/hooks/catch/1/m/`,
+        test: false,
+      })
     ).body.id;
     await hub.api('POST', '/api/agents/agent_m/calls', sampleCall('m1'));
     expect(await finished('agent_m', 'm1')).toBe('succeeded');

@@ -37,6 +37,7 @@ describe('the hub survives kill -9', () => {
     const connected = await api('POST', '/api/agents/agent_1/integrations/connect', {
       type: 'zapier',
       webhook_url: `${zap.url}/hooks/catch/1/abc/`,
+      test: false,
     });
     expect(connected.status).toBe(201);
     await api('POST', '/api/agents/agent_1/calls', { call_id: 'call_done', customer_name: 'Jane' });

@@ -3,11 +3,13 @@ import { startHubspotSim, type HubspotSim } from '@hub/connector-hubspot/sim';
 import { startGohighlevelSim, type GohighlevelSim } from '@hub/connector-gohighlevel/sim';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { callDone, connectOAuth, oauthEnv, sampleCall } from '../helpers/oauth.js';
-import { connectVoice, retellCall, signedPost } from '../helpers/voice.js';
+import { connectVoice, retellCall, signedPost, withRetellSim } from '../helpers/voice.js';
+import type { RetellSim } from '../../connectors/retell/sim/index.js';
 
 let hs: HubspotSim;
 let ghl: GohighlevelSim;
 let hub: TestHub;
+let retell: RetellSim;
 let voice: { integrationId: string; voiceWebhookId: string; path: string };
 const AGENT = 'agent_inbound';
 const KEY = 'key_inbound_test_0000000000';
@@ -38,13 +40,15 @@ beforeAll(async () => {
     { clientId: 'hubspot-client', clientSecret: 'hubspot-secret' },
   );
   env.HUB_CONNECTOR_OVERRIDES = JSON.stringify({ ...JSON.parse(env.HUB_CONNECTOR_OVERRIDES), gohighlevel: { baseUrl: ghl.url } });
-  hub = await startTestHub({ ...env, HUB_VOICE_LOOKUP_MS: '400' }, { connectors: ['hubspot', 'gohighlevel', 'retell'] });
+  const withRetell = await withRetellSim({ ...env, HUB_VOICE_LOOKUP_MS: '400' }, KEY);
+  retell = withRetell.retell;
+  hub = await startTestHub(withRetell.env, { connectors: ['hubspot', 'gohighlevel', 'retell'] });
   await connectOAuth(hub, hub.api, AGENT, { type: 'hubspot' });
   voice = await connectVoice(hub.api, AGENT, KEY);
 });
 afterAll(async () => {
   await hub?.close();
-  await Promise.all([hs?.close(), ghl?.close()]);
+  await Promise.all([hs?.close(), ghl?.close(), retell?.close()]);
 });
 afterEach(() => {
   expect(hs.violations).toEqual([]);

@@ -2,9 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleCalendarSim, type GoogleCalendarSim } from '@hub/connector-google-calendar/sim';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { callDone, connectOAuth, oauthEnv } from '../helpers/oauth.js';
-import { connectVoice, retellCall, signedPost } from '../helpers/voice.js';
+import { connectVoice, retellCall, signedPost, withRetellSim } from '../helpers/voice.js';
+import type { RetellSim } from '../../connectors/retell/sim/index.js';
 
 let sim: GoogleCalendarSim;
+let retell: RetellSim;
 let hub: TestHub;
 let voice: { integrationId: string; voiceWebhookId: string; path: string };
 let calendarId: string;
@@ -17,20 +19,22 @@ const googleEvents = () => sim.events().filter((e) => e.summary !== 'Busy');
 beforeAll(async () => {
   // Busy 10:00-11:30 New York time on 2030-03-04 (EST, UTC-5).
   sim = await startGoogleCalendarSim({ busy: [{ start: '2030-03-04T15:00:00Z', end: '2030-03-04T16:30:00Z' }] });
-  hub = await startTestHub(
+  const withRetell = await withRetellSim(
     oauthEnv(
       'google-calendar',
       { baseUrl: `${sim.url}/calendar/v3`, authorizeUrl: `${sim.url}/o/oauth2/v2/auth`, tokenUrl: `${sim.url}/token` },
       { clientId: 'gcal-client', clientSecret: 'gcal-secret' },
     ),
-    { connectors: ['google-calendar', 'retell'] },
+    KEY,
   );
+  retell = withRetell.retell;
+  hub = await startTestHub(withRetell.env, { connectors: ['google-calendar', 'retell'] });
   calendarId = (await connectOAuth(hub, hub.api, AGENT, { type: 'google-calendar' })).id;
   voice = await connectVoice(hub.api, AGENT, KEY);
 });
 afterAll(async () => {
   await hub?.close();
-  await sim?.close();
+  await Promise.all([sim?.close(), retell?.close()]);
 });
 afterEach(() => {
   expect(sim.violations).toEqual([]);

@@ -28,7 +28,13 @@ describe('pnpm hub worker', () => {
     const hub = await spawnHub({ ...env, HUB_WORKER: '0' }, port);
     const api = apiClient(hub.url, apiKey);
     expect(
-      (await api('POST', '/api/agents/a1/integrations/connect', { type: 'zapier', webhook_url: `${zap.url}/hooks/catch/1/w/` })).status,
+      (
+        await api('POST', '/api/agents/a1/integrations/connect', {
+          type: 'zapier',
+          webhook_url: `${zap.url}/hooks/catch/1/w/`,
+          test: false,
+        })
+      ).status,
     ).toBe(201);
     expect((await api('POST', '/api/agents/a1/calls', { call_id: 'call_w1', customer_name: 'Jane' })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 300));

@@ -21,7 +21,12 @@ afterAll(async () => {
 });
 
 async function connectZapier(agent = 'agent_xyz789', extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'zapier', webhook_url: hookUrl, ...extra });
+  const res = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+    type: 'zapier',
+    webhook_url: hookUrl,
+    test: false,
+    ...extra,
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -157,6 +162,39 @@ describe('bad input and other tenants', () => {
     const res = await hub.api('POST', '/api/agents/agent_x/integrations/connect', body);
     expect(res.status).toBe(400);
     expect(res.body.field).toBe(field);
+  });
+
+  it("connect sends the test event (the spec's Workflow 3) before answering; a hook that refuses it is a 400, an unreachable one a 502, and neither is stored", async () => {
+    const before = zap.caught().length;
+    const ok = await hub.api('POST', '/api/agents/agent_test_event/integrations/connect', { type: 'zapier', webhook_url: hookUrl });
+    expect(ok.status).toBe(201);
+    expect(zap.caught().length).toBe(before + 1);
+    expect(zap.caught().at(-1)!.body).toMatchObject({ action: 'call_completed', call: { customer_name: 'Jane Smith' } });
+
+    const refused = await hub.api('POST', '/api/agents/agent_test_event/integrations/connect', {
+      type: 'zapier',
+      webhook_url: `${zap.url}/hooks/nope/`,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ field: 'webhook_url', message: expect.stringMatching(/Zapier refused these credentials .*404/) });
+    const down = await hub.api('POST', '/api/agents/agent_test_event/integrations/connect', {
+      type: 'zapier',
+      auth_data: { webhook_url: 'http://127.0.0.1:9/hooks/catch/1/a/' },
+    });
+    expect(down.status).toBe(502);
+    expect(down.body.message).toMatch(/could not be reached.*nothing was stored/);
+    expect((await hub.api('GET', '/api/agents/agent_test_event/integrations')).body.integrations).toHaveLength(1);
+
+    const skipped = await hub.api('POST', '/api/agents/agent_test_event/integrations/connect', {
+      type: 'zapier',
+      webhook_url: 'http://127.0.0.1:9/hooks/catch/1/a/',
+      test: false,
+    });
+    expect(skipped.status).toBe(201);
+    expect(
+      (await hub.api('POST', '/api/agents/agent_test_event/integrations/connect', { type: 'zapier', webhook_url: hookUrl, test: 'no' }))
+        .body.field,
+    ).toBe('body.test');
   });
 
   it('malformed JSON answers 400', async () => {

@@ -1,4 +1,4 @@
-import { signRetellBody, STALE_SIGNATURE_AGE_MS } from '../../connectors/retell/sim/index.js';
+import { signRetellBody, startRetellSim, STALE_SIGNATURE_AGE_MS, type RetellSim } from '../../connectors/retell/sim/index.js';
 import type { Api, TestHub } from './hub.js';
 
 /** How a test signs a request to a voice hook: as Retell does, with the wrong key, dated too long ago, or not at all. */
@@ -59,4 +59,17 @@ export function retellCall(callId: string, over: Record<string, unknown> = {}): 
     call_status: 'ongoing',
     ...over,
   };
+}
+
+/**
+ * Starts a Retell simulator that knows `apiKey` and adds it to a test hub's connector overrides:
+ * connecting Retell checks the key against Retell's API.
+ */
+export async function withRetellSim(
+  env: Record<string, string>,
+  apiKey: string,
+): Promise<{ retell: RetellSim; env: Record<string, string> }> {
+  const retell = await startRetellSim({ apiKey });
+  const overrides = JSON.parse(env.HUB_CONNECTOR_OVERRIDES ?? '{}') as Record<string, unknown>;
+  return { retell, env: { ...env, HUB_CONNECTOR_OVERRIDES: JSON.stringify({ ...overrides, retell: { baseUrl: retell.url } }) } };
 }

@@ -1,28 +1,49 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.js';
 import { startReceiver } from '../helpers/receiver.js';
+import { startGohighlevelSim } from '@hub/connector-gohighlevel/sim';
+import { startHousecallproSim } from '@hub/connector-housecallpro/sim';
+import { startPipedriveSim } from '@hub/connector-pipedrive/sim';
+import { startRetellSim } from '@hub/connector-retell/sim';
 
 let hub: TestHub;
 let strict: TestHub;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
+// Connect checks credentials with the CRM, so each CRM is a loopback simulator that is told the keys the tests make up.
+let sims: {
+  gohighlevel: Awaited<ReturnType<typeof startGohighlevelSim>>;
+  housecallpro: Awaited<ReturnType<typeof startHousecallproSim>>;
+  pipedrive: Awaited<ReturnType<typeof startPipedriveSim>>;
+  retell: Awaited<ReturnType<typeof startRetellSim>>;
+};
 const AGENT = 'agent_sec';
 const secret = (name: string) => `sec_${name}_${Math.random().toString(36).slice(2, 14)}`;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  hub = await startTestHub({ HUB_MAX_ATTEMPTS: '1' });
+  sims = {
+    gohighlevel: await startGohighlevelSim(),
+    housecallpro: await startHousecallproSim(),
+    pipedrive: await startPipedriveSim(),
+    retell: await startRetellSim(),
+  };
+  const overrides = Object.fromEntries(
+    Object.entries(sims).map(([id, sim]) => [id, { baseUrl: id === 'pipedrive' ? `${sim.url}/v1` : sim.url }]),
+  );
+  hub = await startTestHub({ HUB_MAX_ATTEMPTS: '1', HUB_CONNECTOR_OVERRIDES: JSON.stringify(overrides) });
   strict = await startTestHub({ HUB_ALLOW_PRIVATE_URLS: '0' }, { connectors: ['zapier'] });
 });
 afterAll(async () => {
   await hub?.close();
   await strict?.close();
   await receiver?.close();
+  await Promise.all(Object.values(sims ?? {}).map((sim) => sim.close()));
 });
 
 describe('no API answer contains a credential', () => {
   // Every connector whose connect body carries credentials, with the config it needs.
   const cases: Array<{ type: string; field: string; config?: Record<string, unknown>; url?: boolean }> = [
-    { type: 'gohighlevel', field: 'api_key', config: { location_id: 'loc_1' } },
+    { type: 'gohighlevel', field: 'api_key' },
     { type: 'housecallpro', field: 'api_key' },
     { type: 'pipedrive', field: 'api_key' },
     { type: 'retell', field: 'api_key', config: { from_number: '+14155550000' } },
@@ -30,14 +51,23 @@ describe('no API answer contains a credential', () => {
   ];
   for (const c of cases) {
     it(`${c.type}: connect, list, get and put (top level and auth_data)`, async () => {
-      const value = (s: string) => (c.url ? receiver.url(`/hooks/catch/${s}`) : s);
+      const sim = sims[c.type as keyof typeof sims] as (typeof sims)[keyof typeof sims] | undefined;
+      const config = c.type === 'gohighlevel' ? { location_id: sims.gohighlevel.locationId } : c.config;
+      const value = (s: string) => {
+        if (c.url) return receiver.url(`/hooks/catch/${s}`);
+        sim?.tokens.issue({
+          accessToken: s,
+          data: c.type === 'gohighlevel' ? { locationId: sims.gohighlevel.locationId, userType: 'Location' } : undefined,
+        });
+        return s;
+      };
       const first = value(secret(c.type));
       const second = value(secret(c.type));
       const third = value(secret(c.type));
       const created = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
         type: c.type,
         [c.field]: first,
-        ...(c.config ? { config: c.config } : {}),
+        ...(config ? { config } : {}),
       });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const id = created.body.id as string;
@@ -109,6 +139,7 @@ describe('SSRF at connect when HUB_ALLOW_PRIVATE_URLS is off', () => {
     const ok = await strict.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
       type: 'zapier',
       webhook_url: 'https://hooks.zapier.com/hooks/catch/1/ok/',
+      test: false,
     });
     expect(ok.status).toBe(201);
     const put = await strict.api('PUT', `/api/agents/${AGENT}/integrations/${ok.body.id}`, {

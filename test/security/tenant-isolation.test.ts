@@ -55,6 +55,7 @@ beforeAll(async () => {
     await api('POST', `/api/agents/${AGENT}/integrations/connect`, {
       type: 'zapier',
       webhook_url: receiver.url('/hooks/catch/1/isolation'),
+      test: false,
     })
   ).body.id;
   a.retell = (

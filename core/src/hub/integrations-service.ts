@@ -7,6 +7,7 @@ import type { HubServices } from '../services.js';
 import type { IntegrationDoc, IntegrationStatus } from '../store/repos/documents.js';
 import type { SyncConditions } from '../sync/conditions.js';
 import { validateConfig } from './validate-config.js';
+import { credentialField, readTestFlag, verifyCredentials } from './verify-credentials.js';
 
 /** The connect body of the original spec: `{type, api_key | webhook_url | auth_data, config}` and more. */
 export interface ConnectInput {
@@ -17,6 +18,8 @@ export interface ConnectInput {
   field_mappings?: Record<string, string>;
   mappings?: Record<string, string>;
   sync_conditions?: SyncConditions;
+  /** false skips a webhook connector's test event */
+  test?: boolean;
   [credential: string]: unknown;
 }
 
@@ -29,6 +32,7 @@ export interface UpdateInput {
   mappings?: Record<string, string>;
   sync_conditions?: SyncConditions | null;
   status?: 'connected' | 'disabled';
+  test?: boolean;
   [credential: string]: unknown;
 }
 
@@ -109,6 +113,7 @@ export async function connect(hub: HubServices, tenantId: string, agentId: strin
     'field_mappings',
     'mappings',
     'sync_conditions',
+    'test',
     ...Object.keys(m.credentials ?? {}),
   ]);
   for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, `is not a field of the connect body for ${m.id}`);
@@ -120,6 +125,8 @@ export async function connect(hub: HubServices, tenantId: string, agentId: strin
     if (!m.mappings?.[name])
       throw inputError(`mappings.${name}`, `${m.id} has no mapping named ${name}; known: ${Object.keys(m.mappings ?? {}).join(', ')}`);
   const status: IntegrationStatus = m.auth.type === 'oauth2' ? 'pending_authorization' : 'connected';
+  // The original spec's workflow: the platform validates the credentials before the integration exists.
+  if (readTestFlag(m, body)) await verifyCredentials(hub, m, { tenantId, agentId, config }, credentials ?? {}, credentialField(m, body));
   return hub.repos.integrations.create({
     tenantId,
     agentId,
@@ -153,6 +160,7 @@ export async function updateIntegration(
     'mappings',
     'sync_conditions',
     'status',
+    'test',
     ...Object.keys(m.credentials ?? {}),
   ]);
   for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, 'is not a field that can be changed');
@@ -161,6 +169,9 @@ export async function updateIntegration(
   await checkCredentialHosts(hub, m, body);
   if (given) patch.credentials = { ...hub.repos.integrations.credentials(current), ...given };
   if (body.config !== undefined) patch.config = validateConfig(m, { ...current.config, ...body.config });
+  // New credentials are checked like at connect, before they replace the old ones.
+  if (given && readTestFlag(m, body))
+    await verifyCredentials(hub, m, { ...current, config: patch.config ?? current.config }, patch.credentials!, credentialField(m, body));
   checkTenantExpressions(body.mappings, body.sync_conditions);
   if (body.name !== undefined) patch.name = body.name;
   if (body.field_mappings !== undefined) patch.fieldMappings = body.field_mappings;

@@ -29,6 +29,9 @@ export const ConnectBody = Type.Object(
     field_mappings: Type.Optional(FieldMappings),
     mappings: Type.Optional(Mappings),
     sync_conditions: Type.Optional(SyncConditionsSchema),
+    test: Type.Optional(
+      Type.Boolean({ description: "false skips a webhook connector's test event at connect (CRMs always check the credentials)" }),
+    ),
   },
   { additionalProperties: Type.String() },
 );
@@ -43,6 +46,7 @@ export const UpdateBody = Type.Object(
     mappings: Type.Optional(Mappings),
     sync_conditions: Type.Optional(Type.Union([SyncConditionsSchema, Type.Null()])),
     status: Type.Optional(Type.Union([Type.Literal('connected'), Type.Literal('disabled')])),
+    test: Type.Optional(Type.Boolean({ description: "false skips a webhook connector's test event when its URL changes" })),
   },
   { additionalProperties: Type.String() },
 );
