@@ -1,7 +1,7 @@
 import { parseTemplate, type OperationName, type OperationSpec, type RecoverySpec } from '@hub/manifests';
 import { HubError } from '../errors/hub-error.js';
 import { ConnectorHttp, type ExchangeSummary, type HttpAnswer, type HttpRequest } from '../http/client.js';
-import { RateLimiter } from '../http/limiter.js';
+import { RateLimiter, type Priority } from '../http/limiter.js';
 import { downloadPublic } from '../http/download.js';
 import type { SharedBudget } from '../http/shared-budget.js';
 import { credentialSecrets } from '../http/redact.js';
@@ -31,8 +31,10 @@ export interface RuntimeDeps {
   logger: Logger;
 }
 
-/** Per-run options: where exchange summaries go, and the abort signal. */
+/** Per-run options: where exchange summaries go, the abort signal, and the rate limiter's priority. */
 export interface RunOptions {
+  /** `background` for queued syncs; everything else (a caller on the line, a console click) is `live`, the default */
+  priority?: Priority;
   onExchange?: (s: ExchangeSummary) => void;
   recordBodies?: boolean;
   signal?: AbortSignal;
@@ -80,6 +82,7 @@ export class ConnectorRuntime {
       auth: createAuthStrategy(m.auth, m.id, deps.oauth),
       authContext: { connectionId: connection.view.id, credentials: connection.credentials, signal: run.signal },
       limiter,
+      priority: run.priority,
       rules: m.http.errors,
       retryOn: m.http.retryOn,
       timeoutMs: m.http.timeoutMs,

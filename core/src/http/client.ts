@@ -3,7 +3,7 @@ import type { ErrorRuleT } from '@hub/manifests';
 import { classify, type Classification } from '../errors/classify.js';
 import { HubError } from '../errors/hub-error.js';
 import type { AuthContext, AuthStrategy } from '../auth/types.js';
-import type { RateLimiter } from './limiter.js';
+import type { Priority, RateLimiter } from './limiter.js';
 import { assertSafeUrl, guardedLookup } from './safe-url.js';
 import { redact, redactText, redactUrl } from './redact.js';
 import { MAX_JSON_DEPTH, jsonTextDepth } from '../security/json-limits.js';
@@ -47,6 +47,8 @@ export interface HttpClientOptions {
   auth: AuthStrategy;
   authContext: AuthContext;
   limiter: RateLimiter;
+  /** this client's place in the limiter's line: live (a caller waits) or background (a queued sync) */
+  priority?: Priority;
   rules?: ErrorRuleT[];
   retryOn?: number[];
   timeoutMs?: number;
@@ -101,7 +103,7 @@ export class ConnectorHttp {
         url.searchParams.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
     }
     const outgoing = { method: req.method, url, headers: lowerKeys(req.headers ?? {}) };
-    await this.opts.limiter.acquire(signal);
+    await this.opts.limiter.acquire(signal, this.opts.priority);
     await this.opts.auth.apply(outgoing, this.opts.authContext);
     const started = performance.now();
     const options: OptionsInit = {

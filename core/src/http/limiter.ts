@@ -1,5 +1,17 @@
 import type { RateLimitSpec } from '@hub/manifests';
 
+/**
+ * Who is waiting: `live` is someone on the phone (an inbound lookup, a mid-call tool), `background`
+ * a queued sync that can take the next free slot a moment later.
+ */
+export type Priority = 'live' | 'background';
+
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+  signal?: AbortSignal;
+}
+
 /** Quota as the CRM reported it in its last answer. */
 interface Reported {
   remaining: number;
@@ -14,7 +26,8 @@ export class RateLimiter {
   private sent: number[] = [];
   private pausedUntil = 0;
   private reported?: Reported;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly waiting: Record<Priority, Waiter[]> = { live: [], background: [] };
+  private pumping = false;
 
   constructor(
     private readonly spec: RateLimitSpec | undefined,
@@ -23,11 +36,37 @@ export class RateLimiter {
     private readonly shared?: (signal?: AbortSignal) => Promise<void>,
   ) {}
 
-  /** Waits until a request may be sent, then counts it. Calls are served in order. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.queue.then(() => this.waitTurn(signal));
-    this.queue = turn.catch(() => undefined);
-    return turn;
+  /**
+   * Waits until a request may be sent, then counts it. Waiting live requests go before waiting
+   * background ones (a caller must not wait behind a sync backlog); each kind is served in order,
+   * and every request, whatever its kind, counts against the same window.
+   */
+  acquire(signal?: AbortSignal, priority: Priority = 'live'): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const line = this.waiting[priority];
+      const onAbort = () => {
+        const at = line.indexOf(waiter);
+        if (at >= 0) line.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+        signal,
+      };
+      line.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void this.pump();
+    });
+  }
+
+  /** Requests waiting for a turn, per kind (for tests and metrics). */
+  backlog(): Record<Priority, number> {
+    return { live: this.waiting.live.length, background: this.waiting.background.length };
   }
 
   /** Stops all sending until `ms` from now (a 429's Retry-After). */
@@ -68,11 +107,28 @@ export class RateLimiter {
     return wait;
   }
 
-  private async waitTurn(signal?: AbortSignal): Promise<void> {
-    for (let wait = this.delay(); wait > 0; wait = this.delay()) await sleep(wait, signal);
-    if (this.shared) await this.shared(signal);
-    this.sent.push(this.now());
-    if (this.reported && this.reported.remaining > 0) this.reported.remaining -= 1;
+  /** One loop hands out turns: after each wait it picks the head of the live line, else of the background line. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.waiting.live.length || this.waiting.background.length) {
+        for (let wait = this.delay(); wait > 0; wait = this.delay()) await sleep(wait);
+        const next = this.waiting.live.shift() ?? this.waiting.background.shift();
+        if (!next) break;
+        try {
+          if (this.shared) await this.shared(next.signal);
+        } catch (err) {
+          next.reject(err);
+          continue;
+        }
+        this.sent.push(this.now());
+        if (this.reported && this.reported.remaining > 0) this.reported.remaining -= 1;
+        next.resolve();
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   private resetAt(headers: Record<string, string | string[] | undefined>): number {

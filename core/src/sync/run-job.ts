@@ -40,7 +40,8 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
   for (const [name, rec] of Object.entries(job.steps)) if (rec.status === 'succeeded') steps[name] = rec.output;
   const ctx: OperationContext = { call: call.data, steps };
   let requests: ExchangeSummary[] = [];
-  const rt = hub.runtimeFor(integration, { signal, onExchange: (s) => requests.push(s) });
+  // Queued syncs wait behind live lookups and tools for the connection's rate budget.
+  const rt = hub.runtimeFor(integration, { signal, priority: 'background', onExchange: (s) => requests.push(s) });
   const plan = stepPlan(rt.connector.manifest);
   // The last step's checkpoint rides on the write that marks the job succeeded, and its log entry shares that journal sync.
   let last: { step: StepName; record: StepRecord; log: Promise<void> } | undefined;
