@@ -40,9 +40,15 @@ export async function ingestCall(
     integrations.map((i) => checkConditions(callData, i.syncConditions).catch((err: Error) => ({ sync: false, reason: err.message }))),
   );
   // The call is stored before its jobs: a worker in another process may claim a job the moment it
-  // is written, and must find its call.
-  const recorded = existing ? { call: existing, created: false } : await hub.repos.calls.record(tenantId, agentId, data, receivedAt);
-  const enqueued = await Promise.all(
+  // is written, and must find its call. A store whose writes are durable in the order issued (the
+  // embedded one) gets both at once, and this process's workers claim at once: call, jobs and claims
+  // then share one journal sync, and no job can outlive its call in a crash.
+  const ordered = hub.engine.orderedWrites === true;
+  const recording = existing
+    ? Promise.resolve({ call: existing, created: false })
+    : hub.repos.calls.record(tenantId, agentId, data, receivedAt);
+  if (!ordered) await recording;
+  const enqueuing = Promise.all(
     integrations.map((integration, n) =>
       hub.queue.enqueue(
         {
@@ -58,7 +64,9 @@ export async function ingestCall(
       ),
     ),
   );
-  if (enqueued.some((e) => e.created)) hub.queue.wake();
+  if (ordered && integrations.length > 0) hub.queue.wake();
+  const [recorded, enqueued] = await Promise.all([recording, enqueuing]);
+  if (!ordered && enqueued.some((e) => e.created)) hub.queue.wake();
   if (recorded.created) metrics.callIngested(queueAs.importId ? 'bulk' : 'live');
   const jobs = enqueued.map((e) => e.job).filter((j) => j.status !== 'skipped');
   return {

@@ -65,6 +65,12 @@ export interface StoreEngine {
    * 1.x, which reads the matching doc and then writes it by _id: the queue then confirms claims.
    */
   readonly atomicUpdates: boolean;
+  /**
+   * True when every write is visible as soon as it is issued and writes reach the disk in the order
+   * issued (the embedded engine's one journal): a later write acknowledged means every earlier one is
+   * durable, so dependent writes need not wait for each other.
+   */
+  readonly orderedWrites?: boolean;
   collection<T extends Doc = Doc>(name: string): DocCollection<T>;
   /**
    * The store's clock in epoch ms. Leases and due times are compared against it, so several processes

@@ -22,6 +22,7 @@ export interface EmbeddedEngineOptions {
 export class EmbeddedEngine implements StoreEngine {
   readonly kind = 'embedded' as const;
   readonly atomicUpdates = true;
+  readonly orderedWrites = true;
   private readonly collections = new Map<string, EmbeddedCollection>();
   private journal: Journal | null = null;
   private closed = false;

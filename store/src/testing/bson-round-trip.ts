@@ -60,6 +60,7 @@ export function bsonRoundTrip(engine: StoreEngine): StoreEngine {
   return {
     kind: engine.kind,
     atomicUpdates: engine.atomicUpdates,
+    orderedWrites: engine.orderedWrites,
     now: () => engine.now(),
     collection<T extends Doc = Doc>(name: string): DocCollection<T> {
       let coll = cache.get(name);
