@@ -31,6 +31,8 @@ const ABUSE: Array<[what: string, expr: string]> = [
   ['a huge range', '[1..100000000]'],
   ['string doubling', '( $f := function($s, $n) { $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("x", 40)) )'],
   ['a large pad', '$pad("", 20000000)'],
+  ['a 200 MB pad', '$pad("", 200000000)'],
+  ['a 50 million element join', '$join($map([1..5000000], function($v) { "0123456789" }))'],
   ['catastrophic regex backtracking', '$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)'],
   ['backtracking regex in $replace', '$replace(call.call_summary, /(x+x+)+y/, "")'],
   ['nested $eval', '$eval("$eval(\\"$eval(\\\\\\"1+1\\\\\\")\\")")'],
@@ -62,4 +64,14 @@ describe('JSONata abuse through the mapping preview (the tenant API that evaluat
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
   }
+
+  it('a result too large for any CRM body is refused by size, not sent on', async () => {
+    const res = await hub.api('POST', `/api/agents/${AGENT}/integrations/${id}/mappings/preview`, {
+      call: sampleCall('j2'),
+      mappings: { event: '{"note": $pad("", 5000000)}' },
+    });
+    expect(res.status).toBeLessThan(500);
+    const message = res.body.errors?.event ?? res.body.message;
+    expect(message).toMatch(/larger than 4000000 characters/);
+  });
 });

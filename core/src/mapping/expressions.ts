@@ -10,12 +10,17 @@ export interface EvalLimits {
   maxDepth: number;
   /** refuse regular expressions that can backtrack catastrophically (untrusted expressions) */
   safeRegexOnly?: boolean;
+  /** refuse a result bigger than this many characters of text (counted while it is copied out) */
+  maxResultChars?: number;
 }
 
 /** Limits for manifest expressions (trusted) and tenant expressions (untrusted). */
 export const MANIFEST_LIMITS: EvalLimits = { timeoutMs: 1000, maxDepth: 300 };
 /** Tenant expressions get tighter limits: they are edited through the API. */
-export const TENANT_LIMITS: EvalLimits = { timeoutMs: 250, maxDepth: 100, safeRegexOnly: true };
+// A single native call ($pad, $join) runs in one step the time limit cannot interrupt, and a 200 MB
+// result then stalled the hub while it was copied and serialized; 4 M characters is far above any
+// CRM body (a call's own text fields are capped well below it).
+export const TENANT_LIMITS: EvalLimits = { timeoutMs: 250, maxDepth: 100, safeRegexOnly: true, maxResultChars: 4_000_000 };
 
 type Compiled = ReturnType<typeof jsonata>;
 const cache = new Map<string, Compiled>();
@@ -92,9 +97,9 @@ export async function evaluate(
   where = 'expression',
 ): Promise<unknown> {
   const compiled = compile(expr, limits);
+  let result: unknown;
   try {
-    const result = await compiled.evaluate(context);
-    return result === undefined ? undefined : toPlain(result);
+    result = await compiled.evaluate(context);
   } catch (err) {
     const e = err as { message?: string; code?: string };
     const message =
@@ -105,15 +110,31 @@ export async function evaluate(
           : (e.message ?? String(err));
     throw new HubError('HUB_ERR_MAPPING', `${where} failed: ${message}`, { cause: err, retryable: false });
   }
+  if (result === undefined) return undefined;
+  const budget = { left: limits.maxResultChars ?? Infinity };
+  const plain = toPlain(result, budget);
+  if (budget.left < 0)
+    throw new HubError('HUB_ERR_MAPPING', `${where} failed: its result is larger than ${limits.maxResultChars} characters`, {
+      retryable: false,
+    });
+  return plain;
 }
 
-function toPlain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value && typeof value === 'object') {
+/** Copies a JSONata result into plain JSON, charging its text to `budget` and stopping once it is spent. */
+function toPlain(value: unknown, budget: { left: number }): unknown {
+  if (budget.left < 0) return undefined;
+  if (typeof value === 'string') budget.left -= value.length;
+  else if (Array.isArray(value)) {
+    budget.left -= value.length;
+    return value.map((v) => toPlain(v, budget));
+  } else if (value && typeof value === 'object') {
     if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = toPlain(v);
+    for (const [k, v] of Object.entries(value)) {
+      budget.left -= k.length;
+      if (v !== undefined && typeof v !== 'function') out[k] = toPlain(v, budget);
+    }
     return out;
-  }
+  } else budget.left -= 8;
   return value;
 }
