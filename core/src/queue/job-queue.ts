@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DocCollection, StoreEngine } from '../store/types.js';
+import type { DocCollection, StoreEngine, Update } from '../store/types.js';
 import { DUPLICATE_KEY_CODE } from '../store/types.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import { notFound, HubError, isHubError } from '../errors/hub-error.js';
 import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
-import { confirmClaim, type ClaimMarker } from './claim-markers.js';
+import { LeaseLog, type LeaseMark } from './lease-log.js';
 import { decodeKeys, encodeKeys } from '../store/stored-keys.js';
 import { metrics } from '../metrics.js';
 
@@ -32,10 +32,10 @@ export interface QueueStoreOptions {
   /** The store's clock (StoreEngine.now): leases and due times are compared on it, not this process's. */
   clock?: () => number;
   /**
-   * Claim markers, only for a store whose updates are not atomic (FerretDB 1.x): a claim is
-   * confirmed by a unique insert there. Leave unset on MongoDB and the embedded engine.
+   * Numbered claim marks, only for a store whose updates are not atomic (FerretDB 1.x): every claim
+   * is confirmed by a unique insert there (see LeaseLog). Leave unset on MongoDB and the embedded engine.
    */
-  claimMarkers?: DocCollection<ClaimMarker>;
+  leaseMarks?: DocCollection<LeaseMark>;
 }
 
 /** The error a worker's write gets when its claim is no longer the job's (another worker has it). */
@@ -48,9 +48,9 @@ export function isLeaseLost(err: unknown): boolean {
   return isHubError(err) && err.details?.leaseLost === true;
 }
 
-/** The queue's view of a store engine: its clock, and claim markers where updates are not atomic. */
+/** The queue's view of a store engine: its clock, and claim marks where updates are not atomic. */
 export function queueStoreOptions(engine: StoreEngine): QueueStoreOptions {
-  return { clock: () => engine.now(), ...(engine.atomicUpdates ? {} : { claimMarkers: engine.collection<ClaimMarker>('job_claims') }) };
+  return { clock: () => engine.now(), ...(engine.atomicUpdates ? {} : { leaseMarks: engine.collection<LeaseMark>('job_leases') }) };
 }
 
 /**
@@ -62,7 +62,8 @@ export class JobQueue {
   private listeners = new Set<() => void>();
   /** The store's time in epoch ms. */
   readonly now: () => number;
-  private readonly markers?: DocCollection<ClaimMarker>;
+  /** Set on FerretDB 1.x only: claims and lease checks go through numbered marks there. */
+  private readonly fenced?: LeaseLog;
   private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -71,7 +72,7 @@ export class JobQueue {
     options: QueueStoreOptions = {},
   ) {
     this.now = options.clock ?? Date.now;
-    this.markers = options.claimMarkers;
+    if (options.leaseMarks) this.fenced = new LeaseLog(col, options.leaseMarks, this.now);
   }
 
   /** Creates the indexes the queue relies on. */
@@ -145,6 +146,10 @@ export class JobQueue {
   }
 
   private async claimOnce(owner: string, leaseMs: number): Promise<JobDoc | null> {
+    if (this.fenced) {
+      const claimed = await this.fenced.claim(owner, leaseMs);
+      return claimed && { ...claimed.job, steps: decodeKeys(claimed.job.steps) };
+    }
     const now = this.now();
     const leaseToken = randomUUID();
     const set = {
@@ -154,7 +159,6 @@ export class JobQueue {
       leaseUntil: now + leaseMs,
       updatedAt: new Date(now).toISOString(),
     };
-    // The image before the update tells the claimed version apart (for the markers below).
     const before = await this.col.findOneAndUpdate(
       {
         $or: [
@@ -166,10 +170,7 @@ export class JobQueue {
       { sort: { lane: 1, runAt: 1 }, returnDocument: 'before' },
     );
     if (!before) return null;
-    const job: JobDoc = { ...before, ...set, attempts: before.attempts + 1, steps: decodeKeys(before.steps) };
-    if (this.markers && !(await confirmClaim(this.col, this.markers, before, { ...set, attempts: job.attempts })))
-      return this.claimOnce(owner, leaseMs);
-    return job;
+    return { ...before, ...set, attempts: before.attempts + 1, steps: decodeKeys(before.steps) };
   }
 
   /**
@@ -183,10 +184,19 @@ export class JobQueue {
 
   /** Extends the lease of the claim `lease` (its token); false when the job is no longer that claim's. */
   async heartbeat(jobId: string, lease: string, leaseMs: number): Promise<boolean> {
-    const res = await this.serial(jobId, () =>
-      this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, { $set: { leaseUntil: this.now() + leaseMs } }),
-    );
-    return res.matchedCount === 1;
+    const until = this.now() + leaseMs;
+    return this.holderWrite(jobId, lease, { $set: { leaseUntil: until } }, () => this.fenced?.renew(jobId, lease, until));
+  }
+
+  /**
+   * Throws {@link leaseLost} unless `lease` is still the job's claim. A step calls it right before each
+   * write to a CRM, so a worker whose job was claimed again elsewhere stops before writing twice.
+   */
+  async fence(jobId: string, lease: string): Promise<void> {
+    const held = this.fenced
+      ? await this.fenced.holds(jobId, lease)
+      : (await this.col.findOne({ _id: jobId, leaseToken: lease, status: 'running' }, { projection: { _id: 1 } })) !== null;
+    if (!held) throw leaseLost(jobId);
   }
 
   /**
@@ -194,28 +204,15 @@ export class JobQueue {
    * not counted.
    */
   async release(job: JobDoc, lease: string): Promise<void> {
-    await this.serial(job._id, () =>
-      this.col.updateOne(
-        { _id: job._id, leaseToken: lease, status: 'running' },
-        {
-          $set: { status: 'queued', runAt: this.now() },
-          $inc: { attempts: -1 },
-          $unset: { leaseUntil: '', leaseToken: '', leaseOwner: '' },
-        },
-      ),
-    );
+    const update = { $set: { status: 'queued', runAt: this.now() }, $inc: { attempts: -1 }, $unset: { ...LEASE_FIELDS, leaseOwner: '' } };
+    await this.holderWrite(job._id, lease, update, () => this.fenced?.end(job._id, lease));
     this.notify();
   }
 
   /** Records a finished step: the idempotency ledger entry that makes a retry skip it. */
   async checkpoint(jobId: string, lease: string, step: string, record: StepRecord): Promise<void> {
-    const res = await this.serial(jobId, () =>
-      this.col.updateOne(
-        { _id: jobId, leaseToken: lease, status: 'running' },
-        { $set: { [`steps.${step}`]: storedRecord(record), updatedAt: this.isoNow() } },
-      ),
-    );
-    if (res.matchedCount !== 1) throw leaseLost(jobId);
+    const update = { $set: { [`steps.${step}`]: storedRecord(record), updatedAt: this.isoNow() } };
+    if (!(await this.holderWrite(jobId, lease, update))) throw leaseLost(jobId);
   }
 
   /** Marks the job done. */
@@ -235,47 +232,56 @@ export class JobQueue {
       updatedAt: now,
       ...(last ? { [`steps.${last.step}`]: storedRecord(last.record) } : {}),
     };
-    const res = await this.serial(jobId, () =>
-      this.col.updateOne(
-        { _id: jobId, leaseToken: lease, status: 'running' },
-        { $set: set, $unset: { leaseUntil: '', leaseToken: '', lastError: '' } },
-      ),
-    );
-    return res.matchedCount === 1;
+    return this.holderWrite(jobId, lease, { $set: set, $unset: { ...LEASE_FIELDS, lastError: '' } }, () => this.fenced?.end(jobId, lease));
   }
 
-  /** Schedules another attempt with backoff, or dead-letters after the last one (only a running job this owner holds). */
+  /**
+   * Schedules another attempt with backoff, or dead-letters after the last one. Only the claim `lease`
+   * can: a worker that lost its lease changes nothing (the job is its new claim's), and answers 'lost'.
+   */
   async fail(
     job: JobDoc,
     lease: string,
     error: Record<string, unknown>,
     retryable: boolean,
     retryAfterMs?: number,
-  ): Promise<'retrying' | 'dead'> {
+  ): Promise<'retrying' | 'dead' | 'lost'> {
     const now = this.now();
     const iso = new Date(now).toISOString();
+    const ended = () => this.fenced?.end(job._id, lease);
     if (retryable && job.attempts < job.maxAttempts) {
       const runAt = now + nextDelay(job.attempts, this.policy, retryAfterMs);
-      await this.serial(job._id, () =>
-        this.col.updateOne(
-          { _id: job._id, leaseToken: lease, status: 'running' },
-          { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: { leaseUntil: '', leaseToken: '' } },
-        ),
-      );
+      const update = { $set: { status: 'queued', runAt, lastError: error, updatedAt: iso }, $unset: LEASE_FIELDS };
+      if (!(await this.holderWrite(job._id, lease, update, ended))) return 'lost';
       this.notifyAt(runAt);
       return 'retrying';
     }
-    const res = await this.serial(job._id, () =>
-      this.col.updateOne(
-        { _id: job._id, leaseToken: lease, status: 'running' },
-        {
-          $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso },
-          $unset: { leaseUntil: '', leaseToken: '' },
-        },
-      ),
-    );
-    if (res.modifiedCount === 1) metrics.deadLettered(job.type);
+    const update = {
+      $set: { status: 'failed', deadLettered: true, lastError: error, finishedAt: iso, updatedAt: iso },
+      $unset: LEASE_FIELDS,
+    };
+    if (!(await this.holderWrite(job._id, lease, update, ended))) return 'lost';
+    metrics.deadLettered(job.type);
     return 'dead';
+  }
+
+  /**
+   * A write by the holder of claim `lease`, false (nothing written) when the job is no longer that
+   * claim's. MongoDB and the embedded engine filter the update on the token atomically. On FerretDB a
+   * filter is only read before the write, so the claim is checked against its marks first and the
+   * job written by _id; `then` follows (the holder's own mark: renewed or ended).
+   */
+  private holderWrite(jobId: string, lease: string, update: Update, then?: () => Promise<void> | undefined): Promise<boolean> {
+    return this.serial(jobId, async () => {
+      if (this.fenced) {
+        if (!(await this.fenced.holds(jobId, lease))) return false;
+        await this.col.updateOne({ _id: jobId }, update);
+        await then?.();
+        return true;
+      }
+      const res = await this.col.updateOne({ _id: jobId, leaseToken: lease, status: 'running' }, update);
+      return res.matchedCount === 1;
+    });
   }
 
   /** Puts a failed (dead-lettered) job back in the queue; finished steps stay finished. */
@@ -312,7 +318,7 @@ export class JobQueue {
   }
 
   /**
-   * Removes jobs that finished before `cutoff` (ISO), and the claim markers of that age. Dead-lettered
+   * Removes jobs that finished before `cutoff` (ISO), and the claim marks of that age. Dead-lettered
    * jobs stay (a tenant may still retry them) until `deadCutoff`; answers how many jobs went and the
    * calls of the dead-lettered jobs kept, whose calls must stay too.
    */
@@ -322,7 +328,7 @@ export class JobQueue {
   ): Promise<{ removed: number; keptDead: { tenantId: string; agentId: string; callId: string }[] }> {
     const done = await this.col.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped'] } });
     const dead = await this.col.deleteMany({ finishedAt: { $lt: deadCutoff }, status: 'failed' });
-    await this.markers?.deleteMany({ 'lease.updatedAt': { $lt: cutoff } });
+    await this.fenced?.prune(cutoff);
     const kept = await this.col
       .find({ status: 'failed', finishedAt: { $lt: cutoff } }, { projection: { tenantId: 1, agentId: 1, callId: 1 } })
       .toArray();
@@ -373,6 +379,9 @@ export class JobQueue {
     for (const fn of this.listeners) fn();
   }
 }
+
+/** What a claim leaves on a job while it runs, removed when it ends (leaseOwner stays: who ran it last). */
+const LEASE_FIELDS = { leaseUntil: '', leaseToken: '' } as const;
 
 // A step's output is the CRM's answer: its keys may hold dots or dollars, which documents cannot.
 function storedRecord(record: StepRecord): StepRecord {

@@ -20,6 +20,8 @@ export interface ContactStepDeps {
   links: ContactLinkRepo;
   owner: string;
   tenantId: string;
+  /** throws when the job is no longer this attempt's; checked inside the lock, right before the CRM is written */
+  fence?: () => Promise<void>;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function findOrCreateContact(
     async () => {
       const known = await deps.links.find(integrationId, keys);
       if (known) return known;
+      await deps.fence?.();
       const out = await findOrCreate(rt, ctx, input);
       await deps.links.remember(deps.tenantId, integrationId, keys, out);
       return out;

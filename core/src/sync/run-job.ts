@@ -74,6 +74,7 @@ export async function runSyncJob(hub: HubServices, job: JobDoc, owner: string, s
         started: prior?.status === 'started',
         markStarted: () => checkpoint(hub, job, owner, step, { status: 'started', at: new Date().toISOString() }),
         existing: () => bookedDuringCall(hub, job, step, ctx.call),
+        fence: () => hub.queue.fence(job._id, owner),
       });
       const at = new Date().toISOString();
       const record: StepRecord =

@@ -19,6 +19,8 @@ export interface StepGuard {
   markStarted?: () => Promise<void>;
   /** a record made before the sync that this step links instead of writing (a booking made during the call), or undefined */
   existing?: () => Promise<unknown>;
+  /** throws when the job is no longer this attempt's (claimed again elsewhere); called right before the step writes to the CRM */
+  fence?: () => Promise<void>;
 }
 
 /** Why the sync skips a step for this connector and call, or undefined when it runs. */
@@ -52,7 +54,10 @@ export async function runStep(rt: ConnectorRuntime, step: StepName, ctx: Operati
 async function stepOutcome(rt: ConnectorRuntime, step: StepName, ctx: OperationContext, guard: StepGuard): Promise<StepOutcome> {
   const reason = await skipReason(step, rt, ctx);
   if (reason) return { status: 'skipped', reason };
-  if (step === 'contact') return { status: 'succeeded', output: await findOrCreateContact(rt, ctx, guard.contact), recovered: false };
+  if (step === 'contact') {
+    const deps = guard.contact && guard.fence ? { ...guard.contact, fence: guard.fence } : guard.contact;
+    return { status: 'succeeded', output: await findOrCreateContact(rt, ctx, deps), recovered: false };
+  }
   const existing = await guard.existing?.();
   if (existing !== undefined) return { status: 'succeeded', output: existing, recovered: false };
   const operation = STEPS[step].operation;
@@ -64,5 +69,6 @@ async function stepOutcome(rt: ConnectorRuntime, step: StepName, ctx: OperationC
     // Only a recovery lookup reads the mark: without one a retry writes again either way, so the mark would be a wasted durable write.
     await guard.markStarted?.();
   }
+  await guard.fence?.();
   return { status: 'succeeded', output: await rt.execute(operation, input, ctx), recovered: false };
 }

@@ -22,6 +22,11 @@ export interface OpenedTestEngine {
   engine: StoreEngine;
   /** FerretDB rather than MongoDB: a few assertions of MongoDB-only behaviour are relaxed, each saying why. */
   ferretdb: boolean;
+  /**
+   * Another connection to the same database, as a second hub process would open (its own client and
+   * clock); the embedded engine, which one process owns, answers itself. Closed by dispose().
+   */
+  peer(): Promise<StoreEngine>;
   dispose(): Promise<void>;
 }
 
@@ -39,6 +44,7 @@ const embedded: TestEngine = {
     return {
       engine: bsonRoundTrip(engine),
       ferretdb: false,
+      peer: async () => bsonRoundTrip(engine),
       dispose: async () => {
         await engine.close();
         await rm(dir, { recursive: true, force: true });
@@ -57,10 +63,17 @@ function mongo(url: string): TestEngine {
       const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 5000 });
       const info = await client.db(dbName).command({ buildInfo: 1 });
       await client.close();
+      const peers: StoreEngine[] = [];
       return {
         engine,
         ferretdb: typeof info.ferretdbVersion === 'string',
+        peer: async () => {
+          const peer = await openMongoEngine(url, { ...options, dbName });
+          peers.push(peer);
+          return peer;
+        },
         dispose: async () => {
+          await Promise.all(peers.map((p) => p.close()));
           await engine.close();
           const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 5000 });
           await client.db(dbName).dropDatabase();

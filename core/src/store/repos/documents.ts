@@ -89,6 +89,8 @@ export type JobDoc = {
   leaseOwner?: string;
   /** the current claim's token: a worker's writes to the job are filtered on it */
   leaseToken?: string;
+  /** the number of the current claim, on stores whose claims are confirmed by a numbered mark (FerretDB 1.x) */
+  leaseEpoch?: number;
   steps: Record<string, StepRecord>;
   lastError?: Record<string, unknown>;
   reason?: string;
