@@ -5,9 +5,17 @@
  *
  *   pnpm tsx test/bench/multi-process.ts            # starts its own FerretDB (scripts/ferretdb.sh)
  *   HUB_TEST_MONGODB_URL=mongodb://… pnpm tsx test/bench/multi-process.ts
+ *   CALLS=200 KILLS=0 pnpm tsx test/bench/multi-process.ts   # smaller, without the kills
+ *
+ * Zapier deliveries are counted by Idempotency-Key (the job and step, the same on every retry): a
+ * worker killed after the hook answered and before its checkpoint was written sends again on the
+ * next claim with the same key, which a receiver drops. A catch hook has no lookup to ask first, so
+ * that repeat cannot be avoided; without kills there must be none.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
 import { startZapierSim } from '@hub/connector-zapier/sim';
@@ -21,7 +29,18 @@ function callIdOf(body: unknown): string {
 
 const CALLS = Number(process.env.CALLS ?? 1000);
 const PHONES = Math.ceil(CALLS / 2); // every phone calls twice: one contact per phone, whatever the race
-const base = process.env.HUB_TEST_MONGODB_URL ?? execFileSync(join(ROOT, 'scripts/ferretdb.sh'), ['start'], { encoding: 'utf8' }).trim();
+const KILLS = Number(process.env.KILLS ?? 2);
+const ferret = { data: '', pidfile: '' };
+if (!process.env.HUB_TEST_MONGODB_URL) {
+  ferret.data = mkdtempSync(join(tmpdir(), 'ferretdb-multi-'));
+  ferret.pidfile = join(ferret.data, 'ferretdb.pid');
+}
+const base =
+  process.env.HUB_TEST_MONGODB_URL ??
+  execFileSync(join(ROOT, 'scripts/ferretdb.sh'), ['start'], {
+    encoding: 'utf8',
+    env: { ...process.env, FERRETDB_DATA: ferret.data, FERRETDB_PIDFILE: ferret.pidfile },
+  }).trim();
 const url = `${base.replace(/\/$/, '')}/hub_proof_${randomUUID().slice(0, 8)}`;
 const ghl = await startGohighlevelSim();
 const zap = await startZapierSim();
@@ -65,7 +84,7 @@ let accepted = 0;
 let refused = 0;
 for (let i = 0; i < CALLS; i++) {
   // One server and one worker die twice, at 25 % and 60 % of the run, and come back.
-  if (i === Math.floor(CALLS * 0.25) || i === Math.floor(CALLS * 0.6)) {
+  if ((KILLS >= 1 && i === Math.floor(CALLS * 0.25)) || (KILLS >= 2 && i === Math.floor(CALLS * 0.6))) {
     await servers[0].kill('SIGKILL');
     workers[0].kill('SIGKILL');
     kills.push(`call ${i}: SIGKILL server 1 and worker 1`);
@@ -108,6 +127,13 @@ for (const c of zap.caught()) {
   const id = callIdOf(c.body);
   caughtPerCall.set(id, (caughtPerCall.get(id) ?? 0) + 1);
 }
+// Every answered delivery with its Idempotency-Key (the job id and step): a repeat keeps the key.
+const keys = new Map<string, number>();
+for (const r of zap.requests.filter((q) => q.method === 'POST' && q.status === 200)) {
+  const key = String(r.headers['idempotency-key']);
+  keys.set(key, (keys.get(key) ?? 0) + 1);
+}
+const repeated = [...keys.entries()].filter(([, n]) => n > 1);
 const ghl429 = ghl.requests.filter((r) => r.status === 429).length;
 console.log(`store: ${base.replace(/\/\/[^@/]*@/, '//***@')} (2 servers + 2 workers)`);
 for (const k of kills) console.log(`killed: ${k}`);
@@ -118,10 +144,38 @@ console.log(
 );
 console.log(`GoHighLevel: requests ${ghl.requests.length}, 429 answers ${ghl429}`);
 console.log(
-  `Zapier: ${zap.caught().length} payloads for ${caughtPerCall.size} calls (max per call ${Math.max(0, ...caughtPerCall.values())})`,
+  `Zapier: ${zap.caught().length} payloads for ${caughtPerCall.size} calls (max per call ${Math.max(0, ...caughtPerCall.values())}); ${keys.size} distinct Idempotency-Keys, ${repeated.length} delivered more than once${
+    repeated.length
+      ? ` (${repeated
+          .slice(0, 5)
+          .map(([k, n]) => `${k} x${n}`)
+          .join(', ')})`
+      : ''
+  }`,
 );
+const maxNotes = Math.max(0, ...notesPerCall.values());
+const maxContacts = Math.max(0, ...contactsPerPhone.values());
+const problems = [
+  pending > 0 ? `${pending} deliveries unfinished` : '',
+  notesPerCall.size !== CALLS || maxNotes !== 1 ? 'not exactly one note per call' : '',
+  contactsPerPhone.size !== PHONES || maxContacts !== 1 ? 'not exactly one contact per phone' : '',
+  ghl429 > 0 ? `${ghl429} answers 429 from GoHighLevel` : '',
+  keys.size !== CALLS ? `${keys.size} distinct Zapier deliveries for ${CALLS} calls` : '',
+  // Without kills nothing may be delivered twice; with them, only the same key again (dropped by the receiver).
+  KILLS === 0 && repeated.length > 0 ? `${repeated.length} Zapier deliveries repeated without any kill` : '',
+].filter(Boolean);
+console.log(problems.length ? `FAILED: ${problems.join('; ')}` : 'PASS');
+process.exitCode = problems.length ? 1 : 0;
 await Promise.all(servers.map((s) => s.kill('SIGTERM')));
 for (const w of workers) w.kill('SIGTERM');
 await ghl.close();
 await zap.close();
-process.exit(0);
+if (ferret.pidfile) {
+  try {
+    process.kill(Number(readFileSync(ferret.pidfile, 'utf8').trim()));
+  } catch {
+    /* already gone */
+  }
+  rmSync(ferret.data, { recursive: true, force: true });
+}
+process.exit(process.exitCode ?? 0);

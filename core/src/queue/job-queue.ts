@@ -6,6 +6,7 @@ import { notFound, HubError, isHubError } from '../errors/hub-error.js';
 import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
 import { LeaseLog, type LeaseMark } from './lease-log.js';
 import { decodeKeys, encodeKeys } from '../store/stored-keys.js';
+import { callKey, type CallKey } from '../store/repos/calls.js';
 import { metrics } from '../metrics.js';
 
 /** What a new job is for. */
@@ -319,23 +320,26 @@ export class JobQueue {
 
   /**
    * Removes jobs that finished before `cutoff` (ISO), and the claim marks of that age. Dead-lettered
-   * jobs stay (a tenant may still retry them) until `deadCutoff`; answers how many jobs went and the
-   * calls of the dead-lettered jobs kept, whose calls must stay too.
+   * jobs stay (a tenant may still retry them) until `deadCutoff`; answers how many jobs went.
    */
-  async pruneFinished(
-    cutoff: string,
-    deadCutoff: string,
-  ): Promise<{ removed: number; keptDead: { tenantId: string; agentId: string; callId: string }[] }> {
+  async pruneFinished(cutoff: string, deadCutoff: string): Promise<number> {
     const done = await this.col.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped'] } });
     const dead = await this.col.deleteMany({ finishedAt: { $lt: deadCutoff }, status: 'failed' });
     await this.fenced?.prune(cutoff);
-    const kept = await this.col
-      .find({ status: 'failed', finishedAt: { $lt: cutoff } }, { projection: { tenantId: 1, agentId: 1, callId: 1 } })
+    return done.deletedCount + dead.deletedCount;
+  }
+
+  /** Those of `calls` that a job still needs: one of their jobs is queued, running or dead-lettered. */
+  async unfinishedOf(calls: CallKey[]): Promise<CallKey[]> {
+    // By status first (the claim index): unfinished jobs are few next to finished ones.
+    const jobs = await this.col
+      .find(
+        { status: { $in: ['queued', 'running', 'failed'] }, callId: { $in: [...new Set(calls.map((c) => c.callId))] } },
+        { projection: { tenantId: 1, agentId: 1, callId: 1 } },
+      )
       .toArray();
-    return {
-      removed: done.deletedCount + dead.deletedCount,
-      keptDead: kept.map((j) => ({ tenantId: j.tenantId, agentId: j.agentId, callId: j.callId })),
-    };
+    const held = new Set(jobs.map(callKey));
+    return calls.filter((c) => held.has(callKey(c)));
   }
 
   /** The jobs of one call. */

@@ -23,6 +23,21 @@ describe.each(testEngines())('LockRepo on $name', (target) => {
     expect(await locks.tryAcquire('k', 'c', 10_000)).toBe(true); // b's lease expired
   });
 
+  it('an expired lease is taken over by exactly one of several processes racing for it', async () => {
+    const peers = [locks, new LockRepo((await opened.peer()).collection('locks')), new LockRepo((await opened.peer()).collection('locks'))];
+    for (let round = 0; round < 5; round++) {
+      expect(await locks.tryAcquire(`k${round}`, 'dead', 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 5));
+      const won = await Promise.all(Array.from({ length: 9 }, (_, i) => peers[i % 3].tryAcquire(`k${round}`, `o${i}`, 10_000)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const holder = `o${won.indexOf(true)}`;
+      expect((await locks.col.findOne({ _id: `k${round}` }))?.owner).toBe(holder);
+      await locks.release(`k${round}`, 'dead'); // the dead holder, back: no effect
+      expect((await locks.col.findOne({ _id: `k${round}` }))?.owner).toBe(holder);
+    }
+    expect(await locks.pruneTakeovers(Date.now() + 2 * 86_400_000)).toBe(5);
+  });
+
   it('withLock runs critical sections one at a time', async () => {
     let inside = 0;
     let peak = 0;

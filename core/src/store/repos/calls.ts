@@ -5,6 +5,14 @@ import { notFound } from '../../errors/hub-error.js';
 import type { CallData } from '../../sync/call-data.js';
 import type { CallDoc } from './documents.js';
 
+/** Which call: tenant, agent and the platform's call id. */
+export type CallKey = { tenantId: string; agentId: string; callId: string };
+
+/** One string per call, for sets. */
+export function callKey(c: CallKey): string {
+  return JSON.stringify([c.tenantId, c.agentId, c.callId]);
+}
+
 /** Calls as received; the unique (tenant, agent, call_id) index makes a repeat delivery a no-op. */
 export class CallRepo {
   constructor(readonly col: DocCollection<CallDoc>) {}
@@ -17,11 +25,25 @@ export class CallRepo {
     await this.col.createIndex({ receivedAt: 1 });
   }
 
-  /** Removes calls received before `cutoff` (ISO), except those named in `keep` (tenant, agent, call id); answers how many. */
-  async pruneBefore(cutoff: string, keep: { tenantId: string; agentId: string; callId: string }[] = []): Promise<number> {
-    const filter: Record<string, unknown> = { receivedAt: { $lt: cutoff } };
-    if (keep.length > 0) filter.$nor = keep.map((k) => ({ tenantId: k.tenantId, agentId: k.agentId, callId: k.callId }));
-    return (await this.col.deleteMany(filter)).deletedCount;
+  /**
+   * Removes calls received before `cutoff` (ISO), except those `pinned` names (calls a job still needs:
+   * queued, running or dead-lettered), in batches by _id; answers how many went.
+   */
+  async pruneBefore(cutoff: string, pinned: (calls: CallKey[]) => Promise<CallKey[]> = async () => []): Promise<number> {
+    let removed = 0;
+    for (let after = ''; ;) {
+      const batch = await this.col
+        .find(
+          { receivedAt: { $lt: cutoff }, _id: { $gt: after } },
+          { sort: { _id: 1 }, limit: 500, projection: { tenantId: 1, agentId: 1, callId: 1 } },
+        )
+        .toArray();
+      if (batch.length === 0) return removed;
+      after = batch[batch.length - 1]._id;
+      const keep = new Set((await pinned(batch)).map(callKey));
+      const ids = batch.filter((c) => !keep.has(callKey(c))).map((c) => c._id);
+      if (ids.length > 0) removed += (await this.col.deleteMany({ _id: { $in: ids } })).deletedCount;
+    }
   }
 
   /** A caller's latest call with an agent, or null. */

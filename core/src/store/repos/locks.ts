@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DocCollection } from '../types.js';
 import { DUPLICATE_KEY_CODE } from '../types.js';
 import { sleep } from '../../http/limiter.js';
@@ -6,11 +7,19 @@ type LockDoc = {
   _id: string;
   owner: string;
   until: number;
+  /** this holding's own id: an expired holding is taken over once, by whoever inserts `takeover:<key>#<nonce>` */
+  nonce?: string;
+  /** a takeover record, kept a day (the holding it replaced is long gone by then) */
+  takeover?: boolean;
 };
+
+const TAKEOVER_KEPT_MS = 86_400_000;
 
 /**
  * Leases in the store: a lock that works across hub processes sharing one database, and that a
- * dead holder gives up when its lease runs out.
+ * dead holder gives up when its lease runs out. Built on unique inserts only: FerretDB 1.x applies
+ * an update as a read then a write, so two processes taking over one expired lock with a filtered
+ * update would both succeed; an insert of a unique _id lets exactly one through on every engine.
  */
 export class LockRepo {
   constructor(readonly col: DocCollection<LockDoc>) {}
@@ -21,13 +30,32 @@ export class LockRepo {
    */
   async tryAcquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
+    const mine = { owner, until: now + ttlMs, nonce: randomUUID() };
+    if (await this.inserted({ _id: key, ...mine })) return true;
+    const held = await this.col.findOne({ _id: key });
+    if (!held || held.until >= now) return false;
+    // Expired: one takeover per holding, decided by a unique insert named after it.
+    const takeover = `takeover:${key}#${held.nonce ?? `${held.owner}@${held.until}`}`;
+    if (!(await this.inserted({ _id: takeover, owner, until: now + TAKEOVER_KEPT_MS, takeover: true }))) return false;
     try {
-      const doc = await this.col.findOneAndUpdate(
-        { _id: key, until: { $lt: now } },
-        { $set: { owner, until: now + ttlMs } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      return doc?.owner === owner;
+      // Upsert: the old holder may have released it meanwhile; then whoever inserts first holds it.
+      await this.col.updateOne({ _id: key }, { $set: mine }, { upsert: true });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === DUPLICATE_KEY_CODE) return false;
+      throw err;
+    }
+  }
+
+  /** Removes takeover records older than a day. */
+  async pruneTakeovers(now = Date.now()): Promise<number> {
+    return (await this.col.deleteMany({ takeover: true, until: { $lt: now } })).deletedCount;
+  }
+
+  private async inserted(doc: LockDoc): Promise<boolean> {
+    try {
+      await this.col.insertOne(doc);
+      return true;
     } catch (err) {
       if ((err as { code?: number }).code === DUPLICATE_KEY_CODE) return false;
       throw err;
