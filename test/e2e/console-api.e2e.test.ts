@@ -7,6 +7,8 @@ import { sampleCall } from '../helpers/fixtures.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { PUBLIC_URL, oauthEnv } from '../helpers/oauth.js';
 import { responseAudit } from '../helpers/response-audit.js';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 
 // The APIs the tenant console reads: agents, an agent's calls, the sync-condition preview,
 // retrying dead-lettered jobs and daily stats, through the real server and store.
@@ -276,6 +278,64 @@ describe('API description through the real server', () => {
   });
 });
 
+// A schema as documented, closed: an object that names its properties may have no others, so a field
+// the console reads but the description leaves out fails (open maps and connector-defined objects stay open).
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closed(v)]));
+  const props = (schema as { properties?: object }).properties;
+  if (props && Object.keys(props).length && (schema as { additionalProperties?: unknown }).additionalProperties === true)
+    out.additionalProperties = false;
+  return out;
+}
+
+describe('answers validate against the schemas /openapi.json documents', () => {
+  it('GET /api/connectors (everything the console reads, default mappings included), a call with its data, a dry run', async () => {
+    const doc = await (await fetch(`${hub.url}/openapi.json`)).json();
+    const ajv = new Ajv2020Module.default({ strict: false, allErrors: true });
+    addFormatsModule.default(ajv);
+    const A = `/api/agents/${AGENT}`;
+    const cases: Array<[string, string, string, unknown?]> = [
+      ['get', '/api/connectors', '/api/connectors'],
+      ['get', '/api/agents/{agentId}/calls/{callId}', `${A}/calls/c3?include=data`],
+      ['post', '/api/agents/{agentId}/integrations/{integrationId}/mappings/preview', `${A}/integrations/${zapierId}/mappings/preview`, {}],
+    ];
+    for (const [method, template, path, body] of cases) {
+      const schema = doc.paths[template][method].responses['200'].content['application/json'].schema;
+      const res = await hub.api(method.toUpperCase(), path, body);
+      expect(res.status, path).toBe(200);
+      const validate = ajv.compile(closed(schema) as object);
+      expect(validate(res.body) ? [] : validate.errors, `${method} ${path}`).toEqual([]);
+    }
+    const connectors = (await hub.api('GET', '/api/connectors')).body.connectors;
+    expect(connectors.find((c: { id: string }) => c.id === 'zapier').default_mappings.event).toEqual(expect.any(String));
+    // The check can fail: an answer with a field the description does not name is refused.
+    const schema = doc.paths['/api/connectors'].get.responses['200'].content['application/json'].schema;
+    expect(ajv.compile(closed(schema) as object)({ connectors: [{ ...connectors[0], undocumented: 1 }] })).toBe(false);
+  });
+});
+
+describe('a stored call with its data', () => {
+  it('GET …/calls/:callId?include=data adds the call as stored; other values are refused naming the field; other tenants see 404', async () => {
+    const plain = await hub.api('GET', `/api/agents/${AGENT}/calls/c3`);
+    expect(plain.body).not.toHaveProperty('data');
+    const full = await hub.api('GET', `/api/agents/${AGENT}/calls/c3?include=data`);
+    expect(full.status).toBe(200);
+    expect(full.body.data).toMatchObject({
+      call_id: 'c3',
+      customer_name: 'Jane Smith',
+      call_outcome: 'info_request',
+      duration_seconds: 90,
+    });
+    const bad = await hub.api('GET', `/api/agents/${AGENT}/calls/c3?include=everything`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toMatch(/include/);
+    const other = await hub.newTenant();
+    expect((await other.api('GET', `/api/agents/${AGENT}/calls/c3?include=data`)).status).toBe(404);
+  });
+});
+
 describe('response schemas keep every field the routes answer', () => {
   it('no route answer exercised here loses or changes a field in serialization', async () => {
     const A = `/api/agents/${AGENT}`;
@@ -288,6 +348,7 @@ describe('response schemas keep every field the routes answer', () => {
       ['PUT', I, { name: 'Catch hook' }],
       ['POST', `${I}/test`],
       ['GET', `${A}/calls/c1`],
+      ['GET', `${A}/calls/c1?include=data`],
       ['GET', `${A}/sync-logs?limit=5`],
       ['GET', '/api/stats/sync'],
       ['GET', `${A}/calls/nope`],

@@ -5,11 +5,12 @@ import { RateLimiter, type Priority } from '../http/limiter.js';
 import { downloadPublic } from '../http/download.js';
 import type { SharedBudget } from '../http/shared-budget.js';
 import { credentialSecrets } from '../http/redact.js';
+import { DryRunRecorder, dryRunAuth } from '../http/dry-run.js';
 import { createAuthStrategy, type OAuthStrategyFactory } from '../auth/index.js';
 import type { Credentials } from '../auth/types.js';
 import { evaluate, MANIFEST_LIMITS, TENANT_LIMITS } from '../mapping/expressions.js';
 import { applySimpleMappings } from '../mapping/simple-mappings.js';
-import type { Connector, ConnectionView, HookContext, Logger } from './types.js';
+import { silentLogger, type Connector, type ConnectionView, type HookContext, type Logger } from './types.js';
 import { pages } from './pages.js';
 
 /** One connection as the runtime needs it: view, config, credentials and the tenant's mappings. */
@@ -38,6 +39,10 @@ export interface RunOptions {
   onExchange?: (s: ExchangeSummary) => void;
   recordBodies?: boolean;
   signal?: AbortSignal;
+  /** record every request instead of sending it (the mapping preview); the recorder answers */
+  dryRun?: boolean;
+  /** told each mapping's value as it is evaluated (the preview shows what a step's mapping made) */
+  onMap?: (name: string, value: unknown) => void;
 }
 
 /** Context an operation's expressions are evaluated over. */
@@ -60,6 +65,8 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
  */
 export class ConnectorRuntime {
   readonly http: ConnectorHttp;
+  /** in a dry run, the requests the connection would have sent */
+  readonly recorder?: DryRunRecorder;
   private readonly secrets: string[];
 
   constructor(
@@ -77,10 +84,14 @@ export class ConnectorRuntime {
       const shared = spec && budget ? (signal?: AbortSignal) => budget.take(connection.view.id, spec, signal) : undefined;
       deps.limiters.set(connection.view.id, (limiter = new RateLimiter(spec, Date.now, shared)));
     }
+    // Read again on every use: an OAuth refresh replaces the tokens in place.
+    const secrets = () => this.secrets.concat(credentialSecrets(connection.credentials));
+    const dry = run.dryRun ? dryRunAuth(m.auth, m.id) : undefined;
+    if (run.dryRun) this.recorder = new DryRunRecorder(secrets, m.http.tenantUrl === true);
     this.http = new ConnectorHttp({
       connectorId: m.id,
-      auth: createAuthStrategy(m.auth, m.id, deps.oauth),
-      authContext: { connectionId: connection.view.id, credentials: connection.credentials, signal: run.signal },
+      auth: dry?.strategy ?? createAuthStrategy(m.auth, m.id, deps.oauth),
+      authContext: { connectionId: connection.view.id, credentials: dry?.credentials ?? connection.credentials, signal: run.signal },
       limiter,
       priority: run.priority,
       rules: m.http.errors,
@@ -88,11 +99,11 @@ export class ConnectorRuntime {
       timeoutMs: m.http.timeoutMs,
       guard: m.http.tenantUrl === true,
       allowPrivate: deps.allowPrivateUrls,
-      // Read again on every use: an OAuth refresh replaces the tokens in place.
-      secrets: () => this.secrets.concat(credentialSecrets(connection.credentials)),
+      secrets,
       errorMessage: m.http.errorMessage ? async (a) => String((await evaluate(m.http.errorMessage!, { response: a })) ?? '') : undefined,
       onExchange: run.onExchange,
       recordBodies: run.recordBodies,
+      transport: this.recorder?.send,
     });
   }
 
@@ -123,6 +134,7 @@ export class ConnectorRuntime {
     if (name === 'contact' && this.connection.fieldMappings && Object.keys(this.connection.fieldMappings).length) {
       value = applySimpleMappings((value ?? {}) as Record<string, unknown>, ctx.call, this.connection.fieldMappings);
     }
+    this.run.onMap?.(name, value);
     return value;
   }
 
@@ -241,9 +253,13 @@ export class ConnectorRuntime {
       steps: ctx.steps,
       map: (name, extra) => this.map(name, ctx, extra),
       run: (operation, input) => this.execute(operation, input, ctx),
-      download: (url, maxBytes) => downloadPublic(url, { allowPrivate: this.deps.allowPrivateUrls, maxBytes, signal: this.run.signal }),
-      log: this.deps.logger,
-      signal: this.run.signal ?? new AbortController().signal,
+      download: (url, maxBytes) =>
+        this.recorder
+          ? Promise.resolve({ body: Buffer.alloc(0), contentType: null })
+          : downloadPublic(url, { allowPrivate: this.deps.allowPrivateUrls, maxBytes, signal: this.run.signal }),
+      log: this.recorder ? silentLogger : this.deps.logger,
+      // A dry run waits for nothing: a hook that polls (an import's status) stops at once.
+      signal: this.recorder ? AbortSignal.abort() : (this.run.signal ?? new AbortController().signal),
     };
   }
 }

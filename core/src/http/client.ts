@@ -41,6 +41,19 @@ export interface ExchangeSummary {
   responseBody?: unknown;
 }
 
+/** A request ready to leave: query in the URL, header names lower-cased, auth applied. */
+export interface PreparedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: unknown;
+  form?: boolean;
+  accept?: number[];
+}
+
+/** Something other than the network that answers prepared requests (a dry run's recorder). */
+export type Transport = (req: PreparedRequest) => Promise<HttpAnswer>;
+
 /** Everything one connection's client needs. */
 export interface HttpClientOptions {
   connectorId: string;
@@ -62,6 +75,8 @@ export interface HttpClientOptions {
   onExchange?: (summary: ExchangeSummary) => void;
   /** keep bodies in exchange summaries (the engineer's CLI); off in production logs */
   recordBodies?: boolean;
+  /** answers every request instead of the network: no rate limit, no retry, no classification, nothing recorded */
+  transport?: Transport;
 }
 
 /**
@@ -74,6 +89,7 @@ export class ConnectorHttp {
 
   /** Sends one request and returns the answer, or throws a classified HubError. */
   async send(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
+    if (this.opts.transport) return this.opts.transport(await this.prepare(req, false));
     let refreshed = false;
     for (;;) {
       const answer = await this.exchange(req, signal);
@@ -95,20 +111,26 @@ export class ConnectorHttp {
     }
   }
 
-  private async exchange(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
+  /** The request as it leaves; `limited` takes a rate-limit slot between checking the URL and applying auth. */
+  private async prepare(req: HttpRequest, limited: boolean, signal?: AbortSignal): Promise<PreparedRequest> {
     const url = this.opts.guard ? assertSafeUrl(req.url, 'url', this.opts.allowPrivate) : new URL(req.url);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v === undefined || v === null) continue;
       for (const item of Array.isArray(v) ? v : [v])
         url.searchParams.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
     }
-    const outgoing = { method: req.method, url, headers: lowerKeys(req.headers ?? {}) };
-    await this.opts.limiter.acquire(signal, this.opts.priority);
+    const outgoing = { method: req.method, url, headers: { accept: 'application/json', ...lowerKeys(req.headers ?? {}) } };
+    if (limited) await this.opts.limiter.acquire(signal, this.opts.priority);
     await this.opts.auth.apply(outgoing, this.opts.authContext);
+    return { ...outgoing, body: req.body, form: req.form, accept: req.accept };
+  }
+
+  private async exchange(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
+    const outgoing = await this.prepare(req, true, signal);
     const started = performance.now();
     const options: OptionsInit = {
       method: req.method as Method,
-      headers: { accept: 'application/json', ...outgoing.headers },
+      headers: outgoing.headers,
       throwHttpErrors: false,
       retry: { limit: 0 },
       timeout: { request: this.opts.timeoutMs ?? 15_000 },

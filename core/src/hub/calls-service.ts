@@ -76,14 +76,21 @@ export async function ingestCall(
   };
 }
 
-/** Per-integration status of one call, with every step's CRM ids or error. */
-export async function callStatus(hub: HubServices, tenantId: string, agentId: string, callId: string): Promise<Record<string, unknown>> {
+/** Per-integration status of one call, with every step's CRM ids or error; with `withData`, the stored call itself. */
+export async function callStatus(
+  hub: HubServices,
+  tenantId: string,
+  agentId: string,
+  callId: string,
+  withData = false,
+): Promise<Record<string, unknown>> {
   const call = await hub.repos.calls.get(tenantId, agentId, callId);
   const jobs = await hub.queue.forCall(tenantId, agentId, callId);
   return {
     call_id: call.callId,
     agent_id: agentId,
     received_at: call.receivedAt,
+    ...(withData ? { data: call.data } : {}),
     integrations: jobs.map((j) => ({
       integration_id: j.integrationId,
       type: j.type,

@@ -2,13 +2,10 @@ import { HubError, inputError } from '../errors/hub-error.js';
 import type { HubServices } from '../services.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import { normalizeCall, type CallData } from '../sync/call-data.js';
-import { STEPS, stepPlan } from '../sync/steps.js';
+import { dryRunSteps } from '../sync/dry-run.js';
 import { checkTenantExpressions } from './integrations-service.js';
 import { guarded, ready } from './scheduling-service.js';
 import { sampleCall } from './test-service.js';
-
-/** The contact id later steps see in a preview, where no CRM was asked. */
-export const PREVIEW_CONTACT_ID = '100000001';
 
 /** What a tenant may try before saving: a call, and mappings that replace the stored ones. */
 export interface PreviewInput {
@@ -29,37 +26,34 @@ export async function listFields(hub: HubServices, doc: IntegrationDoc): Promise
 }
 
 /**
- * Evaluates every mapping of the connector's sync plan over a call (the given one or a sample),
- * with proposed mappings in place of the stored ones: what each step would send, without sending.
- * Later steps see a placeholder contact id (numeric, so CRMs with number ids can cast it).
+ * A dry run of the connector's sync plan over a call (the given one or a sample), with proposed
+ * mappings in place of the stored ones: per step, the exact requests a sync would send (method, URL,
+ * headers and body, secrets removed), made by the real step code against a recorder that answers
+ * lookups "not found" and writes with placeholder ids. Nothing is sent to the CRM and nothing is saved.
  */
 export async function previewMappings(hub: HubServices, doc: IntegrationDoc, input: PreviewInput): Promise<Record<string, unknown>> {
   checkTenantExpressions(input.mappings, undefined);
+  const mapped = new Map<string, unknown>();
+  const fieldMappings = input.field_mappings ?? doc.fieldMappings;
   const rt = hub.runtimeFor(
     doc,
-    {},
-    { mappings: { ...doc.mappings, ...input.mappings }, fieldMappings: input.field_mappings ?? doc.fieldMappings },
+    { dryRun: true, onMap: (name, value) => mapped.set(name, value) },
+    { mappings: { ...doc.mappings, ...input.mappings }, fieldMappings },
   );
   for (const name of Object.keys(input.mappings ?? {})) {
     if (!rt.connector.manifest.mappings?.[name]) throw inputError(`mappings.${name}`, `${doc.type} has no mapping named ${name}`);
   }
   const call = input.call ? normalizeCall(input.call, doc.agentId) : sampleCall(doc.agentId);
-  const ctx = { call: call as Record<string, unknown>, steps: { contact: { id: PREVIEW_CONTACT_ID } } as Record<string, unknown> };
-  const steps: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
-  for (const step of stepPlan(rt.connector.manifest)) {
-    const lacking = STEPS[step].lacks(call);
-    if (lacking) steps[step] = { skipped: lacking };
-    else if (!rt.connector.manifest.mappings?.[step] && !(step === 'contact' && Object.keys(rt.connection.fieldMappings ?? {}).length))
-      steps[step] = { input: null };
-    else
-      await rt.map(step, ctx).then(
-        (value) => (steps[step] = { input: value ?? null }),
-        (err: Error) => (errors[step] = err.message),
-      );
-  }
+  const steps = await dryRunSteps(rt, call as Record<string, unknown>, mapped);
+  const errors = Object.fromEntries(Object.entries(steps).flatMap(([step, s]) => (s.error ? [[step, s.error]] : [])));
   const out: Record<string, unknown> = { integration_id: doc._id, type: doc.type, call, steps, errors };
-  if (input.check_fields) out.unknown_fields = await unknownFields(hub, doc, input.field_mappings ?? doc.fieldMappings);
+  if (input.check_fields && rt.has('listFields')) {
+    // The check asks the CRM itself; a CRM that cannot answer now leaves the dry run as it is, saying why.
+    const unknown = await unknownFields(hub, doc, fieldMappings).catch((err: Error) => ((out.fields_unchecked = err.message), undefined));
+    if (unknown) out.unknown_fields = unknown;
+    // The simple field mappings are written by the contact step.
+    if (unknown?.length && steps.contact) steps.contact.unknown_fields = unknown;
+  }
   return out;
 }
 

@@ -32,12 +32,16 @@ export const callRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['calls'],
         summary: "A call's sync status",
         description:
-          'Where the call stands with each integration: job status, attempts, the next attempt, the last error and every step with the CRM ids it produced.',
+          'Where the call stands with each integration: job status, attempts, the next attempt, the last error and every step with the CRM ids it produced. With `include=data`, also the call as stored (its CallData, normalised), e.g. to dry-run mappings over it.',
         params: Type.Object({ agentId: AgentParams.properties.agentId, callId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        querystring: Type.Object(
+          { include: Type.Optional(Type.Literal('data', { description: '`data`: add the stored call (CallData) as `data`' })) },
+          { additionalProperties: false },
+        ),
         response: { 200: CallStatusAnswer, ...errors(400, 401, 404) },
       },
     },
-    async (req) => callStatus(app.hub, req.tenantId, req.params.agentId, req.params.callId),
+    async (req) => callStatus(app.hub, req.tenantId, req.params.agentId, req.params.callId, req.query.include === 'data'),
   );
 
   app.get(

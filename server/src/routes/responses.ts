@@ -95,6 +95,7 @@ export const CallStatusAnswer = Answer(
       call_id: Type.String(),
       agent_id: Type.String(),
       received_at: Time,
+      data: Type.Optional(Type.Object({}, { ...Open, description: 'with include=data: the call as stored (CallData, normalised)' })),
       integrations: Type.Array(
         Type.Object(
           {
