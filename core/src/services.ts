@@ -120,6 +120,7 @@ export class HubServices {
       config: doc.config,
       credentials: this.repos.integrations.credentials(doc),
       fieldMappings: doc.fieldMappings,
+      fieldModes: doc.fieldModes,
       mappings: doc.mappings,
     };
     return new ConnectorRuntime(connector, { ...base, ...connection }, this.runtimeDeps, run);

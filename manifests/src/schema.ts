@@ -27,6 +27,7 @@ export const OPERATION_NAMES = [
   'upsertContact',
   'createContact',
   'updateContact',
+  'readContact',
   'addNote',
   'logCall',
   'getAvailability',
@@ -40,6 +41,12 @@ export const OPERATION_NAMES = [
 ] as const;
 
 const Name = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' });
+
+/** How a contact field is written onto a contact the CRM already has. */
+export const WRITE_MODES = ['overwrite', 'fill_if_empty', 'append'] as const;
+/** One contact field's write mode. */
+export type WriteMode = (typeof WRITE_MODES)[number];
+const WriteModeSchema = Type.Union(WRITE_MODES.map((m) => Type.Literal(m)));
 
 /** A field of the connect body that carries a credential (stored encrypted, never returned). */
 export const CredentialField = Type.Object(
@@ -269,6 +276,12 @@ export const ManifestSchema = Type.Object(
     ),
     plan: Type.Optional(Type.Array(Type.Union(STEP_NAMES.map((s) => Type.Literal(s))), { uniqueItems: true })),
     mappings: Type.Optional(Type.Record(Name, Expr)),
+    fieldModes: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), WriteModeSchema, {
+        description:
+          "default write modes of contact fields (keys of the contact mapping's output) that must not be overwritten on a contact the CRM already has, e.g. a placeholder name; the tenant's field_modes win; every other field is 'overwrite'",
+      }),
+    ),
     hooks: Type.Optional(Type.Array(Name, { uniqueItems: true, description: 'hook functions src/hooks.ts must export' })),
     voice: Type.Optional(Voice),
   },

@@ -149,6 +149,14 @@ export function getContact(ctx: GhlCtx, id: string): Reply {
   return c ? { status: 200, body: { contact: publicContact(c) } } : ghlError(400, 'Contact not found');
 }
 
+/** `PUT /contacts/{contactId}` (UpdateContactDto, checked against the spec by simkit): the fields given replace the contact's. */
+export function updateContact(ctx: GhlCtx, id: string, body: Record<string, unknown>): Reply {
+  const c = ownContact(ctx, id);
+  if (!c) return ghlError(400, 'Contact not found');
+  const updated = ctx.contacts.update(id, applyFields(ctx, c, body)) as GhlContact;
+  return { status: 200, body: { succeded: true, contact: publicContact(updated) } };
+}
+
 /** `POST /contacts/{contactId}/notes`: 201 with `{note}`. */
 export function createNote(ctx: GhlCtx, contactId: string, body: Record<string, unknown>): Reply {
   if (!ownContact(ctx, contactId)) return ghlError(400, 'Contact not found');

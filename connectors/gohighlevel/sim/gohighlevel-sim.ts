@@ -17,6 +17,7 @@ import {
   getContact,
   listNotes,
   upsertContact,
+  updateContact,
   type GhlContact,
   type GhlCtx,
   type Reply,
@@ -102,7 +103,7 @@ export async function startGohighlevelSim(options: GohighlevelSimOptions = {}): 
 }
 
 function registerRoutes(sim: Simulator, opts: ResolvedGhlOptions): void {
-  const route = (method: 'GET' | 'POST', url: string, handler: Handler): void => {
+  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: Handler): void => {
     sim.app.route({
       method,
       url,
@@ -120,6 +121,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedGhlOptions): void {
   route('POST', '/contacts/upsert', (ctx, req) => upsertContact(ctx, b(req)));
   route('GET', '/contacts/search/duplicate', (ctx, req) => findDuplicateContact(ctx, q(req)));
   route('GET', '/contacts/:contactId', (ctx, req) => getContact(ctx, p(req).contactId));
+  route('PUT', '/contacts/:contactId', (ctx, req) => updateContact(ctx, p(req).contactId, b(req)));
   route('POST', '/contacts/:contactId/notes', (ctx, req) => createNote(ctx, p(req).contactId, b(req)));
   route('GET', '/contacts/:contactId/notes', (ctx, req) => listNotes(ctx, p(req).contactId));
   route('POST', '/contacts/:contactId/workflow/:workflowId', (ctx, req) => addToWorkflow(ctx, p(req).contactId, p(req).workflowId, b(req)));

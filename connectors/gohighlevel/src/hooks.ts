@@ -1,6 +1,6 @@
 /** GoHighLevel hooks: only what one declared request cannot do. */
 import { applySimpleMappings, HubError, isHubError, type Hook, type HookContext } from '@hub/core/sdk';
-import { contactFieldDefs, splitFields, toCustomFields } from './custom-fields.js';
+import { contactFieldDefs, findDef, splitFields, toCustomFields, UPSERT_FIELDS } from './custom-fields.js';
 
 // The manifest's default `Version` header (2021-07-28) reaches hooks too; calendar endpoints
 // declare their own API version in the published spec, so their requests set it.
@@ -36,6 +36,46 @@ export const upsertContact: Hook = async (ctx, input) => {
   const answer = await post(ctx, '/contacts/upsert', known);
   const contact = (answer.contact ?? {}) as Record<string, unknown>;
   return { id: contact.id, new: answer.new === true, ...(unmatched.length ? { unmatchedFields: unmatched } : {}) };
+};
+
+/** Contact fields `PUT /contacts/{id}` takes (UpdateContactDto); the upsert's location and duplicate flag are not among them. */
+const UPDATE_FIELDS = new Set(
+  [...UPSERT_FIELDS].filter((k) => !['locationId', 'gender', 'companyName', 'createNewIfDuplicateAllowed'].includes(k)),
+);
+
+/**
+ * The contact as it is now (`GET /contacts/{id}`), flat: the fields it has by their names, and its
+ * custom fields under the keys the sync writes them by (resolved through the location's definitions).
+ */
+export const readContact: Hook = async (ctx, input) => {
+  const { id, fields = [] } = input as { id: string; fields?: string[] };
+  const answer = await ctx.http.send({ method: 'GET', url: `${ctx.baseUrl}/contacts/${encodeURIComponent(id)}` });
+  const contact = ((answer.body as { contact?: Record<string, unknown> })?.contact ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...contact };
+  const custom = fields.filter((f) => !UPSERT_FIELDS.has(f));
+  if (custom.length) {
+    const defs = await contactFieldDefs(ctx);
+    const values = new Map(((contact.customFields as Array<{ id: string; value: unknown }> | undefined) ?? []).map((f) => [f.id, f.value]));
+    for (const key of custom) {
+      const def = findDef(defs, key);
+      if (def) out[key] = values.get(def.id);
+    }
+  }
+  return out;
+};
+
+/** Writes fields onto an existing contact with `PUT /contacts/{id}`; keys GHL does not know become custom fields, as in the upsert. */
+export const updateContact: Hook = async (ctx, input) => {
+  const { id, fields } = input as { id: string; fields: Record<string, unknown> };
+  const { known, loose } = splitFields(withoutEmpty(fields));
+  const body = Object.fromEntries(Object.entries(known).filter(([k]) => UPDATE_FIELDS.has(k)));
+  if (Object.keys(loose).length) {
+    const resolved = toCustomFields(await contactFieldDefs(ctx), loose);
+    if (resolved.entries.length) body.customFields = [...((body.customFields as unknown[] | undefined) ?? []), ...resolved.entries];
+  }
+  if (Object.keys(body).length === 0) return { updatedFields: [] };
+  await ctx.http.send({ method: 'PUT', url: `${ctx.baseUrl}/contacts/${encodeURIComponent(id)}`, body });
+  return { updatedFields: Object.keys(body) };
 };
 
 interface Appointment {

@@ -58,6 +58,18 @@ export const createCustomer: Hook = async (ctx, input) => {
   return asContact((await send(ctx, 'POST', '/customers', { body })) as Customer);
 };
 
+/** The customer as it is now (`GET /customers/{id}`), for the write modes that read before writing. */
+export const readCustomer: Hook = async (ctx, input) => {
+  const { id: customerId } = input as { id: string };
+  return send(ctx, 'GET', `/customers/${id(customerId)}`);
+};
+
+/** Writes the call's fields onto an existing customer: `PUT /customers/{id}` (CustomerUpdate). */
+export const updateCustomer: Hook = async (ctx, input) => {
+  const { id: customerId, fields } = input as { id: string; fields: Obj };
+  return asContact((await send(ctx, 'PUT', `/customers/${id(customerId)}`, { body: fields })) as Customer);
+};
+
 /**
  * The address a job goes to: the call's address when the customer has it (or it can be added),
  * else the customer's first address; undefined when neither exists.

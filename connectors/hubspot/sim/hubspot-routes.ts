@@ -4,14 +4,13 @@ import { HubspotObjects } from './hubspot-objects.js';
 import { runSearch } from './hubspot-search.js';
 
 type Body = Record<string, unknown>;
-type Q = Record<string, string | undefined>;
-const list = (s: string | undefined) =>
-  s
-    ? s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean)
-    : [];
+type Q = Record<string, string | string[] | undefined>;
+// Array query parameters are `explode: true, style: form` in the spec (`?properties=a&properties=b`); comma lists are accepted too.
+const list = (s: string | string[] | undefined): string[] =>
+  (Array.isArray(s) ? s : s ? [s] : [])
+    .flatMap((x) => x.split(','))
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Registers HubSpot's CRM v3/v4, properties, pipelines and legacy workflow routes. */
 export function registerHubspotRoutes(
@@ -47,14 +46,14 @@ export function registerHubspotRoutes(
   app.get('/crm/v3/objects/:type/:id', async (req) => {
     const { type, id } = req.params as { type: string; id: string };
     const q = req.query as Q;
-    const obj = objects.lookup(type, id, q.idProperty);
+    const obj = objects.lookup(type, id, q.idProperty as string | undefined);
     if (!obj || obj.archived) throw sim.error(404, `Object not found.  objectId are usually numeric.`, 'OBJECT_NOT_FOUND');
     return objects.withAssociations(objects.col(type).type, obj, list(q.associations), q.properties ? list(q.properties) : undefined);
   });
 
   app.patch('/crm/v3/objects/:type/:id', async (req) => {
     const { type, id } = req.params as { type: string; id: string };
-    const obj = objects.lookup(type, id, (req.query as Q).idProperty);
+    const obj = objects.lookup(type, id, (req.query as Q).idProperty as string | undefined);
     if (!obj) throw sim.error(404, 'Object not found.', 'OBJECT_NOT_FOUND');
     return toPublic(objects.update(type, obj, ((req.body as Body).properties ?? {}) as Record<string, string>));
   });

@@ -56,6 +56,24 @@ export const findContact: Hook = async (ctx, input) => {
   return { id: hit.id, firstname: p.firstname ?? null, lastname: p.lastname ?? null, email: p.email ?? null, phone: p.phone ?? null };
 };
 
+const contactUrl = (ctx: HookContext, id: unknown) => `${ctx.baseUrl}/crm/v3/objects/contacts/${encodeURIComponent(String(id))}`;
+
+/** The contact's current values of the properties the sync writes (`GET /crm/v3/objects/contacts/{id}?properties=`). */
+export const readContact: Hook = async (ctx, input) => {
+  const { id, fields } = input as { id: string; fields?: string[] };
+  const res = await ctx.http.send({ method: 'GET', url: contactUrl(ctx, id), query: { properties: fields ?? [] } });
+  return ((res.body as { properties?: Record<string, string | null> }).properties ?? {}) as Record<string, unknown>;
+};
+
+/** Writes properties onto an existing contact (`PATCH /crm/v3/objects/contacts/{id}`); nothing is sent when none are left. */
+export const updateContact: Hook = async (ctx, input) => {
+  const { id, fields } = input as { id: string; fields: Record<string, unknown> };
+  const properties = toProps(fields);
+  if (Object.keys(properties).length === 0) return { updatedFields: [] };
+  await ctx.http.send({ method: 'PATCH', url: contactUrl(ctx, id), body: { properties } });
+  return { updatedFields: Object.keys(properties) };
+};
+
 /**
  * Finds the caller's contact by phone or email, else makes it: by email through the native batch
  * upsert (HubSpot keeps email unique, so concurrent calls cannot make two), otherwise a plain create
@@ -64,7 +82,8 @@ export const findContact: Hook = async (ctx, input) => {
 export const upsertContact: Hook = async (ctx, input) => {
   const props = toProps(input);
   const found = await search(ctx, props);
-  if (found) return { id: found, created: false };
+  // Every field is 'overwrite' here (other modes go through findContact, readContact and updateContact).
+  if (found) return { id: found, created: false, ...((await ctx.run('updateContact', { id: found, fields: props })) as object) };
   if (props.email) {
     const res = await ctx.http.send({
       method: 'POST',

@@ -162,7 +162,17 @@ describe('HubSpot connector', () => {
       })
       .matchHeader('authorization', 'Bearer at_unit_token')
       .reply(200, { total: 1, results: [{ id: '901', properties: {} }] });
-    expect(await contactFor(unitCall())).toEqual({ id: '901', created: false });
+    // The contact found gets the call's properties (every field 'overwrite' by default).
+    nock(API)
+      .patch('/crm/v3/objects/contacts/901', {
+        properties: { email: 'jane@example.com', firstname: 'Jane', lastname: 'Smith', phone: '+14079780655' },
+      })
+      .reply(200, { id: '901', properties: {} });
+    expect(await contactFor(unitCall())).toEqual({
+      id: '901',
+      created: false,
+      updatedFields: ['email', 'firstname', 'lastname', 'phone'],
+    });
   });
 
   it('upserts by email with string property values, custom field mappings included', async () => {

@@ -67,6 +67,25 @@ export const createContact: Hook = async (ctx, input) => {
   );
 };
 
+/** The caller's record as it is now: `GET .../sobjects/{type}/{id}` with only the fields the sync writes. */
+export const readContact: Hook = async (ctx, input) => {
+  const { id, fields } = input as { id: string; fields?: string[] };
+  const wanted = (fields ?? []).filter((f) => /^[A-Za-z][A-Za-z0-9_]*$/.test(f));
+  const res = await ctx.http.send({
+    method: 'GET',
+    url: `${ctx.baseUrl}${API}/sobjects/${objectType(ctx)}/${encodeURIComponent(id)}`,
+    query: wanted.length ? { fields: wanted.join(',') } : undefined,
+  });
+  return res.body as Fields;
+};
+
+/** Writes fields onto the caller's record: `PATCH .../sobjects/{type}/{id}` (204, no body). */
+export const updateContact: Hook = async (ctx, input) => {
+  const { id, fields } = input as { id: string; fields: Fields };
+  await ctx.http.send({ method: 'PATCH', url: `${ctx.baseUrl}${API}/sobjects/${objectType(ctx)}/${encodeURIComponent(id)}`, body: fields });
+  return { id, updated: Object.keys(fields) };
+};
+
 /**
  * Recovery lookup of the call Task: the one whose CallObject (the CTI call id field) is this call's
  * id. SOQL reads the database, so a Task written a moment ago is found (SOSL would lag).

@@ -11,6 +11,7 @@ import type { Credentials } from '../auth/types.js';
 import { evaluate, MANIFEST_LIMITS, TENANT_LIMITS } from '../mapping/expressions.js';
 import { applySimpleMappings } from '../mapping/simple-mappings.js';
 import { silentLogger, type Connector, type ConnectionView, type HookContext, type Logger } from './types.js';
+import type { FieldModes } from '../mapping/write-modes.js';
 import { pages } from './pages.js';
 
 /** One connection as the runtime needs it: view, config, credentials and the tenant's mappings. */
@@ -19,6 +20,8 @@ export interface RuntimeConnection {
   config: Record<string, unknown>;
   credentials: Credentials;
   fieldMappings?: Record<string, string>;
+  /** the tenant's write modes of contact fields (see mapping/write-modes) */
+  fieldModes?: FieldModes;
   mappings?: Record<string, string>;
 }
 

@@ -8,6 +8,7 @@ import type { IntegrationDoc, IntegrationStatus } from '../store/repos/documents
 import type { SyncConditions } from '../sync/conditions.js';
 import { validateConfig } from './validate-config.js';
 import { credentialField, readTestFlag, verifyCredentials } from './verify-credentials.js';
+import { checkFieldModes } from '../mapping/write-modes.js';
 
 /** The connect body of the original spec: `{type, api_key | webhook_url | auth_data, config}` and more. */
 export interface ConnectInput {
@@ -16,6 +17,7 @@ export interface ConnectInput {
   auth_data?: Record<string, unknown>;
   config?: Record<string, unknown>;
   field_mappings?: Record<string, string>;
+  field_modes?: Record<string, string>;
   mappings?: Record<string, string>;
   sync_conditions?: SyncConditions;
   /** false skips a webhook connector's test event */
@@ -29,6 +31,7 @@ export interface UpdateInput {
   auth_data?: Record<string, unknown>;
   config?: Record<string, unknown>;
   field_mappings?: Record<string, string>;
+  field_modes?: Record<string, string>;
   mappings?: Record<string, string>;
   sync_conditions?: SyncConditions | null;
   status?: 'connected' | 'disabled';
@@ -111,6 +114,7 @@ export async function connect(hub: HubServices, tenantId: string, agentId: strin
     'auth_data',
     'config',
     'field_mappings',
+    'field_modes',
     'mappings',
     'sync_conditions',
     'test',
@@ -121,6 +125,7 @@ export async function connect(hub: HubServices, tenantId: string, agentId: strin
   await checkCredentialHosts(hub, m, body);
   const config = validateConfig(m, body.config);
   checkTenantExpressions(body.mappings, body.sync_conditions);
+  const fieldModes = checkFieldModes(m, body.field_modes);
   for (const name of Object.keys(body.mappings ?? {}))
     if (!m.mappings?.[name])
       throw inputError(`mappings.${name}`, `${m.id} has no mapping named ${name}; known: ${Object.keys(m.mappings ?? {}).join(', ')}`);
@@ -135,6 +140,7 @@ export async function connect(hub: HubServices, tenantId: string, agentId: strin
     status,
     config,
     fieldMappings: body.field_mappings ?? {},
+    ...(fieldModes && Object.keys(fieldModes).length ? { fieldModes } : {}),
     mappings: body.mappings ?? {},
     ...(body.sync_conditions ? { syncConditions: body.sync_conditions } : {}),
     account: {},
@@ -157,6 +163,7 @@ export async function updateIntegration(
     'auth_data',
     'config',
     'field_mappings',
+    'field_modes',
     'mappings',
     'sync_conditions',
     'status',
@@ -175,6 +182,7 @@ export async function updateIntegration(
   checkTenantExpressions(body.mappings, body.sync_conditions);
   if (body.name !== undefined) patch.name = body.name;
   if (body.field_mappings !== undefined) patch.fieldMappings = body.field_mappings;
+  if (body.field_modes !== undefined) patch.fieldModes = checkFieldModes(m, body.field_modes) ?? {};
   if (body.mappings !== undefined) patch.mappings = body.mappings;
   if (body.sync_conditions !== undefined) patch.syncConditions = body.sync_conditions ?? undefined;
   if (body.status !== undefined) {
@@ -198,6 +206,7 @@ export function publicIntegration(doc: IntegrationDoc, extra: Record<string, unk
     ...(doc.statusReason ? { status_reason: doc.statusReason } : {}),
     config: doc.config,
     field_mappings: doc.fieldMappings,
+    field_modes: doc.fieldModes ?? {},
     mappings: doc.mappings,
     sync_conditions: doc.syncConditions ?? null,
     credentials_set: doc.credentials ? true : false,

@@ -3,7 +3,8 @@ import type { HubServices } from '../services.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import { normalizeCall, type CallData } from '../sync/call-data.js';
 import { dryRunSteps } from '../sync/dry-run.js';
-import { checkTenantExpressions } from './integrations-service.js';
+import { checkTenantExpressions, connectorFor } from './integrations-service.js';
+import { checkFieldModes, effectiveModes, modesOf } from '../mapping/write-modes.js';
 import { guarded, ready } from './scheduling-service.js';
 import { sampleCall } from './test-service.js';
 
@@ -12,6 +13,8 @@ export interface PreviewInput {
   call?: CallData;
   mappings?: Record<string, string>;
   field_mappings?: Record<string, string>;
+  /** proposed write modes of contact fields, in place of the stored ones */
+  field_modes?: Record<string, string>;
   /** also fetch the CRM's field list and name the field_mappings targets it does not have */
   check_fields?: boolean;
 }
@@ -35,6 +38,7 @@ export async function previewMappings(hub: HubServices, doc: IntegrationDoc, inp
   checkTenantExpressions(input.mappings, undefined);
   const mapped = new Map<string, unknown>();
   const fieldMappings = input.field_mappings ?? doc.fieldMappings;
+  const proposedModes = checkFieldModes(connectorFor(hub, doc.type), input.field_modes);
   const rt = hub.runtimeFor(
     doc,
     { dryRun: true, onMap: (name, value) => mapped.set(name, value) },
@@ -46,6 +50,9 @@ export async function previewMappings(hub: HubServices, doc: IntegrationDoc, inp
   const call = input.call ? normalizeCall(input.call, doc.agentId) : sampleCall(doc.agentId);
   const steps = await dryRunSteps(rt, call as Record<string, unknown>, mapped);
   const errors = Object.fromEntries(Object.entries(steps).flatMap(([step, s]) => (s.error ? [[step, s.error]] : [])));
+  // The contact's fields also show how each is written onto a contact the CRM already has.
+  if (steps.contact?.input !== undefined)
+    steps.contact.modes = modesOf(steps.contact.input, effectiveModes(rt.connector.manifest, proposedModes ?? doc.fieldModes));
   const out: Record<string, unknown> = { integration_id: doc._id, type: doc.type, call, steps, errors };
   if (input.check_fields && rt.has('listFields')) {
     // The check asks the CRM itself; a CRM that cannot answer now leaves the dry run as it is, saying why.

@@ -4,6 +4,7 @@ import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
 import type { ContactLinkRepo } from '../store/repos/contact-links.js';
 import type { LockRepo } from '../store/repos/locks.js';
 import { searchablePhone, withSearchablePhone } from './phone.js';
+import { applyWriteModes, effectiveModes, needsCurrent, type FieldModes } from '../mapping/write-modes.js';
 
 /** Lookup keys for a call's customer: E.164 phone (when it is one), lower-cased email. */
 export function contactKeys(call: Record<string, unknown>): string[] {
@@ -25,17 +26,38 @@ export interface ContactStepDeps {
 }
 
 /**
- * The contact step's sequence on the CRM: the native upsert where there is one, else a search then a
- * create. The output always has a string `id`. No lease: `findOrCreateContact` adds it.
+ * The contact step's sequence on the CRM. A connector that can update contacts looks the caller up
+ * first and writes onto the contact it finds by the field modes; a native upsert (which overwrites)
+ * is used as it is while every field of the input is `overwrite`. Otherwise: the native upsert where
+ * there is one, else a search then a create. The output always has a string `id`. No lease:
+ * `findOrCreateContact` adds it.
  */
 export async function findOrCreate(rt: ConnectorRuntime, ctx: OperationContext, input: unknown): Promise<Record<string, unknown>> {
-  let contact: unknown;
-  if (rt.has('upsertContact')) contact = await rt.execute('upsertContact', input, ctx);
-  else {
-    contact = rt.has('findContact') ? await rt.execute('findContact', input, ctx) : null;
-    if (!contact) contact = await rt.execute('createContact', input, ctx);
-  }
+  const fields = asFields(input);
+  const modes = modesFor(rt);
+  const findFirst = rt.has('findContact') && (!rt.has('upsertContact') || (rt.has('updateContact') && needsCurrent(fields, modes)));
+  const found = findFirst ? await rt.execute('findContact', input, ctx) : null;
+  if (found && rt.has('updateContact')) return writeOnto(rt, ctx, asContact(found, rt.connector.manifest.id), fields, modes);
+  let contact: unknown = found;
+  if (!contact) contact = await rt.execute(rt.has('upsertContact') ? 'upsertContact' : 'createContact', input, ctx);
   return asContact(contact, rt.connector.manifest.id);
+}
+
+/** Writes the call's contact fields onto a contact the CRM has, by their modes (reading its current values when a mode needs them). */
+async function writeOnto(
+  rt: ConnectorRuntime,
+  ctx: OperationContext,
+  found: Record<string, unknown>,
+  input: Record<string, unknown>,
+  modes: FieldModes,
+): Promise<Record<string, unknown>> {
+  const current =
+    needsCurrent(input, modes) && rt.has('readContact')
+      ? ((await rt.execute('readContact', { id: found.id, fields: Object.keys(input) }, ctx)) as Record<string, unknown> | null)
+      : null;
+  const patch = applyWriteModes(input, current ?? {}, modes);
+  if (Object.keys(patch).length) await rt.execute('updateContact', { id: found.id, fields: patch }, ctx);
+  return { ...found, created: false, updatedFields: Object.keys(patch) };
 }
 
 /**
@@ -65,14 +87,24 @@ export async function findOrCreateContact(
     holder,
     async () => {
       const known = await deps.links.find(integrationId, keys);
-      if (known) return known;
+      // A contact the hub made or found before still gets this call's fields, by their modes.
+      if (known && !rt.has('updateContact')) return known;
       await deps.fence?.();
+      if (known) return writeOnto(rt, ctx, known, asFields(input), modesFor(rt));
       const out = await findOrCreate(rt, ctx, input);
       await deps.links.remember(deps.tenantId, integrationId, keys, out);
       return out;
     },
     { ttlMs: 60_000, waitMs: 60_000 },
   );
+}
+
+function asFields(input: unknown): Record<string, unknown> {
+  return (input && typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
+}
+
+function modesFor(rt: ConnectorRuntime): FieldModes {
+  return effectiveModes(rt.connector.manifest, rt.connection.fieldModes);
 }
 
 function asContact(value: unknown, connector: string): Record<string, unknown> {

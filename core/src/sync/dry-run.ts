@@ -23,6 +23,8 @@ export interface StepPreview {
   output?: unknown;
   /** CRM field names this step writes that the CRM does not have */
   unknown_fields?: string[];
+  /** the contact step: each field's write mode onto a contact the CRM already has */
+  modes?: Record<string, string>;
 }
 
 /**

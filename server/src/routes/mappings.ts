@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CallDataSchema, listFields, previewMappings, resolveIntegration, type CallData } from '@hub/core';
-import { AgentParams, errors } from './schemas.js';
+import { AgentParams, FieldModes, errors } from './schemas.js';
 import { ConnectorAnswer } from './responses.js';
 
 const Params = Type.Object(
@@ -18,6 +18,7 @@ const PreviewBody = Type.Object(
       Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 20000 })),
     ),
     field_mappings: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
+    field_modes: Type.Optional(FieldModes),
     check_fields: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -44,6 +45,11 @@ const StepPreviewSchema = Type.Object({
   requests: Type.Array(PreviewRequestSchema, { description: 'the exact requests, in order' }),
   output: Type.Optional(Type.Unknown({ description: 'what later steps see from this one (placeholder ids)' })),
   unknown_fields: Type.Optional(Type.Array(Type.String(), { description: 'CRM field names this step writes that the CRM does not have' })),
+  modes: Type.Optional(
+    Type.Record(Type.String(), Type.String({ enum: ['overwrite', 'fill_if_empty', 'append'] }), {
+      description: 'the contact step: how each field is written onto a contact the CRM already has (field_modes)',
+    }),
+  ),
 });
 
 /** For tenants editing mappings: the CRM's own fields, and a dry run of every mapping over a call. */

@@ -28,6 +28,7 @@ export const IntegrationView = Answer(
       status_reason: Type.Optional(Nullable(Type.String())),
       config: Type.Object({}, { ...Open, description: "the connector's options, defaults applied" }),
       field_mappings: Type.Record(Type.String(), Type.String()),
+      field_modes: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'write modes of contact fields' })),
       mappings: Type.Record(Type.String(), Type.String(), { description: "the tenant's JSONata overrides by mapping name" }),
       sync_conditions: Nullable(Type.Object({}, Open)),
       credentials_set: Type.Boolean({ description: 'whether credentials are stored; they are never shown' }),

@@ -19,6 +19,12 @@ const FieldMappings = Type.Record(Type.String({ minLength: 1 }), Type.String({ m
   description: 'simple form {ourField: theirField}',
 });
 
+/** Write modes of contact fields, validated again in core (so every caller gets the same 400). */
+export const FieldModes = Type.Record(Type.String({ minLength: 1 }), Type.String({ enum: ['overwrite', 'fill_if_empty', 'append'] }), {
+  description:
+    "per contact field (a key of the contact mapping's output, as the mapping dry run shows it): how it is written onto a contact the CRM already has. overwrite (default): the call's value replaces the CRM's; fill_if_empty: written only where the CRM's is empty; append: added after the CRM's text on a new line, never twice",
+});
+
 /** POST …/integrations/connect: the original spec's body; credential fields (api_key, webhook_url, …) sit at the top level or in auth_data. */
 export const ConnectBody = Type.Object(
   {
@@ -27,6 +33,7 @@ export const ConnectBody = Type.Object(
     auth_data: Type.Optional(Type.Record(Type.String(), Type.String())),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     field_mappings: Type.Optional(FieldMappings),
+    field_modes: Type.Optional(FieldModes),
     mappings: Type.Optional(Mappings),
     sync_conditions: Type.Optional(SyncConditionsSchema),
     test: Type.Optional(
@@ -43,6 +50,7 @@ export const UpdateBody = Type.Object(
     auth_data: Type.Optional(Type.Record(Type.String(), Type.String())),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     field_mappings: Type.Optional(FieldMappings),
+    field_modes: Type.Optional(FieldModes),
     mappings: Type.Optional(Mappings),
     sync_conditions: Type.Optional(Type.Union([SyncConditionsSchema, Type.Null()])),
     status: Type.Optional(Type.Union([Type.Literal('connected'), Type.Literal('disabled')])),

@@ -1,3 +1,4 @@
+import type { WriteMode } from '@hub/manifests';
 import type { Sealed } from '../../security/crypto.js';
 import type { SyncConditions } from '../../sync/conditions.js';
 import type { CallData } from '../../sync/call-data.js';
@@ -37,6 +38,8 @@ export type IntegrationDoc = {
   statusReason?: string;
   config: Record<string, unknown>;
   fieldMappings: Record<string, string>;
+  /** write modes of contact fields: overwrite (the default), fill_if_empty, append */
+  fieldModes?: Record<string, WriteMode>;
   mappings: Record<string, string>;
   syncConditions?: SyncConditions;
   credentials?: Sealed;
