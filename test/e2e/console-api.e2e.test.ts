@@ -316,6 +316,31 @@ describe('answers validate against the schemas /openapi.json documents', () => {
   });
 });
 
+describe('PUT …/integrations/:id config', () => {
+  it('merges what is given, removes an option set to null, and still validates the whole', async () => {
+    const made = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect`, {
+      type: 'retell',
+      api_key: 'key_console_test',
+      config: { from_number: '+14157770000', agent_id: 'agent_merge' },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const I = `/api/agents/${AGENT}/integrations/${made.body.id}`;
+    // The original spec's body: only what changes.
+    const merged = await hub.api('PUT', I, { config: { override_agent_version: 3 } });
+    expect(merged.status).toBe(200);
+    expect(merged.body.config).toMatchObject({ from_number: '+14157770000', agent_id: 'agent_merge', override_agent_version: 3 });
+    const cleared = await hub.api('PUT', I, { config: { agent_id: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.config).not.toHaveProperty('agent_id');
+    expect(cleared.body.config).toMatchObject({ from_number: '+14157770000', override_agent_version: 3 });
+    expect((await hub.api('GET', I)).body.config).not.toHaveProperty('agent_id');
+    const bad = await hub.api('PUT', I, { config: { from_number: 'not a number' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toContain('from_number');
+    expect((await hub.api('DELETE', I)).status).toBe(204);
+  });
+});
+
 describe('a stored call with its data', () => {
   it('GET …/calls/:callId?include=data adds the call as stored; other values are refused naming the field; other tenants see 404', async () => {
     const plain = await hub.api('GET', `/api/agents/${AGENT}/calls/c3`);

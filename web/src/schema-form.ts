@@ -54,14 +54,18 @@ export function fromConfig(fields: FormField[], config: Record<string, unknown>)
 /**
  * A config object from the form's text values: empty ones are left out (the hub applies defaults),
  * numbers and booleans get their types; text the hub should judge is sent as typed, so its error
- * names the field.
+ * names the field. Editing (`keep` is the stored config), an option the form cleared is sent as
+ * null, which the hub's merge reads as "remove it".
  */
 export function toConfig(fields: FormField[], values: Record<string, string>, keep: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = { ...keep };
   for (const f of fields) {
     const raw = (values[f.name] ?? '').trim();
     delete out[f.name];
-    if (raw === '') continue;
+    if (raw === '') {
+      if (keep[f.name] !== undefined && keep[f.name] !== null) out[f.name] = null;
+      continue;
+    }
     if (f.kind === 'boolean') out[f.name] = raw === 'true';
     else if (f.kind === 'integer' || f.kind === 'number') out[f.name] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
     else if (f.kind === 'list')

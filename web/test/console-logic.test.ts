@@ -102,6 +102,14 @@ describe('forms generated from a config schema', () => {
       field_mappings: { x: 'y' },
     });
   });
+
+  it('sends an option the form cleared as null (the hub removes it), and leaves out empty ones that were never set', () => {
+    const fields = formFields(schema);
+    const stored = { location_id: 'loc', slot_minutes: 30 };
+    const values = { ...fromConfig(fields, stored), slot_minutes: '  ' };
+    expect(toConfig(fields, values, stored)).toEqual({ location_id: 'loc', slot_minutes: null });
+    expect(toConfig(fields, { location_id: 'loc' })).toEqual({ location_id: 'loc' });
+  });
 });
 
 describe('small pieces of the pages', () => {

@@ -175,7 +175,7 @@ export async function updateIntegration(
   const given = readCredentials(hub, m, body, true);
   await checkCredentialHosts(hub, m, body);
   if (given) patch.credentials = { ...hub.repos.integrations.credentials(current), ...given };
-  if (body.config !== undefined) patch.config = validateConfig(m, { ...current.config, ...body.config });
+  if (body.config !== undefined) patch.config = validateConfig(m, mergeConfig(current.config, body.config));
   // New credentials are checked like at connect, before they replace the old ones.
   if (given && readTestFlag(m, body))
     await verifyCredentials(hub, m, { ...current, config: patch.config ?? current.config }, patch.credentials!, credentialField(m, body));
@@ -193,6 +193,17 @@ export async function updateIntegration(
     patch.status = body.status;
   }
   return hub.repos.integrations.update(tenantId, id, patch);
+}
+
+/**
+ * A config change as a JSON merge patch (RFC 7396) at the top level: given options replace stored
+ * ones, one set to null is removed (its default, if any, applies again), the rest stay as stored,
+ * so the original spec's partial bodies keep working and a form can still clear an option.
+ */
+export function mergeConfig(stored: Record<string, unknown>, change: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...stored, ...change };
+  for (const [key, value] of Object.entries(change)) if (value === null) delete out[key];
+  return out;
 }
 
 /** The integration as the API shows it: never a credential, only which ones are set. */

@@ -84,7 +84,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ decorate?: Integrati
         tags,
         summary: 'Change an integration',
         description:
-          'Changes name, config (re-validated as a whole), credentials (replaced only when given), mappings, sync conditions, or enables/disables it.',
+          'Changes name, config (merged into the stored one: an option set to null is removed, then the whole is re-validated), credentials (replaced only when given), mappings, sync conditions, or enables/disables it.',
         params: IntegrationParams,
         body: UpdateBody,
         response: { 200: IntegrationView, ...errors(400, 401, 404, 409) },

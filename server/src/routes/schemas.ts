@@ -48,7 +48,12 @@ export const UpdateBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     auth_data: Type.Optional(Type.Record(Type.String(), Type.String())),
-    config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    config: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'merged into the stored config (a JSON merge patch at the top level): given options replace stored ones, an option set to null is removed (its default applies again), options not named stay; the result is validated as a whole',
+      }),
+    ),
     field_mappings: Type.Optional(FieldMappings),
     field_modes: Type.Optional(FieldModes),
     mappings: Type.Optional(Mappings),
