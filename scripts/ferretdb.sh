@@ -4,6 +4,7 @@
 #
 #   scripts/ferretdb.sh build        build (or reuse) the cached binary, print its path
 #   scripts/ferretdb.sh start        start a server, print mongodb://127.0.0.1:<port>/ ; pid in $FERRETDB_PIDFILE
+#                                    ($FERRETDB_PORT and $FERRETDB_DATA start it again where a stopped one ran)
 #
 # Built from Go's module proxy. `go install …@v1.24.2` builds a binary that panics at start:
 # the module ships build/version/version.txt empty (the release process fills it from git), so
@@ -36,7 +37,7 @@ free_port() {
 start() {
   local bin port data pidfile
   bin=$(build)
-  port=$(free_port)
+  port="${FERRETDB_PORT:-$(free_port)}"
   data="${FERRETDB_DATA:-$(mktemp -d -t ferretdb-XXXXXX)}"
   pidfile="${FERRETDB_PIDFILE:-$data/ferretdb.pid}"
   # The SQLite handler keeps one file per database in $data; telemetry off (nothing leaves the
