@@ -23,6 +23,10 @@ const PROOFS: Record<string, { what: string; vitest?: string; script?: string; e
     env: { PROOF_OUTAGE_MS: '120000', PROOF_OUTAGE_CALLS: '60' },
   },
   backfill: { what: 'live calls during a 10,000-call backfill', script: 'test/bench/backfill.bench.ts' },
+  multiprocess: {
+    what: 'two servers and two workers on one FerretDB, 1,000 calls, a server and a worker SIGKILLed twice: one contact per phone, one note per call, no 429',
+    script: 'test/bench/multi-process.ts',
+  },
   ssrf: { what: 'SSRF targets at every tenant URL input', vitest: 'test/security/ssrf-list.test.ts' },
   secrets: { what: 'planted secrets in logs, answers and data files', vitest: 'test/security/planted-secrets.test.ts' },
   isolation: { what: 'the tenant isolation matrix', vitest: 'test/security/tenant-isolation.test.ts' },

@@ -81,8 +81,12 @@ describe.each(testEngines())('JobQueue on $name', (target) => {
       /lease was lost/,
     );
     await queue.succeed(first._id, first.leaseToken!);
-    await queue.fail(first, first.leaseToken!, { code: 'X' }, false);
-    expect((await queue.col.findOne({ _id: first._id }))!.status).toBe('running');
+    // A lost lease never dead-letters the job: the loser's fail writes nothing.
+    expect(await queue.fail(first, first.leaseToken!, { code: 'X' }, false)).toBe('lost');
+    expect(await queue.fail(first, first.leaseToken!, { code: 'X' }, true)).toBe('lost');
+    await expect(queue.fence(first._id, first.leaseToken!)).rejects.toThrow(/lease was lost/);
+    await queue.fence(second._id, second.leaseToken!);
+    expect((await queue.col.findOne({ _id: first._id }))!).toMatchObject({ status: 'running', leaseToken: second.leaseToken });
     await queue.succeed(second._id, second.leaseToken!);
     expect((await queue.col.findOne({ _id: first._id }))!.status).toBe('succeeded');
   });
