@@ -1,6 +1,7 @@
 // Shared pieces of the benchmark scripts: a hub child process on a fresh data folder with Zapier hooks
 // on a loopback simulator, a ~2 KB call, percentiles, and the one-line result the bench table reads.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,11 @@ export async function benchData(
   return { dataDir, env: full, apiKey: (JSON.parse(created.stdout) as { apiKey: string }).apiKey };
 }
 
+/** The node flags of `pnpm start` (memory settings), so a benchmarked hub runs as production does. */
+export const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((t) => /^--[a-z-]+=/.test(t));
+
 /** Starts the hub (server/src/main.ts) on a free loopback port over `data` and waits for /health. */
 export async function startBenchHub(
   data: { dataDir: string; env: Record<string, string>; apiKey: string },
@@ -54,7 +60,7 @@ export async function startBenchHub(
   nodeArgs: string[] = [],
 ): Promise<BenchHub> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, '--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...data.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
