@@ -32,6 +32,8 @@ export const OPERATION_NAMES = [
   'logCall',
   'getAvailability',
   'bookAppointment',
+  'cancelAppointment',
+  'rescheduleAppointment',
   'triggerWorkflow',
   'createOpportunity',
   'createJob',

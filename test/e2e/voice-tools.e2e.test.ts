@@ -45,7 +45,13 @@ describe('mid-call tools on the voice hook', () => {
     const res = await hub.api('GET', `/api/agents/${AGENT}/voice-webhooks/${voice.voiceWebhookId}/tools`);
     expect(res.status).toBe(200);
     expect(res.body.calendar).toEqual({ integration_id: calendarId, type: 'google-calendar' });
-    expect(res.body.tools.map((t: { name: string }) => t.name)).toEqual(['check_availability', 'book_appointment', 'find_customer']);
+    expect(res.body.tools.map((t: { name: string }) => t.name)).toEqual([
+      'check_availability',
+      'book_appointment',
+      'find_customer',
+      'cancel_appointment',
+      'reschedule_appointment',
+    ]);
     for (const t of res.body.tools) {
       expect(t).toMatchObject({
         type: 'custom',
@@ -183,5 +189,63 @@ describe('mid-call tools on the voice hook', () => {
       .steps.find((s: { name: string }) => s.name === 'appointment');
     expect(step).toMatchObject({ status: 'succeeded', crm_ids: { id: booking.body.appointment.id, linked: true } });
     expect(googleEvents().filter((e) => (e.start as { dateTime: string }).dateTime.startsWith('2030-03-06'))).toHaveLength(1);
+  });
+
+  it('reschedule_appointment and cancel_appointment act on the booking made in this call, once under retries', async () => {
+    const call = retellCall('call_change', { from_number: '+14155550177' });
+    const at = (d: string) => googleEvents().filter((e) => (e.start as { dateTime: string }).dateTime.startsWith(d));
+    const book = await tool('book_appointment', {
+      name: 'book_appointment',
+      args: { start_time: '2030-03-07T10:00:00', timezone: 'America/New_York' },
+      call,
+    });
+    const eventId = book.body.appointment.id;
+    const move = { name: 'reschedule_appointment', args: { start_time: '2030-03-07T13:30:00', timezone: 'America/New_York' }, call };
+    const [a, b] = await Promise.all([tool('reschedule_appointment', move), tool('reschedule_appointment', move)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body).toMatchObject({
+      rescheduled: true,
+      start: '2030-03-07T13:30:00-05:00',
+      result: 'Your appointment is now Thursday, March 7 at 1:30 PM EST.',
+    });
+    expect([a.body.duplicate, b.body.duplicate].sort()).toEqual([false, true]);
+    expect(at('2030-03-07')).toHaveLength(1);
+    expect(at('2030-03-07')[0]).toMatchObject({ id: eventId, start: { dateTime: '2030-03-07T13:30:00-05:00' }, sequence: 1 });
+    // The booking moved in place: the call's post-call data still links it.
+    const [kept] = await hub.running.hub.repos.bookings.forCall(calendarId, 'call_change');
+    expect(kept.start).toBe('2030-03-07T18:30:00.000Z');
+
+    const cancel = { name: 'cancel_appointment', args: {}, call };
+    const first = await tool('cancel_appointment', cancel);
+    const again = await tool('cancel_appointment', cancel);
+    expect(first.body).toMatchObject({
+      cancelled: true,
+      duplicate: false,
+      result: "I've cancelled your appointment on Thursday, March 7 at 1:30 PM EST.",
+    });
+    expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+    expect(again.body.error).toBeUndefined();
+    expect(sim.events().find((e) => e.id === eventId)?.status).toBe('cancelled');
+    const late = await tool('reschedule_appointment', move);
+    expect(late.body.error).toBe('booking_cancelled');
+  });
+
+  it('a change with wrong arguments or nothing to change answers 200 with a sentence and error set, touching nothing', async () => {
+    const before = sim.requests.length;
+    const stranger = retellCall('call_nobody', { from_number: '+14155550188' });
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['cancel_appointment', {}, 'no_booking'],
+      ['reschedule_appointment', { start_time: '2030-03-08T10:00:00', timezone: 'America/New_York' }, 'no_booking'],
+      ['reschedule_appointment', { start_time: '2021-03-08T10:00:00', timezone: 'America/New_York' }, 'time_in_past'],
+      ['reschedule_appointment', { start_time: '2030-02-30T10:00:00', timezone: 'America/New_York' }, 'invalid_date'],
+      ['reschedule_appointment', { start_time: '2030-03-08T10:00:00', timezone: 'Moon/Base' }, 'invalid_timezone'],
+    ];
+    for (const [name, args, error] of cases) {
+      const res = await tool(name, { name, args, call: stranger });
+      expect(res.status, `${name} ${JSON.stringify(args)}`).toBe(200);
+      expect(res.body.error).toBe(error);
+      expect(res.body.result).toMatch(/\?$/);
+    }
+    expect(sim.requests.length).toBe(before);
   });
 });

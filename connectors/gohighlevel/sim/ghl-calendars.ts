@@ -9,9 +9,9 @@ function ownCalendar(ctx: GhlCtx, id: string): SimCalendar | undefined {
   return ctx.opts.calendars.find((c) => c.id === id && c.locationId === ctx.locationId);
 }
 
-function busyOf(ctx: GhlCtx, calendarId: string): BusyInterval[] {
+function busyOf(ctx: GhlCtx, calendarId: string, except?: string): BusyInterval[] {
   return ctx.appointments
-    .find((a) => a.calendarId === calendarId && a.appointmentStatus !== 'cancelled')
+    .find((a) => a.calendarId === calendarId && a.appointmentStatus !== 'cancelled' && !a.deleted && a.id !== except)
     .map((a) => ({ start: Date.parse(String(a.startTime)), end: Date.parse(String(a.endTime)) }));
 }
 
@@ -29,8 +29,8 @@ export function getFreeSlots(ctx: GhlCtx, calendarId: string, query: Record<stri
 }
 
 /** True when an appointment at [start, end) starts on a free slot and overlaps no booking. */
-function slotIsFree(ctx: GhlCtx, cal: SimCalendar, start: number, end: number): boolean {
-  const busy = busyOf(ctx, cal.id);
+function slotIsFree(ctx: GhlCtx, cal: SimCalendar, start: number, end: number, except?: string): boolean {
+  const busy = busyOf(ctx, cal.id, except);
   if (busy.some((b) => start < b.end && end > b.start)) return false;
   const offered = Object.values(freeSlots(cal, start, start, busy, 'UTC')).flatMap((d) => d.slots);
   return offered.some((s) => Date.parse(s) === start);
@@ -66,4 +66,37 @@ export function createAppointment(ctx: GhlCtx, body: Record<string, unknown>): R
     isRecurring: false,
   });
   return { status: 200, body: Object.fromEntries(Object.entries(appt).filter(([k, v]) => v !== undefined && k !== 'description')) };
+}
+
+/** An appointment of the caller's location that has not been deleted. */
+function liveAppointment(ctx: GhlCtx, id: string): Record<string, unknown> | undefined {
+  const appt = ctx.appointments.get(id);
+  return appt && appt.locationId === ctx.locationId && !appt.deleted ? appt : undefined;
+}
+
+/** `PUT /calendars/events/appointments/{eventId}` (AppointmentEditSchema): a new time must be a free slot unless `ignoreFreeSlotValidation`. */
+export function editAppointment(ctx: GhlCtx, id: string, body: Record<string, unknown>): Reply {
+  const appt = liveAppointment(ctx, id);
+  if (!appt) return ghlError(400, 'Event not found');
+  const cal = ownCalendar(ctx, String(body.calendarId ?? appt.calendarId));
+  if (!cal) return ghlError(400, 'Calendar not found');
+  const startTime = String(body.startTime ?? appt.startTime);
+  const endTime = String(body.endTime ?? appt.endTime);
+  const [start, end] = [Date.parse(startTime), Date.parse(endTime)];
+  if (Number.isNaN(start) || Number.isNaN(end)) return ghlError(400, 'startTime and endTime must be ISO 8601 date-times');
+  if (end <= start) return ghlError(400, 'endTime must be after startTime');
+  const moved = body.startTime !== undefined || body.endTime !== undefined;
+  if (moved && body.ignoreFreeSlotValidation !== true && !slotIsFree(ctx, cal, start, end, id)) {
+    return ghlError(400, 'The slot you have selected is no longer available.');
+  }
+  const fields = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'ignoreFreeSlotValidation' && k !== 'toNotify'));
+  const updated = ctx.appointments.update(id, { ...fields, calendarId: cal.id, startTime, endTime })!;
+  return { status: 200, body: Object.fromEntries(Object.entries(updated).filter(([k, v]) => v !== undefined && k !== 'description')) };
+}
+
+/** `DELETE /calendars/events/{eventId}`: 201 `{succeeded: true}`; an event that is not there (or deleted already) is a 400. */
+export function deleteEvent(ctx: GhlCtx, id: string): Reply {
+  if (!liveAppointment(ctx, id)) return ghlError(400, 'Event not found');
+  ctx.appointments.update(id, { deleted: true });
+  return { status: 201, body: { succeeded: true } };
 }

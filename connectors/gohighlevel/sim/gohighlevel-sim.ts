@@ -22,7 +22,7 @@ import {
   type GhlCtx,
   type Reply,
 } from './ghl-contacts.js';
-import { createAppointment, getFreeSlots } from './ghl-calendars.js';
+import { createAppointment, deleteEvent, editAppointment, getFreeSlots } from './ghl-calendars.js';
 import { createOpportunity, listCustomFields } from './ghl-opportunities.js';
 import { resolveGhlOptions, type GohighlevelSimOptions, type ResolvedGhlOptions } from './ghl-state.js';
 import { registerGhlOauth } from './ghl-oauth.js';
@@ -103,7 +103,7 @@ export async function startGohighlevelSim(options: GohighlevelSimOptions = {}): 
 }
 
 function registerRoutes(sim: Simulator, opts: ResolvedGhlOptions): void {
-  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: Handler): void => {
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: Handler): void => {
     sim.app.route({
       method,
       url,
@@ -127,6 +127,8 @@ function registerRoutes(sim: Simulator, opts: ResolvedGhlOptions): void {
   route('POST', '/contacts/:contactId/workflow/:workflowId', (ctx, req) => addToWorkflow(ctx, p(req).contactId, p(req).workflowId, b(req)));
   route('GET', '/calendars/:calendarId/free-slots', (ctx, req) => getFreeSlots(ctx, p(req).calendarId, q(req)));
   route('POST', '/calendars/events/appointments', (ctx, req) => createAppointment(ctx, b(req)));
+  route('PUT', '/calendars/events/appointments/:eventId', (ctx, req) => editAppointment(ctx, p(req).eventId, b(req)));
+  route('DELETE', '/calendars/events/:eventId', (ctx, req) => deleteEvent(ctx, p(req).eventId));
   route('POST', '/opportunities/', (ctx, req) => createOpportunity(ctx, b(req)));
   route('GET', '/locations/:locationId/customFields', (ctx, req) => listCustomFields(ctx, p(req).locationId, q(req)));
 }

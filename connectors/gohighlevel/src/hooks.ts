@@ -117,6 +117,39 @@ export const bookAppointment: Hook = async (ctx, input) => {
   return { id: answer.id, startTime: chosen, endTime, ...(chosen.slice(0, 16) !== wanted ? { rescheduled: true, requested: wanted } : {}) };
 };
 
+/** `DELETE /calendars/events/{eventId}` (body `{}`, as DeleteAppointmentSchema wants); an event already gone counts as cancelled. */
+export const cancelAppointment: Hook = async (ctx, input) => {
+  const { id } = input as { id: string };
+  const res = await ctx.http.send({
+    method: 'DELETE',
+    url: `${ctx.baseUrl}/calendars/events/${encodeURIComponent(id)}`,
+    headers: CALENDARS,
+    body: {},
+    accept: [400],
+  });
+  if (res.status === 400) {
+    const message = String((res.body as { message?: unknown } | undefined)?.message ?? '');
+    // A retry after a lost answer finds the event deleted; anything else is a real refusal.
+    if (!/not found/i.test(message))
+      throw new HubError('HUB_ERR_CRM_REJECTED', `gohighlevel answered 400: ${message}`, { retryable: false });
+    return { id, cancelled: true, alreadyGone: true };
+  }
+  return { id, cancelled: true };
+};
+
+/** `PUT /calendars/events/appointments/{eventId}` with the new start and end; GHL refuses a time that is not a free slot. */
+export const rescheduleAppointment: Hook = async (ctx, input) => {
+  const { id, start, end } = input as { id: string; start: string; end: string };
+  const res = await ctx.http.send({
+    method: 'PUT',
+    url: `${ctx.baseUrl}/calendars/events/appointments/${encodeURIComponent(id)}`,
+    headers: CALENDARS,
+    body: { startTime: start, endTime: end },
+  });
+  const appt = (res.body ?? {}) as Record<string, unknown>;
+  return { id: appt.id ?? id, startTime: appt.startTime ?? start, endTime: appt.endTime ?? end };
+};
+
 /**
  * `POST /opportunities/`. GHL refuses a second opportunity for the same contact in a pipeline; a
  * returning caller already has one, so that answer is recorded, not failed.

@@ -25,7 +25,7 @@ export interface CalendarInfo {
   primary?: boolean;
 }
 
-/** Registers freeBusy, events insert/list/get and calendarList. */
+/** Registers freeBusy, events insert/list/get/delete/patch and calendarList. */
 export function registerCalendarRoutes(sim: Simulator, calendars: () => CalendarInfo[]): void {
   const app = sim.app;
   const events = () => sim.state.collection<StoredEvent>('events');
@@ -147,6 +147,36 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
     const ev = events().get(p.eventId);
     if (!ev || ev.calendarId !== cal.id) throw sim.error(404, 'Not Found', 'notFound');
     return publicEvent(ev);
+  });
+
+  const liveEvent = (params: unknown): StoredEvent => {
+    const p = params as { calendarId: string; eventId: string };
+    const cal = calendarOf(p.calendarId);
+    const ev = events().get(p.eventId);
+    if (!ev || ev.calendarId !== cal.id) throw sim.error(404, 'Not Found', 'notFound');
+    // Google answers 410 for an event that was deleted (it stays listed with showDeleted as cancelled).
+    if (ev.status === 'cancelled') throw sim.error(410, 'Resource has been deleted', 'deleted');
+    return ev;
+  };
+
+  app.delete('/calendar/v3/calendars/:calendarId/events/:eventId', async (req, reply) => {
+    const ev = liveEvent(req.params);
+    events().update(ev.id, { status: 'cancelled', updated: new Date().toISOString() });
+    return reply.code(204).send();
+  });
+
+  app.patch('/calendar/v3/calendars/:calendarId/events/:eventId', async (req) => {
+    const ev = liveEvent(req.params);
+    const body = (req.body ?? {}) as Record<string, unknown> & { start?: EventTime; end?: EventTime };
+    const next = { ...ev, ...body, id: ev.id, calendarId: ev.calendarId } as StoredEvent;
+    for (const [name, t] of [
+      ['start', next.start],
+      ['end', next.end],
+    ] as const)
+      checkTime(sim, name, t);
+    if (toMs(next.end) <= toMs(next.start)) throw sim.error(400, 'The specified time range is empty.', 'timeRangeEmpty');
+    const updated = events().update(ev.id, { ...next, sequence: Number(ev.sequence ?? 0) + 1, updated: new Date().toISOString() });
+    return publicEvent(updated!);
   });
 }
 

@@ -80,3 +80,25 @@ export const bookAppointment: Hook = async (ctx, input) => {
   const ev = res.body as { id: string; htmlLink?: string; status?: string };
   return { id: ev.id, htmlLink: ev.htmlLink ?? null, status: ev.status ?? null };
 };
+
+const eventUrl = (ctx: HookContext, id: unknown) => `${calendarPath(ctx)}/events/${encodeURIComponent(String(id))}`;
+
+/** `events.delete` with attendees told; an event already gone (404, 410) is as good as cancelled, so a retry succeeds. */
+export const cancelAppointment: Hook = async (ctx, input) => {
+  const { id } = input as { id: string };
+  const res = await ctx.http.send({ method: 'DELETE', url: eventUrl(ctx, id), query: { sendUpdates: 'all' }, accept: [404, 410] });
+  return { id, cancelled: true, ...(res.status === 204 || res.status === 200 ? {} : { alreadyGone: true }) };
+};
+
+/** `events.patch` of the start and end, in the caller's zone, attendees told. */
+export const rescheduleAppointment: Hook = async (ctx, input) => {
+  const { id, start, end, timezone } = input as { id: string; start: string; end: string; timezone: string };
+  const res = await ctx.http.send({
+    method: 'PATCH',
+    url: eventUrl(ctx, id),
+    query: { sendUpdates: 'all' },
+    body: { start: { dateTime: start, timeZone: timezone }, end: { dateTime: end, timeZone: timezone } },
+  });
+  const ev = res.body as { id: string; htmlLink?: string; status?: string };
+  return { id: ev.id, htmlLink: ev.htmlLink ?? null, status: ev.status ?? null };
+};

@@ -58,6 +58,15 @@ export function registerHubspotRoutes(
     return toPublic(objects.update(type, obj, ((req.body as Body).properties ?? {}) as Record<string, string>));
   });
 
+  // Archive: 204 whether or not it was archived before (as HubSpot answers), 404 for an id it never had.
+  app.delete('/crm/v3/objects/:type/:id', async (req, reply) => {
+    const { type, id } = req.params as { type: string; id: string };
+    const obj = objects.lookup(type, id, undefined);
+    if (!obj) throw sim.error(404, 'Object not found.', 'OBJECT_NOT_FOUND');
+    objects.col(type).col.update(obj.id, { archived: true });
+    return reply.code(204).send();
+  });
+
   app.post('/crm/v3/objects/:type/search', async (req) => {
     const { type } = req.params as { type: string };
     const token = sim.checkBearer(req);

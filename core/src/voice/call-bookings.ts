@@ -18,6 +18,8 @@ export type CallBookingDoc = {
   /** what the CRM's bookAppointment answered (its ids) */
   appointment: Record<string, unknown>;
   contactId?: string;
+  /** the call that last cancelled or moved it (so a retried tool call of that call finds it) */
+  changedByCall?: string;
   createdAt: string;
   updatedAt: string;
 };
@@ -33,6 +35,7 @@ export class CallBookingRepo {
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ integrationId: 1, callId: 1 });
     await this.col.createIndex({ tenantId: 1, agentId: 1, phone: 1 });
+    await this.col.createIndex({ integrationId: 1, changedByCall: 1 });
   }
 
   /** The id of the booking for one call and start. */
@@ -53,8 +56,29 @@ export class CallBookingRepo {
   }
 
   /** Marks a booking cancelled, or moved to another start (a new booking id keeps the same call). */
-  async setStatus(id: string, status: CallBookingDoc['status']): Promise<void> {
-    await this.col.updateOne({ _id: id }, { $set: { status, updatedAt: new Date().toISOString() } });
+  async setStatus(id: string, status: CallBookingDoc['status'], changedByCall?: string): Promise<void> {
+    await this.col.updateOne(
+      { _id: id },
+      { $set: { status, ...(changedByCall ? { changedByCall } : {}), updatedAt: new Date().toISOString() } },
+    );
+  }
+
+  /** Moves a booking to another start in place (its id stays, so a retried booking or sync still finds it). */
+  async move(
+    id: string,
+    start: string,
+    durationMinutes: number,
+    appointment: Record<string, unknown>,
+    changedByCall: string,
+  ): Promise<CallBookingDoc | null> {
+    const updatedAt = new Date().toISOString();
+    await this.col.updateOne({ _id: id }, { $set: { start, durationMinutes, appointment, changedByCall, updatedAt } });
+    return this.byKey(id);
+  }
+
+  /** The bookings (any status) a call cancelled or moved on one integration, latest first. */
+  async changedInCall(integrationId: string, callId: string): Promise<CallBookingDoc[]> {
+    return this.col.find({ integrationId, changedByCall: callId }, { sort: { updatedAt: -1 } }).toArray();
   }
 
   /** The live bookings a call made on one integration, latest first. */

@@ -50,6 +50,32 @@ export const TOOL_SPECS: Record<
     },
     execution_message_description: 'Say you are pulling up their details.',
   },
+  cancel_appointment: {
+    description:
+      "Cancel the caller's appointment: the one booked in this call, else their next one. Calling it again answers the same; nothing else is cancelled.",
+    parameters: { type: 'object', properties: {} },
+    execution_message_description: 'Say you are cancelling it now.',
+  },
+  reschedule_appointment: {
+    description:
+      "Move the caller's appointment (the one booked in this call, else their next one) to a new time they agreed to. Calling it again for the same time answers the same.",
+    parameters: {
+      type: 'object',
+      properties: {
+        start_time: LOCAL('New start of the appointment'),
+        timezone: TZ,
+        duration_minutes: { type: 'integer', description: 'New length in minutes (default: unchanged)' },
+      },
+      required: ['start_time', 'timezone'],
+    },
+    execution_message_description: 'Say you are moving it now.',
+  },
+};
+
+/** The tools that change a booking, and the connector operation each needs from the calendar. */
+export const CHANGE_TOOLS: Record<string, 'cancelAppointment' | 'rescheduleAppointment'> = {
+  cancel_appointment: 'cancelAppointment',
+  reschedule_appointment: 'rescheduleAppointment',
 };
 
 /** One tool in Retell's CustomTool shape. */

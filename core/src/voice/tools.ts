@@ -11,6 +11,7 @@ import { findContactIn, lookupIntegrations } from './contact-lookup.js';
 import { spokenWhen } from './speak.js';
 import { dayArg, minutesArg, text, timeArg, zoneArg, type ToolProblem } from './tool-args.js';
 import { freeSlots, sayFreeSlots } from './tool-calendar.js';
+import { cancelAppointmentTool, rescheduleAppointmentTool } from './tool-changes.js';
 
 /** One tool call as the hub sees it: who asked (the voice integration), the arguments and the provider's call. */
 export interface ToolCall {
@@ -163,6 +164,8 @@ export const TOOL_HANDLERS: Record<string, (tc: ToolCall) => Promise<ToolAnswer>
   check_availability: checkAvailabilityTool,
   book_appointment: bookAppointmentTool,
   find_customer: findCustomerTool,
+  cancel_appointment: cancelAppointmentTool,
+  reschedule_appointment: rescheduleAppointmentTool,
 };
 
 /** Runs a tool; a CRM failure becomes a sentence the agent can say (Retell reads any answer aloud) and is logged. */

@@ -2,7 +2,8 @@ import { notFound } from '../errors/hub-error.js';
 import type { OutboundService } from '../outbound/outbound-service.js';
 import { publicVoiceWebhook } from '../outbound/webhooks.js';
 import { chooseCalendar } from './calendar.js';
-import { retellToolDefinitions, type RetellCustomTool } from './tool-definitions.js';
+import { CHANGE_TOOLS, retellToolDefinitions, TOOL_SPECS, type RetellCustomTool } from './tool-definitions.js';
+import { canChange } from './tool-changes.js';
 
 /** `GET …/voice-webhooks/:id/tools`: the tool definitions for the webhook's URL, and which calendar they will act on. */
 export async function voiceWebhookTools(
@@ -20,5 +21,7 @@ export async function voiceWebhookTools(
     : choice
       ? { integration_id: null, error: choice.problem.error, detail: choice.problem.detail ?? null }
       : null;
-  return { tools: retellToolDefinitions(String(publicVoiceWebhook(out, webhook).url)), calendar };
+  // Cancel and reschedule are offered only where the chosen calendar can do them.
+  const names = Object.keys(TOOL_SPECS).filter((n) => !CHANGE_TOOLS[n] || (choice?.ok && canChange(out.hub, choice.doc, CHANGE_TOOLS[n])));
+  return { tools: retellToolDefinitions(String(publicVoiceWebhook(out, webhook).url), names), calendar };
 }

@@ -58,7 +58,7 @@ const ToolsSchema = {
   tags: ['voice'],
   summary: "A voice webhook's mid-call tools",
   description:
-    "The webhook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API, and the calendar they act on",
+    "The webhook's mid-call tools as Retell custom-tool definitions (name, description, url, method, parameters, speak_during_execution), ready to paste or to send with Retell's API (cancel_appointment and reschedule_appointment only when the calendar can do them), and the calendar they act on",
   params: IdParams,
   response: {
     200: Type.Object({

@@ -38,7 +38,7 @@ const ToolSchema = {
   summary: 'A mid-call tool',
   security: [{ retellSignature: [] }],
   description:
-    "A mid-call custom function (check_availability, book_appointment, find_customer), signed like the webhook's events; body {name, args, call} or the args at the root",
+    "A mid-call custom function (check_availability, book_appointment, find_customer; cancel_appointment and reschedule_appointment where the calendar allows), signed like the webhook's events; body {name, args, call} or the args at the root",
   params: ToolParams,
   response: { 200: ToolAnswer, ...errors(400, 401, 404) },
 };

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohighlevel/sim/index.js';
+import { startHousecallproSim, type HousecallproSim } from '../../connectors/housecallpro/sim/index.js';
+import type { RetellSim } from '../../connectors/retell/sim/index.js';
+import { startHubspotSim } from '../../connectors/hubspot/sim/index.js';
+import { ConnectorRuntime, createAuthStrategy, silentLogger } from '@hub/core';
+import { fileURLToPath } from 'node:url';
+import { loadConnector } from '../helpers/connector.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { connectVoice, retellCall, signedPost, withRetellSim } from '../helpers/voice.js';
+
+const KEY = 'key_changes_test_00000000000';
+let ghl: GohighlevelSim;
+let hcp: HousecallproSim;
+let retell: RetellSim;
+let hub: TestHub;
+
+beforeAll(async () => {
+  [ghl, hcp] = await Promise.all([startGohighlevelSim(), startHousecallproSim()]);
+  const withRetell = await withRetellSim(
+    { HUB_CONNECTOR_OVERRIDES: JSON.stringify({ gohighlevel: { baseUrl: ghl.url }, housecallpro: { baseUrl: hcp.url } }) },
+    KEY,
+  );
+  retell = withRetell.retell;
+  hub = await startTestHub(withRetell.env, { connectors: ['gohighlevel', 'housecallpro', 'retell'] });
+});
+afterAll(async () => {
+  await hub?.close();
+  await Promise.all([ghl?.close(), hcp?.close(), retell?.close()]);
+});
+
+/** A weekday a couple of weeks ahead (the GHL simulator's calendar opens Mon-Fri 09:00-17:00 New York time). */
+function weekdayAhead(): string {
+  const d = new Date(Date.now() + 14 * 86_400_000);
+  while ([0, 6].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('cancel and reschedule where the calendar allows', () => {
+  it('GoHighLevel: offered, a taken time is refused in words, a free one moves the appointment, cancel deletes it once', async () => {
+    const agent = 'agent_ghl_changes';
+    const connected = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, {
+      type: 'gohighlevel',
+      api_key: ghl.token,
+      config: { location_id: ghl.locationId, calendar_id: 'cal_sim_1' },
+    });
+    expect(connected.status).toBe(201);
+    const voice = await connectVoice(hub.api, agent, KEY);
+    const tools = await hub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
+    expect(tools.body.tools.map((t: { name: string }) => t.name)).toContain('reschedule_appointment');
+    expect(tools.body.tools.map((t: { name: string }) => t.name)).toContain('cancel_appointment');
+    const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
+      signedPost(hub, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+    const day = weekdayAhead();
+    const zone = 'America/New_York';
+    const other = await tool(
+      'book_appointment',
+      { start_time: `${day}T11:00:00`, timezone: zone },
+      retellCall('call_other', { from_number: '+14155550101' }),
+    );
+    expect(other.body.booked).toBe(true);
+    const call = retellCall('call_ghl_change', { from_number: '+14155550102' });
+    const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: zone }, call);
+    const id = mine.body.appointment.id;
+
+    const taken = await tool('reschedule_appointment', { start_time: `${day}T11:00:00`, timezone: zone }, call);
+    expect(taken.status).toBe(200);
+    expect(taken.body.error).toBe('time_unavailable');
+    expect(taken.body.result).toMatch(/isn't free\. Would another time work\?$/);
+    expect(ghl.appointments.get(id)).toMatchObject({ startTime: expect.stringContaining('T10:00:00') });
+
+    const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: zone }, call);
+    expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+    expect(Date.parse(String(ghl.appointments.get(id)!.startTime))).toBe(Date.parse(moved.body.start));
+
+    const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
+    expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
+    expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+    expect(ghl.appointments.get(id)).toMatchObject({ deleted: true });
+    expect(ghl.appointments.get(other.body.appointment.id)!.deleted).toBeUndefined();
+    expect(ghl.violations).toEqual([]);
+  });
+
+  it('Housecall Pro (no cancel or reschedule in the hub): not offered, and a call to them answers not_supported', async () => {
+    const agent = 'agent_hcp_changes';
+    const connected = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'housecallpro', api_key: hcp.apiKey });
+    expect(connected.status).toBe(201);
+    const voice = await connectVoice(hub.api, agent, KEY);
+    const tools = await hub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
+    expect(tools.body.calendar).toMatchObject({ type: 'housecallpro' });
+    expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(['check_availability', 'book_appointment', 'find_customer']);
+    const res = await signedPost(
+      hub,
+      `${voice.path}/tools/cancel_appointment`,
+      { name: 'cancel_appointment', args: {}, call: retellCall('call_hcp') },
+      KEY,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.error).toBe('not_supported');
+    expect(hcp.violations).toEqual([]);
+  });
+
+  it('HubSpot meetings: the operations archive the meeting and patch its times, spec-checked, and repeat safely', async () => {
+    const sim = await startHubspotSim();
+    try {
+      const c = await loadConnector(fileURLToPath(new URL('../../connectors/hubspot', import.meta.url)), sim.url);
+      const rt = new ConnectorRuntime(
+        c,
+        {
+          view: { id: 'int_hs', tenantId: 't', agentId: 'a', type: 'hubspot', account: {} },
+          config: {},
+          credentials: { access_token: sim.accessToken() },
+        },
+        {
+          allowPrivateUrls: true,
+          limiters: new Map(),
+          logger: silentLogger,
+          oauth: () => createAuthStrategy({ type: 'bearer', field: 'access_token' }, 'hubspot'),
+        },
+      );
+      const ctx = { call: {}, steps: {} };
+      const meeting = (await rt.execute(
+        'bookAppointment',
+        {
+          hs_meeting_title: 'Visit',
+          hs_meeting_start_time: '2030-03-07T15:00:00.000Z',
+          hs_meeting_end_time: '2030-03-07T16:00:00.000Z',
+          hs_timestamp: '2030-03-07T15:00:00.000Z',
+        },
+        ctx,
+      )) as { id: string };
+      const moved = await rt.execute(
+        'rescheduleAppointment',
+        { id: meeting.id, start: '2030-03-07T13:30:00-05:00', end: '2030-03-07T14:30:00-05:00', timezone: 'America/New_York' },
+        ctx,
+      );
+      expect(moved).toEqual({ id: meeting.id, start: '2030-03-07T18:30:00.000Z' });
+      const stored = sim.state.collection<{ id: string; properties: Record<string, string>; archived: boolean }>('meetings');
+      expect(stored.get(meeting.id)!.properties).toMatchObject({ hs_meeting_end_time: '2030-03-07T19:30:00.000Z' });
+      expect(await rt.execute('cancelAppointment', { id: meeting.id }, ctx)).toEqual({ id: meeting.id, cancelled: true });
+      expect(await rt.execute('cancelAppointment', { id: meeting.id }, ctx)).toEqual({ id: meeting.id, cancelled: true });
+      expect(stored.get(meeting.id)!.archived).toBe(true);
+      expect(sim.violations).toEqual([]);
+    } finally {
+      await sim.close();
+    }
+  });
+});
