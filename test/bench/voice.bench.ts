@@ -122,5 +122,62 @@ const ring = (i: number) => ({
 });
 await measure('call_inbound (first ring: CRM asked)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true', 110);
 await measure('call_inbound (ring again: cached)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true');
+// Each booking moved to a free slot on the weekdays after the ones booked: one PUT per call.
+const later: string[] = [];
+for (let day = 15 + Math.ceil(N / 16) * 2; later.length < N; day++) {
+  const d = new Date(Date.now() + day * 86_400_000);
+  if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+  for (let m = 9 * 60; m < 17 * 60 && later.length < N; m += 30) {
+    later.push(`${d.toISOString().slice(0, 10)}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`);
+  }
+}
+await measure(
+  'reschedule_appointment (this call)',
+  (i) => ({
+    path: tool('reschedule_appointment'),
+    body: {
+      name: 'reschedule_appointment',
+      args: { start_time: later[i], timezone: 'America/New_York' },
+      call: retellCall(`bench_bk_${i}`, { from_number: phone(i) }),
+    },
+  }),
+  (b) => b.rescheduled === true && b.duplicate === false,
+  110,
+);
+await measure(
+  'cancel_appointment (this call)',
+  (i) => ({
+    path: tool('cancel_appointment'),
+    body: { name: 'cancel_appointment', args: {}, call: retellCall(`bench_bk_${i}`, { from_number: phone(i) }) },
+  }),
+  (b) => b.cancelled === true && b.duplicate === false,
+  110,
+);
+// Live lookups beside a sync backlog on the same connection: 300 calls queued (about 1,000 GoHighLevel
+// requests, some 100 s of its quota), then first rings from callers the CRM knows but the hub has not
+// cached. A ring answered within HUB_VOICE_LOOKUP_MS with customer_known "true" got its CRM request ahead of the backlog.
+const known = (i: number) => `+1415556${String(1000 + (i % 9000)).padStart(4, '0')}`;
+for (let i = 0; i < N; i++)
+  ghl.contacts.insert({ id: `bench_known_${i}`, locationId: ghl.locationId, phone: known(i), firstName: 'Known' });
+await sleep(WINDOW_MS);
+for (let i = 0; i < 300; i++) {
+  const posted = await hub.api('POST', `/api/agents/${AGENT}/calls`, {
+    call_id: `bench_sync_${i}`,
+    customer_name: 'Queued Caller',
+    customer_phone: `+1415557${String(1000 + i).padStart(4, '0')}`,
+    call_outcome: 'message_taken',
+    call_summary: 'Queued behind the bench',
+  });
+  if (posted.status !== 202) throw new Error(`ingest: ${JSON.stringify(posted.body)}`);
+}
+await measure(
+  'call_inbound (first ring, 300 syncs queued)',
+  (i) => ({
+    path: voice.path,
+    body: { event: 'call_inbound', call_inbound: { from_number: known(i), to_number: '+14155550000' } },
+  }),
+  (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true',
+  110,
+);
 await hub.close();
 await Promise.all([ghl.close(), retell.close()]);

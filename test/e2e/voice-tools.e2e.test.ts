@@ -230,6 +230,24 @@ describe('mid-call tools on the voice hook', () => {
     expect(late.body.error).toBe('booking_cancelled');
   });
 
+  it("a later call acts on the caller's next booking; its retry finds the same one, never the booking after it", async () => {
+    const from = { from_number: '+14155550199' };
+    const book = (start: string) =>
+      tool('book_appointment', {
+        name: 'book_appointment',
+        args: { start_time: start, timezone: 'America/New_York' },
+        call: retellCall('call_earlier', from),
+      });
+    const [first, second] = [await book('2030-03-11T10:00:00'), await book('2030-03-12T10:00:00')];
+    const cancel = { name: 'cancel_appointment', args: {}, call: retellCall('call_later', from) };
+    const a = await tool('cancel_appointment', cancel);
+    const b = await tool('cancel_appointment', cancel);
+    expect(a.body).toMatchObject({ cancelled: true, duplicate: false, start: '2030-03-11T10:00:00-04:00' });
+    expect(b.body).toMatchObject({ cancelled: true, duplicate: true, start: '2030-03-11T10:00:00-04:00' });
+    expect(sim.events().find((e) => e.id === first.body.appointment.id)?.status).toBe('cancelled');
+    expect(sim.events().find((e) => e.id === second.body.appointment.id)?.status).toBe('confirmed');
+  });
+
   it('a change with wrong arguments or nothing to change answers 200 with a sentence and error set, touching nothing', async () => {
     const before = sim.requests.length;
     const stranger = retellCall('call_nobody', { from_number: '+14155550188' });

@@ -20,9 +20,13 @@ export function canChange(hub: HubServices, doc: IntegrationDoc, op: OperationNa
 
 type Target = { ok: true; cal: IntegrationDoc; booking: CallBookingDoc } | { ok: false; answer: ToolAnswer };
 
+/** How long a booking this call changed stays the one its next change acts on (Retell retries a tool call within minutes). */
+const RETRY_WINDOW_MS = 5 * 60_000;
+
 /**
- * The booking a change acts on: the one made in this call (the latest still booked), else the
- * caller's next booking on the calendar; a retried change finds the booking this call already changed.
+ * The booking a change acts on: the one made in this call (the latest still booked), else one this
+ * call changed in the last minutes (a retry must find the booking it already cancelled or moved, not
+ * the caller's next one), else the caller's next booking on the calendar.
  */
 async function target(tc: ToolCall, op: OperationName, verb: string): Promise<Target> {
   const cal = await chooseCalendar(tc.hub, tc.voice);
@@ -40,8 +44,9 @@ async function target(tc: ToolCall, op: OperationName, verb: string): Promise<Ta
   const callId = text(tc.call, 'call_id') ?? 'no-call';
   const phone = callerPhone(tc.call);
   const [live] = await bookings.forCall(cal.doc._id, callId);
-  const next = live ?? (phone ? await bookings.nextFor(cal.doc.tenantId, cal.doc.agentId, phone, new Date(tc.now)) : null);
-  const booking = next && next.integrationId === cal.doc._id ? next : ((await bookings.changedInCall(cal.doc._id, callId))[0] ?? null);
+  const [recent] = (await bookings.changedInCall(cal.doc._id, callId)).filter((b) => tc.now - Date.parse(b.updatedAt) < RETRY_WINDOW_MS);
+  const next = phone && !live && !recent ? await bookings.nextFor(cal.doc.tenantId, cal.doc.agentId, phone, new Date(tc.now)) : null;
+  const booking = live ?? recent ?? (next?.integrationId === cal.doc._id ? next : null);
   if (!booking)
     return {
       ok: false,
