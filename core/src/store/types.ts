@@ -62,7 +62,8 @@ export interface StoreEngine {
   readonly kind: 'embedded' | 'mongodb';
   /**
    * Whether an update's filter and write happen as one step (MongoDB, embedded). False on FerretDB
-   * 1.x, which reads the matching doc and then writes it by _id: the queue then confirms claims.
+   * 1.x, which reads the matching doc and then writes the whole doc back by _id, unconditionally: the
+   * queue then numbers its claims with unique inserts (LeaseLog) and fences every holder's write on them.
    */
   readonly atomicUpdates: boolean;
   /**
