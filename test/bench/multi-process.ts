@@ -115,14 +115,22 @@ for (let start = 0; start < CALLS; start += BATCH) {
 }
 const ingested = Date.now() - started;
 
-// Wait until every job finished (or 5 minutes pass).
-const deadline = Date.now() + Number(process.env.WAIT_MS ?? 900_000);
+// Wait until every job finished (or WAIT_MS pass: an hour by default, FerretDB 1.x scans every job per claim).
+const deadline = Date.now() + Number(process.env.WAIT_MS ?? 3_600_000);
 let pending = CALLS * 2;
 const noted = () => new Set(ghl.notes.all().flatMap((n) => /proof_\d+\b/.exec(JSON.stringify(n)) ?? [])).size;
+let reported = Date.now();
 while (Date.now() < deadline) {
   const caught = new Set(zap.caught().map((c) => callIdOf(c.body))).size;
   pending = CALLS * 2 - noted() - caught;
   if (pending <= 0) break;
+  // A line a minute, so a long run shows how far it got.
+  if (Date.now() - reported >= 60_000) {
+    reported = Date.now();
+    console.log(
+      `+${((Date.now() - started) / 1000).toFixed(0)} s: ${noted()} calls with a note, ${caught} at the catch hook, ${ghl.requests.filter((r) => r.status === 429).length} 429s`,
+    );
+  }
   await new Promise((r) => setTimeout(r, 1000));
 }
 const elapsed = Date.now() - started;

@@ -22,6 +22,8 @@ export type ClaimSet = Pick<JobDoc, 'status' | 'leaseOwner' | 'leaseToken' | 'le
 /** How many candidates one read of the queue brings, and how many reads one claim makes at most. */
 const CANDIDATES = 8;
 const ROUNDS = 4;
+/** How long one read's candidates serve this process's next claims (a live job may wait that much longer behind a backfill). */
+const RECENT_MS = 300;
 /** How many claim numbers past the job's own one a claimer tries (claims that never reached the job). */
 const PROBES = 4;
 
@@ -44,6 +46,8 @@ export function epochOf(lease: string): number {
  * runs there. All reads and writes here go by _id, the only filter FerretDB's SQLite backend pushes down.
  */
 export class LeaseLog {
+  private recent: { at: number; jobs: JobDoc[] } = { at: 0, jobs: [] };
+
   constructor(
     private readonly jobs: DocCollection<JobDoc>,
     private readonly marks: DocCollection<LeaseMark>,
@@ -57,21 +61,35 @@ export class LeaseLog {
   async claim(owner: string, leaseMs: number): Promise<{ job: JobDoc; set: ClaimSet } | null> {
     const seen: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const now = this.now();
-      const due = [
-        { status: 'queued', runAt: { $lte: now } },
-        { status: 'running', leaseUntil: { $lt: now } },
-      ];
-      const filter = seen.length ? { $or: due, _id: { $nin: seen } } : { $or: due };
-      const candidates = await this.jobs.find(filter, { sort: { lane: 1, runAt: 1 }, limit: CANDIDATES }).toArray();
+      const candidates = await this.candidates(seen, round === 0);
       if (candidates.length === 0) return null;
       for (const candidate of candidates) {
+        this.recent.jobs = this.recent.jobs.filter((j) => j._id !== candidate._id);
         const claimed = await this.tryClaim(candidate, owner, leaseMs);
         if (claimed) return claimed;
         seen.push(candidate._id);
       }
     }
     return null;
+  }
+
+  /**
+   * The next due jobs. A read of the queue is a scan of every job on FerretDB (hundreds of ms with
+   * thousands of jobs), so the candidates of one read serve this process's other claims for
+   * RECENT_MS; a stale one costs only a failed insert or a read by _id, since every claim is checked
+   * afresh before it is written.
+   */
+  private async candidates(seen: string[], reuse: boolean): Promise<JobDoc[]> {
+    const now = this.now();
+    if (reuse && now - this.recent.at < RECENT_MS && this.recent.jobs.length > 0) return [...this.recent.jobs];
+    const due = [
+      { status: 'queued', runAt: { $lte: now } },
+      { status: 'running', leaseUntil: { $lt: now } },
+    ];
+    const filter = seen.length ? { $or: due, _id: { $nin: seen } } : { $or: due };
+    const jobs = await this.jobs.find(filter, { sort: { lane: 1, runAt: 1 }, limit: CANDIDATES }).toArray();
+    this.recent = { at: now, jobs: [...jobs] };
+    return jobs;
   }
 
   /** True while `lease` is the job's current claim: no later claim exists and the job still carries it. */
