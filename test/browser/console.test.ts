@@ -61,14 +61,8 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
-  it('a GoHighLevel key the CRM refuses is reported on the key field', async (ctx) => {
-    const probe = await hub.api('POST', '/api/agents/agent_probe/integrations/connect', {
-      type: 'gohighlevel',
-      api_key: 'pit-wrong',
-      config: { location_id: ghl.locationId },
-    });
-    if (probe.status === 201) ctx.skip('this hub does not yet check credentials at connect (it accepted a key the simulator refuses)');
-    const { page, context } = await newPage(browser);
+  it('a GoHighLevel key the CRM refuses is reported on the key field, and nothing is stored', async () => {
+    const { page, context, problems } = await newPage(browser);
     await signIn(page, hub, '/ui/#/agents/agent_wrong_key');
     await page.getByRole('button', { name: 'Connect a CRM' }).click();
     const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
@@ -79,8 +73,10 @@ describe('the console in a browser', () => {
     await dialog.getByRole('button', { name: 'Connect GoHighLevel' }).click();
     await dialog.locator('[aria-invalid="true"]').first().waitFor();
     expect(await key.getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByLabel('Location id').getAttribute('aria-invalid')).toBeNull();
     const describedBy = (await key.getAttribute('aria-describedby')) ?? '';
-    expect(await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent()).toBeTruthy();
+    expect(await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent()).toMatch(/refused/i);
+    expect((await hub.api('GET', '/api/agents/agent_wrong_key/integrations')).body.integrations).toEqual([]);
     await shot(page, 'connect-wrong-key');
     await key.fill(ghl.token);
     await dialog.getByRole('button', { name: 'Connect GoHighLevel' }).click();
@@ -89,6 +85,7 @@ describe('the console in a browser', () => {
       .filter({ has: page.getByRole('heading', { name: 'GoHighLevel' }) })
       .getByText('Connected')
       .waitFor();
+    expect(problems).toEqual([]);
     await context.close();
   });
 

@@ -70,6 +70,14 @@ describe('outbound from the console', () => {
     });
     expect(trigger.status).toBe(202);
     const { outbound_call_id: callId } = (await trigger.json()) as { outbound_call_id: string };
+    // The list shows the new call with its states (after a refresh: it was loaded before the trigger).
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const listed = page.getByRole('list', { name: 'Outbound calls of this agent' });
+    await listed.getByRole('list', { name: `States of ${callId}` }).waitFor();
+    await page.getByLabel('Show calls in state').selectOption('failed');
+    await page.getByText('No outbound calls in state failed yet.').waitFor();
+    await page.getByLabel('Show calls in state').selectOption('');
+    await listed.getByText(callId).waitFor();
     await page.getByLabel('Outbound call id').fill(callId);
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByRole('list', { name: `States of ${callId}` }).waitFor();

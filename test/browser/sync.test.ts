@@ -44,6 +44,11 @@ describe('mapping, activity and recovery in a browser', () => {
     const editor = page.getByRole('textbox', { name: 'note mapping override' });
     await editor.fill("{ 'body': 'Hello from the console: ' & call.customer_name, 'userId': config.user_id }");
     await dryRun.getByText('Hello from the console: Jane Smith').waitFor();
+    // The exact request: method and URL on the placeholder contact the dry run's upsert made, the key never shown.
+    const noteRequests = dryRun.getByLabel('What the note step would send');
+    await noteRequests.getByText(`POST ${ghl.url}/contacts/100000001/notes`).waitFor();
+    expect(await dryRun.textContent()).toContain('authorization: [redacted]');
+    expect(await dryRun.textContent()).not.toContain(ghl.token);
     await editor.fill("{ 'body': 'broken' , }");
     await page.getByText(/Line 1, column \d+:/).waitFor();
     expect(await page.locator('.cm-jsonata-error').count()).toBeGreaterThan(0);
@@ -87,6 +92,22 @@ describe('mapping, activity and recovery in a browser', () => {
     await page.getByRole('link', { name: 'Activity' }).first().click();
     await page.getByRole('table', { name: 'Calls' }).waitFor();
     await shot(page, 'activity');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("dry-runs the mapping over the agent's latest call", async () => {
+    const { page, context, problems } = await newPage(browser);
+    const posted = await hub.api('POST', `/api/agents/${AGENT}/calls`, sampleCall('call_latest', { customer_name: 'Latest Caller' }));
+    expect(posted.status).toBe(202);
+    await signIn(page, hub, `/ui/#/agents/${AGENT}/integrations/${integrationId}/mapping`);
+    const dryRun = page.getByRole('region', { name: 'Dry run' });
+    await dryRun.getByLabel('What the note step would send').waitFor();
+    await dryRun.getByRole('button', { name: 'Preview over the latest call' }).click();
+    await dryRun.getByText("Over the agent's latest call, call_latest.").waitFor();
+    await dryRun.getByText('Hello from the console: Latest Caller').waitFor();
+    await dryRun.getByRole('button', { name: 'Preview over a sample call' }).click();
+    await dryRun.getByText('Hello from the console: Jane Smith').waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

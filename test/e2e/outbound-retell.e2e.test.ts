@@ -202,6 +202,27 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     expect(retell.calls.find((c) => c.to_number === '+14079780656')).toHaveLength(1);
     expect(retell.violations).toEqual([]);
   });
+
+  it("lists the agent's outbound calls newest first with their states, by state; bad filters name the field; other tenants see none", async () => {
+    const a = await setupAgent('agent_out_list');
+    const first = await trigger(a, { phone: '+14079780661', contact_name: 'First' });
+    await settled(a, first.body.outbound_call_id);
+    const second = await trigger(a, { phone: '+14079780662', contact_name: 'Second' });
+    const list = await hub.api('GET', `/api/agents/${a.id}/outbound/calls`);
+    expect(list.status).toBe(200);
+    expect(list.body.calls.map((c: { id: string }) => c.id)).toEqual([second.body.outbound_call_id, first.body.outbound_call_id]);
+    expect(list.body.calls[1]).toMatchObject({ state: 'synced', phone: '+14079780661', contact_name: 'First' });
+    expect(list.body.calls[1].history.map((h: { state: string }) => h.state)).toContain('dialing');
+    const synced = await hub.api('GET', `/api/agents/${a.id}/outbound/calls?state=synced&limit=5`);
+    expect(synced.body.calls.map((c: { id: string }) => c.id)).toContain(first.body.outbound_call_id);
+    expect(synced.body.calls.every((c: { state: string }) => c.state === 'synced')).toBe(true);
+    const bad = await hub.api('GET', `/api/agents/${a.id}/outbound/calls?state=ringing`);
+    expect([bad.status, bad.body.field]).toEqual([400, 'querystring.state']);
+    expect((await hub.api('GET', `/api/agents/${a.id}/outbound/calls?limit=0`)).body.field).toBe('querystring.limit');
+    const other = await hub.newTenant();
+    expect((await other.api('GET', `/api/agents/${a.id}/outbound/calls`)).body.calls).toEqual([]);
+    await settled(a, second.body.outbound_call_id);
+  });
 });
 
 describe('refusals: 4xx, and nothing placed or synced', () => {

@@ -125,10 +125,32 @@ export interface SyncLog {
   createdAt: string;
 }
 
+/** One request the dry run says a step would send (secrets already replaced by the hub). */
+export interface PreviewRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  answered: 'not found' | { id: string };
+}
+
+/** One step of the dry run: what it would send, or why it would not run or would fail. */
+export interface StepPreview {
+  status: 'would_send' | 'skipped' | 'failed';
+  skipped?: string;
+  error?: string;
+  input?: unknown;
+  requests: PreviewRequest[];
+  output?: unknown;
+  unknown_fields?: string[];
+  modes?: Record<string, string>;
+}
+
 export interface MappingPreview {
-  steps: Record<string, { input?: unknown; skipped?: string; request?: unknown; requests?: unknown[] }>;
+  steps: Record<string, StepPreview>;
   errors: Record<string, string>;
   unknown_fields?: string[];
+  fields_unchecked?: string;
 }
 
 export interface OutboundWebhook {

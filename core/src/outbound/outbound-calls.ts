@@ -25,6 +25,7 @@ export class OutboundCallRepo {
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ webhookId: 1, idemKey: 1 }, { unique: true });
     await this.col.createIndex({ state: 1, createdAt: 1 });
+    await this.col.createIndex({ tenantId: 1, agentId: 1, createdAt: -1 });
   }
 
   /**
@@ -62,6 +63,12 @@ export class OutboundCallRepo {
     const doc = await this.col.findOne({ _id: id, tenantId, agentId });
     if (!doc) throw notFound('outbound call', id);
     return doc;
+  }
+
+  /** An agent's outbound calls, newest first, optionally in one state. */
+  async list(tenantId: string, agentId: string, opts: { state?: OutboundState; limit: number }): Promise<OutboundCallDoc[]> {
+    const filter = { tenantId, agentId, ...(opts.state ? { state: opts.state } : {}) };
+    return this.col.find(filter, { sort: { createdAt: -1, _id: -1 }, limit: opts.limit }).toArray();
   }
 
   /** By id alone (the worker, provider events that carry the id in their metadata). */

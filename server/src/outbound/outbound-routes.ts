@@ -10,8 +10,9 @@ import {
   publicWebhook,
   triggerCall,
   type OutboundService,
+  type OutboundState,
 } from '@hub/core';
-import { AgentParams, NoContent, errors } from '../routes/schemas.js';
+import { AgentParams, NoContent, StringEnum, errors } from '../routes/schemas.js';
 import { OutboundCallView, VoiceWebhookView, WebhookView } from '../routes/responses.js';
 
 const IdParams = Type.Object(
@@ -51,6 +52,22 @@ const TriggerBody = Type.Object(
     callback_url: Type.Optional(Type.Unknown({ description: 'https URL the hub POSTs the signed result to once the call is synced' })),
   },
   { additionalProperties: true, description: 'any other top-level text or number field also reaches the voice agent' },
+);
+const OUTBOUND_STATES = [
+  'queued',
+  'dialing',
+  'in_progress',
+  'ended',
+  'analyzed',
+  'synced',
+  'failed',
+] as const satisfies readonly OutboundState[];
+const CallsQuery = Type.Object(
+  {
+    state: Type.Optional(StringEnum(OUTBOUND_STATES, 'only calls in this state')),
+    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]\\d?|100)$', description: '1 to 100, default 50' })),
+  },
+  { additionalProperties: false },
 );
 const NewVoiceWebhook = Type.Object({ integration_id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 
@@ -165,6 +182,26 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
           reply.header('retry-after', String(Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000))));
         throw err;
       }
+    },
+  );
+
+  app.get(
+    '/api/agents/:agentId/outbound/calls',
+    {
+      schema: {
+        tags: ['outbound'],
+        summary: "List an agent's outbound calls",
+        description:
+          "The agent's outbound calls, newest first, each with its state (queued → dialing → in_progress → ended → analyzed → synced, or failed), the provider's call id, its sync jobs and history; optionally only one state.",
+        params: AgentParams,
+        querystring: CallsQuery,
+        response: { 200: Type.Object({ calls: Type.Array(OutboundCallView) }), ...errors(400, 401) },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ? Number(req.query.limit) : 50;
+      const docs = await out.calls.list(req.tenantId, req.params.agentId, { state: req.query.state, limit });
+      return { calls: await Promise.all(docs.map((d) => outboundCallView(out, d))) };
     },
   );
 

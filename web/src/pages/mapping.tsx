@@ -2,10 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError, fieldErrors, seg } from '../api';
 import { LoadError, useApi, useDebounced, useLoad } from '../hooks';
 import { href } from '../route';
-import { pretty } from '../format';
 import { CodeEditor } from '../components/code-editor';
 import { FieldMappingsTable, rowsOf, toFieldMappings, type Row } from '../components/field-mappings';
 import { Status } from '../components/ui';
+import { DryRun } from '../components/dry-run';
 import { checkExpression } from '../jsonata-check';
 import type { Connector, Integration, MappingPreview } from '../types';
 
@@ -128,7 +128,7 @@ function Editor({
           </div>
           <Status tone={saved?.tone}>{saved?.text}</Status>
         </div>
-        <DryRun preview={preview} callText={callText} onCallText={setCallText} />
+        <DryRun agentId={agentId} preview={preview} callText={callText} onCallText={setCallText} />
       </div>
     </div>
   );
@@ -190,56 +190,6 @@ function MappingStep({
           </button>
         </>
       )}
-    </section>
-  );
-}
-
-function DryRun({
-  preview,
-  callText,
-  onCallText,
-}: {
-  preview: { data?: MappingPreview & { call?: unknown }; error?: string };
-  callText: string;
-  onCallText: (v: string) => void;
-}) {
-  const steps = Object.entries(preview.data?.steps ?? {});
-  return (
-    <section aria-labelledby="dry-run" className="stack dry-run">
-      <h3 id="dry-run">Dry run</h3>
-      <div aria-live="polite" className="stack" data-testid="dry-run">
-        {preview.error && (
-          <p className="field-error" role="alert">
-            {preview.error}
-          </p>
-        )}
-        {preview.data?.unknown_fields?.length ? (
-          <p className="field-error">The CRM has no field named {preview.data.unknown_fields.join(', ')}.</p>
-        ) : null}
-        {steps.map(([step, s]) => (
-          <div key={step}>
-            <h4>{step}</h4>
-            {preview.data?.errors?.[step] ? (
-              <p className="field-error">{preview.data.errors[step]}</p>
-            ) : s.skipped ? (
-              <p className="hint">Skipped: {s.skipped}</p>
-            ) : (
-              <pre aria-label={`What the ${step} step would send`}>{pretty(s.requests ?? s.request ?? s.input)}</pre>
-            )}
-          </div>
-        ))}
-      </div>
-      <details>
-        <summary>The call used (edit to try another)</summary>
-        <label htmlFor="preview-call">Call JSON (empty: the sample call)</label>
-        <textarea
-          id="preview-call"
-          rows={10}
-          value={callText}
-          placeholder={pretty(preview.data?.call)}
-          onChange={(e) => onCallText(e.target.value)}
-        />
-      </details>
     </section>
   );
 }

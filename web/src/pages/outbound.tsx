@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, fieldErrors, seg } from '../api';
+import { fieldErrors, seg } from '../api';
 import { LoadError, useApi, useLoad } from '../hooks';
-import { errorText, when } from '../format';
+import { when } from '../format';
 import { CopyField, Dialog, Field, Status } from '../components/ui';
-import type { Integration, OutboundCall, OutboundWebhook, VoiceHook } from '../types';
+import type { Integration, OutboundWebhook, VoiceHook } from '../types';
+import { OutboundCalls } from '../components/outbound-calls';
 
 /** The body a GoHighLevel workflow's Webhook action posts to the trigger URL. */
 export const GHL_WORKFLOW_BODY = '{"phone":"{{contact.phone}}","name":"{{contact.name}}","contact_id":"{{contact.id}}"}';
@@ -208,64 +209,6 @@ function RemoveDialog({
         </button>
       </div>
     </Dialog>
-  );
-}
-
-function OutboundCalls({ agentId }: { agentId: string }) {
-  const api = useApi();
-  const [id, setId] = useState('');
-  const [calls, setCalls] = useState<OutboundCall[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const look = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const c = await api<OutboundCall>('GET', `/api/agents/${seg(agentId)}/outbound/calls/${seg(id.trim())}`);
-      setCalls([c, ...calls.filter((x) => x.id !== c.id)]);
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 ? `No outbound call ${id.trim()} on this agent.` : (err as Error).message);
-    }
-  };
-  return (
-    <section className="card" aria-labelledby="obc-title">
-      <h2 id="obc-title">Outbound calls</h2>
-      <p className="hint">
-        A trigger answers with an outbound_call_id; look one up to follow it: queued → dialing → in_progress → ended → analyzed → synced, or
-        failed.
-      </p>
-      <form className="inline-form" onSubmit={look} noValidate>
-        <Field label="Outbound call id" error={error ?? undefined}>
-          {(p) => <input {...p} value={id} onChange={(e) => setId(e.target.value)} placeholder="obc_…" />}
-        </Field>
-        <button type="submit" disabled={!id.trim()}>
-          Look up
-        </button>
-      </form>
-      {calls.map((c) => (
-        <div key={c.id}>
-          <h3>
-            {c.id}{' '}
-            <span className={`badge badge-${c.state === 'failed' ? 'failed' : c.state === 'synced' ? 'succeeded' : 'running'}`}>
-              {c.state}
-            </span>
-          </h3>
-          <p>
-            {[c.contact_name, c.phone].filter(Boolean).join(' · ')}
-            {c.provider_call_id ? ` · provider call ${c.provider_call_id}` : ''}
-          </p>
-          {c.error ? <p className="card-error">{errorText(c.error)}</p> : null}
-          {c.history && (
-            <ol className="timeline" aria-label={`States of ${c.id}`}>
-              {c.history.map((h, i) => (
-                <li key={i}>
-                  {h.state} <span className="muted">{when(h.at)}</span>
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-      ))}
-    </section>
   );
 }
 
