@@ -13,7 +13,8 @@ import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
 /** What a collection needs from its engine: an open check and the journal. */
 export interface CollectionHost {
   assertOpen(): void;
-  commit(collection: string, puts: Doc[], dels: string[]): Promise<void>;
+  /** `puts` are the docs' JSON texts, as stored: the journal record is assembled from them, not encoded again. */
+  commit(collection: string, puts: string[], dels: string[]): Promise<void>;
 }
 
 const ID_INDEX = '_id_';
@@ -42,9 +43,9 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
     // Like the driver, fill in a missing _id on the caller's object so it knows the id.
     if ((doc as Partial<Doc>)._id === undefined) doc._id = randomUUID();
     const stored = toStored(doc);
-    if (this.docs.has(stored._id)) throw this.duplicateId(stored._id);
+    if (this.docs.has(stored.doc._id)) throw this.duplicateId(stored.doc._id);
     await this.write([stored], [], []);
-    return { acknowledged: true, insertedId: stored._id };
+    return { acknowledged: true, insertedId: stored.doc._id };
   }
 
   async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
@@ -170,7 +171,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
   /** Applies `update` to `targets` as one journal record; returns the new images of the docs that changed. */
   private async modify(targets: Doc[], update: Update): Promise<Doc[]> {
     const before: Doc[] = [];
-    const after: Doc[] = [];
+    const after: Stored[] = [];
     for (const target of targets) {
       const result = applyUpdate(target, update, false);
       if (!result.changed) continue;
@@ -178,16 +179,16 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
       after.push(toStored(result.doc));
     }
     if (after.length > 0) await this.write(after, [], before);
-    return after;
+    return after.map((s) => s.doc);
   }
 
   private async upsert(filter: Filter, update: Update): Promise<Doc> {
     const { doc } = applyUpdate(seedFromFilter(filter) as Doc, update, true);
     doc._id ??= randomUUID();
     const stored = toStored(doc);
-    if (this.docs.has(stored._id)) throw this.duplicateId(stored._id);
+    if (this.docs.has(stored.doc._id)) throw this.duplicateId(stored.doc._id);
     await this.write([stored], [], []);
-    return stored;
+    return stored.doc;
   }
 
   private async remove(targets: Doc[]): Promise<{ acknowledged: true; deletedCount: number }> {
@@ -204,12 +205,17 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
    * Checks every unique index first, so a violation leaves nothing written; then updates memory and
    * the indexes and hands the record to the journal. `before` are the old images of changed docs.
    */
-  private write(puts: Doc[], dels: string[], before: Doc[]): Promise<void> {
-    this.indexes.check(puts, dels);
-    this.indexes.apply(before, puts, dels);
+  private write(puts: Stored[], dels: string[], before: Doc[]): Promise<void> {
+    const docs = puts.map((s) => s.doc);
+    this.indexes.check(docs, dels);
+    this.indexes.apply(before, docs, dels);
     for (const id of dels) this.docs.delete(id);
-    for (const doc of puts) this.docs.set(doc._id, doc);
-    return this.host.commit(this.name, puts, dels);
+    for (const doc of docs) this.docs.set(doc._id, doc);
+    return this.host.commit(
+      this.name,
+      puts.map((s) => s.json),
+      dels,
+    );
   }
 
   private duplicateId(id: string): DuplicateKeyError {
@@ -231,10 +237,17 @@ function takeMatches(ordered: Iterable<Doc>, filter: Filter, native: ReturnType<
   return out.slice(skip);
 }
 
-/** The stored form of a doc: a private copy, normalised through JSON so memory matches what replay will load. */
-function toStored(doc: Doc): Doc {
+/** A doc as stored: its JSON text (what the journal writes) and a private copy parsed back from it (what memory holds). */
+interface Stored {
+  doc: Doc;
+  json: string;
+}
+
+/** The stored form of a doc, normalised through JSON so memory matches what replay will load; encoded once, for both. */
+function toStored(doc: Doc): Stored {
   if (typeof doc._id !== 'string') throw new TypeError(`_id must be a string, got ${typeof doc._id}`);
-  return JSON.parse(JSON.stringify(doc)) as Doc;
+  const json = JSON.stringify(doc);
+  return { doc: JSON.parse(json) as Doc, json };
 }
 
 function sameKeys(a: Record<string, 1 | -1>, b: Record<string, 1 | -1>): boolean {

@@ -105,13 +105,15 @@ export class EmbeddedEngine implements StoreEngine {
     return coll;
   }
 
-  private commit(c: string, puts: Doc[], dels: string[]): Promise<void> {
-    const record: JournalRecord = { c };
-    if (puts.length > 0) record.put = puts;
-    if (dels.length > 0) record.del = dels;
+  // The record is the text JSON.stringify({ c, put, del }) would give, assembled from the docs' own
+  // JSON so that no doc is encoded twice.
+  private commit(c: string, puts: string[], dels: string[]): Promise<void> {
+    let record = `{"c":${JSON.stringify(c)}`;
+    if (puts.length > 0) record += `,"put":[${puts.join(',')}]`;
+    if (dels.length > 0) record += `,"del":${JSON.stringify(dels)}`;
     // journal is set before any collection can be reached; the check keeps the type honest.
     if (this.journal === null) return Promise.reject(new Error('the embedded store is not open'));
-    return this.journal.append(JSON.stringify(record));
+    return this.journal.append(`${record}}`);
   }
 
   private replay(record: JournalRecord): void {
