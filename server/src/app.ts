@@ -43,13 +43,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 10 * 1024 * 1024,
     ajv: requestAjv,
-    // One log line per request, written once it is answered (below), instead of Fastify's two.
-    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('onResponse', (req, reply, done) => {
-    req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-    done();
-  });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);

@@ -20,7 +20,7 @@ async function claimRate(queue: JobQueue): Promise<{ claims: number; perSecond: 
     const jobs = (await Promise.all(Array.from({ length: 10 }, () => queue.claim('bench', 60_000)))).filter((j) => j !== null);
     if (jobs.length === 0) break;
     // A worker finishes what it claims, so the running set stays as small as its concurrency.
-    await Promise.all(jobs.map((j) => queue.succeed(j._id, 'bench')));
+    await Promise.all(jobs.map((j) => queue.succeed(j._id, j.leaseToken!)));
     claims += jobs.length;
   }
   return { claims, perSecond: Math.round((claims / (performance.now() - started)) * 1000) };
