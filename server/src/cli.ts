@@ -48,7 +48,12 @@ async function main(argv: string[]): Promise<number> {
     await out.init();
     const outbound = startOutboundWorker(out, { concurrency: settings.workerConcurrency });
     logger.info({ worker: worker.id, store: hub.engine.kind }, 'worker running (sync and outbound queues)');
+    // Signal listeners and the queues' idle timers do not hold Node's event loop open: without this
+    // handle an idle worker exited with 0 a moment after it started, and a stop signal sent while it
+    // was exiting killed it outright.
+    const alive = setInterval(() => undefined, 2 ** 30);
     await stopped;
+    clearInterval(alive);
     await Promise.all([worker.stop(), outbound.stop()]);
     await hub.engine.close();
     return 0;

@@ -20,8 +20,7 @@ afterAll(async () => {
 });
 
 describe('pnpm hub worker', () => {
-  // One retry: under a fully loaded CI box this run has twice seen the worker end by the signal itself (exit code null).
-  it('runs the jobs a hub started with HUB_WORKER=0 queued, and stops cleanly on SIGTERM', { retry: 1 }, async () => {
+  it('runs the jobs a hub started with HUB_WORKER=0 queued, keeps running while idle, and stops cleanly on SIGTERM', async () => {
     const env = testEnv(dataDir);
     const { apiKey } = JSON.parse(runCli(['tenant', 'create', 'Acme'], env).stdout) as { apiKey: string };
     const port = await freePort();
@@ -50,6 +49,10 @@ describe('pnpm hub worker', () => {
     });
     const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
     await eventually(async () => zap.caught().length === 1, 20_000, 'the worker to deliver the call');
+    // An idle worker waits for work: it once exited by itself here, as nothing held its event loop open.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(worker.exitCode).toBeNull();
+    expect(worker.signalCode).toBeNull();
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
 
