@@ -1,10 +1,10 @@
-import got, { type Method, type OptionsInit, type Response } from 'got';
 import type { ErrorRuleT } from '@hub/manifests';
 import { classify, type Classification } from '../errors/classify.js';
 import { HubError } from '../errors/hub-error.js';
 import type { AuthContext, AuthStrategy } from '../auth/types.js';
 import type { Priority, RateLimiter } from './limiter.js';
 import { assertSafeUrl, guardedLookup } from './safe-url.js';
+import { sendWire } from './transport.js';
 import { redact, redactText, redactUrl } from './redact.js';
 import { MAX_JSON_DEPTH, jsonTextDepth } from '../security/json-limits.js';
 import { metrics, statusClass } from '../metrics.js';
@@ -80,7 +80,7 @@ export interface HttpClientOptions {
 }
 
 /**
- * The one outbound HTTP client. got's own retry is off: this client refreshes a rejected OAuth
+ * The one outbound HTTP client. It never retries by itself: it refreshes a rejected OAuth
  * token once, otherwise it turns every failure into a classified HubError and the job queue is
  * the single retry loop.
  */
@@ -128,29 +128,30 @@ export class ConnectorHttp {
   private async exchange(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
     const outgoing = await this.prepare(req, true, signal);
     const started = performance.now();
-    const options: OptionsInit = {
-      method: req.method as Method,
-      headers: outgoing.headers,
-      throwHttpErrors: false,
-      retry: { limit: 0 },
-      timeout: { request: this.opts.timeoutMs ?? 15_000 },
-      responseType: 'text',
-      signal,
-      followRedirect: !this.opts.guard || this.opts.allowPrivate,
-    };
-    if (this.opts.guard && !this.opts.allowPrivate) options.dnsLookup = guardedLookup as unknown as OptionsInit['dnsLookup'];
+    const headers: Record<string, string> = { 'user-agent': 'voice-crm-hub', ...outgoing.headers };
+    let body: string | undefined;
     if (req.body !== undefined) {
-      if (req.form) options.form = req.body as Record<string, string>;
-      else options.json = req.body;
+      // JSON.stringify as is: outbound callbacks sign exactly these bytes.
+      body = req.form ? new URLSearchParams(req.body as Record<string, string>).toString() : JSON.stringify(req.body);
+      headers['content-type'] ??= req.form ? 'application/x-www-form-urlencoded' : 'application/json';
     }
     try {
-      const res = (await got(outgoing.url, options)) as Response<string>;
+      const res = await sendWire({
+        method: req.method,
+        url: outgoing.url,
+        headers,
+        body,
+        timeoutMs: this.opts.timeoutMs ?? 15_000,
+        signal,
+        followRedirects: !this.opts.guard || this.opts.allowPrivate,
+        ...(this.opts.guard && !this.opts.allowPrivate ? { lookup: guardedLookup } : {}),
+      });
       // Every answer carries the CRM's own view of the quota; the limiter waits on it before the next request.
       this.opts.limiter.observe(res.headers);
       return {
-        status: res.statusCode,
+        status: res.status,
         headers: res.headers,
-        body: parseBody(res.body, res.headers['content-type']),
+        body: parseBody(res.text, res.headers['content-type']),
         durationMs: performance.now() - started,
       };
     } catch (err) {

@@ -74,7 +74,7 @@ export function assertSafeUrl(raw: string, field: string, allowPrivate: boolean)
 /** Resolves a host name to its addresses; injectable, so tests need no real DNS. */
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
-/** The system resolver (what got's connections use), given at most 3 s. */
+/** The system resolver (what the HTTP client's connections use), given at most 3 s. */
 export const systemResolver: HostResolver = async (hostname) => {
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })), 3000).unref(),
@@ -106,7 +106,7 @@ export async function assertPublicUrl(
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * A dns.lookup replacement for got: the address is checked after resolution, at connect time, so a
+ * A dns.lookup replacement for the HTTP client: the address is checked after resolution, at connect time, so a
  * DNS answer that changes between the check and the request (rebinding) and every redirect hop are
  * covered too.
  */

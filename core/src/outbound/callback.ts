@@ -54,7 +54,7 @@ export async function postSigned(hub: HubServices, d: SignedDelivery, signal?: A
     secrets: () => [d.secret],
     timeoutMs: 10_000,
   });
-  // got serialises `json` bodies with JSON.stringify, so this is byte for byte what is sent.
+  // The HTTP client serialises JSON bodies with JSON.stringify, so this is byte for byte what is sent.
   const raw = JSON.stringify(d.payload);
   const headers = {
     [CALLBACK_SIGNATURE_HEADER]: signCallback(d.secret, raw, Math.floor(Date.now() / 1000)),
