@@ -1,9 +1,10 @@
-// The outbound HTTP client's own cost: the same 2 KB JSON POST sent with got (as core's client sends
-// it), Node's fetch and bare node:http, 16 in flight, to a loopback server in another process; CPU
+// The outbound HTTP client's own cost: the same 2 KB JSON POST sent with the hub's transport (core's
+// client sends through it), got, Node's fetch and bare node:http, 16 in flight, to a loopback server in another process; CPU
 // time of this (the client) process per request. Run: pnpm exec tsx test/bench/http-client.bench.ts
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import got from 'got';
+import { sendWire } from '../../core/src/http/transport.js';
 import { benchCall, report } from './bench-kit.js';
 
 const count = Number(process.env.BENCH_REQUESTS ?? 5000);
@@ -12,6 +13,16 @@ const text = JSON.stringify(body);
 const agent = new http.Agent({ keepAlive: true });
 
 const clients: Record<string, (url: string) => Promise<unknown>> = {
+  hub: (url) =>
+    sendWire({
+      method: 'POST',
+      url: new URL(url),
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      timeoutMs: 15_000,
+      signal: new AbortController().signal,
+      followRedirects: true,
+    }),
   got: (url) =>
     got(url, {
       method: 'POST',
