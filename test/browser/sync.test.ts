@@ -164,6 +164,16 @@ describe('mapping, activity and recovery in a browser', () => {
       .first()
       .waitFor();
     await shot(page, 'call-failed');
+    // Health at a glance on the agent's page: failing, the last error in words, last success, syncs and success rate.
+    await page.goto(`${hub.url}/ui/#/agents/${AGENT}`);
+    const health = card(page, 'GoHighLevel');
+    await health
+      .getByText(/suspended/)
+      .first()
+      .waitFor();
+    await health.getByText(/syncs in 24 h/).waitFor();
+    await shot(page, 'integrations-health');
+    await page.goto(`${hub.url}/ui/#/agents/${AGENT}/calls/call_browser_fail`);
     ghl.faults.clear();
     await job.getByRole('button', { name: 'Retry the gohighlevel sync' }).click();
     await job.getByText('succeeded', { exact: true }).first().waitFor({ timeout: 15_000 });

@@ -75,6 +75,11 @@ export function DryRun({
         {preview.data?.unknown_fields?.length ? (
           <p className="field-error">The CRM has no field named {preview.data.unknown_fields.join(', ')}.</p>
         ) : null}
+        {preview.data?.fields_unchecked ? (
+          <p className="hint">
+            The CRM&apos;s field list could not be read, so field names are not checked: {preview.data.fields_unchecked}
+          </p>
+        ) : null}
         {steps.map(([step, s]) => (
           <StepResult key={step} step={step} s={s} />
         ))}
