@@ -51,6 +51,9 @@ export interface PreparedRequest {
   accept?: number[];
 }
 
+/** What the hub calls itself to every CRM. */
+const USER_AGENT = 'voice-crm-hub';
+
 /** Something other than the network that answers prepared requests (a dry run's recorder). */
 export type Transport = (req: PreparedRequest) => Promise<HttpAnswer>;
 
@@ -119,7 +122,8 @@ export class ConnectorHttp {
       for (const item of Array.isArray(v) ? v : [v])
         url.searchParams.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
     }
-    const outgoing = { method: req.method, url, headers: { accept: 'application/json', ...lowerKeys(req.headers ?? {}) } };
+    const defaults = { accept: 'application/json', 'user-agent': USER_AGENT };
+    const outgoing = { method: req.method, url, headers: { ...defaults, ...lowerKeys(req.headers ?? {}) } };
     if (limited) await this.opts.limiter.acquire(signal, this.opts.priority);
     await this.opts.auth.apply(outgoing, this.opts.authContext);
     return { ...outgoing, body: req.body, form: req.form, accept: req.accept };
@@ -128,7 +132,7 @@ export class ConnectorHttp {
   private async exchange(req: HttpRequest, signal?: AbortSignal): Promise<HttpAnswer> {
     const outgoing = await this.prepare(req, true, signal);
     const started = performance.now();
-    const headers: Record<string, string> = { 'user-agent': 'voice-crm-hub', ...outgoing.headers };
+    const headers: Record<string, string> = { ...outgoing.headers };
     let body: string | undefined;
     if (req.body !== undefined) {
       // JSON.stringify as is: outbound callbacks sign exactly these bytes.
