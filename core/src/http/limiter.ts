@@ -28,6 +28,8 @@ export class RateLimiter {
   private reported?: Reported;
   private readonly waiting: Record<Priority, Waiter[]> = { live: [], background: [] };
   private pumping = false;
+  /** ends the pump's current wait early (a live request arrived while background ones waited for room) */
+  private wake?: () => void;
 
   constructor(
     private readonly spec: RateLimitSpec | undefined,
@@ -60,6 +62,7 @@ export class RateLimiter {
       };
       line.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (priority === 'live') this.wake?.();
       void this.pump();
     });
   }
@@ -95,27 +98,60 @@ export class RateLimiter {
     return this.reported && this.reported.resetAt > this.now() ? this.reported.remaining : undefined;
   }
 
-  /** How long the next request would wait now, in ms (for tests and metrics). */
-  delay(): number {
+  /**
+   * Slots of each window background requests leave free for live ones: a twentieth of the limit (at
+   * least one from five requests a window up), so a ringing caller finds a slot even when a sync
+   * backlog would spend the whole window at once.
+   */
+  reserve(): number {
+    const n = this.spec?.requests ?? 0;
+    return n >= 5 ? Math.max(1, Math.floor(n / 20)) : 0;
+  }
+
+  /** How long the next request of that kind would wait now, in ms (for tests and metrics). */
+  delay(priority: Priority = 'live'): number {
     const now = this.now();
+    const keep = priority === 'live' ? 0 : this.reserve();
     let wait = Math.max(0, this.pausedUntil - now);
-    if (this.reported && this.reported.remaining <= 0 && this.reported.resetAt > now) wait = Math.max(wait, this.reported.resetAt - now);
+    if (this.reported && this.reported.remaining <= keep && this.reported.resetAt > now) wait = Math.max(wait, this.reported.resetAt - now);
     if (this.spec) {
       this.sent = this.sent.filter((t) => t > now - this.spec!.perMs);
-      if (this.sent.length >= this.spec.requests) wait = Math.max(wait, this.sent[0] + this.spec.perMs - now);
+      const room = this.spec.requests - keep;
+      if (this.sent.length >= room) wait = Math.max(wait, this.sent[this.sent.length - room] + this.spec.perMs - now);
     }
     return wait;
   }
 
-  /** One loop hands out turns: after each wait it picks the head of the live line, else of the background line. */
+  /** Sleeps up to `ms`; a live arrival ends it early so the pump looks again. */
+  private nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /**
+   * One loop hands out turns: the head of the live line when there is one (all of the window is
+   * theirs), else the head of the background line once the window has room beyond the reserve.
+   */
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
       while (this.waiting.live.length || this.waiting.background.length) {
-        for (let wait = this.delay(); wait > 0; wait = this.delay()) await sleep(wait);
-        const next = this.waiting.live.shift() ?? this.waiting.background.shift();
-        if (!next) break;
+        const kind: Priority = this.waiting.live.length ? 'live' : 'background';
+        const wait = this.delay(kind);
+        if (wait > 0) {
+          await this.nap(wait);
+          continue;
+        }
+        const next = this.waiting[kind].shift();
+        if (!next) continue;
         try {
           if (this.shared) await this.shared(next.signal);
         } catch (err) {

@@ -30,6 +30,24 @@ describe('RateLimiter priority', () => {
     expect(busiestWindow(sentAt, WINDOW.perMs)).toBeLessThanOrEqual(WINDOW.requests);
   });
 
+  it('keeps a reserve of each window for live requests: a backlog that could spend the window at once leaves a slot free', async () => {
+    const l = new RateLimiter({ requests: 10, perMs: 400 });
+    expect(l.reserve()).toBe(1);
+    const order: string[] = [];
+    const sentAt: number[] = [];
+    const take = (name: string, p: 'live' | 'background') =>
+      l.acquire(undefined, p).then(() => (order.push(name), sentAt.push(Date.now())));
+    const backlog = Array.from({ length: 15 }, (_, i) => take(`sync${i}`, 'background'));
+    await new Promise((r) => setTimeout(r, 30));
+    // Nine went at once; the tenth slot of the window waits for a live request.
+    expect(l.backlog().background).toBe(6);
+    const live = take('lookup', 'live');
+    await live;
+    expect(order.indexOf('lookup')).toBe(9);
+    await Promise.all(backlog);
+    expect(busiestWindow(sentAt, 400)).toBeLessThanOrEqual(10);
+  });
+
   it('drops an aborted waiter from the line and still serves the rest', async () => {
     const l = new RateLimiter({ requests: 1, perMs: 100 });
     await l.acquire(undefined, 'background');
