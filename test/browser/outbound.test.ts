@@ -56,7 +56,7 @@ describe('outbound from the console', () => {
     expect(secret).toMatch(/^whsec_/);
     expect(await dialog.getByLabel('GoHighLevel workflow body', { exact: true }).inputValue()).toContain('{{contact.phone}}');
     await dialog.getByRole('button', { name: 'Copy Secret (X-Webhook-Secret header)' }).click();
-    await dialog.getByText('Copied').waitFor();
+    await dialog.getByText('Copied', { exact: true }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await shot(page, 'outbound-created');
     await dialog.getByRole('button', { name: 'I have copied them' }).click();
