@@ -81,22 +81,51 @@ describe('cancel and reschedule where the calendar allows', () => {
     expect(ghl.violations).toEqual([]);
   });
 
-  it('Housecall Pro (no cancel or reschedule in the hub): not offered, and a call to them answers not_supported', async () => {
+  it("Housecall Pro: offered; reschedule moves the booked job's schedule, cancel erases it once, spec-checked", async () => {
     const agent = 'agent_hcp_changes';
     const connected = await hub.api('POST', `/api/agents/${agent}/integrations/connect`, { type: 'housecallpro', api_key: hcp.apiKey });
     expect(connected.status).toBe(201);
+    // A known caller with an address: a Housecall Pro job goes on one of the customer's addresses.
+    const seeded = await fetch(`${hcp.url}/customers`, {
+      method: 'POST',
+      headers: { authorization: `Token ${hcp.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        first_name: 'Ada',
+        mobile_number: '4155550103',
+        addresses: [{ street: '12 Oak St', city: 'Springfield', state: 'IL', zip: '62704' }],
+      }),
+    });
+    expect(seeded.status).toBe(201);
     const voice = await connectVoice(hub.api, agent, KEY);
     const tools = await hub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
     expect(tools.body.calendar).toMatchObject({ type: 'housecallpro' });
-    expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(['check_availability', 'book_appointment', 'find_customer']);
-    const res = await signedPost(
-      hub,
-      `${voice.path}/tools/cancel_appointment`,
-      { name: 'cancel_appointment', args: {}, call: retellCall('call_hcp') },
-      KEY,
+    expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['book_appointment', 'cancel_appointment', 'reschedule_appointment']),
     );
-    expect(res.status).toBe(200);
-    expect(res.body.error).toBe('not_supported');
+    const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
+      signedPost(hub, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+    const day = weekdayAhead();
+    const zone = 'America/New_York';
+    const call = retellCall('call_hcp_change', { from_number: '+14155550103' });
+    const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: zone }, call);
+    expect(mine.body.booked).toBe(true);
+    const id = mine.body.appointment.id;
+    const schedule = () => hcp.jobs.get(id)!.schedule as { scheduled_start: string | null; scheduled_end: string | null };
+    const booked = schedule();
+    const length = Date.parse(booked.scheduled_end!) - Date.parse(booked.scheduled_start!);
+
+    const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: zone }, call);
+    expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+    expect(Date.parse(schedule().scheduled_start!)).toBe(Date.parse(moved.body.start));
+    expect(Date.parse(schedule().scheduled_end!) - Date.parse(schedule().scheduled_start!)).toBe(length);
+    expect(hcp.requests.filter((r) => r.method === 'PUT' && r.path === `/jobs/${id}/schedule`)).toHaveLength(1);
+
+    const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
+    expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
+    expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+    // The job stays for the office, unscheduled; the retry sent no second DELETE.
+    expect(hcp.jobs.get(id)).toMatchObject({ work_status: 'needs scheduling', schedule: { scheduled_start: null, scheduled_end: null } });
+    expect(hcp.requests.filter((r) => r.method === 'DELETE' && r.path === `/jobs/${id}/schedule`)).toHaveLength(1);
     expect(hcp.violations).toEqual([]);
   });
 

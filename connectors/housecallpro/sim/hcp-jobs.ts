@@ -140,3 +140,38 @@ export function listEmployees(ctx: HcpCtx, q: Record<string, unknown>): Reply {
   }));
   return { status: 200, body: paginate(employees, q, 'employees') };
 }
+
+/** `PUT /jobs/{job_id}/schedule` (update-job-schedule): the job's new window, answered in the spec's response shape. */
+export function updateJobSchedule(ctx: HcpCtx, jobId: string, body: Record<string, unknown>): Reply {
+  const job = ctx.jobs.get(jobId);
+  if (!job) return hcpError(404, 'Job not found');
+  const start = toUtcIso(body.start_time);
+  const end = body.end_time === undefined ? undefined : toUtcIso(body.end_time);
+  if (!start || (body.end_time !== undefined && !end)) return hcpError(422, 'start_time and end_time must be ISO-8601 date-times');
+  const old = job.schedule as { scheduled_start: string | null; scheduled_end: string | null };
+  // Without end_time the job keeps its length (a fresh schedule gets an hour).
+  const length = old.scheduled_start && old.scheduled_end ? Date.parse(old.scheduled_end) - Date.parse(old.scheduled_start) : 3_600_000;
+  const finish = end ?? new Date(Date.parse(start) + length).toISOString();
+  if (finish <= start) return hcpError(422, 'end_time must be after start_time');
+  const arrival = typeof body.arrival_window_in_minutes === 'number' ? body.arrival_window_in_minutes : 0;
+  const schedule = { scheduled_start: start, scheduled_end: finish, arrival_window: arrival };
+  ctx.jobs.update(jobId, { schedule, work_status: 'scheduled', updated_at: new Date().toISOString() });
+  return {
+    status: 200,
+    body: {
+      start_time: start,
+      end_time: finish,
+      arrival_window_minutes: arrival,
+      assigned_employees: job.assigned_employees,
+      appointments: [],
+    },
+  };
+}
+
+/** `DELETE /jobs/{job_id}/schedule` (delete-job-schedule): the job stays, unscheduled; erasing an erased schedule answers the same. */
+export function deleteJobSchedule(ctx: HcpCtx, jobId: string): Reply {
+  if (!ctx.jobs.get(jobId)) return hcpError(404, 'Job not found');
+  const schedule = { scheduled_start: null, scheduled_end: null, arrival_window: 0 };
+  ctx.jobs.update(jobId, { schedule, work_status: 'needs scheduling', updated_at: new Date().toISOString() });
+  return { status: 200, body: { object: 'schedule', deleted: true } };
+}

@@ -12,7 +12,7 @@ import {
   type HcpJob,
   type Reply,
 } from './hcp-customers.js';
-import { addJobNote, createJob, getCompany, getJob, listEmployees, listJobs } from './hcp-jobs.js';
+import { addJobNote, createJob, deleteJobSchedule, getCompany, getJob, listEmployees, listJobs, updateJobSchedule } from './hcp-jobs.js';
 import { resolveHcpOptions, type HousecallproSimOptions, type ResolvedHcpOptions } from './hcp-state.js';
 
 /** The running simulator with Housecall Pro handles. */
@@ -74,7 +74,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedHcpOptions): void {
     customers: sim.state.collection<HcpCustomer>('customers'),
     jobs: sim.state.collection<HcpJob>('jobs'),
   };
-  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: Handler): void => {
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: Handler): void => {
     sim.app.route({
       method,
       url,
@@ -97,6 +97,8 @@ function registerRoutes(sim: Simulator, opts: ResolvedHcpOptions): void {
   route('POST', '/jobs', (c, req) => createJob(c, b(req)));
   route('GET', '/jobs', (c, req) => listJobs(c, q(req)));
   route('GET', '/jobs/:id', (c, req) => getJob(c, p(req).id));
+  route('PUT', '/jobs/:job_id/schedule', (c, req) => updateJobSchedule(c, p(req).job_id, b(req)));
+  route('DELETE', '/jobs/:job_id/schedule', (c, req) => deleteJobSchedule(c, p(req).job_id));
   route('POST', '/jobs/:job_id/notes', (c, req) => addJobNote(c, p(req).job_id, b(req)));
   route('GET', '/employees', (c, req) => listEmployees(c, q(req)));
   route('GET', '/company', (c) => getCompany(c));

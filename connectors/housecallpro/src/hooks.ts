@@ -149,3 +149,21 @@ export const addNote: Hook = async (ctx, input) => {
   await send(ctx, 'PUT', `/customers/${id(customerId)}`, { body: { notes: existing ? `${existing}\n\n${content}` : content } });
   return { on: 'customer', customer_id: customerId, appended: true };
 };
+
+/**
+ * Cancels a booked job's visit: `DELETE /jobs/{id}/schedule` erases its schedule and leaves the job
+ * (with its notes) unscheduled for the office; a job already gone counts as cancelled, so a retry succeeds.
+ */
+export const cancelAppointment: Hook = async (ctx, input) => {
+  const { id: jobId } = input as { id: string };
+  const res = await ctx.http.send({ method: 'DELETE', url: `${ctx.baseUrl}/jobs/${id(jobId)}/schedule`, accept: [404] });
+  return { id: jobId, cancelled: true, ...(res.status === 404 ? { alreadyGone: true } : {}) };
+};
+
+/** Moves a booked job: `PUT /jobs/{id}/schedule` with the new start and end (in the caller's zone, with its offset). */
+export const rescheduleAppointment: Hook = async (ctx, input) => {
+  const { id: jobId, start, end } = input as { id: string; start: string; end: string };
+  const body = { start_time: start, end_time: end, arrival_window_in_minutes: 0 };
+  const schedule = await send(ctx, 'PUT', `/jobs/${id(jobId)}/schedule`, { body });
+  return { id: jobId, scheduled_start: schedule.start_time ?? start, scheduled_end: schedule.end_time ?? end };
+};

@@ -121,6 +121,29 @@ describe('jobs', () => {
     expect((await api('GET', `/jobs/${created.body.id}`)).body.notes).toHaveLength(2);
   });
 
+  it("moves and erases a job's schedule (update-job-schedule, delete-job-schedule), checked against the spec", async () => {
+    const c = await customerWithAddress();
+    const job = await api('POST', '/jobs', {
+      customer_id: c.id,
+      address_id: c.addresses[0].id,
+      schedule: { scheduled_start: '2030-01-07T15:00:00Z', scheduled_end: '2030-01-07T17:00:00Z' },
+    });
+    const path = `/jobs/${job.body.id}/schedule`;
+    const moved = await api('PUT', path, { start_time: '2030-01-08T09:30:00-05:00', end_time: '2030-01-08T11:30:00-05:00' });
+    expect(moved).toMatchObject({ status: 200, body: { start_time: '2030-01-08T14:30:00.000Z', end_time: '2030-01-08T16:30:00.000Z' } });
+    expect(schemaProblems('PUT', '/jobs/{job_id}/schedule', 200, moved.body)).toEqual([]);
+    expect(sim.jobs.get(job.body.id)!.schedule).toMatchObject({ scheduled_start: '2030-01-08T14:30:00.000Z' });
+    expect((await api('PUT', path, { end_time: '2030-01-08T11:30:00Z' })).status).toBe(400);
+    expect(sim.violations).toHaveLength(1);
+    for (const _ of [1, 2]) {
+      const erased = await api('DELETE', path);
+      expect(erased).toMatchObject({ status: 200, body: { object: 'schedule', deleted: true } });
+      expect(schemaProblems('DELETE', '/jobs/{job_id}/schedule', 200, erased.body)).toEqual([]);
+    }
+    expect(sim.jobs.get(job.body.id)).toMatchObject({ work_status: 'needs scheduling', schedule: { scheduled_start: null } });
+    expect((await api('DELETE', '/jobs/job_missing/schedule')).status).toBe(404);
+  });
+
   it('lists employees', async () => {
     const r = await api('GET', '/employees');
     expect(r.body).toMatchObject({ total_items: 2, employees: [{ id: 'pro_sim_1', first_name: 'Pat' }, { id: 'pro_sim_2' }] });
