@@ -70,11 +70,14 @@ export async function bootstrap(settings: Settings, logger: Logger, extras: Boot
   return hub;
 }
 
-/** Opens the store; an unreachable MONGODB_URL becomes one line naming it (the driver gives up within seconds). */
+/** Opens the store; an unreachable MONGODB_URL or a data folder in use becomes one line naming the setting. */
 async function openStoreOrExplain(settings: Settings) {
   try {
     return await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir });
   } catch (err) {
+    // A second hub on the same data folder: the lock's message says what to do, a stack trace would bury it.
+    if (!settings.mongodbUrl && /in use by process/.test((err as Error).message))
+      throw new SettingsError(`HUB_DATA_DIR: ${(err as Error).message}`);
     if (!settings.mongodbUrl) throw err;
     const where = settings.mongodbUrl.replace(/\/\/[^@/]*@/, '//***@');
     throw new SettingsError(`MONGODB_URL: cannot reach ${where} (${(err as Error).message.split('\n')[0]})`);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZapierSim } from '@hub/connector-zapier/sim';
-import { apiClient, eventually, freePort, runCli, spawnHub, testEnv, type ChildHub } from '../helpers/hub.js';
+import { spawnSync } from 'node:child_process';
+import { ROOT, apiClient, childEnv, eventually, freePort, runCli, spawnHub, testEnv, type ChildHub } from '../helpers/hub.js';
 
 type ZapSim = Awaited<ReturnType<typeof startZapierSim>>;
 let zap: ZapSim;
@@ -85,5 +86,14 @@ describe('the hub survives kill -9', () => {
     const other = runCli(['tenant', 'create', 'x'], env);
     expect(other.status).not.toBe(0);
     expect(other.stderr).toMatch(/in use by process/);
+    // `pnpm start` itself: one line naming the setting, no stack trace.
+    const server = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+      cwd: ROOT,
+      env: childEnv({ ...env, PORT: String(await freePort()) }),
+      encoding: 'utf8',
+    });
+    expect(server.status).toBe(1);
+    expect(server.stderr.trim()).toMatch(/^HUB_DATA_DIR: the data folder .* is in use by process \d+/);
+    expect(server.stderr).not.toMatch(/^\s+at /m);
   });
 });
