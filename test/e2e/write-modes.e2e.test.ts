@@ -5,6 +5,7 @@ import { startGohighlevelSim, type GohighlevelSim } from '../../connectors/gohig
 import { startHubspotSim, type HubspotSim } from '../../connectors/hubspot/sim/index.js';
 import { startSalesforceSim, type SalesforceSim } from '../../connectors/salesforce/sim/index.js';
 import { startHousecallproSim, type HousecallproSim } from '../../connectors/housecallpro/sim/index.js';
+import { startPipedriveSim, type PipedriveSim } from '../../connectors/pipedrive/sim/index.js';
 import { contactStep, loadConnector, sampleCall } from '../helpers/connector.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { firstIntegrationDone } from '../helpers/fixtures.js';
@@ -139,6 +140,32 @@ describe('write modes against each CRM simulator', () => {
       lead_source: 'Referral',
       notes: 'First\nWants a quote\nAsked for a second quote',
     });
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('Pipedrive: the person found is read and PUT; email kept, custom field appended once, name overwritten', async () => {
+    const sim: PipedriveSim = await startPipedriveSim();
+    close = () => sim.close();
+    const outcomeKey = 'a3f1c0de5b7e4c1d9a0b2c3d4e5f60718293a4b5';
+    const rt = runtime(
+      await loadConnector(dir('pipedrive'), `${sim.url}/v1`),
+      { credentials: { api_key: sim.apiToken } },
+      { call_summary: outcomeKey },
+      { email: 'fill_if_empty', [outcomeKey]: 'append', name: 'overwrite' },
+    );
+    await contactStep(rt, {
+      call: sampleCall({ customer_name: 'J Smith', customer_email: 'jane@old.example', call_summary: 'First' }),
+      steps: {},
+    });
+    await syncTwiceAndRetry(rt);
+    expect(sim.persons.all()).toHaveLength(1);
+    expect(sim.persons.all()[0]).toMatchObject({
+      name: 'Jane Smith',
+      email: [{ value: 'jane@old.example', primary: true }],
+      phone: [{ value: '+14079780655', primary: true, label: 'mobile' }],
+      [outcomeKey]: 'First\nWants a quote\nAsked for a second quote',
+    });
+    expect(sim.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
     expect(sim.violations).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-/** Person handlers of the Pipedrive simulator: create, get and search. */
+/** Person handlers of the Pipedrive simulator: create, get, update and search. */
 import type { Collection } from '@hub/simkit';
 import { pdError, pdOk, pdTime, type Reply, type ResolvedPipedriveOptions } from './pipedrive-state.js';
 
@@ -84,6 +84,26 @@ export function createPerson(ctx: PdCtx, body: Record<string, unknown>): Reply {
 export function getPerson(ctx: PdCtx, id: string): Reply {
   const p = ctx.persons.get(id);
   return p ? pdOk(out(p)) : pdError(404, 'Person not found');
+}
+
+/** `PUT /v1/persons/{id}`: only the fields sent change; phone and email replace the person's lists. */
+export function updatePerson(ctx: PdCtx, id: string, body: Record<string, unknown>): Reply {
+  const p = ctx.persons.get(id);
+  if (!p) return pdError(404, 'Person not found');
+  const patch: PdFields = { update_time: pdTime() };
+  if (body.name !== undefined) {
+    const [first, ...rest] = String(body.name).trim().split(/\s+/);
+    Object.assign(patch, { name: String(body.name).trim(), first_name: first, last_name: rest.join(' ') || null });
+  }
+  if (body.phone !== undefined) patch.phone = contacts(body.phone, 'work');
+  if (body.email !== undefined) {
+    patch.email = contacts(body.email, 'work');
+    patch.primary_email = (patch.email as ContactValue[]).find((e) => e.primary)?.value ?? null;
+  }
+  if (body.owner_id !== undefined) patch.owner_id = { ...owner(ctx), id: body.owner_id, value: body.owner_id };
+  for (const key of ['org_id', 'visible_to']) if (body[key] !== undefined) patch[key] = body[key];
+  for (const f of ctx.opts.personFields) if (f.edit_flag && body[f.key] !== undefined) patch[f.key] = body[f.key];
+  return pdOk(out(ctx.persons.update(id, patch) as PdRecord));
 }
 
 const SEARCH_FIELDS = ['name', 'email', 'phone', 'notes', 'custom_fields'];

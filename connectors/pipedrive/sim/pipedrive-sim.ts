@@ -1,6 +1,6 @@
 /** Loopback simulator of the Pipedrive API v1 ({company}.pipedrive.com/api/v1, served here under /v1). */
 import { bearerOf, startSimulator, type Collection, type RateUsage, type Simulator } from '@hub/simkit';
-import { createPerson, getPerson, searchPersons, type PdCtx, type PdFields } from './pipedrive-persons.js';
+import { createPerson, getPerson, searchPersons, updatePerson, type PdCtx, type PdFields } from './pipedrive-persons.js';
 import { createActivity, createDeal, createNote, currentUser, listNotes, listPersonFields } from './pipedrive-records.js';
 import {
   pdErrorBody,
@@ -73,7 +73,7 @@ function rateHeaders(usage: RateUsage[] | undefined): Record<string, string> {
 function registerRoutes(sim: Simulator, opts: ResolvedPipedriveOptions): void {
   const col = (n: string) => sim.state.collection<PdFields>(n);
   const ctx: PdCtx = { opts, persons: col('persons'), notes: col('notes'), activities: col('activities'), deals: col('deals') };
-  const route = (method: 'GET' | 'POST', url: string, handler: (req: Req) => Reply, rules?: FieldRule[]): void => {
+  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: (req: Req) => Reply, rules?: FieldRule[]): void => {
     sim.app.route({
       method,
       url,
@@ -98,6 +98,7 @@ function registerRoutes(sim: Simulator, opts: ResolvedPipedriveOptions): void {
   route('GET', '/v1/persons/search', (req) => searchPersons(ctx, query(req)));
   route('GET', '/v1/persons/:id', (req) => getPerson(ctx, (req.params as { id: string }).id));
   route('POST', '/v1/persons', (req) => createPerson(ctx, body(req)), RULES.person);
+  route('PUT', '/v1/persons/:id', (req) => updatePerson(ctx, (req.params as { id: string }).id, body(req)), RULES.personUpdate);
   route('POST', '/v1/notes', (req) => createNote(ctx, body(req)), RULES.note);
   route('GET', '/v1/notes', (req) => listNotes(ctx, query(req)));
   route('POST', '/v1/activities', (req) => createActivity(ctx, body(req)), RULES.activity);

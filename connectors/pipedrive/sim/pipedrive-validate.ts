@@ -97,6 +97,15 @@ export const RULES = {
     { field: 'email', type: 'contacts' },
     { field: 'visible_to', type: 'string', values: ['1', '3', '5', '7'] },
   ],
+  // Update: the same fields as the create, none required (only those sent change).
+  personUpdate: [
+    { field: 'name', type: 'string' },
+    { field: 'owner_id', type: 'integer' },
+    { field: 'org_id', type: 'integer' },
+    { field: 'phone', type: 'contacts' },
+    { field: 'email', type: 'contacts' },
+    { field: 'visible_to', type: 'string', values: ['1', '3', '5', '7'] },
+  ],
   note: [
     { field: 'content', required: true, type: 'string' },
     { field: 'person_id', type: 'integer' },
