@@ -105,22 +105,19 @@ export function checkTenantExpressions(mappings: Record<string, string> | undefi
   }
 }
 
+/** Fields both the connect body and a PUT take, besides the connector's own credential names. */
+const BODY_FIELDS = ['name', 'auth_data', 'config', 'field_mappings', 'field_modes', 'mappings', 'sync_conditions', 'test'];
+
+/** Refuses the first field that is neither a body field, one of `extra`, nor a credential of `m`. */
+function rejectUnknownFields(m: Manifest, body: object, extra: string[], why: string): void {
+  const known = new Set([...BODY_FIELDS, ...extra, ...Object.keys(m.credentials ?? {})]);
+  for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, why);
+}
+
 /** Creates an integration from the connect body; OAuth types start pending authorization. */
 export async function connect(hub: HubServices, tenantId: string, agentId: string, body: ConnectInput): Promise<IntegrationDoc> {
   const m = connectorFor(hub, body.type);
-  const known = new Set([
-    'type',
-    'name',
-    'auth_data',
-    'config',
-    'field_mappings',
-    'field_modes',
-    'mappings',
-    'sync_conditions',
-    'test',
-    ...Object.keys(m.credentials ?? {}),
-  ]);
-  for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, `is not a field of the connect body for ${m.id}`);
+  rejectUnknownFields(m, body, ['type'], `is not a field of the connect body for ${m.id}`);
   const credentials = readCredentials(hub, m, body, false);
   await checkCredentialHosts(hub, m, body);
   const config = validateConfig(m, body.config);
@@ -158,19 +155,7 @@ export async function updateIntegration(
 ): Promise<IntegrationDoc> {
   const current = await hub.repos.integrations.get(tenantId, agentId, id);
   const m = connectorFor(hub, current.type);
-  const known = new Set([
-    'name',
-    'auth_data',
-    'config',
-    'field_mappings',
-    'field_modes',
-    'mappings',
-    'sync_conditions',
-    'status',
-    'test',
-    ...Object.keys(m.credentials ?? {}),
-  ]);
-  for (const key of Object.keys(body)) if (!known.has(key)) throw inputError(key, 'is not a field that can be changed');
+  rejectUnknownFields(m, body, ['status'], 'is not a field that can be changed');
   const patch: Partial<Omit<IntegrationDoc, 'credentials'>> & { credentials?: Credentials } = {};
   const given = readCredentials(hub, m, body, true);
   await checkCredentialHosts(hub, m, body);
