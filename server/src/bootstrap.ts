@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { HubServices, Keyring, Registry, type Logger, type OAuthStrategyFactory } from '@hub/core';
-import { openStore } from '@hub/store';
+import { DataDirInUseError, openStore } from '@hub/store';
 import { SettingsError, type Settings } from './settings.js';
 
 /** The workspace's connectors folder: every package in it with `hub.connector` is loaded. */
@@ -76,8 +76,7 @@ async function openStoreOrExplain(settings: Settings) {
     return await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir });
   } catch (err) {
     // A second hub on the same data folder: the lock's message says what to do, a stack trace would bury it.
-    if (!settings.mongodbUrl && /in use by process/.test((err as Error).message))
-      throw new SettingsError(`HUB_DATA_DIR: ${(err as Error).message}`);
+    if (err instanceof DataDirInUseError) throw new SettingsError(`HUB_DATA_DIR: ${err.message}`, { cause: err });
     if (!settings.mongodbUrl) throw err;
     const where = settings.mongodbUrl.replace(/\/\/[^@/]*@/, '//***@');
     throw new SettingsError(`MONGODB_URL: cannot reach ${where} (${(err as Error).message.split('\n')[0]})`);

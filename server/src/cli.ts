@@ -1,4 +1,5 @@
 import { OutboundService, startOutboundWorker } from '@hub/core';
+import { DataDirInUseError } from '@hub/store';
 import { loadSettings } from './settings.js';
 import { bootstrap } from './bootstrap.js';
 import { createLogger, startWorker } from './runtime.js';
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     if (!name) return fail('tenant create needs a name, e.g. pnpm hub tenant create "Acme Roofing"');
     const settings = loadSettings();
     const hub = await bootstrap(settings, createLogger('warn', 'stderr'), extensions(settings)).catch((err: Error) => {
-      if (!/in use by process/.test(err.message)) throw err;
+      if (!(err.cause instanceof DataDirInUseError)) throw err;
       throw new Error(
         `${err.message}\nWhile the hub runs, create tenants over HTTP instead: set HUB_ADMIN_KEY and POST /admin/tenants {"name": "…"}.`,
       );

@@ -4,6 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 const LOCK_FILE = 'store.lock';
 
+/** The data folder is held by another live process: its message says what to do, so callers show it alone. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
 /** A held folder lock; `release()` removes the lock file if it is still ours. */
 export interface DirLock {
   release(): Promise<void>;
@@ -21,7 +26,7 @@ export async function acquireDirLock(dir: string): Promise<DirLock> {
     // An empty lock may be one another process has created but not yet written.
     if (owner === null) owner = await delay(100).then(() => readOwner(path));
     if (owner !== null && (owner === process.pid || isAlive(owner))) {
-      throw new Error(
+      throw new DataDirInUseError(
         `the data folder ${dir} is in use by process ${owner}; the embedded store allows one process per folder — ` +
           `stop it or use MONGODB_URL (if no such process is a hub, delete ${path})`,
       );
