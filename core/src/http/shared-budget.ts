@@ -1,6 +1,7 @@
 import type { RateLimitSpec } from '@hub/manifests';
 import type { DocCollection } from '../store/types.js';
 import { isDuplicateKeyError } from '../store/errors.js';
+import { sleep } from './limiter.js';
 
 /** One request's place in a connection's shared budget. */
 export type BudgetSlot = { _id: string; key: string; expiresAt: number };
@@ -64,19 +65,4 @@ export class StoreRateBudget implements SharedBudget {
     if (++this.taken % 100 === 0) void this.col.deleteMany({ expiresAt: { $lt: this.now() } }).catch(() => undefined);
     return true;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
