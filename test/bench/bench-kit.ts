@@ -6,23 +6,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiClient, freePort, runCli, testEnv, ROOT } from '../helpers/hub.js';
+import { sampleCall } from '../helpers/fixtures.js';
 
-/** A finished call of about 2 KB (the transcript makes most of it). */
+/** A finished call of about 2 KB (the transcript makes most of it): the tests' sample call without a recording. */
 export function benchCall(id: string): Record<string, unknown> {
-  return {
-    call_id: id,
-    customer_name: 'Jane Smith',
-    customer_phone: '+14079780655',
-    customer_email: 'jane@example.com',
-    call_outcome: 'appointment_booked',
-    call_summary: 'Customer scheduled roof inspection',
-    call_sentiment: 'positive',
+  const { recording_url: _none, ...call } = sampleCall(id, {
     transcript: 'Agent: Thanks for calling Acme Roofing, how can I help? Customer: I would like a roof inspection next week. '.repeat(16),
-    started_at: '2026-02-15T14:30:00Z',
-    ended_at: '2026-02-15T14:35:00Z',
-    duration_seconds: 300,
-    appointment_booked: { date: '2026-02-20', time: '14:00', timezone: 'America/New_York', durationMinutes: 60 },
-  };
+  });
+  return call;
 }
 
 /** A hub running as a child process, its tenant key, and its data folder. */
