@@ -87,25 +87,20 @@ export function checkBody(body: unknown, rules: FieldRule[]): string[] {
   return problems;
 }
 
+const PERSON: FieldRule[] = [
+  { field: 'name', required: true, type: 'string' },
+  { field: 'owner_id', type: 'integer' },
+  { field: 'org_id', type: 'integer' },
+  { field: 'phone', type: 'contacts' },
+  { field: 'email', type: 'contacts' },
+  { field: 'visible_to', type: 'string', values: ['1', '3', '5', '7'] },
+];
+
 /** Body rules per endpoint, from Pipedrive's API v1 reference. */
 export const RULES = {
-  person: [
-    { field: 'name', required: true, type: 'string' },
-    { field: 'owner_id', type: 'integer' },
-    { field: 'org_id', type: 'integer' },
-    { field: 'phone', type: 'contacts' },
-    { field: 'email', type: 'contacts' },
-    { field: 'visible_to', type: 'string', values: ['1', '3', '5', '7'] },
-  ],
+  person: PERSON,
   // Update: the same fields as the create, none required (only those sent change).
-  personUpdate: [
-    { field: 'name', type: 'string' },
-    { field: 'owner_id', type: 'integer' },
-    { field: 'org_id', type: 'integer' },
-    { field: 'phone', type: 'contacts' },
-    { field: 'email', type: 'contacts' },
-    { field: 'visible_to', type: 'string', values: ['1', '3', '5', '7'] },
-  ],
+  personUpdate: PERSON.map(({ required: _required, ...rule }) => rule),
   note: [
     { field: 'content', required: true, type: 'string' },
     { field: 'person_id', type: 'integer' },
