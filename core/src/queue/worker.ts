@@ -32,8 +32,9 @@ export class Worker {
   private failures = 0;
   private timer?: NodeJS.Timeout;
   private readonly active = new Set<Promise<void>>();
-  private readonly inFlight = new Map<string, { job: JobDoc; lease: string }>();
-  private readonly abort = new AbortController();
+  // Each running job with its own abort: a stop aborts them one by one (one shared signal with a
+  // listener per job tripped Node's max-listeners warning past ten jobs in flight).
+  private readonly inFlight = new Map<string, { job: JobDoc; lease: string; abort: AbortController }>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -57,7 +58,9 @@ export class Worker {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
-    const grace = setTimeout(() => this.abort.abort(new Error('worker stopping')), graceMs);
+    const grace = setTimeout(() => {
+      for (const { abort } of this.inFlight.values()) abort.abort(new Error('worker stopping'));
+    }, graceMs);
     const drained = (async () => {
       while (this.active.size > 0) await Promise.allSettled([...this.active]);
       return true;
@@ -124,10 +127,8 @@ export class Worker {
     const lease = job.leaseToken!;
     const leaseMs = this.opts.leaseMs ?? 30_000;
     const jobAbort = new AbortController();
-    const onStop = () => jobAbort.abort(this.abort.signal.reason);
-    this.abort.signal.addEventListener('abort', onStop, { once: true });
     const stopBeating = this.keepLease(job._id, lease, leaseMs, jobAbort);
-    this.inFlight.set(job._id, { job, lease });
+    this.inFlight.set(job._id, { job, lease, abort: jobAbort });
     try {
       await this.handle(job, lease, jobAbort.signal);
     } catch (err) {
@@ -142,7 +143,6 @@ export class Worker {
     } finally {
       this.inFlight.delete(job._id);
       stopBeating();
-      this.abort.signal.removeEventListener('abort', onStop);
     }
   }
 
