@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConnector } from '../helpers/connector.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { connectVoice, retellCall, signedPost, withRetellSim } from '../helpers/voice.js';
+import { connectOAuth, oauthEnv } from '../helpers/oauth.js';
 
 const KEY = 'key_changes_test_00000000000';
 let ghl: GohighlevelSim;
@@ -127,6 +128,51 @@ describe('cancel and reschedule where the calendar allows', () => {
     expect(hcp.jobs.get(id)).toMatchObject({ work_status: 'needs scheduling', schedule: { scheduled_start: null, scheduled_end: null } });
     expect(hcp.requests.filter((r) => r.method === 'DELETE' && r.path === `/jobs/${id}/schedule`)).toHaveLength(1);
     expect(hcp.violations).toEqual([]);
+  });
+
+  it('HubSpot meetings end to end: offered on the voice hook; a booked meeting is moved, then cancelled once', async () => {
+    const sim = await startHubspotSim();
+    const withRetell = await withRetellSim(
+      oauthEnv(
+        'hubspot',
+        { baseUrl: sim.url, authorizeUrl: `${sim.url}/oauth/authorize`, tokenUrl: `${sim.url}/oauth/v1/token` },
+        { clientId: 'hubspot-client', clientSecret: 'hubspot-secret' },
+      ),
+      KEY,
+    );
+    const hsHub = await startTestHub(withRetell.env, { connectors: ['hubspot', 'retell'] });
+    try {
+      const agent = 'agent_hs_changes';
+      await connectOAuth(hsHub, hsHub.api, agent, { type: 'hubspot' });
+      const voice = await connectVoice(hsHub.api, agent, KEY);
+      const tools = await hsHub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
+      expect(tools.body.calendar).toMatchObject({ type: 'hubspot' });
+      expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(
+        expect.arrayContaining(['book_appointment', 'cancel_appointment', 'reschedule_appointment']),
+      );
+      const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
+        signedPost(hsHub, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+      const day = weekdayAhead();
+      const zone = 'America/New_York';
+      const call = retellCall('call_hs_change', { from_number: '+14155550104' });
+      const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: zone }, call);
+      expect(mine.body.booked).toBe(true);
+      const id = mine.body.appointment.id;
+      const stored = sim.state.collection<{ id: string; properties: Record<string, string>; archived: boolean }>('meetings');
+
+      const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: zone }, call);
+      expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+      expect(Date.parse(stored.get(id)!.properties.hs_meeting_start_time)).toBe(Date.parse(moved.body.start));
+
+      const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
+      expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
+      expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+      expect(stored.get(id)!.archived).toBe(true);
+      expect(sim.violations).toEqual([]);
+    } finally {
+      await hsHub.close();
+      await Promise.all([sim.close(), withRetell.retell.close()]);
+    }
   });
 
   it('HubSpot meetings: the operations archive the meeting and patch its times, spec-checked, and repeat safely', async () => {
