@@ -149,7 +149,7 @@ export class JobQueue {
   private async claimOnce(owner: string, leaseMs: number): Promise<JobDoc | null> {
     if (this.fenced) {
       const claimed = await this.fenced.claim(owner, leaseMs);
-      return claimed && { ...claimed.job, steps: decodeKeys(claimed.job.steps) };
+      return claimed && { ...claimed, steps: decodeKeys(claimed.steps) };
     }
     const now = this.now();
     const leaseToken = randomUUID();

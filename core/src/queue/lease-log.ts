@@ -17,7 +17,7 @@ export type LeaseMark = {
 };
 
 /** The fields a claim writes on the job. */
-export type ClaimSet = Pick<JobDoc, 'status' | 'leaseOwner' | 'leaseToken' | 'leaseUntil' | 'updatedAt'> & { leaseEpoch: number };
+type ClaimSet = Pick<JobDoc, 'status' | 'leaseOwner' | 'leaseToken' | 'leaseUntil' | 'updatedAt'> & { leaseEpoch: number };
 
 /** How many candidates one read of the queue brings, and how many reads one claim makes at most. */
 const CANDIDATES = 8;
@@ -58,7 +58,7 @@ export class LeaseLog {
    * Claims the next due job (or one whose lease ran out), lowest lane first, then earliest; null when
    * none is left. Candidates another claimer took meanwhile are passed over, and the next ones read.
    */
-  async claim(owner: string, leaseMs: number): Promise<{ job: JobDoc; set: ClaimSet } | null> {
+  async claim(owner: string, leaseMs: number): Promise<JobDoc | null> {
     const seen: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const candidates = await this.candidates(seen, round === 0);
@@ -108,7 +108,7 @@ export class LeaseLog {
 
   /** Ends the holder's mark once the job no longer runs under it, so the next claim need not wait for it to expire. */
   async end(jobId: string, lease: string): Promise<void> {
-    await this.marks.updateOne({ _id: markId(jobId, epochOf(lease)) }, { $set: { ended: true } });
+    await this.endMark(markId(jobId, epochOf(lease)));
   }
 
   /** Removes the marks older than `cutoff` (ISO). */
@@ -116,7 +116,7 @@ export class LeaseLog {
     await this.marks.deleteMany({ at: { $lt: cutoff } });
   }
 
-  private async tryClaim(candidate: JobDoc, owner: string, leaseMs: number): Promise<{ job: JobDoc; set: ClaimSet } | null> {
+  private async tryClaim(candidate: JobDoc, owner: string, leaseMs: number): Promise<JobDoc | null> {
     const base = Number(candidate.leaseEpoch ?? 0);
     if (candidate.status === 'running' && (await this.active(candidate._id, base))) return null;
     for (let epoch = base + 1; epoch <= base + PROBES; epoch++) {
@@ -145,7 +145,7 @@ export class LeaseLog {
   }
 
   /** With mark n won, reads the job afresh (the candidate may be stale) and writes the claim, or gives the mark back. */
-  private async take(jobId: string, mark: LeaseMark): Promise<{ job: JobDoc; set: ClaimSet } | null> {
+  private async take(jobId: string, mark: LeaseMark): Promise<JobDoc | null> {
     const job = await this.jobs.findOne({ _id: jobId });
     const now = this.now();
     const claimable =
@@ -153,7 +153,7 @@ export class LeaseLog {
       Number(job.leaseEpoch ?? 0) < mark.epoch &&
       ((job.status === 'queued' && job.runAt <= now) || (job.status === 'running' && (job.leaseUntil ?? 0) < now));
     if (!claimable || (job.status === 'running' && (await this.active(jobId, Number(job.leaseEpoch ?? 0))))) {
-      await this.marks.updateOne({ _id: mark._id }, { $set: { ended: true } });
+      await this.endMark(mark._id);
       return null;
     }
     const set: ClaimSet = {
@@ -165,7 +165,11 @@ export class LeaseLog {
       updatedAt: iso(now),
     };
     await this.jobs.updateOne({ _id: jobId }, { $set: set, $inc: { attempts: 1 } });
-    return { job: { ...job, ...set, attempts: job.attempts + 1 }, set };
+    return { ...job, ...set, attempts: job.attempts + 1 };
+  }
+
+  private async endMark(id: string): Promise<void> {
+    await this.marks.updateOne({ _id: id }, { $set: { ended: true } });
   }
 
   /** True when claim `epoch` of the job is live: not ended and not expired. */
