@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DocCollection } from '../types.js';
-import { DUPLICATE_KEY_CODE } from '../types.js';
+import { isDuplicateKeyError } from '../errors.js';
 import { sleep } from '../../http/limiter.js';
 
 type LockDoc = {
@@ -31,35 +31,19 @@ export class LockRepo {
   async tryAcquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     const mine = { owner, until: now + ttlMs, nonce: randomUUID() };
-    if (await this.inserted({ _id: key, ...mine })) return true;
+    if (await unlessTaken(this.col.insertOne({ _id: key, ...mine }))) return true;
     const held = await this.col.findOne({ _id: key });
     if (!held || held.until >= now) return false;
     // Expired: one takeover per holding, decided by a unique insert named after it.
     const takeover = `takeover:${key}#${held.nonce ?? `${held.owner}@${held.until}`}`;
-    if (!(await this.inserted({ _id: takeover, owner, until: now + TAKEOVER_KEPT_MS, takeover: true }))) return false;
-    try {
-      // Upsert: the old holder may have released it meanwhile; then whoever inserts first holds it.
-      await this.col.updateOne({ _id: key }, { $set: mine }, { upsert: true });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY_CODE) return false;
-      throw err;
-    }
+    if (!(await unlessTaken(this.col.insertOne({ _id: takeover, owner, until: now + TAKEOVER_KEPT_MS, takeover: true })))) return false;
+    // Upsert: the old holder may have released it meanwhile; then whoever inserts first holds it.
+    return unlessTaken(this.col.updateOne({ _id: key }, { $set: mine }, { upsert: true }));
   }
 
   /** Removes takeover records older than a day. */
   async pruneTakeovers(now = Date.now()): Promise<number> {
     return (await this.col.deleteMany({ takeover: true, until: { $lt: now } })).deletedCount;
-  }
-
-  private async inserted(doc: LockDoc): Promise<boolean> {
-    try {
-      await this.col.insertOne(doc);
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY_CODE) return false;
-      throw err;
-    }
   }
 
   /** Releases the lease if this owner still holds it. */
@@ -82,5 +66,16 @@ export class LockRepo {
     } finally {
       await this.release(key, owner);
     }
+  }
+}
+
+/** True once `write` lands; false when a unique _id made it a duplicate (someone else got there first). */
+async function unlessTaken(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
   }
 }
