@@ -29,7 +29,7 @@ export class CallRepo {
    * Removes calls received before `cutoff` (ISO), except those `pinned` names (calls a job still needs:
    * queued, running or dead-lettered), in batches by _id; answers how many went.
    */
-  async pruneBefore(cutoff: string, pinned: (calls: CallKey[]) => Promise<CallKey[]> = async () => []): Promise<number> {
+  async pruneBefore(cutoff: string, pinned: (calls: CallKey[]) => Promise<CallKey[]>): Promise<number> {
     let removed = 0;
     for (let after = ''; ;) {
       const batch = await this.col
