@@ -1,3 +1,4 @@
+import type { OperationName } from '@hub/manifests';
 import type { HubServices } from '../services.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
 import type { ToolProblem } from './tool-args.js';
@@ -10,6 +11,11 @@ const ops = (hub: HubServices, doc: IntegrationDoc) => hub.registry.get(doc.type
 /** True when the integration can book appointments (its connector declares bookAppointment). */
 export function canBook(hub: HubServices, doc: IntegrationDoc): boolean {
   return ops(hub, doc).bookAppointment !== undefined;
+}
+
+/** True when the integration's connector can do this change to a booking (cancel or reschedule). */
+export function canChange(hub: HubServices, doc: IntegrationDoc, op: OperationName): boolean {
+  return ops(hub, doc)[op] !== undefined;
 }
 
 /**

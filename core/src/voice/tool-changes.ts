@@ -5,18 +5,13 @@ import { isHubError } from '../errors/hub-error.js';
 import { guarded, ready } from '../hub/scheduling-service.js';
 import type { HubServices } from '../services.js';
 import type { IntegrationDoc } from '../store/repos/documents.js';
-import { chooseCalendar } from './calendar.js';
+import { canChange, chooseCalendar } from './calendar.js';
 import type { CallBookingDoc } from './call-bookings.js';
 import { spokenWhen } from './speak.js';
 import { minutesArg, text, timeArg, zoneArg, type ToolProblem } from './tool-args.js';
 import { callerPhone, type ToolAnswer, type ToolCall } from './tools.js';
 
 const problem = (p: ToolProblem): ToolAnswer => ({ result: p.result, error: p.error, ...(p.detail ? { detail: p.detail } : {}) });
-
-/** True when the integration's connector can do this change to a booking (cancel or reschedule). */
-export function canChange(hub: HubServices, doc: IntegrationDoc, op: OperationName): boolean {
-  return hub.registry.get(doc.type)?.manifest.operations[op] !== undefined;
-}
 
 type Target = { ok: true; cal: IntegrationDoc; booking: CallBookingDoc } | { ok: false; answer: ToolAnswer };
 

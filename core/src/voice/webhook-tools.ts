@@ -1,9 +1,8 @@
 import { notFound } from '../errors/hub-error.js';
 import type { OutboundService } from '../outbound/outbound-service.js';
 import { publicVoiceWebhook } from '../outbound/webhooks.js';
-import { chooseCalendar } from './calendar.js';
+import { canChange, chooseCalendar } from './calendar.js';
 import { CHANGE_TOOLS, retellToolDefinitions, TOOL_SPECS, type RetellCustomTool } from './tool-definitions.js';
-import { canChange } from './tool-changes.js';
 
 /** `GET …/voice-webhooks/:id/tools`: the tool definitions for the webhook's URL, and which calendar they will act on. */
 export async function voiceWebhookTools(
