@@ -8,12 +8,10 @@ import type { IntegrationDoc } from '../store/repos/documents.js';
 import { canChange, chooseCalendar } from './calendar.js';
 import type { CallBookingDoc } from './call-bookings.js';
 import { spokenWhen } from './speak.js';
-import { minutesArg, text, timeArg, zoneArg, type ToolProblem } from './tool-args.js';
-import { callerPhone, type ToolAnswer, type ToolCall } from './tools.js';
+import { minutesArg, text, timeArg, zoneArg } from './tool-args.js';
+import { callerPhone, toolProblem, type ToolAnswer, type ToolCall } from './tools.js';
 
-const problem = (p: ToolProblem): ToolAnswer => ({ result: p.result, error: p.error, ...(p.detail ? { detail: p.detail } : {}) });
-
-type Target = { ok: true; cal: IntegrationDoc; booking: CallBookingDoc } | { ok: false; answer: ToolAnswer };
+type Target = { ok: true; cal: IntegrationDoc; booking: CallBookingDoc; callId: string } | { ok: false; answer: ToolAnswer };
 
 /** How long a booking this call changed stays the one its next change acts on (Retell retries a tool call within minutes). */
 const RETRY_WINDOW_MS = 5 * 60_000;
@@ -25,11 +23,11 @@ const RETRY_WINDOW_MS = 5 * 60_000;
  */
 async function target(tc: ToolCall, op: OperationName, verb: string): Promise<Target> {
   const cal = await chooseCalendar(tc.hub, tc.voice);
-  if (!cal.ok) return { ok: false, answer: problem(cal.problem) };
+  if (!cal.ok) return { ok: false, answer: toolProblem(cal.problem) };
   if (!canChange(tc.hub, cal.doc, op))
     return {
       ok: false,
-      answer: problem({
+      answer: toolProblem({
         error: 'not_supported',
         detail: `${cal.doc.type} cannot ${verb} appointments`,
         result: `I can't ${verb} appointments from here. I'll pass your request on and someone will call you back.`,
@@ -45,9 +43,9 @@ async function target(tc: ToolCall, op: OperationName, verb: string): Promise<Ta
   if (!booking)
     return {
       ok: false,
-      answer: problem({ error: 'no_booking', result: `I couldn't find an appointment of yours to ${verb}. When was it booked for?` }),
+      answer: toolProblem({ error: 'no_booking', result: `I couldn't find an appointment of yours to ${verb}. When was it booked for?` }),
     };
-  return { ok: true, cal: cal.doc, booking };
+  return { ok: true, cal: cal.doc, booking, callId };
 }
 
 /** Runs a change under the booking's lease, with the booking read again inside it (a retry waits for the first attempt). */
@@ -71,7 +69,6 @@ async function runChange(hub: HubServices, cal: IntegrationDoc, op: OperationNam
 export async function cancelAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
   const found = await target(tc, 'cancelAppointment', 'cancel');
   if (!found.ok) return found.answer;
-  const callId = text(tc.call, 'call_id') ?? 'no-call';
   return underLease(tc, found.booking, async (doc) => {
     const zone = doc.timezone;
     const said = {
@@ -82,7 +79,7 @@ export async function cancelAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
     if (doc.status === 'cancelled')
       return { result: `Your appointment on ${spokenWhen(doc.start, zone)} is cancelled.`, duplicate: true, ...said };
     await runChange(tc.hub, found.cal, 'cancelAppointment', { id: doc.appointment.id, appointment: doc.appointment });
-    await tc.hub.repos.bookings.setStatus(doc._id, 'cancelled', callId);
+    await tc.hub.repos.bookings.setStatus(doc._id, 'cancelled', found.callId);
     return { result: `I've cancelled your appointment on ${spokenWhen(doc.start, zone)}.`, duplicate: false, ...said };
   });
 }
@@ -90,15 +87,14 @@ export async function cancelAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
 /** `reschedule_appointment`: moves the booking made in this call (or the caller's next one) to `start_time`; a retry answers the same. */
 export async function rescheduleAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
   const zone = zoneArg(tc.args);
-  if (!zone.ok) return problem(zone.problem);
+  if (!zone.ok) return toolProblem(zone.problem);
   const start = timeArg(text(tc.args, 'start_time'), zone.value, 'start_time', tc.now);
-  if (!start.ok) return problem(start.problem);
+  if (!start.ok) return toolProblem(start.problem);
   const found = await target(tc, 'rescheduleAppointment', 'move');
   if (!found.ok) return found.answer;
-  const callId = text(tc.call, 'call_id') ?? 'no-call';
   return underLease(tc, found.booking, async (doc) => {
     const minutes = minutesArg(tc.args, 'duration_minutes', doc.durationMinutes);
-    if (!minutes.ok) return problem(minutes.problem);
+    if (!minutes.ok) return toolProblem(minutes.problem);
     const startUtc = start.value.toUTC();
     const said = (d: CallBookingDoc, duplicate: boolean): ToolAnswer => ({
       result: `Your appointment is now ${spokenWhen(d.start, zone.value)}.`,
@@ -110,7 +106,10 @@ export async function rescheduleAppointmentTool(tc: ToolCall): Promise<ToolAnswe
       appointment: d.appointment,
     });
     if (doc.status === 'cancelled')
-      return problem({ error: 'booking_cancelled', result: 'That appointment was cancelled. Would you like to book a new time instead?' });
+      return toolProblem({
+        error: 'booking_cancelled',
+        result: 'That appointment was cancelled. Would you like to book a new time instead?',
+      });
     if (Date.parse(doc.start) === startUtc.toMillis() && doc.durationMinutes === minutes.value) return said(doc, true);
     const input = {
       id: doc.appointment.id,
@@ -122,12 +121,18 @@ export async function rescheduleAppointmentTool(tc: ToolCall): Promise<ToolAnswe
     };
     try {
       const changed = await runChange(tc.hub, found.cal, 'rescheduleAppointment', input);
-      const moved = await tc.hub.repos.bookings.move(doc._id, startUtc.toISO()!, minutes.value, { ...doc.appointment, ...changed }, callId);
+      const moved = await tc.hub.repos.bookings.move(
+        doc._id,
+        startUtc.toISO()!,
+        minutes.value,
+        { ...doc.appointment, ...changed },
+        found.callId,
+      );
       return said(moved ?? doc, false);
     } catch (err) {
       // The calendar refusing the time (taken, outside hours) is something the caller can answer.
       if (isHubError(err) && err.code === 'HUB_ERR_CRM_REJECTED')
-        return problem({
+        return toolProblem({
           error: 'time_unavailable',
           detail: err.message,
           result: `I couldn't move it to ${spokenWhen(startUtc.toISO()!, zone.value)}; that time isn't free. Would another time work?`,

@@ -25,7 +25,12 @@ export interface ToolCall {
 /** A tool's answer: a sentence the agent can say, the data beside it, and `error` when the request could not be done. */
 export type ToolAnswer = { result: string; error?: string } & Record<string, unknown>;
 
-const problem = (p: ToolProblem): ToolAnswer => ({ result: p.result, error: p.error, ...(p.detail ? { detail: p.detail } : {}) });
+/** A tool's answer when its arguments or the calendar do not allow the request: what to say, and why. */
+export const toolProblem = (p: ToolProblem): ToolAnswer => ({
+  result: p.result,
+  error: p.error,
+  ...(p.detail ? { detail: p.detail } : {}),
+});
 
 /** The customer's number on a provider call: the far end (the caller on inbound calls, the callee on outbound ones). */
 export function callerPhone(call: Record<string, unknown>): string | undefined {
@@ -36,26 +41,26 @@ export function callerPhone(call: Record<string, unknown>): string | undefined {
 /** `check_availability`: `{date, timezone}` or `{start_time, end_time, timezone}`; free times in words. */
 export async function checkAvailabilityTool(tc: ToolCall): Promise<ToolAnswer> {
   const zone = zoneArg(tc.args);
-  if (!zone.ok) return problem(zone.problem);
+  if (!zone.ok) return toolProblem(zone.problem);
   let from: DateTime;
   let to: DateTime;
   const start = text(tc.args, 'start_time');
   if (start) {
     // A window that began a moment ago is still a fine question; only its end must be ahead.
     const a = timeArg(start, zone.value, 'start_time', Number.NEGATIVE_INFINITY);
-    if (!a.ok) return problem(a.problem);
+    if (!a.ok) return toolProblem(a.problem);
     const b = timeArg(text(tc.args, 'end_time') ?? a.value.endOf('day').toISO()!.slice(0, 19), zone.value, 'end_time', tc.now);
-    if (!b.ok) return problem(b.problem);
+    if (!b.ok) return toolProblem(b.problem);
     if (b.value <= a.value)
-      return problem({ error: 'invalid_range', result: 'The end of that window is before its start. What times did you mean?' });
+      return toolProblem({ error: 'invalid_range', result: 'The end of that window is before its start. What times did you mean?' });
     [from, to] = [a.value, b.value];
   } else {
     const day = dayArg(text(tc.args, 'date'), zone.value, tc.now);
-    if (!day.ok) return problem(day.problem);
+    if (!day.ok) return toolProblem(day.problem);
     [from, to] = [day.value, day.value.plus({ days: 1 })];
   }
   const cal = await chooseCalendar(tc.hub, tc.voice);
-  if (!cal.ok) return problem(cal.problem);
+  if (!cal.ok) return toolProblem(cal.problem);
   const slots = await freeSlots(tc.hub, cal.doc, zone.value, from, to, tc.now);
   return {
     result: sayFreeSlots(slots, zone.value, from, to),
@@ -69,13 +74,13 @@ export async function checkAvailabilityTool(tc: ToolCall): Promise<ToolAnswer> {
 /** `book_appointment`: books `start_time` in `timezone`; the same call and start is always the same booking. */
 export async function bookAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
   const zone = zoneArg(tc.args);
-  if (!zone.ok) return problem(zone.problem);
+  if (!zone.ok) return toolProblem(zone.problem);
   const start = timeArg(text(tc.args, 'start_time'), zone.value, 'start_time', tc.now);
-  if (!start.ok) return problem(start.problem);
+  if (!start.ok) return toolProblem(start.problem);
   const cal = await chooseCalendar(tc.hub, tc.voice);
-  if (!cal.ok) return problem(cal.problem);
+  if (!cal.ok) return toolProblem(cal.problem);
   const minutes = minutesArg(tc.args, 'duration_minutes', Number(cal.doc.config.slot_duration_minutes ?? 60) || 60);
-  if (!minutes.ok) return problem(minutes.problem);
+  if (!minutes.ok) return toolProblem(minutes.problem);
   const callId = text(tc.call, 'call_id') ?? 'no-call';
   const key = CallBookingRepo.key(cal.doc._id, callId, start.value.toMillis());
   const bookings = tc.hub.repos.bookings;
@@ -146,7 +151,7 @@ export async function findCustomerTool(tc: ToolCall): Promise<ToolAnswer> {
   const phone = toE164(text(tc.args, 'phone') ?? null) ?? (text(tc.args, 'phone') ? undefined : callerPhone(tc.call));
   const email = text(tc.args, 'email');
   if (!phone && !email)
-    return problem({ error: 'missing_contact', result: "I didn't catch a phone number or email to look up. Could you tell me yours?" });
+    return toolProblem({ error: 'missing_contact', result: "I didn't catch a phone number or email to look up. Could you tell me yours?" });
   for (const doc of await lookupIntegrations(tc.hub, tc.voice.tenantId, tc.voice.agentId)) {
     const found = await findContactIn(tc.hub, doc, { phone, email });
     if (found)
