@@ -1,6 +1,6 @@
 import { HubError, nationalDigits, type Hook, type HookContext } from '@hub/core/sdk';
+import { API } from './api.js';
 
-const API = '/services/data/v62.0';
 type Fields = Record<string, unknown>;
 
 /** A SOQL string literal: backslashes and quotes escaped, as the SOQL reference requires. */

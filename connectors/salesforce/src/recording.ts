@@ -1,6 +1,6 @@
 import type { Hook, HookContext } from '@hub/core/sdk';
+import { API } from './api.js';
 
-const API = '/services/data/v62.0';
 /** A ContentVersion sent as base64 in a JSON body holds up to about 37 MB. */
 const MAX_JSON_FILE_BYTES = 37 * 1024 * 1024;
 

@@ -1,0 +1,2 @@
+/** The REST API version every Salesforce request of this connector is built against. */
+export const API = '/services/data/v62.0';
