@@ -72,8 +72,11 @@ export class CallBookingRepo {
     changedByCall: string,
   ): Promise<CallBookingDoc | null> {
     const updatedAt = new Date().toISOString();
-    await this.col.updateOne({ _id: id }, { $set: { start, durationMinutes, appointment, changedByCall, updatedAt } });
-    return this.byKey(id);
+    return this.col.findOneAndUpdate(
+      { _id: id },
+      { $set: { start, durationMinutes, appointment, changedByCall, updatedAt } },
+      { returnDocument: 'after' },
+    );
   }
 
   /** The bookings (any status) a call cancelled or moved on one integration, latest first. */
