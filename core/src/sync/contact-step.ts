@@ -38,8 +38,7 @@ export async function findOrCreate(rt: ConnectorRuntime, ctx: OperationContext, 
   const findFirst = rt.has('findContact') && (!rt.has('upsertContact') || (rt.has('updateContact') && needsCurrent(fields, modes)));
   const found = findFirst ? await rt.execute('findContact', input, ctx) : null;
   if (found && rt.has('updateContact')) return writeOnto(rt, ctx, asContact(found, rt.connector.manifest.id), fields, modes);
-  let contact: unknown = found;
-  if (!contact) contact = await rt.execute(rt.has('upsertContact') ? 'upsertContact' : 'createContact', input, ctx);
+  const contact = found || (await rt.execute(rt.has('upsertContact') ? 'upsertContact' : 'createContact', input, ctx));
   return asContact(contact, rt.connector.manifest.id);
 }
 
