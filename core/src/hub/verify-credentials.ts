@@ -21,7 +21,7 @@ export function readTestFlag(m: Manifest, body: Record<string, unknown>): boolea
 
 /** A 4xx from the CRM, other than "slow down" or "timed out": it refused what it was given. */
 function refused(err: HubError): boolean {
-  const status = (err.details?.status as number | undefined) ?? undefined;
+  const status = err.details?.status as number | undefined;
   if (err.code === 'HUB_ERR_CRM_AUTH' || err.code === 'HUB_ERR_UNSAFE_URL') return true;
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
