@@ -15,6 +15,10 @@ export const OverridesSchema = Type.Record(
       tokenUrl: Type.Optional(Type.String({ format: 'uri' })),
       /** how long one request may take (a slow egress proxy; the fault proofs shorten it) */
       timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 300_000 })),
+      /** the connection's request budget (an account on a higher plan; a benchmark that measures the hub, not the limit) */
+      rateLimit: Type.Optional(
+        Type.Object({ requests: Type.Integer({ minimum: 1 }), perMs: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -29,6 +33,8 @@ export function applyOverrides(manifest: Manifest, override: ConnectorOverrides[
   const m = structuredClone(manifest);
   if (override.baseUrl) m.http.baseUrl = override.baseUrl.replace(/\/$/, '');
   if (override.timeoutMs) m.http.timeoutMs = override.timeoutMs;
+  // The budget's size only: the quota headers the manifest reads stay, so the CRM's own answers still tighten it.
+  if (override.rateLimit) m.http.rateLimit = { ...m.http.rateLimit, ...override.rateLimit };
   if (m.auth.type === 'oauth2') {
     if (override.authorizeUrl) m.auth.authorizeUrl = override.authorizeUrl;
     if (override.tokenUrl) m.auth.tokenUrl = override.tokenUrl;

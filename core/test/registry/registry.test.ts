@@ -135,6 +135,14 @@ describe('Registry', () => {
     expect(reg.get('zapier')!.manifest.http.baseUrl).toBe('http://127.0.0.1:9101');
   });
 
+  it('applies a rate limit override and keeps the rest of the manifest', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'reg-'));
+    await pkg(root, 'zap', zapier);
+    const reg = await Registry.load({ dirs: [root], overrides: { zapier: { rateLimit: { requests: 1000, perMs: 1000 } } } });
+    expect(reg.get('zapier')!.manifest.http.rateLimit).toMatchObject({ requests: 1000, perMs: 1000 });
+    expect(reg.get('zapier')!.manifest.http.baseUrl).toBe(zapier.http.baseUrl);
+  });
+
   it('loads every connector of this repository', async () => {
     const reg = await Registry.load({ dirs: [new URL('../../../connectors', import.meta.url).pathname] });
     expect(reg.list().length).toBeGreaterThanOrEqual(1);
