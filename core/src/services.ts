@@ -68,9 +68,12 @@ export class HubServices {
     readonly logger: Logger,
     oauth?: (hub: HubServices) => OAuthStrategyFactory,
   ) {
+    // One process per embedded data folder: every write passes through these repositories, so what
+    // each request reads about its tenant and agent can stay in memory until one of them changes it.
+    const cacheReads = engine.kind === 'embedded';
     this.repos = {
-      tenants: new TenantRepo(engine.collection('tenants')),
-      integrations: new IntegrationRepo(engine.collection<IntegrationDoc>('integrations'), keyring),
+      tenants: new TenantRepo(engine.collection('tenants'), { cacheReads }),
+      integrations: new IntegrationRepo(engine.collection<IntegrationDoc>('integrations'), keyring, { cacheReads }),
       calls: new CallRepo(engine.collection('calls')),
       syncLogs: new SyncLogRepo(engine.collection('sync_logs')),
       locks: new LockRepo(engine.collection('locks')),

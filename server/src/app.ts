@@ -1,4 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RouteOptions,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { jsonDepthError, type HubServices } from '@hub/core';
 import { errorsPlugin, requestAjv } from './plugins/errors.js';
@@ -41,6 +48,7 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    logController: new OneLinePerRequest(),
     bodyLimit: 10 * 1024 * 1024,
     ajv: requestAjv,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -82,4 +90,18 @@ function useBoundedJson(app: FastifyInstance): void {
     if (tooDeep) return done(tooDeep, undefined);
     void parse(req, body as string, done);
   });
+}
+
+/**
+ * Every answered request is logged once, with what Fastify's own two lines ("incoming request",
+ * "request completed") together said: method, url, client, status and time. Each line passes the
+ * logger's redaction, so halving them halves that cost on the busiest routes.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }

@@ -2,9 +2,10 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
 import { describe, expect, it } from 'vitest';
 import { consolePlugin } from '../src/plugins/console.js';
-import { securityHeadersPlugin } from '../src/plugins/security-headers.js';
+import { CONSOLE_CSP, securityHeadersPlugin } from '../src/plugins/security-headers.js';
 
 async function appWith(root: string) {
   const app = Fastify();
@@ -57,6 +58,26 @@ describe('console serving', () => {
     const docs = await app.inject('/docs');
     expect(String(docs.headers['content-security-policy'])).toContain("script-src 'self' 'unsafe-inline'");
     await app.close();
+  });
+
+  it('gives every other answer, 404s included, the same headers @fastify/helmet sets for the default policy', async () => {
+    const app = await appWith(await mkdtemp(join(tmpdir(), 'console-')));
+    const reference = Fastify();
+    await reference.register(fastifyHelmet, {
+      global: true,
+      contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP },
+      strictTransportSecurity: false,
+    });
+    reference.get('/api/thing', async () => ({ ok: true }));
+    for (const url of ['/api/thing', '/api/none']) {
+      const [ours, theirs] = [(await app.inject(url)).headers, (await reference.inject(url)).headers];
+      const helmetNames = Object.keys(theirs).filter((h) => !['content-type', 'content-length', 'date', 'connection'].includes(h));
+      expect(helmetNames.length).toBeGreaterThan(8);
+      for (const name of helmetNames) expect([url, name, ours[name]]).toEqual([url, name, theirs[name]]);
+    }
+    expect(String((await app.inject('/api/thing')).headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    await app.close();
+    await reference.close();
   });
 
   it('says how to build the console when it is missing, instead of a bare 404', async () => {

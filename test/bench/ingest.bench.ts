@@ -1,6 +1,9 @@
-// Ingest: POST /api/agents/:agentId/calls (every request a new ~2 KB call, one Zapier integration, the
-// in-process worker delivering to a loopback catch hook) beside a bare Fastify JSON route, same run.
-// Run: pnpm exec tsx test/bench/ingest.bench.ts (BENCH_SECONDS, BENCH_CONNECTIONS)
+// Ingest: POST /api/agents/:agentId/calls (every request a new ~2 KB call, one Zapier integration) beside
+// a bare Fastify JSON route, same run, twice: the hub as `pnpm start` deploys it (its in-process worker
+// delivering every queued job to a loopback catch hook while it ingests) and the hub with HUB_WORKER=0
+// (the API-server role of the split deployment: it stores calls and queues jobs, `pnpm hub worker`
+// delivers). The first keeps the row's original field names; the second adds `api_*` fields.
+// Run: pnpm exec tsx test/bench/ingest.bench.ts (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PROFILE_DIR)
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -10,6 +13,8 @@ import { benchCall, benchData, connectHooks, removeData, report, startBenchHub }
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+// BENCH_PROFILE_DIR=<dir> writes a CPU profile of each hub there (node --cpu-prof).
+const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
 
 function run(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
   let n = 0;
@@ -23,32 +28,52 @@ function run(url: string, headers: Record<string, string>): Promise<autocannon.R
   });
 }
 
-const zap = await startZapierSim({ perSecond: 1_000_000 });
-const data = await benchData();
-const hub = await startBenchHub(data);
-await connectHooks(hub, 'agent_bench', zap.url, 1);
+/** One hub on a fresh data folder with one Zapier hook, measured; `delivered` counts what reached the hook meanwhile. */
+async function measureHub(hubEnv: Record<string, string>): Promise<{ result: autocannon.Result; delivered: number }> {
+  const zap = await startZapierSim({ perSecond: 1_000_000 });
+  const data = await benchData();
+  const hub = await startBenchHub(data, hubEnv, profile);
+  try {
+    await connectHooks(hub, 'agent_bench', zap.url, 1);
+    const before = zap.caught().length;
+    const result = await run(`${hub.url}/api/agents/agent_bench/calls`, { authorization: `Bearer ${data.apiKey}` });
+    return { result, delivered: zap.caught().length - before };
+  } finally {
+    await hub.stop();
+    await zap.close();
+    await removeData(data.dataDir);
+  }
+}
+
 const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/bare-server.ts')], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const bareUrl = await new Promise<string>((resolve) => bare.stdout!.once('data', (d) => resolve(String(d).trim())));
 try {
   const baseline = await run(`${bareUrl}/echo`, {});
-  const calls = await run(`${hub.url}/api/agents/agent_bench/calls`, { authorization: `Bearer ${data.apiKey}` });
+  bare.kill();
+  const deployed = await measureHub({});
+  const apiOnly = await measureHub({ HUB_WORKER: '0' });
   const errors = (r: autocannon.Result) => r.non2xx + r.errors + r.timeouts;
+  const ratio = (r: autocannon.Result) => Number((r.requests.average / baseline.requests.average).toFixed(3));
   report('ingest', {
     connections,
     seconds,
     bare_per_s: Math.round(baseline.requests.average),
     bare_p99_ms: baseline.latency.p99,
-    hub_per_s: Math.round(calls.requests.average),
-    hub_p50_ms: calls.latency.p50,
-    hub_p99_ms: calls.latency.p99,
-    ratio: Number((calls.requests.average / baseline.requests.average).toFixed(3)),
-    errors: errors(baseline) + errors(calls),
+    // the hub as `pnpm start` runs it: the in-process worker delivers while the hub ingests
+    hub_per_s: Math.round(deployed.result.requests.average),
+    hub_p50_ms: deployed.result.latency.p50,
+    hub_p99_ms: deployed.result.latency.p99,
+    ratio: ratio(deployed.result),
+    hub_delivered: deployed.delivered,
+    // HUB_WORKER=0: the API server of the split deployment, ingesting only
+    api_per_s: Math.round(apiOnly.result.requests.average),
+    api_p50_ms: apiOnly.result.latency.p50,
+    api_p99_ms: apiOnly.result.latency.p99,
+    api_ratio: ratio(apiOnly.result),
+    errors: errors(baseline) + errors(deployed.result) + errors(apiOnly.result),
   });
 } finally {
   bare.kill();
-  await hub.stop();
-  await zap.close();
-  await removeData(data.dataDir);
 }

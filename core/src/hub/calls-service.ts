@@ -31,7 +31,7 @@ export async function ingestCall(
   const existing = await hub.repos.calls.find(tenantId, agentId, data.call_id);
   const receivedAt = existing?.receivedAt ?? new Date().toISOString();
   const callData = existing?.data ?? data;
-  const integrations = (await hub.repos.integrations.list(tenantId, agentId)).filter((i) => {
+  const integrations = (await hub.repos.integrations.listShared(tenantId, agentId)).filter((i) => {
     const connector = hub.registry.get(i.type);
     // A connector with no sync steps (a voice provider such as Retell) gets no job to show as a sync.
     return i.status !== 'disabled' && i.createdAt <= receivedAt && connector !== undefined && stepPlan(connector.manifest).length > 0;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** An encrypted value as stored: key id, IV, auth tag and ciphertext, all base64. */
 export interface Sealed {
@@ -48,7 +48,7 @@ export function keyId(key: Buffer): string {
 
 /** Hashes a high-entropy secret (tenant API keys, webhook secrets) for storage and lookup. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Compares two strings in constant time (for secrets and signatures). */

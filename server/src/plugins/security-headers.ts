@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 type Directives = Record<string, string[]>;
@@ -44,7 +46,27 @@ export const CSP_BY_PREFIX: Array<{ prefix: string; directives: Directives }> = 
 // The hub often runs on plain http on a private network; upgrading its requests to https would break it.
 const common = { contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP }, strictTransportSecurity: false } as const;
 
-/** Security headers (@fastify/helmet) on every answer, with a CSP chosen by route prefix. */
+/**
+ * The headers helmet sets for `options`, computed once: with no nonce they are the same on every answer,
+ * and building them per request (what @fastify/helmet does) parses the whole policy again each time.
+ */
+export function staticHelmetHeaders(options: Parameters<typeof helmet>[0]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string | number) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return headers;
+}
+
+/**
+ * Security headers on every answer, with a CSP chosen by route prefix. Routes with a policy of their
+ * own (the /docs prefix, the console page with its per-answer nonce) go through @fastify/helmet; every
+ * other answer gets the default policy's headers, computed once.
+ */
 export const securityHeadersPlugin = fp(
   async (app: FastifyInstance) => {
     // Runs before helmet's own onRoute hook, which turns `routeOptions.helmet` into the route's policy.
@@ -53,7 +75,12 @@ export const securityHeadersPlugin = fp(
       if (match && route.helmet === undefined)
         route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: match.directives } };
     });
-    await app.register(helmet, { global: true, ...common });
+    await app.register(fastifyHelmet, { global: false, ...common });
+    const headers = staticHelmetHeaders(common);
+    app.addHook('onRequest', (request, reply, done) => {
+      if ((request.routeOptions.config as { helmet?: unknown }).helmet === undefined) reply.headers(headers);
+      done();
+    });
   },
   { name: 'hub-security-headers' },
 );

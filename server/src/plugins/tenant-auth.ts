@@ -28,9 +28,9 @@ export const tenantAuthPlugin = fp(
         throw new HubError('HUB_ERR_UNAUTHORIZED', 'send the tenant API key as "Authorization: Bearer <apiKey>"', {
           field: 'headers.authorization',
         });
-      const tenant = await app.hub.repos.tenants.byApiKey(match[1]);
-      if (!tenant) throw new HubError('HUB_ERR_UNAUTHORIZED', 'the API key is not valid', { field: 'headers.authorization' });
-      request.tenantId = tenant._id;
+      const tenantId = await app.hub.repos.tenants.tenantIdOfKey(match[1]);
+      if (!tenantId) throw new HubError('HUB_ERR_UNAUTHORIZED', 'the API key is not valid', { field: 'headers.authorization' });
+      request.tenantId = tenantId;
     });
   },
   { name: 'hub-tenant-auth', dependencies: ['hub-services'] },

@@ -4,16 +4,26 @@ import type { Keyring } from '../../security/crypto.js';
 import type { Credentials } from '../../auth/types.js';
 import { notFound } from '../../errors/hub-error.js';
 import type { IntegrationDoc, IntegrationStatus } from './documents.js';
+import { ReadCache } from '../read-cache.js';
 
 /** What a new integration is made of. */
 export type NewIntegration = Omit<IntegrationDoc, '_id' | 'createdAt' | 'updatedAt' | 'credentials'> & { credentials?: Credentials };
 
 /** Integrations, always scoped by tenant; credentials sealed with the keyring. */
 export class IntegrationRepo {
+  readonly col: DocCollection<IntegrationDoc>;
+  /** each agent's integrations, when this process is the store's only writer */
+  private readonly byAgent?: ReadCache<IntegrationDoc, readonly IntegrationDoc[]>;
+
+  /** `cacheReads`: only when no other process writes the store (the embedded engine). */
   constructor(
-    readonly col: DocCollection<IntegrationDoc>,
+    col: DocCollection<IntegrationDoc>,
     private readonly keyring: Keyring,
-  ) {}
+    options: { cacheReads?: boolean } = {},
+  ) {
+    this.byAgent = options.cacheReads ? new ReadCache(col) : undefined;
+    this.col = this.byAgent?.collection ?? col;
+  }
 
   /** Creates the indexes this repository relies on. */
   async ensureIndexes(): Promise<void> {
@@ -63,6 +73,15 @@ export class IntegrationRepo {
   /** Every integration of an agent. */
   async list(tenantId: string, agentId: string): Promise<IntegrationDoc[]> {
     return this.col.find({ tenantId, agentId }, { sort: { createdAt: 1 } }).toArray();
+  }
+
+  /**
+   * Every integration of an agent, as `list` answers, for the sync endpoint (every call asks): where the
+   * repository may cache, from memory until an integration is written, and then frozen and shared.
+   */
+  async listShared(tenantId: string, agentId: string): Promise<readonly IntegrationDoc[]> {
+    const load = () => this.list(tenantId, agentId);
+    return this.byAgent ? this.byAgent.get(JSON.stringify([tenantId, agentId]), load) : load();
   }
 
   /** How many integrations each agent of a tenant has. */

@@ -2,10 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { DocCollection } from '../types.js';
 import { hashSecret, randomToken } from '../../security/crypto.js';
 import type { TenantDoc } from './documents.js';
+import { ReadCache } from '../read-cache.js';
 
 /** Tenants and their API keys (stored as SHA-256 hashes: keys are random, so no slow hash is needed). */
 export class TenantRepo {
-  constructor(readonly col: DocCollection<TenantDoc>) {}
+  readonly col: DocCollection<TenantDoc>;
+  /** tenant ids by API key hash, when this process is the store's only writer */
+  private readonly byKeyHash?: ReadCache<TenantDoc, string | null>;
+
+  /** `cacheReads`: only when no other process writes the store (the embedded engine). */
+  constructor(col: DocCollection<TenantDoc>, options: { cacheReads?: boolean } = {}) {
+    this.byKeyHash = options.cacheReads ? new ReadCache(col) : undefined;
+    this.col = this.byKeyHash?.collection ?? col;
+  }
 
   /** Creates the indexes this repository relies on. */
   async ensureIndexes(): Promise<void> {
@@ -28,5 +37,15 @@ export class TenantRepo {
   /** The tenant an API key belongs to, if any. */
   async byApiKey(apiKey: string): Promise<TenantDoc | null> {
     return this.col.findOne({ apiKeyHash: hashSecret(apiKey) });
+  }
+
+  /**
+   * The id of the tenant an API key belongs to, or null: what every authenticated request asks, so
+   * answered from memory where the repository may cache (keyed by the hash; unknown keys are not kept).
+   */
+  async tenantIdOfKey(apiKey: string): Promise<string | null> {
+    const apiKeyHash = hashSecret(apiKey);
+    const load = async () => (await this.col.findOne({ apiKeyHash }, { projection: { _id: 1 } }))?._id ?? null;
+    return this.byKeyHash ? this.byKeyHash.get(apiKeyHash, load) : load();
   }
 }
