@@ -133,7 +133,8 @@ describe('planted secrets appear in no log line, no answer and no data file', ()
         `and ${files.length} data files (${(bytes / 1024).toFixed(0)} KB): ${hits.length} found`,
     );
     expect(hits).toEqual([]);
-    expect(hub.logs.length).toBeGreaterThan(50);
+    // Every answered request left its log line (one each), so the scan saw what each request logged.
+    expect(hub.logs.filter((line) => line.includes('"request completed"')).length).toBeGreaterThanOrEqual(answers.length);
     // The scan reads what is stored as text: a call id the hub stored is found the same way.
     expect(data.some(({ text }) => text.includes('planted_fail'))).toBe(true);
   });
