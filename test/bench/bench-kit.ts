@@ -111,6 +111,12 @@ export function report(name: string, figures: Record<string, number | string>): 
   console.log(`BENCH ${name} ${JSON.stringify(figures)}`);
 }
 
+/** CPU time (user + system) process `pid` has used, in ms (from /proc, in clock ticks of 10 ms). */
+export async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 /** Removes a bench data folder. */
 export function removeData(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startZapierSim } from '@hub/connector-zapier/sim';
 import { ROOT } from '../helpers/hub.js';
-import { benchCall, benchData, connectHooks, removeData, report, startBenchHub } from './bench-kit.js';
+import { benchCall, benchData, connectHooks, cpuMs, removeData, report, startBenchHub } from './bench-kit.js';
 
 const hooks = Number(process.env.BENCH_HOOKS ?? 40);
 const calls = Number(process.env.BENCH_CALLS ?? 250);
@@ -107,13 +107,6 @@ try {
 } finally {
   await zap.close();
   await removeData(data.dataDir);
-}
-
-// CPU time (user + system) the process has used, in ms.
-async function cpuMs(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 // The baseline in its own process, as the hub is: the same payloads POSTed 16 at a time with Node's fetch.

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startZapierSim } from '@hub/connector-zapier/sim';
 import { ROOT } from '../helpers/hub.js';
-import { benchCall, benchData, connectHooks, removeData, report, startBenchHub } from './bench-kit.js';
+import { benchCall, benchData, connectHooks, cpuMs, removeData, report, startBenchHub } from './bench-kit.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -36,16 +36,23 @@ function run(url: string, headers: Record<string, string>): Promise<autocannon.R
   });
 }
 
+/** A run against process `pid`, with the CPU time that process spent on each answered request (us). */
+async function measure(pid: number, url: string, headers: Record<string, string>): Promise<{ result: autocannon.Result; cpuUs: number }> {
+  const before = await cpuMs(pid);
+  const result = await run(url, headers);
+  return { result, cpuUs: Math.round((((await cpuMs(pid)) - before) * 1000) / Math.max(1, result.requests.total)) };
+}
+
 /** One hub on a fresh data folder with one Zapier hook, measured; `delivered` counts what reached the hook meanwhile. */
-async function measureHub(hubEnv: Record<string, string>): Promise<{ result: autocannon.Result; delivered: number }> {
+async function measureHub(hubEnv: Record<string, string>): Promise<{ result: autocannon.Result; cpuUs: number; delivered: number }> {
   const zap = await startZapierSim({ perSecond: 1_000_000 });
   const data = await benchData();
   const hub = await startBenchHub(data, { ...budget, ...hubEnv }, profile);
   try {
     await connectHooks(hub, 'agent_bench', zap.url, 1);
     const before = zap.caught().length;
-    const result = await run(`${hub.url}/api/agents/agent_bench/calls`, { authorization: `Bearer ${data.apiKey}` });
-    return { result, delivered: zap.caught().length - before };
+    const measured = await measure(hub.pid, `${hub.url}/api/agents/agent_bench/calls`, { authorization: `Bearer ${data.apiKey}` });
+    return { ...measured, delivered: zap.caught().length - before };
   } finally {
     await hub.stop();
     await zap.close();
@@ -58,7 +65,7 @@ const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/
 });
 const bareUrl = await new Promise<string>((resolve) => bare.stdout!.once('data', (d) => resolve(String(d).trim())));
 try {
-  const baseline = await run(`${bareUrl}/echo`, {});
+  const { result: baseline, cpuUs: bareCpuUs } = await measure(bare.pid!, `${bareUrl}/echo`, {});
   bare.kill();
   const deployed = await measureHub({});
   const apiOnly = await measureHub({ HUB_WORKER: '0' });
@@ -69,11 +76,14 @@ try {
     seconds,
     bare_per_s: Math.round(baseline.requests.average),
     bare_p99_ms: baseline.latency.p99,
+    // CPU time of the server process per answered request (less moved by a busy box than the rates)
+    bare_cpu_us: bareCpuUs,
     // the hub as `pnpm start` runs it: the in-process worker delivers while the hub ingests
     hub_per_s: Math.round(deployed.result.requests.average),
     hub_p50_ms: deployed.result.latency.p50,
     hub_p99_ms: deployed.result.latency.p99,
     ratio: ratio(deployed.result),
+    hub_cpu_us: deployed.cpuUs,
     // jobs the in-process worker delivered during the measurement, and the hook's budget it had
     hub_delivered: deployed.delivered,
     hook_rate: hookRate,
@@ -82,6 +92,7 @@ try {
     api_p50_ms: apiOnly.result.latency.p50,
     api_p99_ms: apiOnly.result.latency.p99,
     api_ratio: ratio(apiOnly.result),
+    api_cpu_us: apiOnly.cpuUs,
     errors: errors(baseline) + errors(deployed.result) + errors(apiOnly.result),
   });
 } finally {

@@ -35,13 +35,13 @@ const ok = (met: boolean) => (met ? 'met' : 'NOT met');
 const rows: Array<[string, string, string, string]> = [
   [
     'ingest POST /calls vs bare Fastify',
-    `${n(ingest.hub_per_s)} vs ${n(ingest.bare_per_s)} req/s = ${ingest.ratio}; p99 ${ingest.hub_p99_ms} vs ${ingest.bare_p99_ms} ms; ${n(ingest.hub_delivered)} delivered meanwhile`,
+    `${n(ingest.hub_per_s)} vs ${n(ingest.bare_per_s)} req/s = ${ingest.ratio}; p99 ${ingest.hub_p99_ms} vs ${ingest.bare_p99_ms} ms; ${n(ingest.hub_cpu_us)} vs ${n(ingest.bare_cpu_us)} us CPU each; ${n(ingest.hub_delivered)} delivered meanwhile`,
     `>= 0.4, p99 <= 3x bare + 5 ms: ${ok(ingest.ratio >= 0.4 && ingest.hub_p99_ms <= 3 * ingest.bare_p99_ms + 5)}`,
     command('ingest'),
   ],
   [
     'ingest with HUB_WORKER=0 (API server only)',
-    `${n(ingest.api_per_s)} vs ${n(ingest.bare_per_s)} req/s = ${ingest.api_ratio}; p99 ${ingest.api_p99_ms} vs ${ingest.bare_p99_ms} ms`,
+    `${n(ingest.api_per_s)} vs ${n(ingest.bare_per_s)} req/s = ${ingest.api_ratio}; p99 ${ingest.api_p99_ms} vs ${ingest.bare_p99_ms} ms; ${n(ingest.api_cpu_us)} vs ${n(ingest.bare_cpu_us)} us CPU each`,
     `>= 0.4, p99 <= 3x bare + 5 ms: ${ok(ingest.api_ratio >= 0.4 && ingest.api_p99_ms <= 3 * ingest.bare_p99_ms + 5)}`,
     command('ingest'),
   ],
