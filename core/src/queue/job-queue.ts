@@ -194,9 +194,10 @@ export class JobQueue {
    * write to a CRM, so a worker whose job was claimed again elsewhere stops before writing twice.
    */
   async fence(jobId: string, lease: string): Promise<void> {
+    // No projection: the embedded engine answers a projected find through mingo (about 0.3 ms), a plain one natively.
     const held = this.fenced
       ? await this.fenced.holds(jobId, lease)
-      : (await this.col.findOne({ _id: jobId, leaseToken: lease, status: 'running' }, { projection: { _id: 1 } })) !== null;
+      : (await this.col.findOne({ _id: jobId, leaseToken: lease, status: 'running' })) !== null;
     if (!held) throw leaseLost(jobId);
   }
 

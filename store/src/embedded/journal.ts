@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import {
   fsyncDir,
@@ -35,7 +36,8 @@ interface Waiter {
 
 /**
  * The write-ahead journal: an append-only log of JSON lines plus a snapshot. Appends wait for
- * write + fdatasync; appends made while a sync is running share the next one (group commit).
+ * write + fdatasync (one O_DSYNC write where the platform has it); appends made while a sync is running
+ * share the next one (group commit).
  */
 export class Journal {
   private pending: string[] = [];
@@ -70,7 +72,7 @@ export class Journal {
       bytes += r.bytes;
     }
     const gen = gens.at(-1) ?? snapshotGen;
-    const fh = await open(logPath(dir, gen), 'a');
+    const fh = await openLog(logPath(dir, gen));
     await fsyncDir(dir);
     const journal = new Journal(dir, fh, gen, target, limits);
     journal.records = records;
@@ -130,8 +132,7 @@ export class Journal {
     this.pending = [];
     this.waiters = [];
     try {
-      await this.fh.appendFile(data);
-      await this.fh.datasync();
+      await appendDurably(this.fh, Buffer.from(data));
     } catch (err) {
       // Memory already holds these writes but the disk may not: stop accepting writes rather than diverge silently.
       this.failure ??= err;
@@ -153,7 +154,7 @@ export class Journal {
     this.rotateRequested = false;
     if (this.compacting !== null) return;
     const next = this.gen + 1;
-    const fh = await open(logPath(this.dir, next), 'a');
+    const fh = await openLog(logPath(this.dir, next));
     await fsyncDir(this.dir);
     const old = this.fh;
     this.fh = fh;
@@ -187,4 +188,19 @@ export class Journal {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
+}
+
+// O_DSYNC: a write returns once its data is on disk, as a write followed by fdatasync would, in one
+// system call (one trip through libuv's thread pool instead of two) on the path of every acknowledged write.
+const DSYNC = constants.O_DSYNC;
+
+/** Opens a log for appending; with O_DSYNC where the platform has it. */
+function openLog(path: string): Promise<FileHandle> {
+  return DSYNC === undefined ? open(path, 'a') : open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | DSYNC, 0o666);
+}
+
+/** Appends all of `data` and returns once it is on disk. */
+async function appendDurably(fh: FileHandle, data: Buffer): Promise<void> {
+  for (let at = 0; at < data.length;) at += (await fh.write(data, at, data.length - at)).bytesWritten;
+  if (DSYNC === undefined) await fh.datasync();
 }
