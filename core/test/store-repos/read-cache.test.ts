@@ -70,6 +70,23 @@ describe.each(testEngines())('cached request reads on $name', (target) => {
     },
   );
 
+  it('stays bounded: past its size it starts over, and answers the same', async () => {
+    const opened = await target.open();
+    try {
+      const cache = new ReadCache<Doc, Doc | null>(opened.engine.collection('things'), 2);
+      for (const id of ['a', 'b', 'c']) await cache.collection.insertOne({ _id: id, v: id });
+      let loads = 0;
+      const get = (id: string) => cache.get(id, () => (loads++, cache.collection.findOne({ _id: id })));
+      for (const id of ['a', 'b', 'a', 'b']) expect((await get(id))?.v).toBe(id);
+      expect(loads).toBe(2);
+      expect((await get('c'))?.v).toBe('c');
+      expect((await get('a'))?.v).toBe('a');
+      expect(loads).toBe(4);
+    } finally {
+      await opened.dispose();
+    }
+  });
+
   it('does not keep a read that overlapped a write', async () => {
     const opened = await target.open();
     try {

@@ -21,7 +21,8 @@ export class IntegrationRepo {
     private readonly keyring: Keyring,
     options: { cacheReads?: boolean } = {},
   ) {
-    this.byAgent = options.cacheReads ? new ReadCache(col) : undefined;
+    // Whole docs per agent: bounded to the agents calling most, well below what the store itself holds.
+    this.byAgent = options.cacheReads ? new ReadCache(col, 1_000) : undefined;
     this.col = this.byAgent?.collection ?? col;
   }
 
