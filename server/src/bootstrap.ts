@@ -73,7 +73,7 @@ export async function bootstrap(settings: Settings, logger: Logger, extras: Boot
 /** Opens the store; an unreachable MONGODB_URL or a data folder in use becomes one line naming the setting. */
 async function openStoreOrExplain(settings: Settings) {
   try {
-    return await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir });
+    return await openStore({ mongodbUrl: settings.mongodbUrl, dataDir: settings.dataDir, coldDocs: settings.storeColdDocs });
   } catch (err) {
     // A second hub on the same data folder: the lock's message says what to do, a stack trace would bury it.
     if (err instanceof DataDirInUseError) throw new SettingsError(`HUB_DATA_DIR: ${err.message}`, { cause: err });

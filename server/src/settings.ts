@@ -16,6 +16,7 @@ const EnvSchema = Type.Object({
   ),
   HUB_CONNECTOR_OVERRIDES: Type.Optional(Type.String()),
   HUB_WORKER: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('')])),
+  HUB_STORE_COLD_DOCS: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('')])),
   HUB_WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })),
   HUB_RETRY_BASE_MS: Type.Optional(Type.String({ pattern: '^\\d+$' })),
   HUB_RETENTION_DAYS: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,3}$', description: 'days, 1 to 9999' })),
@@ -34,6 +35,8 @@ export interface Settings {
   port: number;
   host: string;
   dataDir: string;
+  /** the embedded store reads snapshot docs back from disk instead of holding them (HUB_STORE_COLD_DOCS=1) */
+  storeColdDocs: boolean;
   mongodbUrl?: string;
   secretKey?: string;
   publicUrl: string;
@@ -98,6 +101,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port,
     host,
     dataDir: e.HUB_DATA_DIR ?? './data',
+    storeColdDocs: e.HUB_STORE_COLD_DOCS === '1',
     mongodbUrl: e.MONGODB_URL || undefined,
     secretKey: e.HUB_SECRET_KEY || undefined,
     publicUrl: (e.HUB_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),

@@ -6,12 +6,14 @@ import type { StoreEngine } from '@hub/core';
 export interface OpenStoreOptions {
   mongodbUrl?: string;
   dataDir: string;
+  /** The embedded engine reads snapshot docs back from disk instead of holding them (see EmbeddedEngineOptions.coldDocs). */
+  coldDocs?: boolean;
 }
 
 /** Opens the store the configuration asks for (MONGODB_URL wins over HUB_DATA_DIR). */
 export function openStore(options: OpenStoreOptions): Promise<StoreEngine> {
   if (options.mongodbUrl !== undefined && options.mongodbUrl !== '') return openMongoEngine(options.mongodbUrl);
-  return openEmbeddedEngine({ dir: options.dataDir });
+  return openEmbeddedEngine({ dir: options.dataDir, coldDocs: options.coldDocs });
 }
 
 /**

@@ -152,6 +152,47 @@ describe('embedded engine: compaction', () => {
   });
 });
 
+describe('embedded engine: snapshot format', () => {
+  it('records the index definitions in the snapshot: a unique index is enforced after reopen before any createIndex', async () => {
+    const engine = await openStore();
+    const c = engine.collection('keys');
+    await c.createIndex({ hash: 1 }, { unique: true });
+    await c.insertOne({ _id: 'a', hash: 'h1' });
+    await engine.compact();
+    await engine.close();
+    const again = (await openStore()).collection('keys');
+    await expect(again.insertOne({ _id: 'b', hash: 'h1' })).rejects.toMatchObject({ code: 11000 });
+    // The same definition again is a no-op; a different one under the same name is refused.
+    await expect(again.createIndex({ hash: 1 }, { unique: true })).resolves.toBe('hash_1');
+    await expect(again.createIndex({ other: 1 }, { name: 'hash_1' })).rejects.toMatchObject({ code: 85 });
+  });
+
+  it('opens a snapshot of the first version (no index definitions) and indexes when asked', async () => {
+    const lines = [{ v: 1, gen: 1 }, { c: 'keys', d: { _id: 'a', hash: 'h1' } }, { c: 'keys', d: { _id: 'b', hash: 'h2' } }, { end: 2 }];
+    await writeFile(join(tmp.dir, 'snapshot.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    for (const coldDocs of [false, true]) {
+      const engine = await openEmbeddedEngine({ dir: tmp.dir, coldDocs });
+      const c = engine.collection('keys');
+      await c.createIndex({ hash: 1 }, { unique: true });
+      expect(await c.findOne({ hash: 'h2' })).toEqual({ _id: 'b', hash: 'h2' });
+      await expect(c.insertOne({ _id: 'c', hash: 'h1' })).rejects.toMatchObject({ code: 11000 });
+      await engine.close();
+    }
+  });
+
+  it('refuses a snapshot whose cold docs lie past its end (a truncated file), naming the damage', async () => {
+    const engine = await openStore();
+    const c = engine.collection('docs');
+    for (let i = 0; i < 50; i++) await c.insertOne({ _id: `d${i}`, n: i, pad: 'x'.repeat(100) });
+    await engine.compact();
+    await engine.close();
+    const path = join(tmp.dir, 'snapshot.jsonl');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.length - 400));
+    await expect(openEmbeddedEngine({ dir: tmp.dir, coldDocs: true })).rejects.toThrow(/damaged/);
+  });
+});
+
 describe('embedded engine: one process per folder', () => {
   it('refuses a second open in the same process until the first closes', async () => {
     const first = await openStore();

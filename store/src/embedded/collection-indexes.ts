@@ -3,6 +3,7 @@ import { FieldIndex, indexedIds } from './field-index.js';
 import { OrderedIndex } from './ordered-index.js';
 import { prefilter } from './prefilter.js';
 import { UniqueIndex, type IndexSpec } from './unique-index.js';
+import type { DocTable } from './doc-table.js';
 
 /**
  * The in-memory indexes of one embedded collection: unique keys (enforced), equality buckets on each
@@ -20,29 +21,32 @@ export class CollectionIndexes {
 
   constructor(
     private readonly collection: string,
-    private readonly docs: Map<string, Doc>,
+    private readonly docs: DocTable,
   ) {}
 
-  /** Adds the structures an index definition needs, built over the current docs. */
+  /**
+   * Adds the structures an index definition needs, built over the current docs: a unique index is
+   * enforced and gets equality buckets on its first field; any other is kept in key order (sorted
+   * lookups, ranges, equality on its first fields).
+   */
   add(spec: IndexSpec): void {
+    const names = Object.keys(spec.keys);
     if (spec.unique) {
       const index = new UniqueIndex(spec, this.collection);
       index.build(this.docs.values());
       this.unique.push(index);
+      const first = names[0];
+      if (!first.includes('.') && !this.fields.has(first)) {
+        const buckets = new FieldIndex(first);
+        buckets.build(this.docs.values());
+        this.fields.set(first, buckets);
+      }
+      return;
     }
-    const names = Object.keys(spec.keys);
-    if (!spec.unique && names.length > 1 && !names.some((n) => n.includes('.'))) {
-      this.numberAll();
-      const index = new OrderedIndex(spec.keys, (id) => this.orderOf(id));
-      index.build(this.docs.values());
-      this.ordered.push(index);
-    }
-    const first = names[0];
-    if (!first.includes('.') && !this.fields.has(first)) {
-      const index = new FieldIndex(first);
-      index.build(this.docs.values());
-      this.fields.set(first, index);
-    }
+    this.numberAll();
+    const index = new OrderedIndex(spec.keys, (id) => this.orderOf(id));
+    index.build(this.docs.values());
+    this.ordered.push(index);
   }
 
   /** Throws the duplicate key error if the write would break a unique index; changes nothing. */
@@ -82,13 +86,26 @@ export class CollectionIndexes {
       if (owner !== undefined) return [this.docs.get(owner)!];
     }
     const mayMatch = prefilter(filter);
-    const ids = this.fields.size > 0 ? indexedIds(filter, this.fields) : undefined;
+    const ids = this.narrowest(filter);
     let docs: Doc[];
-    if (ids !== undefined && ids.size < this.docs.size) {
+    if (ids !== undefined) {
       docs = [...ids].map((id) => this.docs.get(id)).filter((d): d is Doc => d !== undefined);
       if (docs.length > 1) docs.sort((a, b) => this.orderOf(a._id) - this.orderOf(b._id));
     } else docs = [...this.docs.values()];
     return mayMatch === null ? docs : docs.filter(mayMatch);
+  }
+
+  // An equality bucket holds exactly the docs with one value; a range of an ordered index wins when
+  // it bounds more of the filter (two fields or more) or when no bucket applies.
+  private narrowest(filter: Filter): Iterable<string> | undefined {
+    const ids = this.fields.size > 0 ? indexedIds(filter, this.fields) : undefined;
+    let best: { ids: Iterable<string>; covered: number } | undefined;
+    for (const index of this.ordered) {
+      const range = index.range(filter);
+      if (range !== undefined && (best === undefined || range.covered > best.covered)) best = range;
+    }
+    if (best !== undefined && (ids === undefined || best.covered >= 2)) return best.ids;
+    return ids !== undefined && ids.size < this.docs.size ? ids : undefined;
   }
 
   // Docs loaded at open are numbered in Map (insertion) order the first time an order is needed;
@@ -105,6 +122,6 @@ export class CollectionIndexes {
   }
 }
 
-function* docsOf(ids: Iterable<string>, docs: Map<string, Doc>): Generator<Doc> {
+function* docsOf(ids: Iterable<string>, docs: DocTable): Generator<Doc> {
   for (const id of ids) yield docs.get(id)!;
 }

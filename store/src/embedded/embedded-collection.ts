@@ -8,6 +8,8 @@ import { compileNative } from './native-match.js';
 import { sortNative } from './native-sort.js';
 import { defaultIndexName, type IndexSpec } from './unique-index.js';
 import { CollectionIndexes } from './collection-indexes.js';
+import { DocTable, type ColdFile, type ColdRef } from './doc-table.js';
+import type { JournalRecord } from './journal-files.js';
 import { applyUpdate, checkUpdate, seedFromFilter } from './update-doc.js';
 
 /** What a collection needs from its engine: an open check and the journal. */
@@ -26,16 +28,46 @@ const ID_INDEX = '_id_';
  * Stored docs are never mutated, only replaced, which lets a snapshot capture them by reference.
  */
 export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T> {
-  /** The docs by `_id`, in insertion order (MongoDB's natural order, near enough). */
-  readonly docs = new Map<string, Doc>();
+  /** The docs by `_id`, in insertion order (MongoDB's natural order, near enough): in memory or cold in the snapshot. */
+  readonly docs: DocTable;
   private readonly specs = new Map<string, IndexSpec>();
   private readonly indexes: CollectionIndexes;
 
   constructor(
     readonly name: string,
     private readonly host: CollectionHost,
+    cold: ColdFile,
   ) {
+    this.docs = new DocTable(cold);
     this.indexes = new CollectionIndexes(name, this.docs);
+  }
+
+  /** The index definitions, as a snapshot records them. */
+  indexSpecs(): IndexSpec[] {
+    return [...this.specs.values()];
+  }
+
+  /** Defines indexes a snapshot recorded, before its docs load, so they are built as the docs are read. */
+  restoreIndexes(specs: IndexSpec[]): void {
+    for (const spec of specs) if (!this.specs.has(spec.name)) this.define(spec);
+  }
+
+  /** Loads one snapshot doc: indexed now, held as its cold reference when it has one. */
+  load(doc: Doc, ref: ColdRef | undefined): void {
+    this.indexes.apply([], [doc], []);
+    this.docs.set(doc._id, ref ?? doc);
+  }
+
+  /** Replays one journal record (already checked when it was written). */
+  replay(record: JournalRecord): void {
+    const dels = record.del ?? [];
+    const puts = record.put ?? [];
+    if (this.specs.size > 0) {
+      const before = [...dels, ...puts.map((d) => d._id)].map((id) => this.docs.get(id)).filter((d): d is Doc => d !== undefined);
+      this.indexes.apply(before, puts, dels);
+    }
+    for (const id of dels) this.docs.delete(id);
+    for (const doc of puts) this.docs.set(doc._id, doc);
   }
 
   async insertOne(doc: T): Promise<{ acknowledged: true; insertedId: string }> {
@@ -142,9 +174,13 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
         code: 85,
       });
     }
-    this.indexes.add(spec);
-    this.specs.set(name, spec);
+    this.define(spec);
     return name;
+  }
+
+  private define(spec: IndexSpec): void {
+    this.indexes.add(spec);
+    this.specs.set(spec.name, spec);
   }
 
   /** Matching stored docs (not copies), sorted, skipped, limited and projected as asked. */

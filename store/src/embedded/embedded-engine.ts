@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Doc, DocCollection, StoreEngine } from '@hub/core';
 import { EmbeddedCollection, type CollectionHost } from './embedded-collection.js';
-import type { JournalRecord, SnapshotSource } from './journal-files.js';
+import { ColdFile, coldRef } from './doc-table.js';
+import type { JournalRecord, SnapshotSource, WrittenSnapshot } from './journal-files.js';
 import { Journal } from './journal.js';
 import { acquireDirLock, type DirLock } from './lock.js';
 
@@ -14,17 +15,28 @@ export interface EmbeddedEngineOptions {
   compactAfterRecords?: number;
   /** Compact once the log holds this many bytes since the last snapshot (default 64 MiB). */
   compactAfterBytes?: number;
+  /**
+   * Read docs a snapshot holds back from the snapshot file when they are used, instead of keeping
+   * them in memory (default false): memory then holds the indexes and the docs written since the
+   * last snapshot, and each doc an unindexed query touches costs a read and a parse (HUB_STORE_COLD_DOCS).
+   */
+  coldDocs?: boolean;
   /** Told about failed background compactions, which lose nothing but leave the log growing (default: process warning). */
   onBackgroundError?: (err: unknown) => void;
 }
 
-/** The embedded engine: collections in memory, made durable by a write-ahead journal in one folder. */
+/**
+ * The embedded engine: collections indexed in memory, made durable by a write-ahead journal in one
+ * folder. Docs written since the last snapshot are held in memory; the others are read back from the
+ * snapshot file when used, so memory grows with the indexes, not with the docs' bodies.
+ */
 export class EmbeddedEngine implements StoreEngine {
   readonly kind = 'embedded' as const;
   readonly atomicUpdates = true;
   readonly orderedWrites = true;
   private readonly collections = new Map<string, EmbeddedCollection>();
   private journal: Journal | null = null;
+  private readonly cold = new ColdFile();
   private closed = false;
   private readonly host: CollectionHost = {
     assertOpen: () => {
@@ -37,6 +49,7 @@ export class EmbeddedEngine implements StoreEngine {
     /** The absolute data folder. */
     readonly dir: string,
     private readonly lock: DirLock,
+    private readonly coldDocs: boolean,
   ) {}
 
   /** Opens the folder: takes its lock, loads the snapshot, replays the log. */
@@ -44,19 +57,25 @@ export class EmbeddedEngine implements StoreEngine {
     const dir = resolve(options.dir);
     await mkdir(dir, { recursive: true });
     const lock = await acquireDirLock(dir);
-    const engine = new EmbeddedEngine(dir, lock);
+    const engine = new EmbeddedEngine(dir, lock, options.coldDocs === true);
     try {
       engine.journal = await Journal.open(
         dir,
         {
-          loadDoc: (c, doc) => engine.coll(c).docs.set(doc._id, doc),
-          applyRecord: (r) => engine.replay(r),
+          loadHeader: (header) => {
+            for (const [c, specs] of Object.entries(header.indexes)) engine.coll(c).restoreIndexes(specs);
+          },
+          loadDoc: (c, doc, offset, length) => engine.coll(c).load(doc, engine.coldDocs ? coldRef(offset, length) : undefined),
+          attach: (fh) => engine.attach(fh),
+          applyRecord: (r) => engine.coll(r.c).replay(r),
           capture: () => engine.capture(),
+          adopt: (source, written) => engine.adopt(source, written),
           onBackgroundError: options.onBackgroundError ?? warn,
         },
         { records: options.compactAfterRecords ?? 10_000, bytes: options.compactAfterBytes ?? 64 * 1024 * 1024 },
       );
     } catch (err) {
+      await engine.cold.replace(null)?.close();
       await lock.release();
       throw err;
     }
@@ -91,6 +110,7 @@ export class EmbeddedEngine implements StoreEngine {
     this.closed = true;
     try {
       await this.journal?.close();
+      await this.cold.replace(null)?.close();
     } finally {
       await this.lock.release();
     }
@@ -99,7 +119,7 @@ export class EmbeddedEngine implements StoreEngine {
   private coll(name: string): EmbeddedCollection {
     let coll = this.collections.get(name);
     if (coll === undefined) {
-      coll = new EmbeddedCollection(name, this.host);
+      coll = new EmbeddedCollection(name, this.host, this.cold);
       this.collections.set(name, coll);
     }
     return coll;
@@ -116,15 +136,34 @@ export class EmbeddedEngine implements StoreEngine {
     return this.journal.append(`${record}}`);
   }
 
-  private replay(record: JournalRecord): void {
-    const docs = this.coll(record.c).docs;
-    for (const id of record.del ?? []) docs.delete(id);
-    for (const doc of record.put ?? []) docs.set(doc._id, doc);
+  private capture(): SnapshotSource {
+    // Docs are replaced, never mutated, and cold ones stay readable until adopt(), so copying what
+    // the tables hold is a consistent snapshot.
+    const collections = [...this.collections].map(([name, coll]) => ({ name, indexes: coll.indexSpecs(), ...coll.docs.rawEntries() }));
+    return { collections, readCold: (ref) => this.cold.readText(ref) };
   }
 
-  private capture(): SnapshotSource {
-    // Docs are replaced, never mutated, so copying the references is a consistent snapshot.
-    return [...this.collections].map(([name, coll]) => [name, [...coll.docs.values()]] as [string, Doc[]]);
+  private attach(fh: FileHandle | null): void {
+    if (this.coldDocs) this.cold.replace(fh);
+    else void fh?.close();
+  }
+
+  // Synchronous, so no read sees a reference into the new file before the switch or into the old one after.
+  private adopt(source: SnapshotSource, written: WrittenSnapshot): void {
+    if (!this.coldDocs) {
+      void written.fh.close().catch(() => undefined);
+      return;
+    }
+    source.collections.forEach(({ name, ids, values }, c) => {
+      const docs = this.coll(name).docs;
+      const refs = written.refs[c];
+      for (let i = 0; i < ids.length; i++) {
+        // A doc rewritten or deleted since the capture keeps what it has now.
+        if (!Number.isNaN(refs[i]) && docs.raw(ids[i]) === values[i]) docs.set(ids[i], refs[i]);
+      }
+    });
+    const old = this.cold.replace(written.fh);
+    void old?.close().catch(() => undefined);
   }
 }
 

@@ -3,6 +3,10 @@ import type { Doc, Filter } from '@hub/core';
 type Primitive = string | number | boolean;
 const EMPTY: ReadonlySet<string> = new Set();
 
+// A bucket of one id is the id itself: most values of a field with many distinct values (a time, a
+// key) are held by one doc, and a Set per doc would cost more than the doc's other index entries.
+type Bucket = string | Set<string>;
+
 /**
  * Equality buckets on one top-level field: value → ids. Every index a repository creates gets one
  * on its first key, so lookups by tenant, call id, status or key hash stop scanning the whole
@@ -11,7 +15,8 @@ const EMPTY: ReadonlySet<string> = new Set();
  * because MongoDB would match its elements.
  */
 export class FieldIndex {
-  private readonly buckets = new Map<string, Set<string>>();
+  // Keyed by the value itself: a Map keeps "1", 1 and true apart, as MongoDB's equality does.
+  private readonly buckets = new Map<Primitive, Bucket>();
   private sawArray = false;
 
   constructor(readonly field: string) {}
@@ -30,35 +35,43 @@ export class FieldIndex {
   /** The ids that can match a condition on this field, or undefined when this index cannot tell. */
   idsFor(cond: unknown): ReadonlySet<string> | undefined {
     if (this.sawArray) return undefined;
-    if (isPrimitive(cond)) return this.buckets.get(keyOf(cond)) ?? EMPTY;
+    if (isPrimitive(cond)) return this.idsOf(cond);
     if (typeof cond !== 'object' || cond === null || Array.isArray(cond)) return undefined;
     const ops = Object.keys(cond);
     const list = (cond as { $in?: unknown; $eq?: unknown }).$in;
     const eq = (cond as { $eq?: unknown }).$eq;
-    if (ops.length === 1 && ops[0] === '$eq' && isPrimitive(eq)) return this.buckets.get(keyOf(eq)) ?? EMPTY;
+    if (ops.length === 1 && ops[0] === '$eq' && isPrimitive(eq)) return this.idsOf(eq);
     if (ops.length !== 1 || !Array.isArray(list) || !list.every(isPrimitive)) return undefined;
     const out = new Set<string>();
-    for (const v of list) for (const id of this.buckets.get(keyOf(v)) ?? EMPTY) out.add(id);
+    for (const v of list) for (const id of this.idsOf(v)) out.add(id);
     return out;
+  }
+
+  private idsOf(value: Primitive): ReadonlySet<string> {
+    const bucket = this.buckets.get(value);
+    return bucket === undefined ? EMPTY : typeof bucket === 'string' ? new Set([bucket]) : bucket;
   }
 
   private add(doc: Doc): void {
     const v = doc[this.field];
     if (Array.isArray(v)) this.sawArray = true;
     if (!isPrimitive(v)) return;
-    const k = keyOf(v);
-    let bucket = this.buckets.get(k);
-    if (!bucket) this.buckets.set(k, (bucket = new Set()));
-    bucket.add(doc._id);
+    const bucket = this.buckets.get(v);
+    if (bucket === undefined) this.buckets.set(v, doc._id);
+    else if (typeof bucket === 'string') {
+      if (bucket !== doc._id) this.buckets.set(v, new Set([bucket, doc._id]));
+    } else bucket.add(doc._id);
   }
 
   private remove(doc: Doc): void {
     const v = doc[this.field];
     if (!isPrimitive(v)) return;
-    const k = keyOf(v);
-    const bucket = this.buckets.get(k);
-    bucket?.delete(doc._id);
-    if (bucket?.size === 0) this.buckets.delete(k);
+    const bucket = this.buckets.get(v);
+    if (bucket === doc._id) this.buckets.delete(v);
+    else if (typeof bucket === 'object') {
+      bucket.delete(doc._id);
+      if (bucket.size === 1) this.buckets.set(v, bucket.values().next().value as string);
+    }
   }
 }
 
@@ -84,10 +97,6 @@ export function indexedIds(filter: Filter, indexes: ReadonlyMap<string, FieldInd
     } else if (!key.startsWith('$')) consider(indexes.get(key)?.idsFor(cond));
   }
   return best;
-}
-
-function keyOf(v: Primitive): string {
-  return `${typeof v}:${String(v)}`;
 }
 
 function isPrimitive(value: unknown): value is Primitive {

@@ -10,7 +10,9 @@ import {
   snapshotSize,
   writeSnapshot,
   type JournalRecord,
+  type SnapshotHeader,
   type SnapshotSource,
+  type WrittenSnapshot,
 } from './journal-files.js';
 import type { Doc } from '@hub/core';
 
@@ -22,10 +24,16 @@ export interface CompactionThresholds {
 
 /** How the journal reaches the store: it replays into it on open and captures it for snapshots. */
 export interface JournalTarget {
-  loadDoc(c: string, doc: Doc): void;
+  loadHeader(header: SnapshotHeader): void;
+  /** A snapshot doc, with where its JSON lies in the snapshot file. */
+  loadDoc(c: string, doc: Doc, offset: number, length: number): void;
+  /** The snapshot file just loaded (null without one), before any log record is replayed. */
+  attach(fh: FileHandle | null): void;
   applyRecord(record: JournalRecord): void;
   /** Must return a consistent copy taken synchronously: snapshot writing awaits between docs. */
   capture(): SnapshotSource;
+  /** A snapshot of `source` is in place: docs unchanged since the capture can be read from it from now on. */
+  adopt(source: SnapshotSource, written: WrittenSnapshot): void;
   onBackgroundError(err: unknown): void;
 }
 
@@ -61,7 +69,13 @@ export class Journal {
 
   /** Loads snapshot and logs into `target`, then compacts first if the logs are already large. */
   static async open(dir: string, target: JournalTarget, limits: CompactionThresholds): Promise<Journal> {
-    const snapshotGen = await readSnapshot(dir, (c, doc) => target.loadDoc(c, doc));
+    const snapshot = await readSnapshot(
+      dir,
+      (header) => target.loadHeader(header),
+      (c, doc, offset, length) => target.loadDoc(c, doc, offset, length),
+    );
+    target.attach(snapshot.fh);
+    const snapshotGen = snapshot.gen;
     // Older logs are leftovers of a compaction that renamed its snapshot but died before deleting them.
     const gens = (await listLogGens(dir)).filter((g) => g >= snapshotGen);
     let records = 0;
@@ -170,7 +184,9 @@ export class Journal {
   private async writeSnapshot(gen: number, state: SnapshotSource, old: FileHandle): Promise<void> {
     try {
       await old.close();
-      this.snapshotBytes = await writeSnapshot(this.dir, gen, state);
+      const written = await writeSnapshot(this.dir, gen, state);
+      this.target.adopt(state, written);
+      this.snapshotBytes = written.size;
       await removeLogsBefore(this.dir, gen);
     } catch (err) {
       // The old logs stay until a snapshot covers them, so a failed compaction loses nothing.

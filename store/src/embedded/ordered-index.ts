@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Doc } from '@hub/core';
-import { compareValues, isIndexable, planScan, type ScanPlan } from './ordered-scan.js';
+import { compareValues, isIndexable, planRange, planScan, type ScanPlan } from './ordered-scan.js';
 
 /** An index key: the indexed values (a missing field as null), then the doc's insertion number. */
 export type OrderedKey = unknown[];
@@ -53,7 +53,7 @@ export class OrderedIndex {
       if (prev !== undefined && next !== undefined && this.compareFrom(prev, next, 0) === 0) old.delete(doc._id);
       else moved.push(doc);
     }
-    for (const key of old.values()) if (key !== undefined) this.tree.delete(key);
+    for (const key of old.values()) if (key !== undefined && key[0] !== null) this.tree.delete(key);
     for (const doc of moved) this.add(doc);
   }
 
@@ -64,8 +64,19 @@ export class OrderedIndex {
   lookup(filter: Record<string, unknown>, sort: Record<string, 1 | -1>): Iterable<string> | undefined {
     if (this.unusable) return undefined;
     const plans = planScan(filter, sort, this.fields, this.dirs);
-    if (plans === undefined) return undefined;
+    // Docs without the first field are not in the index, so only a range within that field can answer.
+    if (plans === undefined || plans.some((p) => p.prefix.length === 0 && p.upper[0]?.pos !== 0)) return undefined;
     return plans.length === 1 ? idsOf(this.scan(plans[0])) : this.merge(plans);
+  }
+
+  /**
+   * The ids that may match `filter`, in index order, read from one range, with how many of the
+   * filter's conditions the range bounds; undefined when the index cannot narrow the lookup.
+   */
+  range(filter: Record<string, unknown>): { ids: Iterable<string>; covered: number } | undefined {
+    if (this.unusable) return undefined;
+    const { plan, covered } = planRange(filter, this.fields, this.dirs);
+    return covered === 0 ? undefined : { ids: idsOf(this.scan(plan)), covered };
   }
 
   // One range: the keys equal to the plan's prefix. A key past an upper bound on a later field
@@ -117,16 +128,18 @@ export class OrderedIndex {
     }
   }
 
+  // Sparse: a doc without the first field (or null there) is left out, so an index on a field few
+  // docs have (an import id) costs nothing for the others; lookups that would need them refuse.
   private add(doc: Doc): void {
     const key = this.keyOf(doc);
     if (key === undefined) this.unusable = true;
-    else this.tree.set(key, doc._id);
+    else if (key[0] !== null) this.tree.set(key, doc._id);
   }
 
   private keyOf(doc: Doc): OrderedKey | undefined {
     const key: OrderedKey = [];
     for (const f of this.fields) {
-      const v = doc[f] ?? null;
+      const v = pathValue(doc, f) ?? null;
       if (!isIndexable(v)) return undefined;
       key.push(v);
     }
@@ -147,6 +160,19 @@ export class OrderedIndex {
     }
     return 0;
   }
+}
+
+// The value at a dotted path; an array on the way is returned as is (not indexable: MongoDB would
+// index its elements), so the index stops answering rather than answer wrongly.
+function pathValue(doc: Doc, path: string): unknown {
+  if (!path.includes('.')) return doc[path];
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (Array.isArray(value)) return value;
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 function* idsOf(entries: Iterable<[OrderedKey, string]>): Generator<string> {

@@ -62,6 +62,29 @@ export function planScan(
   return plans;
 }
 
+/**
+ * How an index on `fields` answers an unsorted lookup: one range, equal to the filter on the index's
+ * first fields and bounded above after them, and how many of the filter's conditions that range
+ * bounds (0: none, the index does not help). The caller still tests each doc against the whole filter.
+ */
+export function planRange(filter: Record<string, unknown>, fields: string[], dirs: number[]): { plan: ScanPlan; covered: number } {
+  const prefix: unknown[] = [];
+  if (filter.$or === undefined) {
+    for (const f of fields) {
+      const eq = equalityOf(filter[f]);
+      if (eq === undefined) break;
+      prefix.push(eq);
+    }
+  }
+  const upper: ScanPlan['upper'] = [];
+  for (let pos = prefix.length; filter.$or === undefined && pos < fields.length; pos++) {
+    const bound = upperBound(filter[fields[pos]]);
+    if (bound !== undefined && dirs[pos] === 1) upper.push({ pos, ...bound });
+  }
+  const covered = prefix.length + (upper[0]?.pos === prefix.length ? 1 : 0);
+  return { plan: { prefix, upper }, covered };
+}
+
 // The filter's branches: each $or branch with the other top-level conditions, which must not name the same fields.
 function branchesOf(filter: Record<string, unknown>): Record<string, unknown>[] | undefined {
   const { $or, ...rest } = filter;
