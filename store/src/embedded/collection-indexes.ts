@@ -22,19 +22,23 @@ export class CollectionIndexes {
   constructor(
     private readonly collection: string,
     private readonly docs: DocTable,
+    /** Keep single-field indexes in key order too (ranges without reading docs), for cold docs; else equality buckets, which cost less. */
+    private readonly singleFieldRanges = false,
   ) {}
 
   /**
    * Adds the structures an index definition needs, built over the current docs: a unique index is
-   * enforced and gets equality buckets on its first field; any other is kept in key order (sorted
-   * lookups, ranges, equality on its first fields).
+   * enforced and gets equality buckets on its first field, as does a single-field one (unless ranges
+   * are asked for); any other is kept in key order (sorted lookups, ranges, equality on its first fields).
    */
   add(spec: IndexSpec): void {
     const names = Object.keys(spec.keys);
-    if (spec.unique) {
-      const index = new UniqueIndex(spec, this.collection);
-      index.build(this.docs.values());
-      this.unique.push(index);
+    if (spec.unique || (names.length === 1 && !this.singleFieldRanges && !names[0].includes('.'))) {
+      if (spec.unique) {
+        const index = new UniqueIndex(spec, this.collection);
+        index.build(this.docs.values());
+        this.unique.push(index);
+      }
       const first = names[0];
       if (!first.includes('.') && !this.fields.has(first)) {
         const buckets = new FieldIndex(first);

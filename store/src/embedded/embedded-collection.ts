@@ -37,9 +37,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements DocCollection<T>
     readonly name: string,
     private readonly host: CollectionHost,
     cold: ColdFile,
+    coldDocs = false,
   ) {
     this.docs = new DocTable(cold);
-    this.indexes = new CollectionIndexes(name, this.docs);
+    this.indexes = new CollectionIndexes(name, this.docs, coldDocs);
   }
 
   /** The index definitions, as a snapshot records them. */

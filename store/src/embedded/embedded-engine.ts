@@ -119,7 +119,7 @@ export class EmbeddedEngine implements StoreEngine {
   private coll(name: string): EmbeddedCollection {
     let coll = this.collections.get(name);
     if (coll === undefined) {
-      coll = new EmbeddedCollection(name, this.host, this.cold);
+      coll = new EmbeddedCollection(name, this.host, this.cold, this.coldDocs);
       this.collections.set(name, coll);
     }
     return coll;
