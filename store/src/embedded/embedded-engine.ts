@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Doc, DocCollection, StoreEngine } from '@hub/core';
 import { EmbeddedCollection, type CollectionHost } from './embedded-collection.js';
 import { ColdFile, coldRef } from './doc-table.js';
-import type { JournalRecord, SnapshotSource, WrittenSnapshot } from './journal-files.js';
+import type { SnapshotSource, WrittenSnapshot } from './journal-files.js';
 import { Journal } from './journal.js';
 import { acquireDirLock, type DirLock } from './lock.js';
 

@@ -1,13 +1,10 @@
 import { createRequire } from 'node:module';
 import type { Doc } from '@hub/core';
-import { compareValues, isIndexable, planRange, planScan, type ScanPlan } from './ordered-scan.js';
+import { AFTER, compareKeys, componentEnd, encodeKey, encodeValue } from './key-codec.js';
+import { isIndexable, planRange, planScan, type ScanPlan } from './ordered-scan.js';
 
-/** An index key: the indexed values (a missing field as null), then the doc's insertion number. */
-export type OrderedKey = unknown[];
-
-// Sentinels for seeks: before or after every value at their position, whatever the direction.
-const LOW = Symbol('low');
-const HIGH = Symbol('high');
+/** An index key: the indexed values (a missing field as null), then the doc's insertion number, encoded as one string (key-codec.ts). */
+export type OrderedKey = string;
 
 // sorted-btree is CommonJS with its class on `exports.default`; ESM interop differs between Node and
 // the test bundler, require() is the same in both.
@@ -33,7 +30,7 @@ export class OrderedIndex {
   ) {
     this.fields = Object.keys(keys);
     this.dirs = [...Object.values(keys), 1];
-    this.tree = new BTree<OrderedKey, string>(undefined, (a, b) => this.compareFrom(a, b, 0));
+    this.tree = new BTree<OrderedKey, string>(undefined, compareKeys);
   }
 
   /** Indexes existing docs. */
@@ -44,17 +41,17 @@ export class OrderedIndex {
   /** Moves a write's docs: `before` are the old images (of updated and deleted docs), `puts` the new. */
   apply(before: Doc[], puts: Doc[]): void {
     // Most updates (a checkpoint, a heartbeat) leave the indexed fields alone: those keys stay put.
-    const old = new Map<string, OrderedKey | undefined>();
+    const old = new Map<string, OrderedKey | null | undefined>();
     for (const doc of before) old.set(doc._id, this.keyOf(doc));
-    const moved: Doc[] = [];
+    const moved: Array<[Doc, OrderedKey | null | undefined]> = [];
     for (const doc of puts) {
       const prev = old.get(doc._id);
       const next = this.keyOf(doc);
-      if (prev !== undefined && next !== undefined && this.compareFrom(prev, next, 0) === 0) old.delete(doc._id);
-      else moved.push(doc);
+      if (prev !== undefined && prev === next) old.delete(doc._id);
+      else moved.push([doc, next]);
     }
-    for (const key of old.values()) if (key !== undefined && key[0] !== null) this.tree.delete(key);
-    for (const doc of moved) this.add(doc);
+    for (const key of old.values()) if (typeof key === 'string') this.tree.delete(key);
+    for (const [doc, key] of moved) this.put(doc._id, key);
   }
 
   /**
@@ -82,20 +79,21 @@ export class OrderedIndex {
   // One range: the keys equal to the plan's prefix. A key past an upper bound on a later field
   // ends that field's run for the current values before it, so the scan seeks past them.
   private *scan(plan: ScanPlan): Generator<[OrderedKey, string]> {
-    const width = this.fields.length + 1;
-    let from: OrderedKey = [...plan.prefix, ...Array<symbol>(width - plan.prefix.length).fill(LOW)];
+    const prefix = encodeKey(plan.prefix, this.dirs);
+    const bounds = plan.upper.map((u) => ({ ...u, encoded: encodeValue(u.bound, this.dirs[u.pos] === -1) }));
+    let from: OrderedKey = prefix;
     for (;;) {
       let seek: OrderedKey | undefined;
       for (const entry of this.tree.entries(from)) {
         const key = entry[0];
-        for (let i = 0; i < plan.prefix.length; i++) if (compareValues(key[i], plan.prefix[i]) !== 0) return;
-        const past = plan.upper.find((u) => {
-          const c = compareValues(key[u.pos], u.bound);
+        if (!key.startsWith(prefix)) return;
+        const past = bounds.find((u) => {
+          const c = compareKeys(this.component(key, u.pos), u.encoded);
           return c > 0 || (c === 0 && u.strict);
         });
         if (past !== undefined) {
           if (past.pos === plan.prefix.length) return;
-          seek = [...key.slice(0, past.pos), ...Array<symbol>(width - past.pos).fill(HIGH)];
+          seek = key.slice(0, this.offsetOf(key, past.pos)) + AFTER;
           break;
         }
         yield entry;
@@ -109,17 +107,17 @@ export class OrderedIndex {
   // insertion order, each id once.
   private *merge(plans: ScanPlan[]): Generator<string> {
     const start = plans[0].prefix.length;
-    const heads = plans.map((p) => ({ it: this.scan(p), entry: undefined as [OrderedKey, string] | undefined }));
+    const heads = plans.map((p) => ({ it: this.scan(p), entry: undefined as [OrderedKey, string] | undefined, rest: '' }));
     const advance = (h: (typeof heads)[number]) => {
       const next = h.it.next();
       h.entry = next.done ? undefined : next.value;
+      h.rest = h.entry === undefined ? '' : h.entry[0].slice(this.offsetOf(h.entry[0], start));
     };
     heads.forEach(advance);
     const seen = new Set<string>();
     for (;;) {
       let best: (typeof heads)[number] | undefined;
-      for (const h of heads)
-        if (h.entry !== undefined && (best === undefined || this.compareFrom(h.entry[0], best.entry![0], start) < 0)) best = h;
+      for (const h of heads) if (h.entry !== undefined && (best === undefined || h.rest < best.rest)) best = h;
       if (best === undefined) return;
       const id = best.entry![1];
       if (!seen.has(id)) yield id;
@@ -128,37 +126,40 @@ export class OrderedIndex {
     }
   }
 
+  // Where the component of field `pos` starts in a key.
+  private offsetOf(key: OrderedKey, pos: number): number {
+    let at = 0;
+    for (let i = 0; i < pos; i++) at = componentEnd(key, at, this.dirs[i] === -1);
+    return at;
+  }
+
+  private component(key: OrderedKey, pos: number): string {
+    const at = this.offsetOf(key, pos);
+    return key.slice(at, componentEnd(key, at, this.dirs[pos] === -1));
+  }
+
   // Sparse: a doc without the first field (or null there) is left out, so an index on a field few
   // docs have (an import id) costs nothing for the others; lookups that would need them refuse.
   private add(doc: Doc): void {
-    const key = this.keyOf(doc);
-    if (key === undefined) this.unusable = true;
-    else if (key[0] !== null) this.tree.set(key, doc._id);
+    this.put(doc._id, this.keyOf(doc));
   }
 
-  private keyOf(doc: Doc): OrderedKey | undefined {
-    const key: OrderedKey = [];
+  private put(id: string, key: OrderedKey | null | undefined): void {
+    if (key === undefined) this.unusable = true;
+    else if (key !== null) this.tree.set(key, id);
+  }
+
+  // undefined: a value the index cannot hold; null: the first field is missing (not indexed).
+  private keyOf(doc: Doc): OrderedKey | null | undefined {
+    const values: unknown[] = [];
     for (const f of this.fields) {
       const v = pathValue(doc, f) ?? null;
       if (!isIndexable(v)) return undefined;
-      key.push(v);
+      values.push(v);
     }
-    key.push(this.orderOf(doc._id));
-    return key;
-  }
-
-  // Compares keys from position `start` on (0: the whole key), each field in its direction.
-  private compareFrom(a: OrderedKey, b: OrderedKey, start: number): number {
-    for (let i = start; i < a.length; i++) {
-      const x = a[i];
-      const y = b[i];
-      if (x === y) continue;
-      if (x === LOW || y === HIGH) return -1;
-      if (x === HIGH || y === LOW) return 1;
-      const c = compareValues(x, y) * this.dirs[i];
-      if (c !== 0) return c;
-    }
-    return 0;
+    if (values[0] === null) return null;
+    values.push(this.orderOf(doc._id));
+    return encodeKey(values, this.dirs);
   }
 }
 
