@@ -39,6 +39,8 @@ const unsortedFinds: Array<[Record<string, unknown>, Record<string, 1 | -1>?, nu
   [{ 'meta.phone': 'p0' }, { at: -1 }, 2],
   [{ status: 'running' }],
   [{ tenant: 't1', status: 'failed' }],
+  [{ tenant: 't2' }],
+  [{ tenant: 't0', key: { $in: ['d1', 'd2', 'd50', 'n11_40'] } }],
 ];
 
 // Random writes to an indexed collection and a plain one; every read must answer the same.
@@ -63,7 +65,8 @@ async function exercise(indexed: DocCollection, plain: DocCollection, seed: numb
       ...(rand() < 0.2 ? { imp: `i${Math.floor(rand() * 2)}` } : {}),
     };
     const op = rand();
-    if (op < 0.35) await both((c) => c.updateOne({ _id: id }, { $set: doc }, { upsert: true }));
+    // `key` repeats the id: unique by construction, for the unique index's ranges.
+    if (op < 0.35) await both((c) => c.updateOne({ _id: id }, { $set: { ...doc, key: id } }, { upsert: true }));
     else if (op < 0.45) await both((c) => c.updateOne({ _id: id }, { $unset: { lane: '' } }));
     else if (op < 0.55) await both((c) => c.deleteOne({ _id: id }));
     else if (op < 0.6) await both((c) => c.deleteMany({ at: { $lt: 3 }, status: 'failed' }));
@@ -75,7 +78,7 @@ async function exercise(indexed: DocCollection, plain: DocCollection, seed: numb
           { sort: { lane: 1, runAt: 1 }, returnDocument: 'after' },
         ),
       );
-    else await both((c) => c.insertOne({ _id: `n${seed}_${i}`, ...doc }));
+    else await both((c) => c.insertOne({ _id: `n${seed}_${i}`, ...doc, key: `n${seed}_${i}` }));
     await afterOp?.(i);
     if (i % 20 === 0) {
       for (const [f, sort, limit] of [...sortedFinds, ...unsortedFinds]) {
@@ -96,6 +99,7 @@ async function indexAll(c: DocCollection): Promise<void> {
   await c.createIndex({ at: 1 });
   await c.createIndex({ 'meta.phone': 1, at: -1 });
   await c.createIndex({ imp: 1 });
+  await c.createIndex({ tenant: 1, key: 1 }, { unique: true });
 }
 
 describe('ordered indexes in the embedded engine', () => {

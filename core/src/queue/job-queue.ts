@@ -85,6 +85,8 @@ export class JobQueue {
     // Sync counts and stats by integration and finish time; retention by finish time.
     await this.col.createIndex({ tenantId: 1, integrationId: 1, status: 1 });
     await this.col.createIndex({ tenantId: 1, finishedAt: 1 });
+    // Retention: finished jobs by status and age, across tenants.
+    await this.col.createIndex({ status: 1, finishedAt: 1 });
   }
 
   /** Calls fn whenever a job becomes ready (in this process), so workers need not wait for a poll. */
@@ -324,10 +326,17 @@ export class JobQueue {
    * jobs stay (a tenant may still retry them) until `deadCutoff`; answers how many jobs went.
    */
   async pruneFinished(cutoff: string, deadCutoff: string): Promise<number> {
-    const done = await this.col.deleteMany({ finishedAt: { $lt: cutoff }, status: { $in: ['succeeded', 'skipped'] } });
-    const dead = await this.col.deleteMany({ finishedAt: { $lt: deadCutoff }, status: 'failed' });
+    // One status per delete: each is then one range of the { status, finishedAt } index.
+    let removed = 0;
+    for (const [status, before] of [
+      ['succeeded', cutoff],
+      ['skipped', cutoff],
+      ['failed', deadCutoff],
+    ] as const) {
+      removed += (await this.col.deleteMany({ status, finishedAt: { $lt: before } })).deletedCount;
+    }
     await this.fenced?.prune(cutoff);
-    return done.deletedCount + dead.deletedCount;
+    return removed;
   }
 
   /** Those of `calls` that a job still needs: one of their jobs is queued, running or dead-lettered. */

@@ -40,7 +40,8 @@ export class CollectionIndexes {
         this.unique.push(index);
       }
       const first = names[0];
-      if (!first.includes('.') && !this.fields.has(first)) {
+      // With cold docs, memory is the indexes: a unique index's own ranges answer equality on its first field.
+      if (!(spec.unique && this.singleFieldRanges) && !first.includes('.') && !this.fields.has(first)) {
         const buckets = new FieldIndex(first);
         buckets.build(this.docs.values());
         this.fields.set(first, buckets);
@@ -104,7 +105,7 @@ export class CollectionIndexes {
   private narrowest(filter: Filter): Iterable<string> | undefined {
     const ids = this.fields.size > 0 ? indexedIds(filter, this.fields) : undefined;
     let best: { ids: Iterable<string>; covered: number } | undefined;
-    for (const index of this.ordered) {
+    for (const index of [...this.unique, ...this.ordered]) {
       const range = index.range(filter);
       if (range !== undefined && (best === undefined || range.covered > best.covered)) best = range;
     }

@@ -77,6 +77,16 @@ function pushString(codes: number[], s: string): void {
   codes.push(0);
 }
 
+/**
+ * The tie-breaking insertion number at a key's end: its byte count, then its bytes big-endian (a
+ * shorter count is a smaller number), 2 to 8 bytes instead of a number component's 9.
+ */
+export function encodeSeq(n: number): string {
+  const codes: number[] = [];
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) codes.unshift(rest % 256);
+  return String.fromCharCode(codes.length, ...codes);
+}
+
 /** Where the component starting at `from` ends (the index just past it). */
 export function componentEnd(key: string, from: number, descending: boolean): number {
   const byte = (i: number) => (descending ? 0xff - key.charCodeAt(i) : key.charCodeAt(i));

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Doc } from '@hub/core';
-import { AFTER, compareKeys, componentEnd, encodeKey, encodeValue } from './key-codec.js';
+import { AFTER, compareKeys, componentEnd, encodeKey, encodeSeq, encodeValue } from './key-codec.js';
 import { isIndexable, planRange, planScan, type ScanPlan } from './ordered-scan.js';
 
 /** An index key: the indexed values (a missing field as null), then the doc's insertion number, encoded as one string (key-codec.ts). */
@@ -158,8 +158,8 @@ export class OrderedIndex {
       values.push(v);
     }
     if (values[0] === null) return null;
-    values.push(this.orderOf(doc._id));
-    return encodeKey(values, this.dirs);
+    // One flat string: a concatenation would be kept as a chain of two strings.
+    return [encodeKey(values, this.dirs), encodeSeq(this.orderOf(doc._id))].join('');
   }
 }
 

@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module';
 import { DuplicateKeyError } from '@hub/core';
+import { compareKeys, encodeValue } from './key-codec.js';
+import { isIndexable } from './ordered-scan.js';
+
+// sorted-btree is CommonJS with its class on `exports.default` (see ordered-index.ts).
+const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree');
 import type { Doc } from '@hub/core';
 
 /** An index definition as createIndex received it; only unique ones are enforced. */
@@ -16,11 +22,12 @@ export function defaultIndexName(keys: Record<string, 1 | -1>): string {
 }
 
 /**
- * A unique index: a map from the key (the indexed values, a missing field counting as null as in
- * MongoDB) to the `_id` holding it. Arrays are keyed as whole values, not per element.
+ * A unique index: the key (the indexed values, a missing field counting as null as in MongoDB) to
+ * the `_id` holding it, in key order (a B+ tree of encoded keys, key-codec.ts), so a lookup by the
+ * first fields alone reads one range. Arrays and objects are keyed as whole values, not per element.
  */
 export class UniqueIndex {
-  private readonly owners = new Map<string, string>();
+  private readonly owners = new BTree<string, string>(undefined, compareKeys);
   private readonly fields: string[];
   private sawArray = false;
 
@@ -71,7 +78,44 @@ export class UniqueIndex {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
       values.push(v);
     }
-    return this.owners.get(JSON.stringify(values)) ?? null;
+    return this.owners.get(keyOfValues(values)) ?? null;
+  }
+
+  /**
+   * The ids whose keys start with the values a filter names by plain equality on the first fields
+   * (the last of them may be an $in list: one range per value), with how many fields that is;
+   * undefined when it names none (or arrays were seen). In key order within each range.
+   */
+  range(filter: Record<string, unknown>): { ids: Iterable<string>; covered: number } | undefined {
+    if (this.sawArray) return undefined;
+    const values: unknown[] = [];
+    let choices: unknown[] | undefined;
+    for (const f of this.fields) {
+      const v = filter[f];
+      if (isPrimitive(v)) values.push(v);
+      else {
+        const list = (v as { $in?: unknown } | undefined)?.$in;
+        if (Array.isArray(list) && list.every(isPrimitive)) choices = list;
+        break;
+      }
+    }
+    if (choices !== undefined) {
+      const prefixes = choices.map((c) => keyOfValues([...values, c]));
+      return { ids: this.idsFromAll(prefixes), covered: values.length + 1 };
+    }
+    if (values.length === 0) return undefined;
+    return { ids: this.idsFrom(keyOfValues(values)), covered: values.length };
+  }
+
+  private *idsFromAll(prefixes: string[]): Generator<string> {
+    for (const prefix of new Set(prefixes)) yield* this.idsFrom(prefix);
+  }
+
+  private *idsFrom(prefix: string): Generator<string> {
+    for (const [key, id] of this.owners.entries(prefix)) {
+      if (!key.startsWith(prefix)) return;
+      yield id;
+    }
   }
 
   /** Moves the keys of a checked batch: `before` are the old images of changed docs. */
@@ -86,13 +130,24 @@ export class UniqueIndex {
   private keyOf(doc: Doc): string {
     const values = this.fields.map((f) => valueAt(doc, f) ?? null);
     if (values.some(Array.isArray)) this.sawArray = true;
-    return JSON.stringify(values);
+    return keyOfValues(values);
   }
 
   private duplicate(doc: Doc): DuplicateKeyError {
     const keyValue = Object.fromEntries(this.fields.map((f) => [f, valueAt(doc, f) ?? null]));
     return new DuplicateKeyError(this.collection, this.spec.name, this.spec.keys, keyValue);
   }
+}
+
+function isPrimitive(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v));
+}
+
+// Indexable values as the ordered indexes encode them; an array or object as its JSON after a rank
+// of its own (uniqueness needs only equality for those, and lookups refuse once one is seen).
+function keyOfValues(values: unknown[]): string {
+  const parts = values.map((v) => (isIndexable(v) ? encodeValue(v, false) : `\u0005${JSON.stringify(v)}\u0000`));
+  return parts.length === 1 ? parts[0] : parts.join('');
 }
 
 function valueAt(doc: Doc, path: string): unknown {
