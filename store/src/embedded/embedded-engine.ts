@@ -72,7 +72,13 @@ export class EmbeddedEngine implements StoreEngine {
           adopt: (source, written) => engine.adopt(source, written),
           onBackgroundError: options.onBackgroundError ?? warn,
         },
-        { records: options.compactAfterRecords ?? 10_000, bytes: options.compactAfterBytes ?? 64 * 1024 * 1024 },
+        {
+          records: options.compactAfterRecords ?? 10_000,
+          bytes: options.compactAfterBytes ?? 64 * 1024 * 1024,
+          // Docs written since the last snapshot are held in memory; with cold docs a snapshot after a
+          // quarter of its size in log bounds them, at four times the snapshot writing.
+          logShare: options.coldDocs === true ? 0.25 : 1,
+        },
       );
     } catch (err) {
       await engine.cold.replace(null)?.close();

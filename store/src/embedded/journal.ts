@@ -20,6 +20,8 @@ import type { Doc } from '@hub/core';
 export interface CompactionThresholds {
   records: number;
   bytes: number;
+  /** The share of the last snapshot's size the log must also reach (1: as large as the snapshot). */
+  logShare: number;
 }
 
 /** How the journal reaches the store: it replays into it on open and captures it for snapshots. */
@@ -194,10 +196,13 @@ export class Journal {
     }
   }
 
-  // The log must also have outgrown the last snapshot: otherwise a large store would rewrite its
-  // whole snapshot every few thousand writes, and compaction would cost more the longer the hub runs.
+  // The log must also have reached its share of the last snapshot: otherwise a large store would
+  // rewrite its whole snapshot every few thousand writes, and compaction would cost more the longer
+  // the hub runs.
   private overLimit(): boolean {
-    return (this.records >= this.limits.records || this.bytes >= this.limits.bytes) && this.bytes >= this.snapshotBytes;
+    return (
+      (this.records >= this.limits.records || this.bytes >= this.limits.bytes) && this.bytes >= this.snapshotBytes * this.limits.logShare
+    );
   }
 
   private whenIdle(): Promise<void> {
