@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEmbeddedEngine, type EmbeddedEngine } from '../src/index.js';
 import { exited, readLines, spawnChild, tempDir } from './helpers.js';
+import type { DocTable } from '../src/embedded/doc-table.js';
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(await check()).toBe(true);
+}
 
 let tmp: { dir: string; remove(): Promise<void> };
 const open: EmbeddedEngine[] = [];
@@ -137,6 +143,25 @@ describe('embedded engine: compaction', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect((await stat(join(tmp.dir, 'snapshot.jsonl'))).mtimeMs).toBe(snapshot);
     expect(await logBytes()).toBeGreaterThan(0);
+  });
+
+  it('with cold docs, compacts once the log reaches a quarter of the snapshot, turning what it wrote cold', async () => {
+    const engine = await openEmbeddedEngine({ dir: tmp.dir, compactAfterRecords: 10, coldDocs: true });
+    open.push(engine);
+    const c = engine.collection('c');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => c.insertOne({ _id: `d${i}`, pad: 'x'.repeat(500) })));
+    await engine.compact();
+    const snapshot = (await stat(join(tmp.dir, 'snapshot.jsonl'))).mtimeMs;
+    const held = () => (c as unknown as { docs: DocTable }).docs.rawEntries().values;
+    expect(held().every((v) => typeof v === 'number')).toBe(true);
+    // Rewrites of a third of the docs: past a quarter of the snapshot's size in log (the hot engine
+    // above waits for the whole size), so a new snapshot takes those written before it and they go
+    // cold again; the few written after it stay in memory until the next.
+    for (let i = 0; i < 70; i++) await c.updateOne({ _id: `d${i}` }, { $set: { pad: 'y'.repeat(500) } });
+    await waitFor(async () => (await stat(join(tmp.dir, 'snapshot.jsonl'))).mtimeMs > snapshot);
+    await waitFor(async () => typeof (c as unknown as { docs: DocTable }).docs.raw('d3') === 'number');
+    expect(held().filter((v) => typeof v !== 'number').length).toBeLessThan(35);
+    expect((await c.findOne({ _id: 'd3' }))?.pad).toBe('y'.repeat(500));
   });
 
   it('compacts at open when the log is already over the threshold', async () => {
