@@ -1,10 +1,11 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { e164Cache } from './e164.js';
 
 /** Normalises a phone number to E.164 (`+14079780655`), or undefined when it is not a valid number. */
 export function toE164(raw: string | null | undefined, defaultCountry: CountryCode = 'US'): string | undefined {
   if (!raw) return undefined;
-  const parsed = parsePhoneNumberFromString(String(raw), defaultCountry);
-  return parsed?.isValid() ? parsed.number : undefined;
+  // Ingest, the worker's contact step, mappings and voice lookups parse the same numbers: remembered.
+  return e164Cache.toE164(String(raw), defaultCountry);
 }
 
 /**
