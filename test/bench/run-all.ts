@@ -53,7 +53,7 @@ const rows: Array<[string, string, string, string]> = [
   ],
   [
     'backlog first half vs second half',
-    `${n(deliveries.first_half_per_s)} vs ${n(deliveries.second_half_per_s)} /s = ${deliveries.first_vs_second}`,
+    `${n(deliveries.first_half_per_s)} vs ${n(deliveries.second_half_per_s)} /s = ${deliveries.first_vs_second} (after ${n(deliveries.warmup_jobs)} warm-up jobs at ${n(deliveries.warmup_per_s)} /s)`,
     `>= 0.8: ${ok(deliveries.first_vs_second >= 0.8)}`,
     command('deliveries'),
   ],
