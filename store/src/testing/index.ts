@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import type { StoreEngine } from '@hub/core';
-import { openEmbeddedEngine } from '../embedded/embedded-engine.js';
+import type { Doc, DocCollection, DocCursor, StoreEngine } from '@hub/core';
+import { openEmbeddedEngine, type EmbeddedEngine } from '../embedded/embedded-engine.js';
 import { openMongoEngine, type MongoEngineOptions } from '../mongo/mongo-engine.js';
 import { bsonRoundTrip } from './bson-round-trip.js';
 
@@ -32,26 +32,77 @@ export interface OpenedTestEngine {
 
 /** One engine the parametrised suites run on. */
 export interface TestEngine {
-  name: 'embedded' | 'mongodb';
+  name: 'embedded' | 'embedded, cold docs' | 'mongodb';
   open(options?: MongoEngineOptions): Promise<OpenedTestEngine>;
 }
 
-const embedded: TestEngine = {
-  name: 'embedded',
-  async open() {
-    const dir = await mkdtemp(join(tmpdir(), 'hub-store-'));
-    const engine = await openEmbeddedEngine({ dir });
-    return {
-      engine: bsonRoundTrip(engine),
-      ferretdb: false,
-      peer: async () => bsonRoundTrip(engine),
-      dispose: async () => {
-        await engine.close();
-        await rm(dir, { recursive: true, force: true });
+const embedded = embeddedEngine('embedded', false);
+
+// Cold docs, with a snapshot before every read, so each read in a suite goes through the snapshot file.
+const embeddedCold = embeddedEngine('embedded, cold docs', true);
+
+function embeddedEngine(name: TestEngine['name'], coldDocs: boolean): TestEngine {
+  return {
+    name,
+    async open() {
+      const dir = await mkdtemp(join(tmpdir(), 'hub-store-'));
+      const engine = await openEmbeddedEngine({ dir, coldDocs });
+      const seen = coldDocs ? compactingBeforeReads(engine) : engine;
+      return {
+        engine: bsonRoundTrip(seen),
+        ferretdb: false,
+        peer: async () => bsonRoundTrip(seen),
+        dispose: async () => {
+          await engine.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+// Every method that reads docs first compacts, which turns every stored doc cold.
+function compactingBeforeReads(engine: EmbeddedEngine): StoreEngine {
+  const reads = new Set([
+    'findOne',
+    'find',
+    'updateOne',
+    'updateMany',
+    'findOneAndUpdate',
+    'deleteOne',
+    'deleteMany',
+    'countDocuments',
+    'aggregate',
+  ]);
+  const wrap = (coll: DocCollection): DocCollection =>
+    new Proxy(coll, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof prop !== 'string' || !reads.has(prop) || typeof value !== 'function') return value;
+        if (prop === 'find' || prop === 'aggregate') {
+          return (...args: unknown[]) => {
+            const cursor = (value as (...a: unknown[]) => DocCursor<unknown>).apply(target, args);
+            return { toArray: async () => (await engine.compact(), cursor.toArray()) };
+          };
+        }
+        return async (...args: unknown[]) => (await engine.compact(), (value as (...a: unknown[]) => unknown).apply(target, args));
       },
-    };
-  },
-};
+    });
+  const colls = new Map<string, DocCollection>();
+  return {
+    kind: engine.kind,
+    atomicUpdates: engine.atomicUpdates,
+    orderedWrites: engine.orderedWrites,
+    now: () => engine.now(),
+    ping: () => engine.ping(),
+    close: () => engine.close(),
+    collection<T extends Doc = Doc>(name: string): DocCollection<T> {
+      let coll = colls.get(name);
+      if (coll === undefined) colls.set(name, (coll = wrap(engine.collection(name))));
+      return coll as unknown as DocCollection<T>;
+    },
+  };
+}
 
 function mongo(url: string): TestEngine {
   return {
@@ -84,7 +135,7 @@ function mongo(url: string): TestEngine {
   };
 }
 
-/** The engines every store suite runs on: embedded (through BSON) always, MongoDB when configured. */
+/** The engines every store suite runs on: embedded (through BSON, docs in memory and cold) always, MongoDB when configured. */
 export function testEngines(): TestEngine[] {
-  return TEST_MONGODB_URL ? [embedded, mongo(TEST_MONGODB_URL)] : [embedded];
+  return TEST_MONGODB_URL ? [embedded, embeddedCold, mongo(TEST_MONGODB_URL)] : [embedded, embeddedCold];
 }
