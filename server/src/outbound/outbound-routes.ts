@@ -8,6 +8,7 @@ import {
   outboundCallView,
   publicVoiceWebhook,
   publicWebhook,
+  STATE_ORDER,
   triggerCall,
   type OutboundService,
   type OutboundState,
@@ -53,15 +54,7 @@ const TriggerBody = Type.Object(
   },
   { additionalProperties: true, description: 'any other top-level text or number field also reaches the voice agent' },
 );
-const OUTBOUND_STATES = [
-  'queued',
-  'dialing',
-  'in_progress',
-  'ended',
-  'analyzed',
-  'synced',
-  'failed',
-] as const satisfies readonly OutboundState[];
+const OUTBOUND_STATES: readonly OutboundState[] = [...STATE_ORDER, 'failed'];
 const CallsQuery = Type.Object(
   {
     state: Type.Optional(StringEnum(OUTBOUND_STATES, 'only calls in this state')),
