@@ -213,6 +213,9 @@ describe('outbound loop: CRM workflow webhook → Retell call → result on the 
     expect(list.body.calls.map((c: { id: string }) => c.id)).toEqual([second.body.outbound_call_id, first.body.outbound_call_id]);
     expect(list.body.calls[1]).toMatchObject({ state: 'synced', phone: '+14079780661', contact_name: 'First' });
     expect(list.body.calls[1].history.map((h: { state: string }) => h.state)).toContain('dialing');
+    // Every listed call is named by its provider too, the voice integration's type read once for the list.
+    expect(list.body.calls[1].retell_call_id).toBe(list.body.calls[1].provider_call_id);
+    expect(list.body.calls[1].retell_call_id).toEqual(expect.any(String));
     const synced = await hub.api('GET', `/api/agents/${a.id}/outbound/calls?state=synced&limit=5`);
     expect(synced.body.calls.map((c: { id: string }) => c.id)).toContain(first.body.outbound_call_id);
     expect(synced.body.calls.every((c: { state: string }) => c.state === 'synced')).toBe(true);

@@ -1,11 +1,27 @@
 import type { OutboundCallDoc } from './documents.js';
 import type { OutboundService } from './outbound-service.js';
 
+type TypeOf = (integrationId: string) => Promise<string | undefined>;
+
+/** Each integration's type, read once however many calls share it (an agent's calls share one voice integration). */
+function integrationTypes(out: OutboundService): TypeOf {
+  const seen = new Map<string, Promise<string | undefined>>();
+  return (id) => {
+    let type = seen.get(id);
+    if (!type) seen.set(id, (type = out.hub.repos.integrations.byId(id).then((i) => i?.type)));
+    return type;
+  };
+}
+
 /** An outbound call as the API shows it: state, provider call id, and how its sync jobs stand. */
-export async function outboundCallView(out: OutboundService, doc: OutboundCallDoc): Promise<Record<string, unknown>> {
+export async function outboundCallView(
+  out: OutboundService,
+  doc: OutboundCallDoc,
+  typeOf: TypeOf = integrationTypes(out),
+): Promise<Record<string, unknown>> {
   const jobs = doc.providerCallId ? await out.hub.queue.forCall(doc.tenantId, doc.agentId, doc.providerCallId) : [];
   // Also under the provider's own name (`retell_call_id`), which is what a tenant looks for in its dashboard.
-  const type = (await out.hub.repos.integrations.byId(doc.voiceIntegrationId))?.type;
+  const type = await typeOf(doc.voiceIntegrationId);
   return {
     id: doc._id,
     agent_id: doc.agentId,
@@ -30,4 +46,10 @@ export async function outboundCallView(out: OutboundService, doc: OutboundCallDo
     created_at: doc.createdAt,
     updated_at: doc.updatedAt,
   };
+}
+
+/** Several outbound calls as the API shows them; the voice integrations they share are read once, not once a call. */
+export function outboundCallViews(out: OutboundService, docs: OutboundCallDoc[]): Promise<Record<string, unknown>[]> {
+  const typeOf = integrationTypes(out);
+  return Promise.all(docs.map((d) => outboundCallView(out, d, typeOf)));
 }

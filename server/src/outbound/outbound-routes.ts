@@ -6,6 +6,7 @@ import {
   isHubError,
   voiceWebhookTools,
   outboundCallView,
+  outboundCallViews,
   publicVoiceWebhook,
   publicWebhook,
   STATE_ORDER,
@@ -194,7 +195,7 @@ export const outboundRoutes: FastifyPluginAsyncTypebox<{ out: OutboundService }>
     async (req) => {
       const limit = req.query.limit ? Number(req.query.limit) : 50;
       const docs = await out.calls.list(req.tenantId, req.params.agentId, { state: req.query.state, limit });
-      return { calls: await Promise.all(docs.map((d) => outboundCallView(out, d))) };
+      return { calls: await outboundCallViews(out, docs) };
     },
   );
 
