@@ -6,6 +6,9 @@ import type { OutboundCallDoc, OutboundState } from './documents.js';
 /** States in the order a call goes through them; `failed` sits outside the order. */
 export const STATE_ORDER: readonly OutboundState[] = ['queued', 'dialing', 'in_progress', 'ended', 'analyzed', 'synced'];
 
+/** Every state a call can be in: the order, then `failed`. */
+export const OUTBOUND_STATES: readonly OutboundState[] = [...STATE_ORDER, 'failed'];
+
 /** The states a call may move to `to` from: only forward, so late or repeated events never move it back. */
 export function statesBefore(to: OutboundState): OutboundState[] {
   if (to === 'failed') return ['queued', 'dialing'];

@@ -9,10 +9,9 @@ import {
   outboundCallViews,
   publicVoiceWebhook,
   publicWebhook,
-  STATE_ORDER,
+  OUTBOUND_STATES,
   triggerCall,
   type OutboundService,
-  type OutboundState,
 } from '@hub/core';
 import { AgentParams, NoContent, StringEnum, errors } from '../routes/schemas.js';
 import { OutboundCallView, VoiceWebhookView, WebhookView } from '../routes/responses.js';
@@ -55,7 +54,6 @@ const TriggerBody = Type.Object(
   },
   { additionalProperties: true, description: 'any other top-level text or number field also reaches the voice agent' },
 );
-const OUTBOUND_STATES: readonly OutboundState[] = [...STATE_ORDER, 'failed'];
 const CallsQuery = Type.Object(
   {
     state: Type.Optional(StringEnum(OUTBOUND_STATES, 'only calls in this state')),

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { OUTBOUND_STATES } from '@hub/core';
 
 // Response schemas of the API's answers, for the OpenAPI description and for serialization.
 // Objects that other layers extend (an integration gets authorize_url, health, stats) or that carry
@@ -234,7 +235,7 @@ export const OutboundCallView = Answer(
     {
       id: Type.String(),
       agent_id: Type.String(),
-      state: Type.String({ enum: ['queued', 'dialing', 'in_progress', 'ended', 'analyzed', 'synced', 'failed'] }),
+      state: Type.String({ enum: [...OUTBOUND_STATES] }),
       phone: Type.String(),
       contact_name: Nullable(Type.String()),
       contact_id: Nullable(Type.String()),
