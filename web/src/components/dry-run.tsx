@@ -27,10 +27,11 @@ export function DryRun({
   onCallText: (v: string) => void;
 }) {
   const api = useApi();
-  const [source, setSource] = useState<{ text: string; tone?: 'error' }>({ text: 'Over a sample call.' });
+  // `latest`: the call text is the latest call as loaded, so it is named even though the text is not empty.
+  const [source, setSource] = useState<{ text: string; tone?: 'error'; latest?: boolean }>({ text: 'Over a sample call.' });
   const steps = Object.entries(preview.data?.steps ?? {});
 
-  const useLatest = async () => {
+  const pickLatest = async () => {
     try {
       const { calls } = await api<{ calls: Array<{ call_id: string }> }>('GET', `/api/agents/${seg(agentId)}/calls?limit=1`);
       if (!calls[0]) return setSource({ text: 'This agent has no call yet; the dry run stays over a sample call.', tone: 'error' });
@@ -39,7 +40,7 @@ export function DryRun({
         `/api/agents/${seg(agentId)}/calls/${seg(calls[0].call_id)}?include=data`,
       );
       onCallText(pretty(call.data));
-      setSource({ text: `Over the agent's latest call, ${call.call_id}.` });
+      setSource({ text: `Over the agent's latest call, ${call.call_id}.`, latest: true });
     } catch (err) {
       setSource({
         text: `The latest call could not be read: ${err instanceof ApiError ? err.body.message : (err as Error).message}`,
@@ -47,7 +48,7 @@ export function DryRun({
       });
     }
   };
-  const useSample = () => {
+  const pickSample = () => {
     onCallText('');
     setSource({ text: 'Over a sample call.' });
   };
@@ -56,15 +57,15 @@ export function DryRun({
     <section aria-labelledby="dry-run" className="stack dry-run">
       <h3 id="dry-run">Dry run</h3>
       <div className="actions">
-        <button type="button" onClick={useLatest}>
+        <button type="button" onClick={pickLatest}>
           Preview over the latest call
         </button>
-        <button type="button" onClick={useSample}>
+        <button type="button" onClick={pickSample}>
           Preview over a sample call
         </button>
       </div>
       <p className={source.tone === 'error' ? 'field-error' : 'hint'} role="status">
-        {callText.trim() && !source.text.startsWith('Over the') ? 'Over the call below.' : source.text} Nothing is sent to the CRM.
+        {callText.trim() && !source.latest ? 'Over the call below.' : source.text} Nothing is sent to the CRM.
       </p>
       <div aria-live="polite" className="stack" data-testid="dry-run">
         {preview.error && (
