@@ -5,7 +5,7 @@ import { pretty } from '../format';
 import type { CallStatus, MappingPreview, PreviewRequest, StepPreview } from '../types';
 
 /** What the dry run shows: the hub's answer, or why there is none. */
-export interface PreviewState {
+interface PreviewState {
   data?: MappingPreview & { call?: unknown };
   error?: string;
 }
@@ -105,10 +105,7 @@ function StepResult({ step, s }: { step: string; s: StepPreview }) {
   return (
     <div className="stack">
       <h4>
-        {step}{' '}
-        <span className={`badge badge-${s.status === 'failed' ? 'failed' : s.status === 'skipped' ? 'skipped' : 'succeeded'}`}>
-          {label}
-        </span>
+        {step} <span className={`badge badge-${s.status === 'would_send' ? 'succeeded' : s.status}`}>{label}</span>
       </h4>
       {s.status === 'failed' && <p className="field-error">{s.error}</p>}
       {s.status === 'skipped' && <p className="hint">Skipped: {s.skipped}</p>}
