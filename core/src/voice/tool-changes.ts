@@ -37,7 +37,10 @@ async function target(tc: ToolCall, op: OperationName, verb: string): Promise<Ta
   const callId = text(tc.call, 'call_id') ?? 'no-call';
   const phone = callerPhone(tc.call);
   const [live] = await bookings.forCall(cal.doc._id, callId);
-  const [recent] = (await bookings.changedInCall(cal.doc._id, callId)).filter((b) => tc.now - Date.parse(b.updatedAt) < RETRY_WINDOW_MS);
+  // Each later lookup runs only when the one before found nothing.
+  const [recent] = live
+    ? []
+    : (await bookings.changedInCall(cal.doc._id, callId)).filter((b) => tc.now - Date.parse(b.updatedAt) < RETRY_WINDOW_MS);
   const next = phone && !live && !recent ? await bookings.nextFor(cal.doc.tenantId, cal.doc.agentId, phone, new Date(tc.now)) : null;
   const booking = live ?? recent ?? (next?.integrationId === cal.doc._id ? next : null);
   if (!booking)
