@@ -82,12 +82,7 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
     // Client-chosen ids make a retried insert safe: the second one hits 409 instead of a second event.
     if (body.id !== undefined && !/^[a-v0-9]{5,1024}$/.test(body.id)) throw sim.error(400, 'Invalid resource id value.', 'invalid');
     if (body.id !== undefined && events().has(body.id)) throw sim.error(409, 'The requested identifier already exists.', 'duplicate');
-    for (const [name, t] of [
-      ['start', body.start],
-      ['end', body.end],
-    ] as const)
-      checkTime(sim, name, t);
-    if (toMs(body.end) <= toMs(body.start)) throw sim.error(400, 'The specified time range is empty.', 'timeRangeEmpty');
+    checkRange(sim, body.start, body.end);
     const id = body.id ?? randomBytes(13).toString('hex').replace(/[w-z]/g, 'a');
     const now = new Date().toISOString();
     const owner = { email: cal.id, self: true };
@@ -141,19 +136,18 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
     };
   });
 
-  app.get('/calendar/v3/calendars/:calendarId/events/:eventId', async (req) => {
-    const p = req.params as { calendarId: string; eventId: string };
-    const cal = calendarOf(p.calendarId);
-    const ev = events().get(p.eventId);
-    if (!ev || ev.calendarId !== cal.id) throw sim.error(404, 'Not Found', 'notFound');
-    return publicEvent(ev);
-  });
-
-  const liveEvent = (params: unknown): StoredEvent => {
+  const storedEvent = (params: unknown): StoredEvent => {
     const p = params as { calendarId: string; eventId: string };
     const cal = calendarOf(p.calendarId);
     const ev = events().get(p.eventId);
     if (!ev || ev.calendarId !== cal.id) throw sim.error(404, 'Not Found', 'notFound');
+    return ev;
+  };
+
+  app.get('/calendar/v3/calendars/:calendarId/events/:eventId', async (req) => publicEvent(storedEvent(req.params)));
+
+  const liveEvent = (params: unknown): StoredEvent => {
+    const ev = storedEvent(params);
     // Google answers 410 for an event that was deleted (it stays listed with showDeleted as cancelled).
     if (ev.status === 'cancelled') throw sim.error(410, 'Resource has been deleted', 'deleted');
     return ev;
@@ -169,15 +163,17 @@ export function registerCalendarRoutes(sim: Simulator, calendars: () => Calendar
     const ev = liveEvent(req.params);
     const body = (req.body ?? {}) as Record<string, unknown> & { start?: EventTime; end?: EventTime };
     const next = { ...ev, ...body, id: ev.id, calendarId: ev.calendarId } as StoredEvent;
-    for (const [name, t] of [
-      ['start', next.start],
-      ['end', next.end],
-    ] as const)
-      checkTime(sim, name, t);
-    if (toMs(next.end) <= toMs(next.start)) throw sim.error(400, 'The specified time range is empty.', 'timeRangeEmpty');
+    checkRange(sim, next.start, next.end);
     const updated = events().update(ev.id, { ...next, sequence: Number(ev.sequence ?? 0) + 1, updated: new Date().toISOString() });
     return publicEvent(updated!);
   });
+}
+
+/** An event's start and end as events.insert and events.patch check them: each a time, the end after the start. */
+function checkRange(sim: Simulator, start: EventTime, end: EventTime): void {
+  checkTime(sim, 'start', start);
+  checkTime(sim, 'end', end);
+  if (toMs(end) <= toMs(start)) throw sim.error(400, 'The specified time range is empty.', 'timeRangeEmpty');
 }
 
 function checkTime(sim: Simulator, name: string, t: EventTime): void {
