@@ -36,6 +36,14 @@ function slotIsFree(ctx: GhlCtx, cal: SimCalendar, start: number, end: number, e
   return offered.some((s) => Date.parse(s) === start);
 }
 
+/** Why GHL refuses an appointment at [start, end) (bad times; a taken slot when `checkSlot`), or undefined. */
+function refusedTime(ctx: GhlCtx, cal: SimCalendar, start: number, end: number, checkSlot: boolean, except?: string): Reply | undefined {
+  if (Number.isNaN(start) || Number.isNaN(end)) return ghlError(400, 'startTime and endTime must be ISO 8601 date-times');
+  if (end <= start) return ghlError(400, 'endTime must be after startTime');
+  if (checkSlot && !slotIsFree(ctx, cal, start, end, except)) return ghlError(400, 'The slot you have selected is no longer available.');
+  return undefined;
+}
+
 /** `POST /calendars/events/appointments`: books a slot (checked unless `ignoreFreeSlotValidation`). */
 export function createAppointment(ctx: GhlCtx, body: Record<string, unknown>): Reply {
   const denied = checkLocation(ctx, body.locationId);
@@ -45,11 +53,8 @@ export function createAppointment(ctx: GhlCtx, body: Record<string, unknown>): R
   if (!ownContact(ctx, String(body.contactId))) return ghlError(400, 'Contact not found');
   const start = Date.parse(String(body.startTime));
   const end = body.endTime === undefined ? start + cal.slotDurationMinutes * 60_000 : Date.parse(String(body.endTime));
-  if (Number.isNaN(start) || Number.isNaN(end)) return ghlError(400, 'startTime and endTime must be ISO 8601 date-times');
-  if (end <= start) return ghlError(400, 'endTime must be after startTime');
-  if (body.ignoreFreeSlotValidation !== true && !slotIsFree(ctx, cal, start, end)) {
-    return ghlError(400, 'The slot you have selected is no longer available.');
-  }
+  const refused = refusedTime(ctx, cal, start, end, body.ignoreFreeSlotValidation !== true);
+  if (refused) return refused;
   const appt = ctx.appointments.insert({
     id: ghlId(),
     calendarId: cal.id,
@@ -65,7 +70,12 @@ export function createAppointment(ctx: GhlCtx, body: Record<string, unknown>): R
     description: body.description,
     isRecurring: false,
   });
-  return { status: 200, body: Object.fromEntries(Object.entries(appt).filter(([k, v]) => v !== undefined && k !== 'description')) };
+  return { status: 200, body: publicAppointment(appt) };
+}
+
+/** An appointment as GHL answers it: no unset fields, no description. */
+function publicAppointment(appt: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(appt).filter(([k, v]) => v !== undefined && k !== 'description'));
 }
 
 /** An appointment of the caller's location that has not been deleted. */
@@ -83,15 +93,12 @@ export function editAppointment(ctx: GhlCtx, id: string, body: Record<string, un
   const startTime = String(body.startTime ?? appt.startTime);
   const endTime = String(body.endTime ?? appt.endTime);
   const [start, end] = [Date.parse(startTime), Date.parse(endTime)];
-  if (Number.isNaN(start) || Number.isNaN(end)) return ghlError(400, 'startTime and endTime must be ISO 8601 date-times');
-  if (end <= start) return ghlError(400, 'endTime must be after startTime');
   const moved = body.startTime !== undefined || body.endTime !== undefined;
-  if (moved && body.ignoreFreeSlotValidation !== true && !slotIsFree(ctx, cal, start, end, id)) {
-    return ghlError(400, 'The slot you have selected is no longer available.');
-  }
+  const refused = refusedTime(ctx, cal, start, end, moved && body.ignoreFreeSlotValidation !== true, id);
+  if (refused) return refused;
   const fields = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'ignoreFreeSlotValidation' && k !== 'toNotify'));
   const updated = ctx.appointments.update(id, { ...fields, calendarId: cal.id, startTime, endTime })!;
-  return { status: 200, body: Object.fromEntries(Object.entries(updated).filter(([k, v]) => v !== undefined && k !== 'description')) };
+  return { status: 200, body: publicAppointment(updated) };
 }
 
 /** `DELETE /calendars/events/{eventId}`: 201 `{succeeded: true}`; an event that is not there (or deleted already) is a 400. */
