@@ -37,6 +37,33 @@ function weekdayAhead(): string {
   return d.toISOString().slice(0, 10);
 }
 
+const ZONE = 'America/New_York';
+
+/** Makes the agent's voice hook on hub `h`: the tool names and calendar its tools endpoint lists, and a signed tool call to it. */
+async function voiceHook(h: TestHub, agent: string) {
+  const voice = await connectVoice(h.api, agent, KEY);
+  const listed = await h.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
+  const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
+    signedPost(h, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+  return { names: listed.body.tools.map((t: { name: string }) => t.name) as string[], calendar: listed.body.calendar, tool };
+}
+
+type Tool = Awaited<ReturnType<typeof voiceHook>>['tool'];
+
+/** Moves the call's booking to 14:30 on `day`; the answer must say it moved. */
+async function moveTo1430(tool: Tool, day: string, call: Record<string, unknown>) {
+  const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: ZONE }, call);
+  expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+  return moved;
+}
+
+/** Cancels the call's booking, then retries: the first cancels, the retry answers the same as a duplicate. */
+async function cancelTwice(tool: Tool, call: Record<string, unknown>): Promise<void> {
+  const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
+  expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
+  expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+}
+
 describe('cancel and reschedule where the calendar allows', () => {
   it('GoHighLevel: offered, a taken time is refused in words, a free one moves the appointment, cancel deletes it once', async () => {
     const agent = 'agent_ghl_changes';
@@ -46,37 +73,30 @@ describe('cancel and reschedule where the calendar allows', () => {
       config: { location_id: ghl.locationId, calendar_id: 'cal_sim_1' },
     });
     expect(connected.status).toBe(201);
-    const voice = await connectVoice(hub.api, agent, KEY);
-    const tools = await hub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
-    expect(tools.body.tools.map((t: { name: string }) => t.name)).toContain('reschedule_appointment');
-    expect(tools.body.tools.map((t: { name: string }) => t.name)).toContain('cancel_appointment');
-    const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
-      signedPost(hub, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+    const { names, tool } = await voiceHook(hub, agent);
+    expect(names).toContain('reschedule_appointment');
+    expect(names).toContain('cancel_appointment');
     const day = weekdayAhead();
-    const zone = 'America/New_York';
     const other = await tool(
       'book_appointment',
-      { start_time: `${day}T11:00:00`, timezone: zone },
+      { start_time: `${day}T11:00:00`, timezone: ZONE },
       retellCall('call_other', { from_number: '+14155550101' }),
     );
     expect(other.body.booked).toBe(true);
     const call = retellCall('call_ghl_change', { from_number: '+14155550102' });
-    const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: zone }, call);
+    const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: ZONE }, call);
     const id = mine.body.appointment.id;
 
-    const taken = await tool('reschedule_appointment', { start_time: `${day}T11:00:00`, timezone: zone }, call);
+    const taken = await tool('reschedule_appointment', { start_time: `${day}T11:00:00`, timezone: ZONE }, call);
     expect(taken.status).toBe(200);
     expect(taken.body.error).toBe('time_unavailable');
     expect(taken.body.result).toMatch(/isn't free\. Would another time work\?$/);
     expect(ghl.appointments.get(id)).toMatchObject({ startTime: expect.stringContaining('T10:00:00') });
 
-    const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: zone }, call);
-    expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+    const moved = await moveTo1430(tool, day, call);
     expect(Date.parse(String(ghl.appointments.get(id)!.startTime))).toBe(Date.parse(moved.body.start));
 
-    const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
-    expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
-    expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+    await cancelTwice(tool, call);
     expect(ghl.appointments.get(id)).toMatchObject({ deleted: true });
     expect(ghl.appointments.get(other.body.appointment.id)!.deleted).toBeUndefined();
     expect(ghl.violations).toEqual([]);
@@ -97,33 +117,24 @@ describe('cancel and reschedule where the calendar allows', () => {
       }),
     });
     expect(seeded.status).toBe(201);
-    const voice = await connectVoice(hub.api, agent, KEY);
-    const tools = await hub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
-    expect(tools.body.calendar).toMatchObject({ type: 'housecallpro' });
-    expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(
-      expect.arrayContaining(['book_appointment', 'cancel_appointment', 'reschedule_appointment']),
-    );
-    const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
-      signedPost(hub, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+    const { names, calendar, tool } = await voiceHook(hub, agent);
+    expect(calendar).toMatchObject({ type: 'housecallpro' });
+    expect(names).toEqual(expect.arrayContaining(['book_appointment', 'cancel_appointment', 'reschedule_appointment']));
     const day = weekdayAhead();
-    const zone = 'America/New_York';
     const call = retellCall('call_hcp_change', { from_number: '+14155550103' });
-    const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: zone }, call);
+    const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: ZONE }, call);
     expect(mine.body.booked).toBe(true);
     const id = mine.body.appointment.id;
     const schedule = () => hcp.jobs.get(id)!.schedule as { scheduled_start: string | null; scheduled_end: string | null };
     const booked = schedule();
     const length = Date.parse(booked.scheduled_end!) - Date.parse(booked.scheduled_start!);
 
-    const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: zone }, call);
-    expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+    const moved = await moveTo1430(tool, day, call);
     expect(Date.parse(schedule().scheduled_start!)).toBe(Date.parse(moved.body.start));
     expect(Date.parse(schedule().scheduled_end!) - Date.parse(schedule().scheduled_start!)).toBe(length);
     expect(hcp.requests.filter((r) => r.method === 'PUT' && r.path === `/jobs/${id}/schedule`)).toHaveLength(1);
 
-    const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
-    expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
-    expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+    await cancelTwice(tool, call);
     // The job stays for the office, unscheduled; the retry sent no second DELETE.
     expect(hcp.jobs.get(id)).toMatchObject({ work_status: 'needs scheduling', schedule: { scheduled_start: null, scheduled_end: null } });
     expect(hcp.requests.filter((r) => r.method === 'DELETE' && r.path === `/jobs/${id}/schedule`)).toHaveLength(1);
@@ -144,29 +155,20 @@ describe('cancel and reschedule where the calendar allows', () => {
     try {
       const agent = 'agent_hs_changes';
       await connectOAuth(hsHub, hsHub.api, agent, { type: 'hubspot' });
-      const voice = await connectVoice(hsHub.api, agent, KEY);
-      const tools = await hsHub.api('GET', `/api/agents/${agent}/voice-webhooks/${voice.voiceWebhookId}/tools`);
-      expect(tools.body.calendar).toMatchObject({ type: 'hubspot' });
-      expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(
-        expect.arrayContaining(['book_appointment', 'cancel_appointment', 'reschedule_appointment']),
-      );
-      const tool = (name: string, args: Record<string, unknown>, call: Record<string, unknown>) =>
-        signedPost(hsHub, `${voice.path}/tools/${name}`, { name, args, call }, KEY);
+      const { names, calendar, tool } = await voiceHook(hsHub, agent);
+      expect(calendar).toMatchObject({ type: 'hubspot' });
+      expect(names).toEqual(expect.arrayContaining(['book_appointment', 'cancel_appointment', 'reschedule_appointment']));
       const day = weekdayAhead();
-      const zone = 'America/New_York';
       const call = retellCall('call_hs_change', { from_number: '+14155550104' });
-      const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: zone }, call);
+      const mine = await tool('book_appointment', { start_time: `${day}T10:00:00`, timezone: ZONE }, call);
       expect(mine.body.booked).toBe(true);
       const id = mine.body.appointment.id;
       const stored = sim.state.collection<{ id: string; properties: Record<string, string>; archived: boolean }>('meetings');
 
-      const moved = await tool('reschedule_appointment', { start_time: `${day}T14:30:00`, timezone: zone }, call);
-      expect(moved.body).toMatchObject({ rescheduled: true, duplicate: false, start: expect.stringContaining('T14:30:00') });
+      const moved = await moveTo1430(tool, day, call);
       expect(Date.parse(stored.get(id)!.properties.hs_meeting_start_time)).toBe(Date.parse(moved.body.start));
 
-      const [first, again] = [await tool('cancel_appointment', {}, call), await tool('cancel_appointment', {}, call)];
-      expect(first.body).toMatchObject({ cancelled: true, duplicate: false });
-      expect(again.body).toMatchObject({ cancelled: true, duplicate: true });
+      await cancelTwice(tool, call);
       expect(stored.get(id)!.archived).toBe(true);
       expect(sim.violations).toEqual([]);
     } finally {
