@@ -25,15 +25,20 @@ const connect = await hub.api('POST', `/api/agents/${AGENT}/integrations/connect
 if (connect.status !== 201) throw new Error(`connect: ${JSON.stringify(connect.body)}`);
 const voice = await connectVoice(hub.api, AGENT, KEY);
 
-// Weekdays from two weeks ahead, 16 half-hour slots each (09:00-17:00 New York): one distinct start per booking.
-const starts: string[] = [];
-for (let day = 14; starts.length < N; day++) {
-  const d = new Date(Date.now() + day * 86_400_000);
-  if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
-  for (let m = 9 * 60; m < 17 * 60 && starts.length < N; m += 30) {
-    starts.push(`${d.toISOString().slice(0, 10)}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`);
+/** `n` local half-hour starts, 09:00 to 16:30, on the weekdays from `firstDay` days ahead on. */
+function weekdayStarts(firstDay: number, n: number): string[] {
+  const out: string[] = [];
+  for (let day = firstDay; out.length < n; day++) {
+    const d = new Date(Date.now() + day * 86_400_000);
+    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+    for (let m = 9 * 60; m < 17 * 60 && out.length < n; m += 30) {
+      out.push(`${d.toISOString().slice(0, 10)}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`);
+    }
   }
+  return out;
 }
+// Weekdays from two weeks ahead, 16 half-hour slots each (09:00-17:00 New York): one distinct start per booking.
+const starts = weekdayStarts(14, N);
 const phone = (i: number) => `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`;
 
 // GoHighLevel allows 100 requests per 10 s per location and the hub's limiter keeps to that, so rows
@@ -123,14 +128,7 @@ const ring = (i: number) => ({
 await measure('call_inbound (first ring: CRM asked)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true', 110);
 await measure('call_inbound (ring again: cached)', ring, (b) => b.call_inbound?.dynamic_variables?.customer_known === 'true');
 // Each booking moved to a free slot on the weekdays after the ones booked: one PUT per call.
-const later: string[] = [];
-for (let day = 15 + Math.ceil(N / 16) * 2; later.length < N; day++) {
-  const d = new Date(Date.now() + day * 86_400_000);
-  if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
-  for (let m = 9 * 60; m < 17 * 60 && later.length < N; m += 30) {
-    later.push(`${d.toISOString().slice(0, 10)}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`);
-  }
-}
+const later = weekdayStarts(15 + Math.ceil(N / 16) * 2, N);
 await measure(
   'reschedule_appointment (this call)',
   (i) => ({
