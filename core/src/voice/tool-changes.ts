@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { OperationName } from '@hub/manifests';
 import { isHubError } from '../errors/hub-error.js';
 import { guarded, ready } from '../hub/scheduling-service.js';
@@ -9,7 +8,7 @@ import { canChange, chooseCalendar } from './calendar.js';
 import type { CallBookingDoc } from './call-bookings.js';
 import { spokenWhen } from './speak.js';
 import { minutesArg, text, timeArg, zoneArg } from './tool-args.js';
-import { callerPhone, toolProblem, type ToolAnswer, type ToolCall } from './tools.js';
+import { callerPhone, localStart, toolProblem, type ToolAnswer, type ToolCall } from './tools.js';
 
 type Target = { ok: true; cal: IntegrationDoc; booking: CallBookingDoc; callId: string } | { ok: false; answer: ToolAnswer };
 
@@ -76,7 +75,7 @@ export async function cancelAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
     const zone = doc.timezone;
     const said = {
       cancelled: true,
-      start: DateTime.fromISO(doc.start).setZone(zone).toISO({ suppressMilliseconds: true }),
+      start: localStart(doc, zone),
       timezone: zone,
     };
     if (doc.status === 'cancelled')
@@ -103,7 +102,7 @@ export async function rescheduleAppointmentTool(tc: ToolCall): Promise<ToolAnswe
       result: `Your appointment is now ${spokenWhen(d.start, zone.value)}.`,
       rescheduled: true,
       duplicate,
-      start: DateTime.fromISO(d.start).setZone(zone.value).toISO({ suppressMilliseconds: true }),
+      start: localStart(d, zone.value),
       timezone: zone.value,
       duration_minutes: d.durationMinutes,
       appointment: d.appointment,

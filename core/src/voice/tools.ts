@@ -131,13 +131,18 @@ export async function bookAppointmentTool(tc: ToolCall): Promise<ToolAnswer> {
   );
 }
 
+/** A booking's start in the caller's zone, with its offset: how the booking tools answer a time. */
+export function localStart(doc: CallBookingDoc, zone: string): string | null {
+  return DateTime.fromISO(doc.start).setZone(zone).toISO({ suppressMilliseconds: true });
+}
+
 function booked(doc: CallBookingDoc, zone: string, duplicate: boolean, moved = false): ToolAnswer {
   const when = spokenWhen(doc.start, zone);
   return {
     result: moved ? `That time was taken, so I booked the next free time: ${when}.` : `You're booked for ${when}.`,
     booked: true,
     duplicate,
-    start: DateTime.fromISO(doc.start).setZone(zone).toISO({ suppressMilliseconds: true }),
+    start: localStart(doc, zone),
     timezone: zone,
     duration_minutes: doc.durationMinutes,
     integration_id: doc.integrationId,
