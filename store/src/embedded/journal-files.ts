@@ -1,4 +1,4 @@
-import { open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Doc } from '@hub/core';
 import { coldRef, type ColdRef } from './doc-table.js';
@@ -119,8 +119,11 @@ export async function readSnapshot(
   }
 }
 
-/** Calls `fn` with each complete line of a file (without its newline) and the byte offset it starts at. */
-async function forEachFileLine(fh: FileHandle, fn: (line: Buffer, start: number) => void): Promise<void> {
+/**
+ * Calls `fn` with each complete line of a file (without its newline) and the byte offset it starts
+ * at, reading in chunks; answers where the complete lines end and how long the file is.
+ */
+async function forEachFileLine(fh: FileHandle, fn: (line: Buffer, start: number) => void): Promise<{ end: number; size: number }> {
   let buf = Buffer.allocUnsafe(CHUNK);
   let filled = 0;
   let base = 0;
@@ -132,7 +135,7 @@ async function forEachFileLine(fh: FileHandle, fn: (line: Buffer, start: number)
       buf = bigger;
     }
     const { bytesRead } = await fh.read(buf, filled, buf.length - filled, base + filled);
-    if (bytesRead === 0) return;
+    if (bytesRead === 0) return { end: base, size: base + filled };
     filled += bytesRead;
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1 && nl < filled; nl = buf.indexOf(10, start)) {
@@ -145,43 +148,32 @@ async function forEachFileLine(fh: FileHandle, fn: (line: Buffer, start: number)
   }
 }
 
-/** Calls `fn` for each complete line (the text before a newline); returns where the complete lines end. */
-function forEachLine(buf: Buffer, fn: (line: string, start: number) => void): number {
-  let start = 0;
-  for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-    fn(buf.toString('utf8', start, nl), start);
-    start = nl + 1;
-  }
-  return start;
-}
-
 /**
  * Replays one log file. An incomplete final line is the write a crash interrupted, never acknowledged:
  * it is ignored and cut off, so the next append does not glue onto it. Any other unreadable line is damage.
  */
 export async function replayLog(path: string, onRecord: (r: JournalRecord) => void): Promise<{ records: number; bytes: number }> {
-  const buf = await readFile(path);
-  let records = 0;
-  const end = forEachLine(buf, (line, start) => {
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(line) as JournalRecord;
-    } catch {
-      throw new Error(`${path}: unreadable journal record at byte ${start}; the file is damaged`);
-    }
-    onRecord(record);
-    records++;
-  });
-  if (end < buf.length) {
-    const fh = await open(path, 'r+');
-    try {
+  const fh = await open(path, 'r+');
+  try {
+    let records = 0;
+    const { end, size } = await forEachFileLine(fh, (line, start) => {
+      let record: JournalRecord;
+      try {
+        record = JSON.parse(line.toString('utf8')) as JournalRecord;
+      } catch {
+        throw new Error(`${path}: unreadable journal record at byte ${start}; the file is damaged`);
+      }
+      onRecord(record);
+      records++;
+    });
+    if (end < size) {
       await fh.truncate(end);
       await fh.sync();
-    } finally {
-      await fh.close();
     }
+    return { records, bytes: end };
+  } finally {
+    await fh.close();
   }
-  return { records, bytes: end };
 }
 
 /**
