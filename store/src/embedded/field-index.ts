@@ -1,6 +1,6 @@
 import type { Doc, Filter } from '@hub/core';
+import { isPrimitive, type Primitive } from './values.js';
 
-type Primitive = string | number | boolean;
 const EMPTY: ReadonlySet<string> = new Set();
 
 // A bucket of one id is the id itself: most values of a field with many distinct values (a time, a
@@ -97,8 +97,4 @@ export function indexedIds(filter: Filter, indexes: ReadonlyMap<string, FieldInd
     } else if (!key.startsWith('$')) consider(indexes.get(key)?.idsFor(cond));
   }
   return best;
-}
-
-function isPrimitive(value: unknown): value is Primitive {
-  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
 }

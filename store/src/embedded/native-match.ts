@@ -1,11 +1,11 @@
 import type { Doc, Filter } from '@hub/core';
+import { isPlainObject, isPrimitive } from './values.js';
 
 /** A matcher's verdict: true, false, or undefined when the native check cannot judge (mingo decides). */
 export type Verdict = boolean | undefined;
 /** An exact matcher compiled from a filter. */
 export type NativeMatcher = (doc: Doc) => Verdict;
 
-type Primitive = string | number | boolean;
 const COMPARE = new Set(['$gt', '$gte', '$lt', '$lte']);
 
 /**
@@ -98,12 +98,4 @@ function any(parts: NativeMatcher[]): NativeMatcher {
     }
     return unknown ? undefined : false;
   };
-}
-
-function isPrimitive(value: unknown): value is Primitive {
-  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Doc } from '@hub/core';
 import { AFTER, compareKeys, componentEnd, encodeKey, encodeSeq, encodeValue } from './key-codec.js';
 import { isIndexable, planRange, planScan, type ScanPlan } from './ordered-scan.js';
+import { pathValue } from './values.js';
 
 /** An index key: the indexed values (a missing field as null), then the doc's insertion number, encoded as one string (key-codec.ts). */
 export type OrderedKey = string;
@@ -161,19 +162,6 @@ export class OrderedIndex {
     // One flat string: a concatenation would be kept as a chain of two strings.
     return [encodeKey(values, this.dirs), encodeSeq(this.orderOf(doc._id))].join('');
   }
-}
-
-// The value at a dotted path; an array on the way is returned as is (not indexable: MongoDB would
-// index its elements), so the index stops answering rather than answer wrongly.
-function pathValue(doc: Doc, path: string): unknown {
-  if (!path.includes('.')) return doc[path];
-  let value: unknown = doc;
-  for (const part of path.split('.')) {
-    if (Array.isArray(value)) return value;
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
 }
 
 function* idsOf(entries: Iterable<[OrderedKey, string]>): Generator<string> {

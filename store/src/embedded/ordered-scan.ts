@@ -1,3 +1,5 @@
+import { isPlainObject } from './values.js';
+
 /** One range of an ordered index to read: equal to `prefix` on the first fields, in index order after. */
 export interface ScanPlan {
   prefix: unknown[];
@@ -115,8 +117,4 @@ function upperBound(cond: unknown): { bound: number | string; strict: boolean } 
     if ((typeof bound === 'number' && !Number.isNaN(bound)) || typeof bound === 'string') return { bound, strict };
   }
   return undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,5 @@
 import type { Doc, Filter } from '@hub/core';
-
-type Primitive = string | number | boolean;
+import { isPrimitive, type Primitive } from './values.js';
 
 /**
  * A cheap necessary condition for a filter, checked before mingo: mingo's general matcher costs a few
@@ -44,10 +43,6 @@ function mayMatch(doc: Doc, path: string[], allowed: Set<Primitive>): boolean {
   }
   if (Array.isArray(value)) return true;
   return isPrimitive(value) && allowed.has(value);
-}
-
-function isPrimitive(value: unknown): value is Primitive {
-  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
 }
 
 function isInOnly(value: unknown): value is { $in: Primitive[] } {

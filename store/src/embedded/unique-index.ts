@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { DuplicateKeyError } from '@hub/core';
 import { compareKeys, encodeValue } from './key-codec.js';
 import { isIndexable } from './ordered-scan.js';
+import { isPrimitive, pathValue } from './values.js';
 
 // sorted-btree is CommonJS with its class on `exports.default` (see ordered-index.ts).
 const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree');
@@ -72,12 +73,8 @@ export class UniqueIndex {
    */
   lookup(filter: Record<string, unknown>): string | null | undefined {
     if (this.sawArray) return undefined;
-    const values: unknown[] = [];
-    for (const f of this.fields) {
-      const v = filter[f];
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
-      values.push(v);
-    }
+    const { values } = this.equalityPrefix(filter);
+    if (values.length < this.fields.length) return undefined;
     return this.owners.get(keyOfValues(values)) ?? null;
   }
 
@@ -88,23 +85,26 @@ export class UniqueIndex {
    */
   range(filter: Record<string, unknown>): { ids: Iterable<string>; covered: number } | undefined {
     if (this.sawArray) return undefined;
-    const values: unknown[] = [];
-    let choices: unknown[] | undefined;
-    for (const f of this.fields) {
-      const v = filter[f];
-      if (isPrimitive(v)) values.push(v);
-      else {
-        const list = (v as { $in?: unknown } | undefined)?.$in;
-        if (Array.isArray(list) && list.every(isPrimitive)) choices = list;
-        break;
-      }
-    }
+    const { values, next } = this.equalityPrefix(filter);
+    const list = (next as { $in?: unknown } | undefined)?.$in;
+    const choices = Array.isArray(list) && list.every(isPrimitive) ? list : undefined;
     if (choices !== undefined) {
       const prefixes = choices.map((c) => keyOfValues([...values, c]));
       return { ids: this.idsFromAll(prefixes), covered: values.length + 1 };
     }
     if (values.length === 0) return undefined;
     return { ids: this.idsFrom(keyOfValues(values)), covered: values.length };
+  }
+
+  // The values the filter names by plain equality on the first fields, and its condition on the next one.
+  private equalityPrefix(filter: Record<string, unknown>): { values: unknown[]; next: unknown } {
+    const values: unknown[] = [];
+    for (const f of this.fields) {
+      const v = filter[f];
+      if (!isPrimitive(v)) return { values, next: v };
+      values.push(v);
+    }
+    return { values, next: undefined };
   }
 
   private *idsFromAll(prefixes: string[]): Generator<string> {
@@ -128,19 +128,15 @@ export class UniqueIndex {
   }
 
   private keyOf(doc: Doc): string {
-    const values = this.fields.map((f) => valueAt(doc, f) ?? null);
+    const values = this.fields.map((f) => pathValue(doc, f) ?? null);
     if (values.some(Array.isArray)) this.sawArray = true;
     return keyOfValues(values);
   }
 
   private duplicate(doc: Doc): DuplicateKeyError {
-    const keyValue = Object.fromEntries(this.fields.map((f) => [f, valueAt(doc, f) ?? null]));
+    const keyValue = Object.fromEntries(this.fields.map((f) => [f, pathValue(doc, f) ?? null]));
     return new DuplicateKeyError(this.collection, this.spec.name, this.spec.keys, keyValue);
   }
-}
-
-function isPrimitive(v: unknown): v is string | number | boolean {
-  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v));
 }
 
 // Indexable values as the ordered indexes encode them; an array or object as its JSON after a rank
@@ -148,13 +144,4 @@ function isPrimitive(v: unknown): v is string | number | boolean {
 function keyOfValues(values: unknown[]): string {
   const parts = values.map((v) => (isIndexable(v) ? encodeValue(v, false) : `\u0005${JSON.stringify(v)}\u0000`));
   return parts.length === 1 ? parts[0] : parts.join('');
-}
-
-function valueAt(doc: Doc, path: string): unknown {
-  let value: unknown = doc;
-  for (const part of path.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
 }
