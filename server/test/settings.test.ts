@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../src/settings.js';
-import { loadKeyring } from '../src/bootstrap.js';
+import { bootstrap, loadKeyring } from '../src/bootstrap.js';
+import type { EmbeddedEngine } from '@hub/store';
 import { silentLogger } from '@hub/core';
 
 describe('settings', () => {
@@ -58,6 +59,24 @@ describe('settings', () => {
     expect(a.currentId).toBe(b.currentId);
     expect(warnings.length).toBe(1);
     expect(Buffer.from((await readFile(join(dir, 'secret.key'), 'utf8')).trim(), 'base64').length).toBe(32);
+  });
+
+  it('HUB_STORE_COLD_DOCS=1 opens the embedded store with cold docs: after a snapshot the hub reads its data back from disk', async () => {
+    expect(() => loadSettings({ HUB_STORE_COLD_DOCS: 'yes' })).toThrow(/HUB_STORE_COLD_DOCS: /);
+    const dir = await mkdtemp(join(tmpdir(), 'hub-cold-'));
+    const settings = loadSettings({ HUB_DATA_DIR: dir, HUB_STORE_COLD_DOCS: '1', HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') });
+    expect(settings.storeColdDocs).toBe(true);
+    const hub = await bootstrap(settings, silentLogger);
+    try {
+      const { tenantId } = await hub.repos.tenants.create('Cold Co');
+      const engine = hub.engine as EmbeddedEngine;
+      await engine.compact();
+      const held = (engine.collection('tenants') as unknown as { docs: { raw(id: string): unknown } }).docs.raw(tenantId);
+      expect(typeof held).toBe('number');
+      expect((await hub.repos.tenants.col.findOne({ _id: tenantId }))?.name).toBe('Cold Co');
+    } finally {
+      await hub.engine.close();
+    }
   });
 
   it('refuses a HUB_SECRET_KEY that is not 32 bytes of base64', () => {
