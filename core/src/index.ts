@@ -55,3 +55,4 @@ export * from './hub/activity-service.js';
 export * from './hub/health.js';
 export * from './hub/retention.js';
 export * from './metrics.js';
+export * from './lru-cache.js';

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { LruCache } from '../lru-cache.js';
 
 /** A phone number in E.164, or undefined when `text` is not a valid number (libphonenumber, every time). */
 export function parseE164(text: string, defaultCountry: CountryCode): string | undefined {
@@ -7,18 +8,20 @@ export function parseE164(text: string, defaultCountry: CountryCode): string | u
 }
 
 /**
- * The last `maxEntries` answers of parseE164 by input and default country, oldest out first. Parsing is
+ * The last `maxEntries` answers of parseE164 by input and default country, least recently used out first. Parsing is
  * about 6% of the hub's CPU on ingest and the same numbers come back (the worker parses again what
  * ingest normalised; callers ring again). Answers are strings, so they are shared as they are; inputs
  * longer than `maxInputLength` are parsed and not kept, so the memory held stays small.
  */
 export class E164Cache {
-  private readonly entries = new Map<string, string | null>();
+  private readonly entries: LruCache<string, string | null>;
 
   constructor(
     readonly maxEntries = 5_000,
     readonly maxInputLength = 64,
-  ) {}
+  ) {
+    this.entries = new LruCache(maxEntries);
+  }
 
   /** How many answers are kept. */
   get size(): number {
@@ -33,7 +36,6 @@ export class E164Cache {
     const hit = this.entries.get(key);
     if (hit !== undefined) return hit ?? undefined;
     const e164 = parseE164(text, defaultCountry);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, e164 ?? null);
     return e164;
   }

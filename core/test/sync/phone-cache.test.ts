@@ -50,7 +50,7 @@ describe('toE164 with its cache', () => {
     expect(toE164('020 7946 0958', 'GB')).toBe('+442079460958');
   });
 
-  it('stays bounded: the oldest answers go first and are parsed again when asked', () => {
+  it('stays bounded: the least recently used answers go first and are parsed again when asked', () => {
     const cache = new E164Cache(3, 20);
     const numbers = ['4079780655', '4079780656', '4079780657', '4079780658'];
     for (const n of numbers) expect(cache.toE164(n, 'US')).toBe(uncached(n));

@@ -1,6 +1,6 @@
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { Doc } from '@hub/core';
+import { LruCache, type Doc } from '@hub/core';
 
 /**
  * Where a cold doc's JSON text lies in the snapshot file: offset × 2^20 + byte length, in one double
@@ -23,9 +23,11 @@ export function coldRef(offset: number, length: number): ColdRef | undefined {
  */
 export class ColdFile {
   private fh: FileHandle | null = null;
-  private readonly cache = new Map<ColdRef, Doc>();
+  private readonly cache: LruCache<ColdRef, Doc>;
 
-  constructor(private readonly cacheSize = 4096) {}
+  constructor(cacheSize = 4096) {
+    this.cache = new LruCache(cacheSize);
+  }
 
   /** The stored JSON text of a cold doc, as bytes. */
   readText(ref: ColdRef): Buffer {
@@ -44,14 +46,10 @@ export class ColdFile {
   /** A cold doc, parsed (callers never mutate stored docs, so a cached one can be handed out again). */
   read(ref: ColdRef): Doc {
     let doc = this.cache.get(ref);
-    if (doc !== undefined) {
-      // Most recently used last: the Map's order is the eviction order.
-      this.cache.delete(ref);
-    } else {
+    if (doc === undefined) {
       doc = JSON.parse(this.readText(ref).toString('utf8')) as Doc;
-      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as ColdRef);
+      this.cache.set(ref, doc);
     }
-    this.cache.set(ref, doc);
     return doc;
   }
 
