@@ -56,6 +56,11 @@ function wrap<T extends Doc>(inner: DocCollection<T>): DocCollection<T> {
  * `undefined`, `$`-prefixed keys and Dates as they would on MongoDB.
  */
 export function bsonRoundTrip(engine: StoreEngine): StoreEngine {
+  return withCollections(engine, wrap);
+}
+
+/** `engine` with each of its collections seen through `wrapOne` (one wrapped handle per name). */
+export function withCollections(engine: StoreEngine, wrapOne: (coll: DocCollection) => DocCollection): StoreEngine {
   const cache = new Map<string, DocCollection>();
   return {
     kind: engine.kind,
@@ -64,7 +69,7 @@ export function bsonRoundTrip(engine: StoreEngine): StoreEngine {
     now: () => engine.now(),
     collection<T extends Doc = Doc>(name: string): DocCollection<T> {
       let coll = cache.get(name);
-      if (!coll) cache.set(name, (coll = wrap(engine.collection(name))));
+      if (!coll) cache.set(name, (coll = wrapOne(engine.collection(name))));
       return coll as unknown as DocCollection<T>;
     },
     ping: () => engine.ping(),

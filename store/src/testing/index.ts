@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import type { Doc, DocCollection, DocCursor, StoreEngine } from '@hub/core';
+import type { DocCursor, StoreEngine } from '@hub/core';
 import { openEmbeddedEngine, type EmbeddedEngine } from '../embedded/embedded-engine.js';
 import { openMongoEngine, type MongoEngineOptions } from '../mongo/mongo-engine.js';
-import { bsonRoundTrip } from './bson-round-trip.js';
+import { bsonRoundTrip, withCollections } from './bson-round-trip.js';
 
 export { bsonRoundTrip } from './bson-round-trip.js';
 
@@ -74,34 +74,23 @@ function compactingBeforeReads(engine: EmbeddedEngine): StoreEngine {
     'countDocuments',
     'aggregate',
   ]);
-  const wrap = (coll: DocCollection): DocCollection =>
-    new Proxy(coll, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof prop !== 'string' || !reads.has(prop) || typeof value !== 'function') return value;
-        if (prop === 'find' || prop === 'aggregate') {
-          return (...args: unknown[]) => {
-            const cursor = (value as (...a: unknown[]) => DocCursor<unknown>).apply(target, args);
-            return { toArray: async () => (await engine.compact(), cursor.toArray()) };
-          };
-        }
-        return async (...args: unknown[]) => (await engine.compact(), (value as (...a: unknown[]) => unknown).apply(target, args));
-      },
-    });
-  const colls = new Map<string, DocCollection>();
-  return {
-    kind: engine.kind,
-    atomicUpdates: engine.atomicUpdates,
-    orderedWrites: engine.orderedWrites,
-    now: () => engine.now(),
-    ping: () => engine.ping(),
-    close: () => engine.close(),
-    collection<T extends Doc = Doc>(name: string): DocCollection<T> {
-      let coll = colls.get(name);
-      if (coll === undefined) colls.set(name, (coll = wrap(engine.collection(name))));
-      return coll as unknown as DocCollection<T>;
-    },
-  };
+  return withCollections(
+    engine,
+    (coll) =>
+      new Proxy(coll, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof prop !== 'string' || !reads.has(prop) || typeof value !== 'function') return value;
+          if (prop === 'find' || prop === 'aggregate') {
+            return (...args: unknown[]) => {
+              const cursor = (value as (...a: unknown[]) => DocCursor<unknown>).apply(target, args);
+              return { toArray: async () => (await engine.compact(), cursor.toArray()) };
+            };
+          }
+          return async (...args: unknown[]) => (await engine.compact(), (value as (...a: unknown[]) => unknown).apply(target, args));
+        },
+      }),
+  );
 }
 
 function mongo(url: string): TestEngine {
