@@ -32,6 +32,8 @@ export function createLogger(level: string, to: 'stdout' | 'stderr' | pino.Desti
 export function startWorker(hub: HubServices, settings: Settings, logger: Logger): Worker {
   const worker = new Worker(hub.queue, (job, owner, signal) => runSyncJob(hub, job, owner, signal), {
     concurrency: settings.workerConcurrency,
+    // runSyncJob fences every write to a CRM (the step runner and the contact step).
+    fenced: true,
     logger,
   });
   worker.start();

@@ -37,6 +37,18 @@ export interface QueueStoreOptions {
    * is confirmed by a unique insert there (see LeaseLog). Leave unset on MongoDB and the embedded engine.
    */
   leaseMarks?: DocCollection<LeaseMark>;
+  /** StoreEngine.orderedWrites: a claim is visible once issued, so it can be read back before it is durable. */
+  orderedWrites?: boolean;
+}
+
+/** How a worker claims. */
+export interface ClaimOptions {
+  /**
+   * The claim may come back before it is durable, where the store allows (ordered writes), so the worker
+   * prepares the job while the store syncs. Only for a handler that calls {@link JobQueue.fence} before
+   * anything leaves the hub: the fence waits for the claim's sync.
+   */
+  beforeDurable?: boolean;
 }
 
 /** The error a worker's write gets when its claim is no longer the job's (another worker has it). */
@@ -51,7 +63,11 @@ export function isLeaseLost(err: unknown): boolean {
 
 /** The queue's view of a store engine: its clock, and claim marks where updates are not atomic. */
 export function queueStoreOptions(engine: StoreEngine): QueueStoreOptions {
-  return { clock: () => engine.now(), ...(engine.atomicUpdates ? {} : { leaseMarks: engine.collection<LeaseMark>('job_leases') }) };
+  return {
+    clock: () => engine.now(),
+    orderedWrites: engine.orderedWrites === true,
+    ...(engine.atomicUpdates ? {} : { leaseMarks: engine.collection<LeaseMark>('job_leases') }),
+  };
 }
 
 /**
@@ -66,6 +82,9 @@ export class JobQueue {
   /** Set on FerretDB 1.x only: claims and lease checks go through numbered marks there. */
   private readonly fenced?: LeaseLog;
   private readonly writing = new Map<string, Promise<unknown>>();
+  private readonly orderedWrites: boolean;
+  /** Claims handed out before they were durable, by job id, until their sync settles (see ClaimOptions). */
+  private readonly syncing = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly col: DocCollection<JobDoc>,
@@ -74,6 +93,7 @@ export class JobQueue {
   ) {
     this.now = options.clock ?? Date.now;
     if (options.leaseMarks) this.fenced = new LeaseLog(col, options.leaseMarks, this.now);
+    this.orderedWrites = options.orderedWrites === true;
   }
 
   /** Creates the indexes the queue relies on. */
@@ -135,9 +155,9 @@ export class JobQueue {
    * and fail. A job whose attempts are used up (its workers kept dying mid-run, so nothing failed it)
    * is dead-lettered, not run again.
    */
-  async claim(owner: string, leaseMs: number): Promise<JobDoc | null> {
+  async claim(owner: string, leaseMs: number, options: ClaimOptions = {}): Promise<JobDoc | null> {
     for (;;) {
-      const job = await this.claimOnce(owner, leaseMs);
+      const job = await this.claimOnce(owner, leaseMs, options.beforeDurable === true);
       if (!job || job.attempts <= job.maxAttempts) return job;
       const error = {
         code: 'HUB_ERR_INTERNAL',
@@ -148,7 +168,7 @@ export class JobQueue {
     }
   }
 
-  private async claimOnce(owner: string, leaseMs: number): Promise<JobDoc | null> {
+  private async claimOnce(owner: string, leaseMs: number, beforeDurable: boolean): Promise<JobDoc | null> {
     if (this.fenced) {
       const claimed = await this.fenced.claim(owner, leaseMs);
       return claimed && { ...claimed, steps: decodeKeys(claimed.steps) };
@@ -162,7 +182,7 @@ export class JobQueue {
       leaseUntil: now + leaseMs,
       updatedAt: new Date(now).toISOString(),
     };
-    const before = await this.col.findOneAndUpdate(
+    const claiming = this.col.findOneAndUpdate(
       {
         $or: [
           { status: 'queued', runAt: { $lte: now } },
@@ -172,8 +192,32 @@ export class JobQueue {
       { $set: set, $inc: { attempts: 1 } },
       { sort: { lane: 1, runAt: 1 }, returnDocument: 'before' },
     );
+    if (beforeDurable && this.orderedWrites) {
+      const early = await this.claimedBeforeSync(leaseToken, claiming);
+      if (early) return early;
+    }
+    const before = await claiming;
     if (!before) return null;
     return { ...before, ...set, attempts: before.attempts + 1, steps: decodeKeys(before.steps) };
+  }
+
+  /**
+   * The job `claiming` is taking, read back while its write is still syncing (the store applies a write
+   * when it is issued); null when it cannot be read (nothing was due), and the caller waits for the claim.
+   * The sync is awaited by {@link fence}; a failed sync fails the fence, and every later write too.
+   */
+  private async claimedBeforeSync(leaseToken: string, claiming: Promise<unknown>): Promise<JobDoc | null> {
+    const job = await this.col.findOne({ status: 'running', leaseToken });
+    if (!job) return null;
+    const done = () => {
+      if (this.syncing.get(job._id) === claiming) this.syncing.delete(job._id);
+    };
+    claiming.then(done, done);
+    this.syncing.set(job._id, claiming);
+    // The store starts its sync on the next check phase (it batches the writes of a turn): yield to it,
+    // so that the worker prepares the job while the disk syncs instead of before.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { ...job, steps: decodeKeys(job.steps) };
   }
 
   /**
@@ -196,6 +240,8 @@ export class JobQueue {
    * write to a CRM, so a worker whose job was claimed again elsewhere stops before writing twice.
    */
   async fence(jobId: string, lease: string): Promise<void> {
+    // A claim handed out before it was durable (ClaimOptions.beforeDurable) must be on disk before the hub writes anywhere on its behalf.
+    await this.syncing.get(jobId);
     // No projection: the embedded engine answers a projected find through mingo (about 0.3 ms), a plain one natively.
     const held = this.fenced
       ? await this.fenced.holds(jobId, lease)

@@ -14,6 +14,11 @@ export interface WorkerOptions {
   concurrency?: number;
   leaseMs?: number;
   pollMs?: number;
+  /**
+   * The handler calls JobQueue.fence before every write outside the hub: its claims may then come back
+   * before they are durable, and the job is prepared while the store syncs (ClaimOptions.beforeDurable).
+   */
+  fenced?: boolean;
   logger: Logger;
 }
 
@@ -112,7 +117,7 @@ export class Worker {
 
   private async claim(): Promise<JobDoc | null> {
     try {
-      const job = await this.queue.claim(this.id, this.opts.leaseMs ?? 30_000);
+      const job = await this.queue.claim(this.id, this.opts.leaseMs ?? 30_000, { beforeDurable: this.opts.fenced === true });
       if (this.failures > 0) this.opts.logger.info({ worker: this.id }, 'the store answers again; claiming resumed');
       this.failures = 0;
       return job;

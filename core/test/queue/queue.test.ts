@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEngines, type OpenedTestEngine, type TestEngine } from '@hub/store/testing';
+import { testEngines, withCollections, type OpenedTestEngine, type TestEngine } from '@hub/store/testing';
+import type { DocCollection, StoreEngine } from '../../src/store/types.js';
 import type { JobDoc } from '../../src/store/repos/documents.js';
 import { JobQueue, LANES, queueStoreOptions } from '../../src/queue/job-queue.js';
 import { Worker } from '../../src/queue/worker.js';
@@ -230,5 +231,94 @@ describe.each(testEngines())('a sync job whose lease is lost on $name', (target)
     await queue.col.updateOne({ _id: job._id }, { $set: { leaseToken: 'other' } });
     const err = await queue.checkpoint(job._id, job.leaseToken!, 'note', { status: 'succeeded', at: 'now' }).catch((e: unknown) => e);
     expect(isLeaseLost(err)).toBe(true);
+  });
+});
+
+describe('a claim handed out before it is durable (the embedded engine: a write is visible once issued)', () => {
+  const embedded = testEngines().find((t) => t.name === 'embedded')!;
+  type Sync = { release(): void; fail(err: Error): void };
+  let sync: Sync;
+
+  // A queue whose claims are acknowledged only when the test lets them through, as over a slow disk:
+  // the claim itself is applied in the store when it is issued, as always.
+  function queueOn(engine: StoreEngine, orderedWrites = true): { queue: JobQueue; sync: Sync } {
+    let release!: () => void;
+    let fail!: (err: Error) => void;
+    const gate = new Promise<void>((resolve, reject) => {
+      release = resolve;
+      fail = reject;
+    });
+    gate.catch(() => undefined);
+    const held = withCollections(
+      engine,
+      (coll) =>
+        new Proxy(coll, {
+          get(target, prop) {
+            const value = Reflect.get(target, prop) as unknown;
+            if (prop !== 'findOneAndUpdate') return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+            return (...args: Parameters<DocCollection['findOneAndUpdate']>) => {
+              // Nothing claimed, nothing written: answered at once, as the store does.
+              return target.findOneAndUpdate(...args).then((found) => (found === null ? null : gate.then(() => found)));
+            };
+          },
+        }),
+    );
+    const q = new JobQueue(
+      held.collection<JobDoc>('jobs'),
+      { baseMs: 10, capMs: 50, maxAttempts: 3 },
+      {
+        ...queueStoreOptions(held),
+        orderedWrites,
+      },
+    );
+    return { queue: q, sync: { release, fail } };
+  }
+
+  beforeEach(async () => {
+    opened = await embedded.open();
+    ({ queue, sync } = queueOn(opened.engine));
+    await queue.ensureIndexes();
+  });
+  afterEach(() => opened.dispose());
+
+  it('comes back with the job while its write syncs; fence() waits for the sync', async () => {
+    const { job: queued } = await queue.enqueue(spec);
+    const job = await queue.claim('w', 10_000, { beforeDurable: true });
+    expect(job).toMatchObject({ _id: queued._id, status: 'running', attempts: 1, leaseOwner: 'w' });
+    let fenced = false;
+    const fence = queue.fence(job!._id, job!.leaseToken!).then(() => (fenced = true));
+    await sleep(30);
+    expect(fenced).toBe(false);
+    sync.release();
+    await fence;
+    expect(fenced).toBe(true);
+  });
+
+  it('a claim that fails to sync fails the fence, so nothing leaves the hub for it', async () => {
+    await queue.enqueue(spec);
+    const job = await queue.claim('w', 10_000, { beforeDurable: true });
+    sync.fail(new Error('the disk is gone'));
+    await expect(queue.fence(job!._id, job!.leaseToken!)).rejects.toThrow('the disk is gone');
+  });
+
+  it('without beforeDurable, or on a store whose writes are not ordered, the claim waits for its sync', async () => {
+    const { job: queued } = await queue.enqueue(spec);
+    for (const [held, options] of [
+      [{ queue, sync }, {}],
+      [queueOn(opened.engine, false), { beforeDurable: true }],
+    ] as const) {
+      let answered = false;
+      const claim = held.queue.claim('w', 10_000, options).then((j) => ((answered = true), j));
+      await sleep(30);
+      expect(answered).toBe(false);
+      held.sync.release();
+      const job = await claim;
+      expect(job?._id).toBe(queued._id);
+      await held.queue.release(job!, job!.leaseToken!);
+    }
+  });
+
+  it('answers null at once when nothing is due', async () => {
+    expect(await queue.claim('w', 10_000, { beforeDurable: true })).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { openEmbeddedEngine, type EmbeddedEngine } from '../embedded/embedded-en
 import { openMongoEngine, type MongoEngineOptions } from '../mongo/mongo-engine.js';
 import { bsonRoundTrip, withCollections } from './bson-round-trip.js';
 
-export { bsonRoundTrip } from './bson-round-trip.js';
+export { bsonRoundTrip, withCollections } from './bson-round-trip.js';
 
 /** The MongoDB the store suites also run on (HUB_TEST_MONGODB_URL; `scripts/ferretdb.sh start` prints one). */
 export const TEST_MONGODB_URL = process.env.HUB_TEST_MONGODB_URL || undefined;
