@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DUPLICATE_KEY_CODE, type DocCollection } from '../store/types.js';
+import type { DocCollection } from '../store/types.js';
+import { isDuplicateKeyError } from '../store/errors.js';
 import { notFound } from '../errors/hub-error.js';
 import type { OutboundCallDoc, OutboundState } from './documents.js';
 
@@ -51,7 +52,7 @@ export class OutboundCallRepo {
         await this.col.insertOne(doc);
         return { call: doc, created: true };
       } catch (err) {
-        if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
       }
       const existing = await this.col.findOne({ webhookId: input.webhookId, idemKey: input.idemKey });
       if (existing && existing.idemExpiresAt > now) return { call: existing, created: false };

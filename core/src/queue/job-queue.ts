@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DocCollection, StoreEngine, Update } from '../store/types.js';
-import { DUPLICATE_KEY_CODE } from '../store/types.js';
+import { isDuplicateKeyError } from '../store/errors.js';
 import type { JobDoc, StepRecord } from '../store/repos/documents.js';
 import { notFound, HubError, isHubError } from '../errors/hub-error.js';
 import { DEFAULT_BACKOFF, nextDelay, type BackoffPolicy } from './backoff.js';
@@ -135,7 +135,7 @@ export class JobQueue {
     try {
       await this.col.insertOne(job);
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.col.findOne({
         tenantId: spec.tenantId,
         agentId: spec.agentId,

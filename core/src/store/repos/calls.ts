@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DocCollection } from '../types.js';
-import { DUPLICATE_KEY_CODE } from '../types.js';
+import { isDuplicateKeyError } from '../errors.js';
 import { notFound } from '../../errors/hub-error.js';
 import type { CallData } from '../../sync/call-data.js';
 import type { CallDoc } from './documents.js';
@@ -63,7 +63,7 @@ export class CallRepo {
       await this.col.insertOne(doc);
       return { call: doc, created: true };
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY_CODE) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.col.findOne({ tenantId, agentId, callId: data.call_id });
       if (!existing) throw err;
       return { call: existing, created: false };
