@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZapierSim } from '@hub/connector-zapier/sim';
-import { apiClient, startTestHub, type TestHub } from '../helpers/hub.js';
+import { apiClient, eventually, startTestHub, type TestHub } from '../helpers/hub.js';
 import { sampleCall } from '../helpers/fixtures.js';
 
 // The sync endpoint reads the API key's tenant and the agent's integrations from memory on the
@@ -76,13 +76,16 @@ describe('the sync endpoint after integration changes', () => {
     const from = hub.logs.length;
     await post();
     await hub.api('GET', `/api/agents/${agent}/integrations`);
-    await new Promise((r) => setTimeout(r, 50));
-    const lines = hub.logs
-      .slice(from)
-      .map(
-        (l) => JSON.parse(l) as { msg: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number },
-      )
-      .filter((l) => l.req || l.res);
+    // The line is written when the answer has been sent, so it may land just after the client reads it.
+    const requestLines = () =>
+      hub.logs
+        .slice(from)
+        .map(
+          (l) =>
+            JSON.parse(l) as { msg: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number },
+        )
+        .filter((l) => l.req || l.res);
+    const lines = await eventually(async () => requestLines().length >= 2 && requestLines(), 5000, 'two request log lines');
     expect(lines.map((l) => [l.msg, l.req?.method, l.req?.url, l.res?.statusCode])).toEqual([
       ['request completed', 'POST', `/api/agents/${agent}/calls`, 202],
       ['request completed', 'GET', `/api/agents/${agent}/integrations`, 200],
