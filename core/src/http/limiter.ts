@@ -30,6 +30,8 @@ export class RateLimiter {
   private pumping = false;
   /** ends the pump's current wait early (a live request arrived while background ones waited for room) */
   private wake?: () => void;
+  /** the background pace (see {@link pace}): tokens left at `at` */
+  private paced = { tokens: Number.NaN, at: 0 };
 
   constructor(
     private readonly spec: RateLimitSpec | undefined,
@@ -108,11 +110,34 @@ export class RateLimiter {
     return n >= 5 ? Math.max(1, Math.floor(n / 20)) : 0;
   }
 
+  /**
+   * How background requests are spread: at most `burst` at once (the reserve's size, at least one),
+   * then one each `everyMs`, the window's own pace once the reserve is set aside. A backlog sent as
+   * fast as the window allows would fill it in one burst and free nothing until that burst slid out
+   * of it, a whole window later: every live request past the reserve would wait that long. Paced, a
+   * slot frees every `everyMs`, and the live line takes it first.
+   */
+  pace(): { burst: number; everyMs: number } | undefined {
+    if (!this.spec) return undefined;
+    return { burst: Math.max(1, this.reserve()), everyMs: this.spec.perMs / (this.spec.requests - this.reserve()) };
+  }
+
+  /** Background tokens at `now`: the bucket starts full and refills at the pace, up to the burst. */
+  private tokens(now: number): number {
+    const pace = this.pace()!;
+    if (Number.isNaN(this.paced.tokens)) return pace.burst;
+    return Math.min(pace.burst, this.paced.tokens + (now - this.paced.at) / pace.everyMs);
+  }
+
   /** How long the next request of that kind would wait now, in ms (for tests and metrics). */
   delay(priority: Priority = 'live'): number {
     const now = this.now();
     const keep = priority === 'live' ? 0 : this.reserve();
     let wait = Math.max(0, this.pausedUntil - now);
+    if (priority === 'background' && this.spec) {
+      const tokens = this.tokens(now);
+      if (tokens < 1) wait = Math.max(wait, Math.ceil((1 - tokens) * this.pace()!.everyMs));
+    }
     if (this.reported && this.reported.remaining <= keep && this.reported.resetAt > now) wait = Math.max(wait, this.reported.resetAt - now);
     if (this.spec) {
       this.sent = this.sent.filter((t) => t > now - this.spec!.perMs);
@@ -158,7 +183,9 @@ export class RateLimiter {
           next.reject(err);
           continue;
         }
-        this.sent.push(this.now());
+        const now = this.now();
+        if (kind === 'background' && this.spec) this.paced = { tokens: this.tokens(now) - 1, at: now };
+        this.sent.push(now);
         if (this.reported && this.reported.remaining > 0) this.reported.remaining -= 1;
         next.resolve();
       }

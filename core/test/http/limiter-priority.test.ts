@@ -22,30 +22,67 @@ describe('RateLimiter priority', () => {
       l.acquire(undefined, p).then(() => (order.push(name), sentAt.push(Date.now())));
     const backlog = [0, 1, 2, 3, 4, 5].map((i) => take(`sync${i}`, 'background'));
     await new Promise((r) => setTimeout(r, 20));
-    expect(l.backlog().background).toBe(4);
+    // The first sync went at once; the rest wait for the background pace (one per 100 ms here).
+    expect(l.backlog().background).toBe(5);
     const live = take('lookup', 'live');
     await Promise.all([...backlog, live]);
-    // The first window's two went at once; the lookup takes the very next slot, ahead of four older syncs.
-    expect(order.slice(0, 3)).toEqual(['sync0', 'sync1', 'lookup']);
+    // The lookup goes ahead of all five older syncs.
+    expect(order.slice(0, 2)).toEqual(['sync0', 'lookup']);
     expect(busiestWindow(sentAt, WINDOW.perMs)).toBeLessThanOrEqual(WINDOW.requests);
   });
 
-  it('keeps a reserve of each window for live requests: a backlog that could spend the window at once leaves a slot free', async () => {
-    const l = new RateLimiter({ requests: 10, perMs: 400 });
+  it('keeps a reserve of each window for live requests: background stops short of its last slot', async () => {
+    let t = 0;
+    const l = new RateLimiter({ requests: 10, perMs: 400 }, () => t);
     expect(l.reserve()).toBe(1);
-    const order: string[] = [];
+    for (let i = 0; i < 9; i++) await l.acquire(undefined, 'live');
+    t = 100;
+    // Nine in the window: the tenth slot is the live line's, until the window slides.
+    expect(l.delay('live')).toBe(0);
+    expect(l.delay('background')).toBe(300);
+  });
+
+  it('paces a background backlog: as many as the reserve at once, then one per share of the window; live requests never wait for the pace', async () => {
+    let t = 0;
+    const l = new RateLimiter({ requests: 100, perMs: 10_000 }, () => t);
+    const pace = l.pace()!;
+    expect(pace.burst).toBe(5);
+    expect(pace.everyMs).toBeCloseTo(10_000 / 95, 6);
+    for (let i = 0; i < 5; i++) {
+      expect(l.delay('background')).toBe(0);
+      await l.acquire(undefined, 'background');
+    }
+    expect(l.delay('background')).toBe(Math.ceil(pace.everyMs));
+    expect(l.delay('live')).toBe(0);
+    t = 53;
+    expect(l.delay('background')).toBe(Math.ceil(pace.everyMs - 53));
+    t = Math.ceil(pace.everyMs);
+    expect(l.delay('background')).toBe(0);
+    await l.acquire(undefined, 'background');
+    // One token was earned and spent: the next waits a whole share again, less what has passed.
+    expect(l.delay('background')).toBe(Math.ceil(pace.everyMs - (t - pace.everyMs)));
+  });
+
+  it('a live request arriving mid-window beside a backlog finds a slot at once, not a window later', async () => {
+    // Unpaced, the backlog would spend 19 of 20 slots at once: past the reserve, live requests would
+    // wait for that burst to slide out of the window, about a second after they arrive here.
+    const spec = { requests: 20, perMs: 2000 };
+    const l = new RateLimiter(spec);
     const sentAt: number[] = [];
-    const take = (name: string, p: 'live' | 'background') =>
-      l.acquire(undefined, p).then(() => (order.push(name), sentAt.push(Date.now())));
-    const backlog = Array.from({ length: 15 }, (_, i) => take(`sync${i}`, 'background'));
-    await new Promise((r) => setTimeout(r, 30));
-    // Nine went at once; the tenth slot of the window waits for a live request.
-    expect(l.backlog().background).toBe(6);
-    const live = take('lookup', 'live');
-    await live;
-    expect(order.indexOf('lookup')).toBe(9);
-    await Promise.all(backlog);
-    expect(busiestWindow(sentAt, 400)).toBeLessThanOrEqual(10);
+    const stop = new AbortController();
+    const backlog = Array.from({ length: 40 }, () => l.acquire(stop.signal, 'background').then(() => sentAt.push(Date.now())));
+    await new Promise((r) => setTimeout(r, 1000));
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const asked = Date.now();
+      await l.acquire(undefined, 'live');
+      sentAt.push(Date.now());
+      waits.push(Date.now() - asked);
+    }
+    expect(Math.max(...waits)).toBeLessThan(500);
+    expect(busiestWindow(sentAt, spec.perMs)).toBeLessThanOrEqual(spec.requests);
+    stop.abort(new Error('done'));
+    await Promise.allSettled(backlog);
   });
 
   it('drops an aborted waiter from the line and still serves the rest', async () => {
