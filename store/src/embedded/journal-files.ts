@@ -45,7 +45,10 @@ const LOG_PATTERN = /^journal-(\d+)\.log$/;
 const SNAPSHOT_VERSION = 2;
 const READABLE_VERSIONS = new Set([1, 2]);
 const CHUNK = 1 << 22;
-const WRITE_CHUNK = 1 << 20;
+// The snapshot is serialized on the event loop between writes of this size: 128 KB is about a
+// millisecond of JSON, so requests wait that long at most behind it (1 MB chunks put 5-14 ms pauses
+// into ingest's p99).
+const WRITE_CHUNK = 1 << 17;
 const LINE_END = Buffer.from('}\n');
 
 /** Path of the log file of one generation; a snapshot names the first generation to replay after it. */

@@ -21,60 +21,76 @@ export const AFTER = '\u0100';
 
 const view = new DataView(new ArrayBuffer(8));
 
-/**
- * The key of `values` (each indexable: null, number, string or boolean) in directions `dirs` (1 or
- * -1), built from char codes so the result is one flat string, not a chain of concatenations.
- */
+// The bytes of the key being built: every component is a byte (0x00-0xFF), so the key is read out as
+// a one-byte (latin1) string. One buffer reused by every call (encoding is synchronous), instead of
+// an array of numbers and a spread per key: keys are built on every indexed write and lookup.
+let bytes = Buffer.allocUnsafe(256);
+let length = 0;
+
+function room(n: number): void {
+  if (length + n <= bytes.length) return;
+  const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, length + n));
+  bytes.copy(grown, 0, 0, length);
+  bytes = grown;
+}
+
+function built(): string {
+  return bytes.toString('latin1', 0, length);
+}
+
+/** The key of `values` (each indexable: null, number, string or boolean) in directions `dirs` (1 or -1). */
 export function encodeKey(values: unknown[], dirs: number[]): string {
-  const codes: number[] = [];
-  for (let i = 0; i < values.length; i++) pushValue(codes, values[i], dirs[i] === -1);
-  return fromCodes(codes);
+  length = 0;
+  for (let i = 0; i < values.length; i++) pushValue(values[i], dirs[i] === -1);
+  return built();
 }
 
 /** The component of one value, alone: a bound to compare a key's component with. */
 export function encodeValue(value: unknown, descending: boolean): string {
-  const codes: number[] = [];
-  pushValue(codes, value, descending);
-  return fromCodes(codes);
+  length = 0;
+  pushValue(value, descending);
+  return built();
 }
 
-// In slices: a spread of a very long key's codes would overflow the call's argument limit.
-function fromCodes(codes: number[]): string {
-  if (codes.length <= 4096) return String.fromCharCode(...codes);
-  const parts: string[] = [];
-  for (let i = 0; i < codes.length; i += 4096) parts.push(String.fromCharCode(...codes.slice(i, i + 4096)));
-  // A flat copy: the joined string would otherwise be a chain of its parts.
-  return parts.join('');
+function pushValue(value: unknown, descending: boolean): void {
+  const start = length;
+  if (value === null) {
+    room(1);
+    bytes[length++] = NULL;
+  } else if (typeof value === 'number') pushNumber(value);
+  else if (typeof value === 'boolean') {
+    room(2);
+    bytes[length++] = BOOLEAN;
+    bytes[length++] = value ? 1 : 0;
+  } else pushString(value as string);
+  if (descending) for (let i = start; i < length; i++) bytes[i] = 0xff - bytes[i];
 }
 
-function pushValue(codes: number[], value: unknown, descending: boolean): void {
-  const start = codes.length;
-  if (value === null) codes.push(NULL);
-  else if (typeof value === 'number') pushNumber(codes, value);
-  else if (typeof value === 'boolean') codes.push(BOOLEAN, value ? 1 : 0);
-  else pushString(codes, value as string);
-  if (descending) for (let i = start; i < codes.length; i++) codes[i] = 0xff - codes[i];
-}
-
-function pushNumber(codes: number[], n: number): void {
-  codes.push(NUMBER);
+function pushNumber(n: number): void {
+  room(9);
+  bytes[length++] = NUMBER;
   view.setFloat64(0, n === 0 ? 0 : n); // -0 sorts as 0: MongoDB compares them equal
   const negative = (view.getUint8(0) & 0x80) !== 0;
   for (let i = 0; i < 8; i++) {
     const b = view.getUint8(i);
     // Negative numbers: every bit inverted (a larger magnitude sorts first); others: the sign bit set.
-    codes.push(negative ? 0xff - b : i === 0 ? b | 0x80 : b);
+    bytes[length++] = negative ? 0xff - b : i === 0 ? b | 0x80 : b;
   }
 }
 
-function pushString(codes: number[], s: string): void {
-  codes.push(STRING);
+function pushString(s: string): void {
+  room(s.length * 3 + 2);
+  bytes[length++] = STRING;
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
-    if (u < 0xfd) codes.push(u + 2);
-    else codes.push(WIDE, u >> 8, u & 0xff);
+    if (u < 0xfd) bytes[length++] = u + 2;
+    else {
+      bytes[length++] = WIDE;
+      bytes[length++] = u >> 8;
+      bytes[length++] = u & 0xff;
+    }
   }
-  codes.push(0);
+  bytes[length++] = 0;
 }
 
 /**
