@@ -1,5 +1,7 @@
 /** Shapes of the public API's answers, as the console reads them (fields it does not use are left out). */
 
+import type { StepPreview } from '@hub/core/preview';
+
 export interface JsonSchema {
   type?: string | string[];
   title?: string;
@@ -125,26 +127,8 @@ export interface SyncLog {
   createdAt: string;
 }
 
-/** One request the dry run says a step would send (secrets already replaced by the hub). */
-export interface PreviewRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: unknown;
-  answered: 'not found' | { id: string };
-}
-
-/** One step of the dry run: what it would send, or why it would not run or would fail. */
-export interface StepPreview {
-  status: 'would_send' | 'skipped' | 'failed';
-  skipped?: string;
-  error?: string;
-  input?: unknown;
-  requests: PreviewRequest[];
-  output?: unknown;
-  unknown_fields?: string[];
-  modes?: Record<string, string>;
-}
+/** The dry run's requests and steps: the hub's own types. */
+export type { PreviewRequest, StepPreview } from '@hub/core/preview';
 
 export interface MappingPreview {
   steps: Record<string, StepPreview>;

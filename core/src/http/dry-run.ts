@@ -3,18 +3,9 @@ import { createAuthStrategy } from '../auth/index.js';
 import type { AuthStrategy, Credentials } from '../auth/types.js';
 import type { HttpAnswer, PreparedRequest } from './client.js';
 import { REDACTED, redact, redactText, redactUrl } from './redact.js';
+import type { PreviewRequest } from '../sync/preview.js';
 
-/** One request a dry run would have sent, with every secret replaced. */
-export interface PreviewRequest {
-  method: string;
-  /** the full URL with its query; a tenant's own URL (a catch hook) shows only scheme and host */
-  url: string;
-  headers: Record<string, string>;
-  /** the JSON (or form) body, absent for a request without one */
-  body?: unknown;
-  /** what the recorder answered, so later requests make sense: a lookup finds nothing, a write makes a placeholder id */
-  answered: 'not found' | { id: string };
-}
+export type { PreviewRequest };
 
 /** Ids a dry run's writes answer with: numeric, so CRMs whose ids are numbers can cast them. */
 export const PREVIEW_ID_BASE = 100_000_001;

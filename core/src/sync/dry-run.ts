@@ -1,31 +1,10 @@
 import type { StepName } from '@hub/manifests';
 import type { ConnectorRuntime, OperationContext } from '../engine/runtime.js';
-import type { PreviewRequest } from '../http/dry-run.js';
+import type { StepPreview } from './preview.js';
 import { runStep } from './step-runner.js';
 import { stepPlan } from './steps.js';
 
-/**
- * What one step of a dry run came to. A flat record on purpose: other per-step facts (how each
- * contact field would be written, say) join it as optional keys without changing the others.
- */
-export interface StepPreview {
-  /** `would_send`: the step runs and sends `requests`; `skipped`: it would not run; `failed`: it would fail */
-  status: 'would_send' | 'skipped' | 'failed';
-  /** why the step would not run */
-  skipped?: string;
-  /** why the step would fail (its mapping's error, a hook's refusal), secrets removed */
-  error?: string;
-  /** what the step's mapping made of the call (null when the step has no mapping) */
-  input?: unknown;
-  /** the exact requests the step would send, in order */
-  requests: PreviewRequest[];
-  /** what later steps see from this one (placeholder ids from the recorder's answers) */
-  output?: unknown;
-  /** CRM field names this step writes that the CRM does not have */
-  unknown_fields?: string[];
-  /** the contact step: each field's write mode onto a contact the CRM already has */
-  modes?: Record<string, string>;
-}
+export type { StepPreview };
 
 /**
  * Runs a connector's sync steps over a call exactly as a job does (skip rules, mappings, manifest
