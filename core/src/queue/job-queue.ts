@@ -193,6 +193,8 @@ export class JobQueue {
       { sort: { lane: 1, runAt: 1 }, returnDocument: 'before' },
     );
     if (beforeDurable && this.orderedWrites) {
+      // Handled: a failed claim surfaces through the await below or through fence(), never as unhandled while the read-back runs.
+      claiming.catch(() => undefined);
       const early = await this.claimedBeforeSync(leaseToken, claiming);
       if (early) return early;
     }
