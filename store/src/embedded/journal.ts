@@ -7,7 +7,6 @@ import {
   readSnapshot,
   removeLogsBefore,
   replayLog,
-  snapshotSize,
   writeSnapshot,
   type JournalRecord,
   type SnapshotHeader,
@@ -93,7 +92,7 @@ export class Journal {
     const journal = new Journal(dir, fh, gen, target, limits);
     journal.records = records;
     journal.bytes = bytes;
-    journal.snapshotBytes = await snapshotSize(dir);
+    journal.snapshotBytes = snapshot.size;
     await removeLogsBefore(dir, snapshotGen);
     if (gens.length > 1 || journal.overLimit()) await journal.compact();
     return journal;

@@ -38,10 +38,15 @@ function built(): string {
   return bytes.toString('latin1', 0, length);
 }
 
-/** The key of `values` (each indexable: null, number, string or boolean) in directions `dirs` (1 or -1). */
-export function encodeKey(values: unknown[], dirs: number[]): string {
+/**
+ * The key of `values` (each indexable: null, number, string or boolean) in directions `dirs` (1 or
+ * -1; a field with no direction is ascending), then `seq`, a tie-breaking insertion number, when given:
+ * the whole key in one pass and one string.
+ */
+export function encodeKey(values: unknown[], dirs: readonly number[], seq?: number): string {
   length = 0;
   for (let i = 0; i < values.length; i++) pushValue(values[i], dirs[i] === -1);
+  if (seq !== undefined) pushSeq(seq);
   return built();
 }
 
@@ -97,10 +102,13 @@ function pushString(s: string): void {
  * The tie-breaking insertion number at a key's end: its byte count, then its bytes big-endian (a
  * shorter count is a smaller number), 2 to 8 bytes instead of a number component's 9.
  */
-export function encodeSeq(n: number): string {
-  const codes: number[] = [];
-  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) codes.unshift(rest % 256);
-  return String.fromCharCode(codes.length, ...codes);
+function pushSeq(n: number): void {
+  let count = 0;
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) count++;
+  room(count + 1);
+  bytes[length++] = count;
+  for (let i = count - 1, rest = n; i >= 0; i--, rest = Math.floor(rest / 256)) bytes[length + i] = rest % 256;
+  length += count;
 }
 
 /** Where the component starting at `from` ends (the index just past it). */

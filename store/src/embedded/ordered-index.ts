@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Doc } from '@hub/core';
-import { AFTER, compareKeys, componentEnd, encodeKey, encodeSeq, encodeValue } from './key-codec.js';
+import { AFTER, compareKeys, componentEnd, encodeKey, encodeValue } from './key-codec.js';
 import { isIndexable, planRange, planScan, type ScanPlan } from './ordered-scan.js';
 import { pathValue } from './values.js';
 
@@ -159,8 +159,7 @@ export class OrderedIndex {
       values.push(v);
     }
     if (values[0] === null) return null;
-    // One flat string: a concatenation would be kept as a chain of two strings.
-    return [encodeKey(values, this.dirs), encodeSeq(this.orderOf(doc._id))].join('');
+    return encodeKey(values, this.dirs, this.orderOf(doc._id));
   }
 }
 

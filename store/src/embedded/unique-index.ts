@@ -1,12 +1,11 @@
 import { createRequire } from 'node:module';
-import { DuplicateKeyError } from '@hub/core';
-import { compareKeys, encodeValue } from './key-codec.js';
+import { DuplicateKeyError, type Doc } from '@hub/core';
+import { compareKeys, encodeKey, encodeValue } from './key-codec.js';
 import { isIndexable } from './ordered-scan.js';
 import { isPrimitive, pathValue } from './values.js';
 
 // sorted-btree is CommonJS with its class on `exports.default` (see ordered-index.ts).
 const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree');
-import type { Doc } from '@hub/core';
 
 /** An index definition as createIndex received it; only unique ones are enforced. */
 export interface IndexSpec {
@@ -139,9 +138,12 @@ export class UniqueIndex {
   }
 }
 
+// Unique keys are only looked up and ranged by prefix: every field ascending.
+const ASCENDING: readonly number[] = [];
+
 // Indexable values as the ordered indexes encode them; an array or object as its JSON after a rank
 // of its own (uniqueness needs only equality for those, and lookups refuse once one is seen).
 function keyOfValues(values: unknown[]): string {
-  const parts = values.map((v) => (isIndexable(v) ? encodeValue(v, false) : `\u0005${JSON.stringify(v)}\u0000`));
-  return parts.length === 1 ? parts[0] : parts.join('');
+  if (values.every(isIndexable)) return encodeKey(values, ASCENDING);
+  return values.map((v) => (isIndexable(v) ? encodeValue(v, false) : `\u0005${JSON.stringify(v)}\u0000`)).join('');
 }
