@@ -1,3 +1,4 @@
+import { LruCache } from '../lru-cache.js';
 import type { Doc, DocCollection } from './types.js';
 
 /** Methods that may change a collection (the contract's, and the driver's others, should a caller use them). */
@@ -29,19 +30,17 @@ function changedNothing(method: string, args: unknown[], result: unknown): boole
  * Reads of one collection kept in memory, for a process that is the store's only writer (the embedded
  * engine: one process per data folder). Every write goes through `collection`, the watched handle:
  * one that changed something drops every entry, and a read that overlapped a write is not kept.
- * Entries are frozen and shared by every caller.
+ * Entries are frozen and shared by every caller; past `maxEntries` the least recently used goes.
  */
 export class ReadCache<T extends Doc, V> {
   /** The handle to read and write the collection through (the same methods; writes are watched). */
   readonly collection: DocCollection<T>;
-  private entries = new Map<string, V>();
+  private readonly entries: LruCache<string, V>;
   private generation = 0;
   private writing = 0;
 
-  constructor(
-    collection: DocCollection<T>,
-    private readonly maxEntries = 10_000,
-  ) {
+  constructor(collection: DocCollection<T>, maxEntries = 10_000) {
+    this.entries = new LruCache(maxEntries);
     this.collection = new Proxy(collection, {
       get: (target, name, receiver) => {
         const value: unknown = Reflect.get(target, name, receiver);
@@ -59,10 +58,7 @@ export class ReadCache<T extends Doc, V> {
     if (hit !== undefined) return hit;
     const generation = this.generation;
     const value = await load();
-    if (value !== null && this.writing === 0 && generation === this.generation) {
-      if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(key, deepFreeze(value));
-    }
+    if (value !== null && this.writing === 0 && generation === this.generation) this.entries.set(key, deepFreeze(value));
     return value;
   }
 

@@ -70,7 +70,7 @@ describe.each(testEngines())('cached request reads on $name', (target) => {
     },
   );
 
-  it('stays bounded: past its size it starts over, and answers the same', async () => {
+  it('stays bounded: past its size the least recently used goes, and answers the same', async () => {
     const opened = await target.open();
     try {
       const cache = new ReadCache<Doc, Doc | null>(opened.engine.collection('things'), 2);

@@ -34,11 +34,6 @@ export class TenantRepo {
     return this.col.findOne({ _id: tenantId });
   }
 
-  /** The tenant an API key belongs to, if any. */
-  async byApiKey(apiKey: string): Promise<TenantDoc | null> {
-    return this.col.findOne({ apiKeyHash: hashSecret(apiKey) });
-  }
-
   /**
    * The id of the tenant an API key belongs to, or null: what every authenticated request asks, so
    * answered from memory where the repository may cache (keyed by the hash; unknown keys are not kept).
